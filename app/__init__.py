@@ -1,0 +1,100 @@
+"""Helpsquare: a community support forum."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from app import config as app_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: config → extensions → blueprints → errors → CLI."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    _configure(app, test_config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_errors_and_cli(app)
+    return app
+
+
+def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
+    app.config.from_object(app_config.DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    from_env = app_config.settings_from_env(os.environ)
+    if from_env.get("APP_ENV", app.config["APP_ENV"]) == "production":
+        app.config.from_object(app_config.ProductionConfig)
+    app.config.update(from_env)
+    if test_config:
+        app.config.update(test_config)
+    options = app_config.engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    options.update(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    app_config.check_production(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import db as db_module
+    from app import security
+    from app.accounts import auth
+    from app.extensions import csrf, db, limiter, login_manager, migrate
+
+    _import_models()
+    db.init_app(app)
+    with app.app_context():
+        db_module.configure_engine(db.engine)
+    # Batch mode lets SQLite alter tables (it rebuilds them); a no-op on PostgreSQL.
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    auth.init_login_manager(login_manager)
+    security.init_app(app)
+
+
+def _import_models() -> None:
+    """Every model on the metadata, so migrations and the ORM see the whole schema."""
+    from app.accounts import models as _accounts  # noqa: F401
+    from app.answers import models as _answers  # noqa: F401
+    from app.companies import models as _companies  # noqa: F401
+    from app.products import models as _products  # noqa: F401
+    from app.questions import models as _questions  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app import templating
+    from app.accounts import bp as accounts_bp
+    from app.accounts import views as _accounts_views  # noqa: F401 - registers routes
+    from app.answers import bp as answers_bp
+    from app.answers import views as _answers_views  # noqa: F401
+    from app.companies import bp as companies_bp
+    from app.companies import views as _companies_views  # noqa: F401
+    from app.products import bp as products_bp
+    from app.products import views as _products_views  # noqa: F401
+    from app.questions import bp as questions_bp
+    from app.questions import views as _questions_views  # noqa: F401
+
+    templating.init_app(app)  # before the routes: they use its URL converters
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(companies_bp, url_prefix="/companies")
+    app.register_blueprint(products_bp, url_prefix="/companies")
+    app.register_blueprint(questions_bp)
+    app.register_blueprint(answers_bp)
+
+
+def _register_errors_and_cli(app: Flask) -> None:
+    from app import cli, errors
+
+    errors.register_error_handlers(app)
+    cli.init_app(app)

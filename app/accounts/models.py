@@ -1,0 +1,65 @@
+"""People who use Helpsquare."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.db import UTCDateTime, utcnow
+from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.companies.models import Company
+
+USERNAME_MIN, USERNAME_MAX = 3, 30
+USERNAME_PATTERN = r"^[a-z0-9_-]+$"
+PASSWORD_MIN, PASSWORD_MAX = 10, 128
+DISPLAY_NAME_MAX = 60
+EMAIL_MAX = 254
+# scrypt: memory-hard, in the standard library, Werkzeug's default.
+PASSWORD_METHOD = "scrypt"  # noqa: S105 - a hash method name, not a password
+
+
+class User(db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(USERNAME_MAX), unique=True)
+    email: Mapped[str] = mapped_column(sa.String(EMAIL_MAX), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(DISPLAY_NAME_MAX), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    is_admin: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Bumped at sign-out and password change; a session carrying an older value is dead.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # Flask-Login protocol ------------------------------------------------------
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    # Passwords -------------------------------------------------------------------
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def name(self) -> str:
+        """What other people see: the display name, or the username."""
+        return self.display_name or self.username
+
+    def staff_role(self, company: Company) -> str | None:
+        """The user's active staff role at ``company``; none until companies are claimed."""
+        return None
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"

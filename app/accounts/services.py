@@ -1,0 +1,1 @@
+"""Account writes: sign-up, password changes, site admins."""

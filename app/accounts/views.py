@@ -1,0 +1,3 @@
+"""HTML views."""
+
+from app.accounts import bp  # noqa: F401

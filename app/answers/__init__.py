@@ -1,0 +1,5 @@
+"""Answers: posting, editing, helpful votes, best answer."""
+
+from flask import Blueprint
+
+bp = Blueprint("answers", __name__)

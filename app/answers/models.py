@@ -1,0 +1,59 @@
+"""Answers to questions, and the helpful votes they collect."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import UTCDateTime, utcnow
+from app.extensions import db
+
+BODY_MIN, BODY_MAX = 1, 20_000
+
+
+class Answer(db.Model):
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text)
+    body_renderer_version: Mapped[int] = mapped_column()
+    # Official: the author was active verified staff of the question's company
+    # when posting. Stored, so later staff changes do not rewrite history.
+    is_official: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    is_endorsed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    helpful_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author = relationship("User")
+    question = relationship("Question", foreign_keys=[question_id])
+
+    __table_args__ = (
+        sa.Index("ix_answers_question", "question_id", "created_at"),
+        sa.Index("ix_answers_author", "author_id", "created_at"),
+        sa.CheckConstraint("helpful_count >= 0", name="helpful_count_not_negative"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Answer {self.id} on {self.question_id}>"
+
+
+class HelpfulVote(db.Model):
+    """One user found one answer helpful (once per user per answer)."""
+
+    __tablename__ = "helpful_votes"
+
+    answer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (sa.Index("ix_helpful_votes_user", "user_id"),)

@@ -1,0 +1,3 @@
+"""HTML views."""
+
+from app.answers import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""HTML views."""
+
+from app.companies import bp  # noqa: F401

@@ -1,0 +1,102 @@
+"""Settings in layers: class defaults → instance/config.py → environment → test_config."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production below
+
+# Environment variables read as-is (strings) or converted by the function given.
+_ENV_SETTINGS: dict[str, Any] = {
+    "SECRET_KEY": str,
+    "SQLALCHEMY_DATABASE_URI": str,
+    "RATELIMIT_STORAGE_URI": str,
+    "RATELIMIT_ENABLED": lambda v: v.strip().lower() not in {"0", "false", "no", "off"},
+    "SESSION_COOKIE_SECURE": lambda v: v.strip().lower() in {"1", "true", "yes", "on"},
+    "TRUSTED_HOSTS": lambda v: [h.strip() for h in v.split(",") if h.strip()],
+    "SERVER_NAME": str,
+    "PREFERRED_URL_SCHEME": str,
+    "MAX_CONTENT_LENGTH": int,
+}
+
+
+class DefaultConfig:
+    SECRET_KEY = DEFAULT_SECRET_KEY
+    # Relative SQLite paths are resolved inside the instance folder by Flask-SQLAlchemy.
+    SQLALCHEMY_DATABASE_URI = "sqlite:///helpsquare.db"
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
+    MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MiB is far above the largest form (a 20,000 char body)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead: a long answer draft stays postable
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    SIGNIN_LIMITS_PER_ADDRESS = "6 per minute; 30 per hour"
+    SIGNIN_LIMITS_PER_ACCOUNT = "10 per hour"
+    SIGNUP_LIMITS_PER_ADDRESS = "10 per hour"
+    PAGE_SIZE = 20
+    # Static URLs carry a content hash (templating.static_url), so they may be cached long.
+    SEND_FILE_MAX_AGE_DEFAULT = 31536000
+    HSTS = False
+    APP_ENV = "development"
+
+
+class ProductionConfig:
+    """What changes when APP_ENV (or FLASK_ENV) is ``production``; the environment still wins."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    HSTS = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+def database_url_from_env(url: str) -> str:
+    """Accept the usual ``postgresql://`` form and use the psycopg 3 driver for it."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def settings_from_env(environ: dict[str, str] | os._Environ[str]) -> dict[str, Any]:
+    """The settings the environment gives, converted to their types."""
+    settings: dict[str, Any] = {}
+    for name, convert in _ENV_SETTINGS.items():
+        if name in environ:
+            settings[name] = convert(environ[name])
+    if environ.get("DATABASE_URL"):
+        settings["SQLALCHEMY_DATABASE_URI"] = database_url_from_env(environ["DATABASE_URL"])
+    env = environ.get("APP_ENV") or environ.get("FLASK_ENV")
+    if env:
+        settings["APP_ENV"] = env
+    return settings
+
+
+def engine_options(uri: str) -> dict[str, Any]:
+    """Connection settings that let the app ride out a database restart."""
+    if uri.startswith("postgresql"):
+        return {
+            "pool_pre_ping": True,
+            "connect_args": {
+                "connect_timeout": 5,
+                "options": "-c statement_timeout=15000",
+            },
+        }
+    return {}
+
+
+class ConfigError(RuntimeError):
+    """The configuration is not safe to run with."""
+
+
+def check_production(config: dict[str, Any]) -> None:
+    """Refuse to start in production with settings that are only fit for a laptop."""
+    if config.get("APP_ENV") != "production":
+        return
+    if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        raise ConfigError("SECRET_KEY must be set to a long random value in production.")

@@ -1,0 +1,87 @@
+"""User Markdown → sanitized HTML. The ONLY place Helpsquare sanitizes.
+
+Markdown is rendered by markdown-it-py with raw HTML switched off, and the
+result is cleaned by bleach against an allowlist. Links keep only http, https
+and mailto, and every link gets ``rel="nofollow ugc"``. The source is stored
+with the rendered HTML and ``RENDERER_VERSION``; bump the version whenever the
+output would change, and re-render stored content.
+
+bleach is no longer released (June 2026): keeping it behind ``render`` and
+``sanitize`` alone means swapping the engine touches this file only, and the
+Content-Security-Policy stays as the second line of defence.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+from dataclasses import dataclass
+from functools import partial
+
+import bleach
+from bleach.linkifier import LinkifyFilter
+from markdown_it import MarkdownIt
+
+RENDERER_VERSION = 1
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3",
+        "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "strong",
+        "table", "tbody", "td", "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": ["href", "title", "rel"],
+    "abbr": ["title"],
+    "img": ["src", "alt", "title"],
+    "ol": ["start"],
+    "td": ["align"],
+    "th": ["align"],
+}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
+    ["table", "strikethrough"]
+)
+
+
+def _set_rel(attrs: dict, new: bool = False) -> dict:
+    """Every user link is marked as user content the site does not vouch for."""
+    attrs[(None, "rel")] = "nofollow ugc"
+    return attrs
+
+
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+    filters=[partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"})],
+)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Sanitized HTML and the renderer version that produced it."""
+
+    html: str
+    version: int = RENDERER_VERSION
+
+
+def sanitize(html: str) -> str:
+    """Clean HTML against the allowlist; sanitizing twice changes nothing."""
+    return _cleaner.clean(html)
+
+
+def render(markdown_source: str) -> Rendered:
+    """Render user Markdown to sanitized HTML, ready to store beside its source."""
+    source = markdown_source.replace("\x00", "\ufffd")
+    return Rendered(html=sanitize(_markdown.render(source)))
+
+
+def to_text(markdown_source: str, limit: int = 200) -> str:
+    """A plain-text excerpt for list pages and meta descriptions."""
+    text = bleach.clean(_markdown.render(markdown_source), tags=set(), strip=True)
+    text = " ".join(html_lib.unescape(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,119 @@
+"""Domain errors raised by services, and how the HTML pages answer them.
+
+Services raise these; views catch ``ValidationError`` to show it at the form's
+fields, and every other error reaches the handlers registered here.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_login import current_user
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db, login_manager
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A request the rules of Helpsquare refuse; ``status`` is its HTTP answer."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str = "", fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class PermissionDenied(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class ValidationError(DomainError):
+    """Input that breaks a rule; ``fields`` maps each field name to what is wrong with it."""
+
+    status = 422
+    code = "invalid"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+_TITLES = {
+    400: "Bad request",
+    403: "Not allowed",
+    404: "Page not found",
+    405: "Not allowed here",
+    409: "Already done",
+    413: "Too much at once",
+    422: "Something is not right",
+    429: "Slow down",
+    500: "Something went wrong",
+    503: "Back in a moment",
+}
+
+_MESSAGES = {
+    400: "The request could not be understood.",
+    403: "You are not allowed to do that.",
+    404: "There is nothing here. It may have been moved or never existed.",
+    405: "That action is not available here.",
+    413: "That was more than we accept in one request. Please shorten it and try again.",
+    429: "Too many attempts in a short time. Please wait a minute and try again.",
+    500: "We could not complete that. Nothing you did caused it; please try again shortly.",
+    503: "Helpsquare cannot reach its database right now. Please try again in a moment.",
+}
+
+
+def _render(status: int, message: str | None = None):
+    body = render_template(
+        "errors/error.html",
+        status=status,
+        title=_TITLES.get(status, "Error"),
+        message=message or _MESSAGES.get(status, ""),
+    )
+    response = (body, status)
+    if status == 503:
+        return body, status, {"Retry-After": "5"}
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    """HTML answers for domain and HTTP errors; a 500 rolls the session back."""
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        db.session.rollback()
+        if isinstance(error, PermissionDenied) and not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return _render(error.status, error.message or None)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        return _render(error.code, _MESSAGES.get(error.code) or error.description)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):
+        db.session.rollback()
+        log.warning("database unavailable on %s %s: %s", request.method, request.path, error)
+        return _render(503)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        db.session.rollback()
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _render(500)

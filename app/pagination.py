@@ -1,0 +1,59 @@
+"""Keyset pagination: opaque cursors and the page they lead to.
+
+A cursor carries the sort key and id of the last row shown; the next page
+selects rows strictly after it, so page 1000 costs what page 1 costs and rows
+arriving meanwhile do not shift what the reader sees.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from app.db import MAX_ID
+
+T = TypeVar("T")
+
+
+class BadCursor(ValueError):
+    """A cursor this server did not issue."""
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+def encode_cursor(key: int | datetime, row_id: int) -> str:
+    value: Any = key.isoformat() if isinstance(key, datetime) else key
+    raw = json.dumps([value, row_id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, key_type: type) -> tuple[Any, int]:
+    """The (sort key, id) a cursor carries; ``BadCursor`` for anything else."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value, row_id = json.loads(raw)
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
+        raise BadCursor("cursor is not valid") from error
+    if type(row_id) is not int or not 0 < row_id <= MAX_ID:
+        raise BadCursor("cursor is not valid")
+    if key_type is datetime:
+        if not isinstance(value, str):
+            raise BadCursor("cursor is not valid")
+        try:
+            key = datetime.fromisoformat(value)
+        except ValueError as error:
+            raise BadCursor("cursor is not valid") from error
+        if key.tzinfo is None:
+            raise BadCursor("cursor is not valid")
+        return key, row_id
+    if type(value) is not int or abs(value) > MAX_ID:
+        raise BadCursor("cursor is not valid")
+    return value, row_id

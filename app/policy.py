@@ -1,0 +1,179 @@
+"""Who may do what: the table of product.md as code.
+
+``can(user, permission, obj)`` is the only policy function. Services call it
+(through ``require``) before every change; views and templates ask it to decide
+what to show. Each rule's docstring says it in plain words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
+from app.errors import PermissionDenied
+
+
+class Permission(StrEnum):
+    COMPANY_CREATE = "company:create"
+    COMPANY_EDIT = "company:edit"
+    PRODUCT_CREATE = "product:create"
+    PRODUCT_EDIT = "product:edit"
+    QUESTION_ASK = "question:ask"
+    QUESTION_EDIT = "question:edit"
+    QUESTION_ME_TOO = "question:me_too"
+    QUESTION_CHOOSE_BEST = "question:choose_best_answer"
+    QUESTION_SET_STATUS = "question:set_status"
+    ANSWER_CREATE = "answer:create"
+    ANSWER_EDIT = "answer:edit"
+    ANSWER_VOTE_HELPFUL = "answer:vote_helpful"
+    ANSWER_ENDORSE = "answer:endorse"
+
+
+Rule = Callable[[Any, Any], bool]
+_RULES: dict[Permission, Rule] = {}
+
+
+def rule(permission: Permission) -> Callable[[Rule], Rule]:
+    def register(fn: Rule) -> Rule:
+        _RULES[permission] = fn
+        return fn
+
+    return register
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated)
+
+
+def _site_admin(user: Any) -> bool:
+    return _signed_in(user) and bool(user.is_admin)
+
+
+def is_company_staff(user: Any, company: Any, *, admin: bool = False) -> bool:
+    """Whether the user is active verified staff of the company (an admin, if asked).
+
+    Staff memberships arrive with the claim workflow; until then no one is staff.
+    """
+    if not _signed_in(user) or company is None:
+        return False
+    staff_role = getattr(user, "staff_role", None)
+    if staff_role is None:
+        return False
+    role = staff_role(company)
+    return role == "admin" if admin else role is not None
+
+
+@rule(Permission.COMPANY_CREATE)
+def _company_create(user: Any, obj: Any) -> bool:
+    """Anyone signed in may create an (unclaimed) company."""
+    return _signed_in(user)
+
+
+@rule(Permission.COMPANY_EDIT)
+def _company_edit(user: Any, company: Any) -> bool:
+    """A claimed company's profile is edited by its admin staff or a site admin.
+
+    An unclaimed company's profile is kept by site admins only: nobody speaks for it yet.
+    """
+    if _site_admin(user):
+        return True
+    return company.is_claimed and is_company_staff(user, company, admin=True)
+
+
+@rule(Permission.PRODUCT_CREATE)
+def _product_create(user: Any, company: Any) -> bool:
+    """Anyone signed in adds products to an unclaimed company; a claimed one's admin staff
+    (or a site admin) do it for a claimed company."""
+    if not _signed_in(user):
+        return False
+    if _site_admin(user) or not company.is_claimed:
+        return True
+    return is_company_staff(user, company, admin=True)
+
+
+@rule(Permission.PRODUCT_EDIT)
+def _product_edit(user: Any, product: Any) -> bool:
+    """Products of an unclaimed company are edited by their creator or a site admin;
+    a claimed company's products by its admin staff or a site admin."""
+    if not _signed_in(user):
+        return False
+    if _site_admin(user):
+        return True
+    company = product.company
+    if company.is_claimed:
+        return is_company_staff(user, company, admin=True)
+    return product.created_by_id == user.id
+
+
+@rule(Permission.QUESTION_ASK)
+def _question_ask(user: Any, company: Any) -> bool:
+    """Anyone signed in may ask about any company."""
+    return _signed_in(user)
+
+
+@rule(Permission.QUESTION_EDIT)
+def _question_edit(user: Any, question: Any) -> bool:
+    """The author edits their own question; a site admin edits any."""
+    return _signed_in(user) and (user.id == question.author_id or _site_admin(user))
+
+
+@rule(Permission.QUESTION_ME_TOO)
+def _question_me_too(user: Any, question: Any) -> bool:
+    """Anyone signed in says "me too", except on their own question."""
+    return _signed_in(user) and user.id != question.author_id
+
+
+@rule(Permission.QUESTION_CHOOSE_BEST)
+def _question_choose_best(user: Any, question: Any) -> bool:
+    """The asker (or a site admin) chooses the best answer."""
+    return _signed_in(user) and (user.id == question.author_id or _site_admin(user))
+
+
+@rule(Permission.QUESTION_SET_STATUS)
+def _question_set_status(user: Any, question: Any) -> bool:
+    """Staff of a claimed company (or a site admin) set a question's status."""
+    if _site_admin(user):
+        return True
+    company = question.company
+    return company.is_claimed and is_company_staff(user, company)
+
+
+@rule(Permission.ANSWER_CREATE)
+def _answer_create(user: Any, question: Any) -> bool:
+    """Anyone signed in answers, unless the question is locked (site admins still may)."""
+    if not _signed_in(user):
+        return False
+    return not question.locked or _site_admin(user)
+
+
+@rule(Permission.ANSWER_EDIT)
+def _answer_edit(user: Any, answer: Any) -> bool:
+    """The author edits their own answer; a site admin edits any."""
+    return _signed_in(user) and (user.id == answer.author_id or _site_admin(user))
+
+
+@rule(Permission.ANSWER_VOTE_HELPFUL)
+def _answer_vote_helpful(user: Any, answer: Any) -> bool:
+    """Anyone signed in votes an answer helpful, except their own."""
+    return _signed_in(user) and user.id != answer.author_id
+
+
+@rule(Permission.ANSWER_ENDORSE)
+def _answer_endorse(user: Any, answer: Any) -> bool:
+    """Staff of the question's claimed company (or a site admin) endorse an answer."""
+    if _site_admin(user):
+        return True
+    company = answer.question.company
+    return company.is_claimed and is_company_staff(user, company)
+
+
+def can(user: Any, permission: Permission | str, obj: Any = None) -> bool:
+    """Whether ``user`` may do ``permission`` on ``obj``: the one question every layer asks."""
+    return _RULES[Permission(permission)](user, obj)
+
+
+def require(user: Any, permission: Permission | str, obj: Any = None) -> None:
+    """Raise ``PermissionDenied`` unless ``can(user, permission, obj)``."""
+    if not can(user, permission, obj):
+        raise PermissionDenied("You are not allowed to do that.")

@@ -1,0 +1,3 @@
+"""HTML views."""
+
+from app.products import bp  # noqa: F401

@@ -1,0 +1,5 @@
+"""Questions: kinds, feelings, statuses, me-too, lists."""
+
+from flask import Blueprint
+
+bp = Blueprint("questions", __name__)

@@ -1,0 +1,175 @@
+"""Questions: what customers post about a company or one of its products."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import UTCDateTime, utcnow
+from app.extensions import db
+
+TITLE_MIN, TITLE_MAX = 5, 200
+BODY_MIN, BODY_MAX = 1, 20_000
+SLUG_MAX = 80
+
+
+class Kind(StrEnum):
+    """Get Satisfaction's topic types."""
+
+    QUESTION = "question"
+    PROBLEM = "problem"
+    IDEA = "idea"
+    PRAISE = "praise"
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self]
+
+
+KIND_LABELS = {
+    Kind.QUESTION: "Question",
+    Kind.PROBLEM: "Problem",
+    Kind.IDEA: "Idea",
+    Kind.PRAISE: "Praise",
+}
+
+
+class Feeling(StrEnum):
+    """How the asker feels about it (optional)."""
+
+    HAPPY = "happy"
+    EXCITED = "excited"
+    CONFUSED = "confused"
+    FRUSTRATED = "frustrated"
+    SAD = "sad"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+    ACKNOWLEDGED = "acknowledged"
+    IN_PROGRESS = "in_progress"
+    SOLVED = "solved"
+    UNDER_CONSIDERATION = "under_consideration"
+    PLANNED = "planned"
+    IMPLEMENTED = "implemented"
+    DECLINED = "declined"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+# The statuses each kind may have (product.md). A question's status is set by
+# the server (open → answered); the others are chosen by the company's staff.
+STATUSES_BY_KIND: dict[Kind, tuple[Status, ...]] = {
+    Kind.QUESTION: (Status.OPEN, Status.ANSWERED),
+    Kind.PROBLEM: (Status.OPEN, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.SOLVED),
+    Kind.IDEA: (
+        Status.OPEN,
+        Status.UNDER_CONSIDERATION,
+        Status.PLANNED,
+        Status.IMPLEMENTED,
+        Status.DECLINED,
+    ),
+    Kind.PRAISE: (Status.OPEN, Status.ACKNOWLEDGED),
+}
+
+
+def _enum_type(enum: type[StrEnum], name: str) -> sa.Enum:
+    # Stored as plain strings with a CHECK constraint: portable, and new values
+    # need only a migration of the constraint.
+    return sa.Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=24,
+        values_callable=lambda e: [member.value for member in e],
+        validate_strings=True,
+    )
+
+
+class Question(db.Model):
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id", ondelete="CASCADE"))
+    product_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("products.id", ondelete="SET NULL")
+    )
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[Kind] = mapped_column(_enum_type(Kind, "question_kind"), default=Kind.QUESTION)
+    feeling: Mapped[Feeling | None] = mapped_column(_enum_type(Feeling, "question_feeling"))
+    status: Mapped[Status] = mapped_column(
+        _enum_type(Status, "question_status"), default=Status.OPEN
+    )
+    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
+    slug: Mapped[str] = mapped_column(sa.String(SLUG_MAX))
+    body: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text)
+    body_renderer_version: Mapped[int] = mapped_column()
+    # The best answer's id; the foreign key is added after both tables exist.
+    best_answer_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("answers.id", ondelete="SET NULL", use_alter=True)
+    )
+    has_official_answer: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    locked: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    answer_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    me_too_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author = relationship("User")
+    company = relationship("Company")
+    product = relationship("Product")
+
+    __table_args__ = (
+        # Keyset pagination for each sort, site-wide and per company / product.
+        sa.Index("ix_questions_activity", "last_activity_at", "id"),
+        sa.Index("ix_questions_created", "created_at", "id"),
+        sa.Index("ix_questions_me_too", "me_too_count", "id"),
+        sa.Index("ix_questions_company_activity", "company_id", "last_activity_at", "id"),
+        sa.Index("ix_questions_company_created", "company_id", "created_at", "id"),
+        sa.Index("ix_questions_product_activity", "product_id", "last_activity_at", "id"),
+        sa.Index("ix_questions_product_created", "product_id", "created_at", "id"),
+        sa.Index("ix_questions_author", "author_id", "created_at"),
+        sa.CheckConstraint("answer_count >= 0", name="answer_count_not_negative"),
+        sa.CheckConstraint("me_too_count >= 0", name="me_too_count_not_negative"),
+    )
+
+    @property
+    def is_answered(self) -> bool:
+        """Reads as answered once a best answer or an official answer exists."""
+        return self.best_answer_id is not None or self.has_official_answer
+
+    @property
+    def statuses(self) -> tuple[Status, ...]:
+        return STATUSES_BY_KIND[self.kind]
+
+    def __repr__(self) -> str:
+        return f"<Question {self.id} {self.title!r}>"
+
+
+class MeToo(db.Model):
+    """A signed-in user says the question affects them too (once per user)."""
+
+    __tablename__ = "me_toos"
+
+    question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (sa.Index("ix_me_toos_user", "user_id"),)

@@ -1,0 +1,86 @@
+"""Reads for question lists: one SELECT a page, whatever the data size."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.pagination import Page, decode_cursor, encode_cursor
+from app.questions.models import Kind, Question, Status
+
+
+class Sort(StrEnum):
+    ACTIVE = "active"
+    NEWEST = "newest"
+    ME_TOO = "me_too"
+    UNANSWERED = "unanswered"
+
+    @property
+    def label(self) -> str:
+        return SORT_LABELS[self]
+
+
+SORT_LABELS = {
+    Sort.ACTIVE: "Recent activity",
+    Sort.NEWEST: "Newest",
+    Sort.ME_TOO: "Most me too",
+    Sort.UNANSWERED: "Unanswered",
+}
+
+
+def _sort_columns(sort: Sort) -> tuple[sa.ColumnElement, type]:
+    if sort is Sort.ACTIVE:
+        return Question.last_activity_at, datetime
+    if sort is Sort.ME_TOO:
+        return Question.me_too_count, int
+    return Question.created_at, datetime
+
+
+def list_questions(
+    *,
+    sort: Sort = Sort.ACTIVE,
+    cursor: str | None = None,
+    limit: int = 20,
+    company_id: int | None = None,
+    product_id: int | None = None,
+    author_id: int | None = None,
+    kind: Kind | None = None,
+    status: Status | None = None,
+) -> Page[Question]:
+    """A page of questions, newest-first by the chosen sort, with author, company and product.
+
+    ``unanswered`` lists questions nobody has answered yet, newest first.
+    Raises ``app.pagination.BadCursor`` for a cursor this server did not issue.
+    """
+    key_column, key_type = _sort_columns(sort)
+    query = sa.select(Question).options(
+        joinedload(Question.author), joinedload(Question.company), joinedload(Question.product)
+    )
+    if company_id is not None:
+        query = query.where(Question.company_id == company_id)
+    if product_id is not None:
+        query = query.where(Question.product_id == product_id)
+    if author_id is not None:
+        query = query.where(Question.author_id == author_id)
+    if kind is not None:
+        query = query.where(Question.kind == kind)
+    if status is not None:
+        query = query.where(Question.status == status)
+    if sort is Sort.UNANSWERED:
+        query = query.where(Question.answer_count == 0)
+    if cursor:
+        key, last_id = decode_cursor(cursor, key_type)
+        after = sa.tuple_(sa.literal(key, key_column.type), sa.literal(last_id))
+        query = query.where(sa.tuple_(key_column, Question.id) < after)
+    query = query.order_by(key_column.desc(), Question.id.desc()).limit(limit + 1)
+    rows = list(db.session.execute(query).scalars().unique())
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = encode_cursor(getattr(last, key_column.key), last.id)
+    return Page(items=rows, next_cursor=next_cursor)

@@ -1,0 +1,3 @@
+"""HTML views."""
+
+from app.questions import bp  # noqa: F401

@@ -1,0 +1,74 @@
+"""What templates may use: the policy question, URL helpers, date formatting."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+from flask import Flask, current_app, url_for
+from werkzeug.routing import BaseConverter, ValidationError
+
+from app.db import MAX_ID, utcnow
+from app.policy import Permission, can
+
+
+class IdConverter(BaseConverter):
+    """A positive database id; a number too large to exist is simply not found."""
+
+    regex = r"[1-9][0-9]{0,18}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > MAX_ID:
+            raise ValidationError()
+        return number
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+@cache
+def _static_version(path: str, mtime: float) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
+
+
+def static_url(filename: str) -> str:
+    """A static file's URL with a content hash, so browsers may cache it for long."""
+    path = Path(current_app.static_folder or "") / filename
+    version = _static_version(str(path), path.stat().st_mtime) if path.exists() else "0"
+    return url_for("static", filename=filename, v=version)
+
+
+def format_date(value: datetime | None) -> str:
+    """3 March 2026."""
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"
+
+
+def time_ago(value: datetime | None) -> str:
+    """A short relative time: "5 minutes ago", "3 days ago", or the date when older."""
+    if value is None:
+        return ""
+    seconds = int((utcnow() - value.astimezone(UTC)).total_seconds())
+    if seconds < 60:
+        return "just now"
+    for unit_seconds, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= unit_seconds:
+            count = seconds // unit_seconds
+            if unit == "day" and count > 30:
+                return format_date(value)
+            return f"{count} {unit}{'s' if count != 1 else ''} ago"
+    return format_date(value)
+
+
+def iso(value: datetime | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def init_app(app: Flask) -> None:
+    app.url_map.converters["id"] = IdConverter
+    app.jinja_env.globals.update(can=can, Permission=Permission, static_url=static_url)
+    app.jinja_env.filters.update(format_date=format_date, time_ago=time_ago, iso=iso)
