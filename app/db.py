@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -76,3 +77,27 @@ def configure_engine(engine: sa.Engine) -> None:
 
 # Ids are 32-bit integers in the database; anything larger cannot exist.
 MAX_ID = 2**31 - 1
+
+
+def insert_if_absent(session: sa.orm.Session, table: sa.Table, values: dict) -> bool:
+    """Insert a row unless one with the same key exists; True when this call inserted it.
+
+    Used for one-per-user rows (me too, helpful votes): a duplicate click, or two
+    concurrent ones, leaves exactly one row and lets the caller bump a counter
+    only when it really added something.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    result = session.execute(insert(table).values(**values).on_conflict_do_nothing())
+    return bool(result.rowcount)
+
+
+def increment(
+    session: sa.orm.Session, column: sa.orm.InstrumentedAttribute, row_id: int, by: int = 1
+) -> None:
+    """``UPDATE … SET n = n + by`` in SQL, so concurrent requests lose no count."""
+    model = column.class_
+    session.execute(sa.update(model).where(model.id == row_id).values({column.key: column + by}))
