@@ -91,8 +91,12 @@ def insert_if_absent(session: sa.orm.Session, table: sa.Table, values: dict) -> 
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    result = session.execute(insert(table).values(**values).on_conflict_do_nothing())
-    return bool(result.rowcount)
+    # psycopg reports -1 for an INSERT unless asked to keep the count.
+    result = session.execute(
+        insert(table).values(**values).on_conflict_do_nothing(),
+        execution_options={"preserve_rowcount": True},
+    )
+    return result.rowcount == 1
 
 
 def increment(

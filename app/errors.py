@@ -10,6 +10,7 @@ import logging
 
 from flask import Flask, render_template, request
 from flask_login import current_user
+from markupsafe import escape
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -78,16 +79,20 @@ _MESSAGES = {
 
 
 def _render(status: int, message: str | None = None):
-    body = render_template(
-        "errors/error.html",
-        status=status,
-        title=_TITLES.get(status, "Error"),
-        message=message or _MESSAGES.get(status, ""),
-    )
-    response = (body, status)
-    if status == 503:
-        return body, status, {"Retry-After": "5"}
-    return response
+    title = _TITLES.get(status, "Error")
+    text = message or _MESSAGES.get(status, "")
+    headers = {"Retry-After": "5"} if status == 503 else {}
+    try:
+        body = render_template("errors/error.html", status=status, title=title, message=text)
+    except Exception:
+        # The page itself needs the database (the signed-in user) or a template that
+        # broke: answer with a page that needs nothing.
+        log.exception("error page %s could not be rendered", status)
+        body = (
+            f"<!doctype html><html lang=en><title>{escape(title)} · Helpsquare</title>"
+            f"<h1>{escape(title)}</h1><p>{escape(text)}</p></html>"
+        )
+    return body, status, headers
 
 
 def register_error_handlers(app: Flask) -> None:

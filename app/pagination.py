@@ -40,7 +40,7 @@ def decode_cursor(cursor: str, key_type: type) -> tuple[Any, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         value, row_id = json.loads(raw)
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError, RecursionError) as error:
         raise BadCursor("cursor is not valid") from error
     if type(row_id) is not int or not 0 < row_id <= MAX_ID:
         raise BadCursor("cursor is not valid")

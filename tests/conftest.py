@@ -55,6 +55,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "SERVER_NAME": "helpsquare.test",
         }
     )
+    app.test_client_class = RequestClient
     with app.app_context():
         flask_migrate.upgrade()
     yield app
@@ -85,6 +86,19 @@ def _transaction(app: Flask) -> Iterator[None]:
             db.session = original_session
             outer.rollback()
             connection.close()
+
+
+class RequestClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    Flask would otherwise reuse the test's app context for the request, so ``g`` (where
+    Flask-Login caches the signed-in user, and the CSP nonce lives) and the database
+    session would carry over from one request to the next.
+    """
+
+    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003 - FlaskClient.open's signature
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 @pytest.fixture

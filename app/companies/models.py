@@ -23,7 +23,8 @@ class Company(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(SLUG_MAX), unique=True)
     name: Mapped[str] = mapped_column(sa.String(NAME_MAX))
-    domain: Mapped[str] = mapped_column(sa.String(DOMAIN_MAX))
+    # One page per web domain: the claim workflow verifies staff against it.
+    domain: Mapped[str] = mapped_column(sa.String(DOMAIN_MAX), unique=True)
     description: Mapped[str] = mapped_column(sa.Text, default="")
     website: Mapped[str] = mapped_column(sa.String(WEBSITE_MAX), default="")
     created_by_id: Mapped[int | None] = mapped_column(

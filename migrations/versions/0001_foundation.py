@@ -44,7 +44,8 @@ def upgrade():
     sa.Column('question_count', sa.Integer(), server_default='0', nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_companies_created_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_companies')),
-    sa.UniqueConstraint('slug', name=op.f('uq_companies_slug'))
+    sa.UniqueConstraint('slug', name=op.f('uq_companies_slug')),
+    sa.UniqueConstraint('domain', name=op.f('uq_companies_domain'))
     )
     op.create_table('products',
     sa.Column('id', sa.Integer(), nullable=False),
