@@ -1,1 +1,346 @@
-"""Account writes: sign-up, password changes, site admins."""
+"""Account writes: sign-up, sign-in checks, sign-out, password changes, site admins.
+
+Every function validates its input itself (the JSON API calls them without
+forms) and reports what is wrong per field in ``ValidationError.fields``.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from functools import cache
+from typing import Any
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.accounts import passwords
+from app.accounts.models import (
+    DISPLAY_NAME_MAX,
+    EMAIL_MAX,
+    PASSWORD_MAX,
+    PASSWORD_METHOD,
+    PASSWORD_MIN,
+    USERNAME_MAX,
+    USERNAME_MIN,
+    USERNAME_PATTERN,
+    User,
+)
+from app.db import increment
+from app.errors import ValidationError
+from app.extensions import db
+
+# Names that would let an account pass for Helpsquare itself, its staff, or a page of
+# the site. Any name starting with "helpsquare" is reserved as well.
+RESERVED_USERNAMES = frozenset(
+    {
+        "abuse", "account", "accounts", "admin", "administrator", "administrators", "admins",
+        "all", "anonymous", "api", "billing", "contact", "edit", "everyone", "guest", "help",
+        "helpdesk", "helpsquare", "hostmaster", "info", "login", "logout", "mail", "me", "mod",
+        "moderator", "moderators", "mods", "new", "no-reply", "noreply", "null", "official",
+        "owner", "postmaster", "privacy", "register", "root", "security", "settings",
+        "sign-in", "sign-out", "sign-up", "signin", "signout", "signup", "staff", "static",
+        "support", "sys", "sysadmin", "system", "team", "terms", "undefined", "user", "users",
+        "webmaster", "www",
+    }
+)  # fmt: skip
+RESERVED_PREFIX = "helpsquare"
+
+CONTROL_CHARACTER = "Remove the invisible control character (such as NUL) from this."
+USERNAME_REQUIRED = "Choose a username."
+USERNAME_LENGTH = f"Use {USERNAME_MIN} to {USERNAME_MAX} characters."
+USERNAME_CHARACTERS = "Use only letters a–z, digits, hyphens (-) and underscores (_)."
+USERNAME_RESERVED = "That username is reserved. Please choose another."
+USERNAME_TAKEN = "That username is already taken. Please choose another."
+EMAIL_REQUIRED = "Enter your e-mail address."
+EMAIL_TOO_LONG = f"Use at most {EMAIL_MAX} characters."
+EMAIL_INVALID = "Enter a valid e-mail address, like name@example.com."
+EMAIL_TAKEN = "An account with that e-mail address already exists."
+EMAIL_OTHER_ACCOUNT = "That username belongs to an account with a different e-mail address."
+# What a refused password is told, rule by rule.
+PASSWORD_PROBLEMS = {
+    "required": "Choose a password.",
+    "too_short": f"Use at least {PASSWORD_MIN} characters.",
+    "too_long": f"Use at most {PASSWORD_MAX} characters.",
+    "is_username": "Your password must not be your username.",
+    "is_email": "Your password must not be your e-mail address.",
+    "common": "That is one of the most common passwords. Please choose one harder to guess.",
+    "nul": "Remove the invisible NUL character from your password.",
+    "current_wrong": "That is not your current password.",
+}
+DISPLAY_NAME_TOO_LONG = f"Use at most {DISPLAY_NAME_MAX} characters."
+NOT_TEXT = "This must be text."
+FIX_FIELDS = "Please correct the fields marked below."
+
+
+# Field checks: each returns the cleaned value and what is wrong with it (or None). ----
+
+
+def _has_control_characters(value: str) -> bool:
+    return any(unicodedata.category(char) == "Cc" for char in value)
+
+
+def _as_text(value: Any) -> str | None:
+    """The value as a string ("" for missing), or None when it is not text at all."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else None
+
+
+def _clean_username(raw: Any, *, allow_reserved: bool = False) -> tuple[str, str | None]:
+    value = _as_text(raw)
+    if value is None:
+        return "", NOT_TEXT
+    value = value.strip().lower()  # usernames are case-insensitive: stored lowercase
+    if not value:
+        return value, USERNAME_REQUIRED
+    if _has_control_characters(value):
+        return value, CONTROL_CHARACTER
+    if not USERNAME_MIN <= len(value) <= USERNAME_MAX:
+        return value, USERNAME_LENGTH
+    if not re.fullmatch(USERNAME_PATTERN, value):
+        return value, USERNAME_CHARACTERS
+    if not allow_reserved and (value in RESERVED_USERNAMES or value.startswith(RESERVED_PREFIX)):
+        return value, USERNAME_RESERVED
+    return value, None
+
+
+def _clean_email(raw: Any) -> tuple[str, str | None]:
+    value = _as_text(raw)
+    if value is None:
+        return "", NOT_TEXT
+    value = value.strip()
+    if not value:
+        return value, EMAIL_REQUIRED
+    if _has_control_characters(value):
+        return value, CONTROL_CHARACTER
+    if len(value) > EMAIL_MAX:
+        return value, EMAIL_TOO_LONG
+    try:
+        # Syntax only: never a DNS lookup (no network in a request, nor in tests).
+        normalized = validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError:
+        return value, EMAIL_INVALID
+    normalized = normalized.lower()
+    if len(normalized) > EMAIL_MAX:
+        return normalized, EMAIL_TOO_LONG
+    return normalized, None
+
+
+def _password_problem(password: Any, *, username: str, email: str) -> str | None:
+    """What is wrong with a new password, or None.
+
+    Length and "not a common password" only: no composition rules (NIST SP 800-63B).
+    Passwords are taken exactly as typed, spaces included; they are never stripped.
+    """
+    value = _as_text(password)
+    if value is None:
+        return NOT_TEXT
+    if not value:
+        return PASSWORD_PROBLEMS["required"]
+    if "\x00" in value:
+        return PASSWORD_PROBLEMS["nul"]
+    if len(value) < PASSWORD_MIN:
+        return PASSWORD_PROBLEMS["too_short"]
+    if len(value) > PASSWORD_MAX:
+        return PASSWORD_PROBLEMS["too_long"]
+    folded = value.casefold()
+    if username and folded == username.casefold():
+        return PASSWORD_PROBLEMS["is_username"]
+    if email and folded == email.casefold():
+        return PASSWORD_PROBLEMS["is_email"]
+    if passwords.is_common(value):
+        return PASSWORD_PROBLEMS["common"]
+    return None
+
+
+def _clean_display_name(raw: Any) -> tuple[str, str | None]:
+    value = _as_text(raw)
+    if value is None:
+        return "", NOT_TEXT
+    value = value.strip()
+    if _has_control_characters(value):
+        return value, CONTROL_CHARACTER
+    if len(value) > DISPLAY_NAME_MAX:
+        return value, DISPLAY_NAME_TOO_LONG
+    return value, None
+
+
+def _taken(username: str, email: str, *, except_id: int | None = None) -> dict[str, str]:
+    """Field errors for a username or e-mail another account already has (one SELECT)."""
+    conditions = []
+    if username:
+        conditions.append(User.username == username)
+    if email:
+        conditions.append(User.email == email)
+    if not conditions:
+        return {}
+    query = sa.select(User.username, User.email).where(sa.or_(*conditions))
+    if except_id is not None:
+        query = query.where(User.id != except_id)
+    errors: dict[str, str] = {}
+    for row in db.session.execute(query):
+        if username and row.username == username:
+            errors["username"] = USERNAME_TAKEN
+        if email and row.email == email:
+            errors["email"] = EMAIL_TAKEN
+    return errors
+
+
+def _commit_unique() -> None:
+    """Commit; a unique username or e-mail lost to a concurrent request is a field error."""
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError as error:
+        db.session.rollback()
+        # PostgreSQL names the constraint; SQLite says "UNIQUE constraint failed: users.email".
+        diagnostics = getattr(error.orig, "diag", None)
+        detail = getattr(diagnostics, "constraint_name", None) or str(error.orig)
+        if "uq_users_username" in detail or "users.username" in detail:
+            raise ValidationError(FIX_FIELDS, fields={"username": USERNAME_TAKEN}) from error
+        if "uq_users_email" in detail or "users.email" in detail:
+            raise ValidationError(FIX_FIELDS, fields={"email": EMAIL_TAKEN}) from error
+        raise
+
+
+# Services ------------------------------------------------------------------------------
+
+
+def sign_up(username: str, email: str, password: str, display_name: str = "") -> User:
+    """Create an account.
+
+    The username is 3–30 of a–z, 0–9, "-" and "_" (typed capitals are lowered), not
+    reserved and not taken; the e-mail is valid and not used by another account (both
+    are stored lowercase); the password is 10–128 characters, neither the username nor
+    the e-mail, and not a common password; the display name is optional.
+    """
+    fields: dict[str, str] = {}
+    username, problem = _clean_username(username)
+    if problem:
+        fields["username"] = problem
+    email, problem = _clean_email(email)
+    if problem:
+        fields["email"] = problem
+    problem = _password_problem(password, username=username, email=email)
+    if problem:
+        fields["password"] = problem
+    display_name, problem = _clean_display_name(display_name)
+    if problem:
+        fields["display_name"] = problem
+    taken = _taken(
+        username if "username" not in fields else "", email if "email" not in fields else ""
+    )
+    fields.update(taken)
+    if fields:
+        raise ValidationError(FIX_FIELDS, fields=fields)
+    user = User(username=username, email=email, display_name=display_name)
+    user.set_password(password)
+    db.session.add(user)
+    _commit_unique()
+    return user
+
+
+@cache
+def _dummy_password_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=PASSWORD_METHOD)
+
+
+def authenticate(login: str, password: str) -> User | None:
+    """The account whose username or e-mail (any letter case) is ``login``, if ``password``
+    is its password; None otherwise.
+
+    The password is hashed whether or not the account exists, so the answer takes the
+    same time either way and does not reveal which accounts exist.
+    """
+    login_text = (_as_text(login) or "").strip().lower()
+    password_text = _as_text(password) or ""
+    user = None
+    # A NUL byte cannot be in any stored value (and PostgreSQL refuses it in a query).
+    if login_text and "\x00" not in login_text and len(login_text) <= EMAIL_MAX:
+        column = User.email if "@" in login_text else User.username
+        user = db.session.execute(sa.select(User).where(column == login_text)).scalar_one_or_none()
+    if user is None or len(password_text) > PASSWORD_MAX:
+        check_password_hash(_dummy_password_hash(), password_text[:PASSWORD_MAX])
+        return None
+    return user if user.check_password(password_text) else None
+
+
+def sign_out(user: User) -> None:
+    """End every session of the user, on every device: their session version goes up, so
+    each cookie issued before (copied ones included) no longer signs anybody in."""
+    increment(db.session, User.session_version, user.id)
+    db.session.commit()
+
+
+def change_password(user: User, current_password: str, new_password: str) -> User:
+    """Change the user's password; it needs the current one.
+
+    The new password follows the sign-up rules. Every existing session of the user ends
+    (the session version goes up); the caller signs the current browser in again.
+    """
+    fields: dict[str, str] = {}
+    current_text = _as_text(current_password) or ""
+    if not current_text or not user.check_password(current_text):
+        fields["current_password"] = PASSWORD_PROBLEMS["current_wrong"]
+    problem = _password_problem(new_password, username=user.username, email=user.email)
+    if problem:
+        fields["new_password"] = problem
+    if fields:
+        raise ValidationError(FIX_FIELDS, fields=fields)
+    user.set_password(new_password)
+    increment(db.session, User.session_version, user.id)
+    db.session.commit()
+    return user
+
+
+def update_profile(user: User, display_name: str) -> User:
+    """Change the name other people see (at most 60 characters; empty shows the username)."""
+    display_name, problem = _clean_display_name(display_name)
+    if problem:
+        raise ValidationError(FIX_FIELDS, fields={"display_name": problem})
+    user.display_name = display_name
+    db.session.commit()
+    return user
+
+
+def create_site_admin(username: str, email: str, password: str) -> User:
+    """Make a site admin, for the operator's ``flask create-admin``.
+
+    Creates the account as a site admin; or, when the username exists with that same
+    e-mail, makes that account a site admin and sets its password (ending its sessions).
+    The sign-up rules apply, except that reserved usernames are allowed: the operator
+    choosing "admin" is exactly who those names are kept for.
+    """
+    fields: dict[str, str] = {}
+    username, problem = _clean_username(username, allow_reserved=True)
+    if problem:
+        fields["username"] = problem
+    email, problem = _clean_email(email)
+    if problem:
+        fields["email"] = problem
+    problem = _password_problem(password, username=username, email=email)
+    if problem:
+        fields["password"] = problem
+    if fields:
+        raise ValidationError(FIX_FIELDS, fields=fields)
+    existing = db.session.execute(
+        sa.select(User).where(User.username == username)
+    ).scalar_one_or_none()
+    if existing is not None:
+        if existing.email != email:
+            raise ValidationError(FIX_FIELDS, fields={"email": EMAIL_OTHER_ACCOUNT})
+        existing.is_admin = True
+        existing.set_password(password)
+        increment(db.session, User.session_version, existing.id)
+        db.session.commit()
+        return existing
+    taken = _taken("", email)
+    if taken:
+        raise ValidationError(FIX_FIELDS, fields=taken)
+    user = User(username=username, email=email, is_admin=True)
+    user.set_password(password)
+    db.session.add(user)
+    _commit_unique()
+    return user

@@ -1,3 +1,305 @@
-"""HTML views."""
+"""Account pages: sign up, sign in and out, change password, profiles."""
 
-from app.accounts import bp  # noqa: F401
+from __future__ import annotations
+
+import time
+
+from flask import (
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_limiter import RateLimitExceeded
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response as BaseResponse
+
+from app import content
+from app.accounts import bp, queries, services
+from app.accounts.forms import ChangePasswordForm, ProfileForm, SignInForm, SignUpForm
+from app.accounts.models import EMAIL_MAX, User
+from app.answers.queries import list_answers_by_author
+from app.errors import DomainError, ValidationError
+from app.extensions import limiter
+from app.pagination import BadCursor
+from app.questions.queries import Sort, list_questions
+
+# Never says whether the account exists: the same words for a wrong password and for
+# an unknown username or e-mail.
+SIGN_IN_FAILED = "That username/e-mail and password do not match."
+SIGN_IN_THROTTLED = "Too many sign-in attempts."
+SIGN_UP_THROTTLED = "Too many new accounts from your network."
+WRONG_CURRENT_THROTTLED = "Too many attempts with a wrong current password."
+BAD_CURSOR = "That page of the list is not available. Start again from the first page."
+
+
+# Where to go next ---------------------------------------------------------------------
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, else None.
+
+    Only a relative path starting with one "/" is accepted: no scheme (``javascript:``,
+    ``https:``), no host (``//evil.com``), no backslash (browsers read ``/\\evil.com`` as
+    ``//evil.com``) and no control characters or spaces (browsers drop tabs and newlines,
+    which turns ``/\\t/evil.com`` into ``//evil.com``).
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(
+        char.isspace() or ord(char) < 32 or ord(char) == 127 for char in target
+    ):
+        return None
+    return target
+
+
+def _home() -> str:
+    return url_for("questions.home")
+
+
+# Rate limits: read from the config at each request, so the config decides. -------------
+
+
+def _sign_in_limits_per_address() -> str:
+    return current_app.config["SIGNIN_LIMITS_PER_ADDRESS"]
+
+
+def _sign_in_limits_per_account() -> str:
+    return current_app.config["SIGNIN_LIMITS_PER_ACCOUNT"]
+
+
+def _sign_up_limits_per_address() -> str:
+    return current_app.config["SIGNUP_LIMITS_PER_ADDRESS"]
+
+
+def _typed_login_key() -> str:
+    """The account an attempt is for: the login as typed, normalised (whether or not such
+    an account exists, so the limit says nothing about that either)."""
+    login = request.form.get("login", "").strip().lower()[:EMAIL_MAX]
+    return f"login:{login}"
+
+
+def _signed_in_user_key() -> str:
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return f"address:{request.remote_addr}"
+
+
+def _sign_in_failed(response: Response) -> bool:
+    """Only failed attempts count: signing in successfully never locks anybody out."""
+    return bool(g.get("sign_in_failed"))
+
+
+def _password_check_failed(response: Response) -> bool:
+    return bool(g.get("password_check_failed"))
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_attempts(error: RateLimitExceeded) -> tuple[str, int]:
+    """The friendly 429 page, saying what was limited and how long to wait.
+
+    Registered on this blueprint because the site-wide handler shows one generic text;
+    Flask-Limiter still adds its Retry-After header to this response.
+    """
+    message = f"{error.description} Please wait {_wait_time()} and try again."
+    page = render_template("errors/error.html", status=429, title="Slow down", message=message)
+    return page, 429
+
+
+def _wait_time() -> str:
+    limit = limiter.current_limit
+    seconds = limit.reset_at - time.time() if limit is not None else 60
+    minutes = max(1, round(seconds / 60))
+    if minutes == 1:
+        return "a minute"
+    if minutes < 55:
+        return f"{minutes} minutes"
+    hours = max(1, round(minutes / 60))
+    return "an hour" if hours == 1 else f"{hours} hours"
+
+
+# Forms ----------------------------------------------------------------------------------
+
+
+def _show_errors(form: FlaskForm, error: ValidationError) -> None:
+    """Put a service's field errors next to the form's fields; the rest above the form."""
+    for name, why in error.fields.items():
+        field = form._fields.get(name)
+        if field is not None:
+            field.errors = [*field.errors, why]
+        else:
+            form.form_errors.append(why)
+    if not error.fields and error.message:
+        form.form_errors.append(error.message)
+
+
+def _form_status(form: FlaskForm) -> int:
+    """A form shown again after a refused POST answers 422; a fresh one 200."""
+    return 422 if form.is_submitted() else 200
+
+
+def _start_session(user: User, *, remember: bool = False) -> None:
+    """Sign the user in on a brand-new session: nothing set before carries over."""
+    session.clear()
+    login_user(user, remember=remember)
+
+
+# Views ----------------------------------------------------------------------------------
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+@limiter.limit(
+    _sign_up_limits_per_address,
+    methods=["POST"],
+    scope="sign-up-address",
+    error_message=SIGN_UP_THROTTLED,
+)
+def sign_up() -> BaseResponse | tuple[str, int]:
+    next_url = safe_next(request.args.get("next"))
+    form = SignUpForm()
+    if form.validate_on_submit():
+        try:
+            user = services.sign_up(
+                username=form.username.data,
+                email=form.email.data,
+                password=form.password.data,
+                display_name=form.display_name.data,
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            _start_session(user)
+            flash(f"Welcome to Helpsquare, {user.name}! Your account is ready.")
+            return redirect(next_url or _home())
+    page = render_template("accounts/sign_up.html", form=form, next_url=next_url)
+    return page, _form_status(form)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(
+    _sign_in_limits_per_address,
+    methods=["POST"],
+    deduct_when=_sign_in_failed,
+    scope="sign-in-address",
+    error_message=SIGN_IN_THROTTLED,
+)
+@limiter.limit(
+    _sign_in_limits_per_account,
+    key_func=_typed_login_key,
+    methods=["POST"],
+    deduct_when=_sign_in_failed,
+    scope="sign-in-account",
+    error_message=SIGN_IN_THROTTLED,
+)
+def sign_in() -> BaseResponse | tuple[str, int]:
+    next_url = safe_next(request.args.get("next"))
+    if request.method == "GET" and current_user.is_authenticated:
+        return redirect(next_url or _home())
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.login.data, form.password.data)
+        if user is not None:
+            _start_session(user, remember=bool(form.remember.data))
+            flash(f"Welcome back, {user.name}.")
+            return redirect(next_url or _home())
+        g.sign_in_failed = True
+        form.form_errors.append(SIGN_IN_FAILED)
+    page = render_template("accounts/sign_in.html", form=form, next_url=next_url)
+    return page, _form_status(form)
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out() -> BaseResponse:
+    was_signed_in = current_user.is_authenticated
+    if was_signed_in:
+        services.sign_out(current_user._get_current_object())
+    session.clear()
+    logout_user()  # after clear(): it marks the remember-me cookie for deletion
+    if was_signed_in:
+        flash("You are signed out, on this device and every other one.")
+    return redirect(_home())
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(
+    _sign_in_limits_per_account,
+    key_func=_signed_in_user_key,
+    methods=["POST"],
+    deduct_when=_password_check_failed,
+    scope="change-password",
+    error_message=WRONG_CURRENT_THROTTLED,
+)
+def change_password() -> BaseResponse | tuple[str, int]:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.change_password(
+                current_user._get_current_object(),
+                current_password=form.current_password.data,
+                new_password=form.new_password.data,
+            )
+        except ValidationError as error:
+            g.password_check_failed = "current_password" in error.fields
+            _show_errors(form, error)
+        else:
+            remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+            # The new session version is in the new cookie: this browser stays signed in,
+            # every other session (and every copied cookie) has ended.
+            _start_session(user, remember=remember_cookie in request.cookies)
+            flash("Your password is changed. You were signed out on every other device.")
+            return redirect(url_for("accounts.profile", username=user.username))
+    page = render_template("accounts/change_password.html", form=form)
+    return page, _form_status(form)
+
+
+@bp.route("/account/profile", methods=["GET", "POST"])
+@login_required
+def edit_profile() -> BaseResponse | tuple[str, int]:
+    user = current_user._get_current_object()
+    form = ProfileForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            services.update_profile(user, display_name=form.display_name.data)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            flash("Your profile is saved.")
+            return redirect(url_for("accounts.profile", username=user.username))
+    page = render_template("accounts/edit_profile.html", form=form)
+    return page, _form_status(form)
+
+
+@bp.route("/users/<username>")
+def profile(username: str) -> BaseResponse | str:
+    user = queries.get_user_by_username(username)
+    if username != user.username:
+        return redirect(url_for("accounts.profile", username=user.username), code=301)
+    page_size = current_app.config["PAGE_SIZE"]
+    try:
+        questions = list_questions(
+            author_id=user.id,
+            sort=Sort.NEWEST,
+            cursor=request.args.get("questions") or None,
+            limit=page_size,
+        )
+        answers = list_answers_by_author(
+            user.id, cursor=request.args.get("answers") or None, limit=page_size
+        )
+    except BadCursor:
+        raise DomainError(BAD_CURSOR) from None
+    excerpts = {answer.id: content.to_text(answer.body, 160) for answer in answers.items}
+    return render_template(
+        "accounts/profile.html",
+        user=user,
+        questions=questions,
+        answers=answers,
+        excerpts=excerpts,
+        is_own_profile=current_user.is_authenticated and current_user.id == user.id,
+    )

@@ -1,3 +1,111 @@
-"""HTML views."""
+"""HTML views: posting and editing answers, helpful votes, the best answer."""
 
-from app.answers import bp  # noqa: F401
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.answers import bp, services
+from app.answers.forms import AnswerForm, BestAnswerForm, HelpfulForm
+from app.answers.queries import get_answer
+from app.errors import ValidationError
+from app.policy import Permission, require
+from app.questions.forms import MARKDOWN_HINT, apply_errors
+from app.questions.queries import get_question
+from app.questions.views import question_url, render_question_page, sign_in_redirect, viewer
+
+
+def _answer_anchor(answer_id: int) -> str:
+    return f"answer-{answer_id}"
+
+
+@bp.post("/questions/<id:question_id>/answers")
+def create(question_id: int) -> Any:
+    question = get_question(question_id)
+    if not current_user.is_authenticated:
+        return sign_in_redirect(question_url(question))
+    user = viewer()
+    # Asked before the form, so a locked question says so rather than "write something".
+    require(user, Permission.ANSWER_CREATE, question)
+    form = AnswerForm()
+    if form.validate_on_submit():
+        try:
+            answer = services.post_answer(user, question, body=form.body.data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            flash("Thanks, your answer is posted.", "success")
+            return redirect(question_url(question, anchor=_answer_anchor(answer.id)), 303)
+    # The question page again, with the error at the answer and the text kept.
+    return render_question_page(question, answer_form=form, status=422)
+
+
+@bp.route("/answers/<id:answer_id>/edit", methods=["GET", "POST"])
+def edit(answer_id: int) -> Any:
+    if not current_user.is_authenticated:
+        return sign_in_redirect(request.path)
+    user = viewer()
+    answer = get_answer(answer_id)
+    require(user, Permission.ANSWER_EDIT, answer)
+    form = AnswerForm(obj=answer)
+    if form.validate_on_submit():
+        try:
+            services.edit_answer(user, answer, body=form.body.data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            flash("Your answer is updated.", "success")
+            return redirect(question_url(answer.question, anchor=_answer_anchor(answer.id)), 303)
+    status = 422 if request.method == "POST" else 200
+    page = render_template(
+        "answers/edit.html", form=form, answer=answer, markdown_hint=MARKDOWN_HINT
+    )
+    return page, status
+
+
+@bp.post("/answers/<id:answer_id>/helpful")
+def helpful(answer_id: int) -> Response:
+    answer = get_answer(answer_id)
+    back_to = question_url(answer.question, anchor=_answer_anchor(answer.id))
+    if not current_user.is_authenticated:
+        return sign_in_redirect(question_url(answer.question))
+    form = HelpfulForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = viewer()
+    if form.action.data == "add":
+        if services.vote_helpful(user, answer):
+            flash("Thanks for saying this answer helped.", "success")
+        else:
+            flash("You already found this answer helpful.", "info")
+    else:
+        if services.withdraw_helpful(user, answer):
+            flash("Your helpful vote is withdrawn.", "success")
+        else:
+            flash("You had not voted this answer helpful.", "info")
+    return redirect(back_to, 303)
+
+
+@bp.post("/questions/<id:question_id>/best-answer")
+def best(question_id: int) -> Response:
+    question = get_question(question_id)
+    if not current_user.is_authenticated:
+        return sign_in_redirect(question_url(question))
+    form = BestAnswerForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = viewer()
+    if form.wants_clear():
+        services.clear_best_answer(user, question)
+        flash("The best answer is unmarked.", "success")
+        return redirect(question_url(question), 303)
+    if form.answer_id.data is None:
+        abort(400)
+    answer = get_answer(form.answer_id.data)
+    # An answer of another question is refused by the service (422), nothing changes.
+    services.choose_best_answer(user, question, answer)
+    flash("Marked as the best answer. Thanks for letting everyone know what worked.", "success")
+    return redirect(question_url(question, anchor=_answer_anchor(answer.id)), 303)

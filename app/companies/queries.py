@@ -12,6 +12,8 @@ from app.pagination import BadCursor, Page, decode_cursor, encode_cursor
 
 def get_company(slug: str) -> Company:
     """The company with this slug, or ``NotFound``."""
+    if "\x00" in slug:  # PostgreSQL refuses NUL in text; no slug contains one anyway
+        raise NotFound("There is no such company.")
     company = db.session.execute(
         sa.select(Company).where(Company.slug == slug)
     ).scalar_one_or_none()
@@ -26,7 +28,7 @@ def list_companies(q: str = "", *, cursor: str | None = None, limit: int = 20) -
     Raises ``BadCursor`` for a cursor this server did not issue.
     """
     query = sa.select(Company)
-    q = q.strip()
+    q = q.replace("\x00", "").strip()  # PostgreSQL refuses NUL in text; no name holds one
     if q:
         escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(Company.name.ilike(f"%{escaped}%", escape="\\"))
@@ -42,4 +44,35 @@ def list_companies(q: str = "", *, cursor: str | None = None, limit: int = 20) -
     return Page(rows, None)
 
 
-__all__ = ["BadCursor", "get_company", "list_companies"]
+def _like_prefix(text: str) -> str:
+    """``text`` as a LIKE pattern matching itself literally, followed by anything."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def slugs_taken(base: str) -> set[str]:
+    """The company slugs already used among ``base`` and ``base-<anything>`` (one SELECT)."""
+    rows = db.session.execute(
+        sa.select(Company.slug).where(
+            sa.or_(Company.slug == base, Company.slug.like(_like_prefix(f"{base}-"), escape="\\"))
+        )
+    ).scalars()
+    return set(rows)
+
+
+def find_company_by_name_or_domain(name: str, domain: str) -> Company | None:
+    """A company called ``name`` (case-insensitively) or at ``domain``, if one exists."""
+    return db.session.execute(
+        sa.select(Company)
+        .where(sa.or_(sa.func.lower(Company.name) == name.lower(), Company.domain == domain))
+        .order_by(Company.id)
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+__all__ = [
+    "BadCursor",
+    "find_company_by_name_or_domain",
+    "get_company",
+    "list_companies",
+    "slugs_taken",
+]

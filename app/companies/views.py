@@ -1,3 +1,117 @@
-"""HTML views."""
+"""HTML views: the company list, a company's page, adding and editing a company."""
 
-from app.companies import bp  # noqa: F401
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.companies import bp, queries, services
+from app.companies.forms import (
+    CompanyEditForm,
+    CompanyForm,
+    CompanySearchForm,
+    cursor_from,
+    show_error,
+    sort_from,
+)
+from app.errors import DomainError, ValidationError
+from app.pagination import BadCursor
+from app.policy import Permission, require
+from app.products.queries import list_products
+from app.questions.queries import Sort, list_questions
+
+BAD_CURSOR = "That page of the list is not available. Start again from the first page."
+
+
+def _acting_user() -> Any:
+    """The signed-in user (or the anonymous one) itself, not the proxy."""
+    return current_user._get_current_object()
+
+
+@bp.get("/")
+def index() -> str | tuple[str, int]:
+    form = CompanySearchForm(formdata=request.args)
+    if not form.validate():
+        return render_template("companies/index.html", form=form, page=None, q=""), 400
+    q = form.q.data or ""
+    try:
+        page = queries.list_companies(
+            q, cursor=cursor_from(request.args), limit=current_app.config["PAGE_SIZE"]
+        )
+    except BadCursor:
+        raise DomainError(BAD_CURSOR) from None
+    return render_template("companies/index.html", form=form, page=page, q=q)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new() -> Response | str | tuple[str, int]:
+    require(current_user, Permission.COMPANY_CREATE)
+    form = CompanyForm()
+    existing = None
+    if form.validate_on_submit():
+        try:
+            company = services.create_company(
+                _acting_user(),
+                name=form.name.data or "",
+                domain=form.domain.data or "",
+                description=form.description.data or "",
+            )
+        except services.CompanyExists as error:
+            show_error(form, error)
+            existing = error.company
+        except ValidationError as error:
+            show_error(form, error)
+        else:
+            flash(f"{company.name} has a page now. Add its products, or ask the first question.")
+            return redirect(url_for("companies.show", slug=company.slug), 303)
+    body = render_template("companies/form.html", form=form, company=None, existing=existing)
+    # Every refused form answers 422, a duplicate too; the JSON API will answer Conflict with 409.
+    return (body, 422) if form.is_submitted() else body
+
+
+@bp.get("/<slug>")
+def show(slug: str) -> str:
+    company = queries.get_company(slug)
+    sort = sort_from(request.args)
+    try:
+        questions = list_questions(
+            company_id=company.id,
+            sort=sort,
+            cursor=cursor_from(request.args),
+            limit=current_app.config["PAGE_SIZE"],
+        )
+    except BadCursor:
+        raise DomainError(BAD_CURSOR) from None
+    return render_template(
+        "companies/show.html",
+        company=company,
+        products=list_products(company.id),
+        questions=questions,
+        sort=sort,
+        sorts=list(Sort),
+    )
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+def edit(slug: str) -> Response | str | tuple[str, int]:
+    company = queries.get_company(slug)
+    require(current_user, Permission.COMPANY_EDIT, company)
+    form = CompanyEditForm(obj=company)
+    if form.validate_on_submit():
+        try:
+            services.edit_company(
+                _acting_user(),
+                company,
+                description=form.description.data or "",
+                website=form.website.data or "",
+            )
+        except ValidationError as error:
+            show_error(form, error)
+        else:
+            flash(f"{company.name}'s page is updated.")
+            return redirect(url_for("companies.show", slug=company.slug), 303)
+    body = render_template("companies/form.html", form=form, company=company, existing=None)
+    return (body, 422) if form.is_submitted() else body

@@ -13,6 +13,8 @@ from app.products.models import Product
 
 def get_product(company_slug: str, product_slug: str) -> Product:
     """The product with its company loaded (one SELECT), or ``NotFound``."""
+    if "\x00" in company_slug or "\x00" in product_slug:  # PostgreSQL refuses NUL in text
+        raise NotFound("There is no such product.")
     product = db.session.execute(
         sa.select(Product)
         .join(Product.company)
@@ -31,3 +33,28 @@ def list_products(company_id: int) -> list[Product]:
             sa.select(Product).where(Product.company_id == company_id).order_by(Product.name)
         ).scalars()
     )
+
+
+def slugs_taken(company_id: int, base: str) -> set[str]:
+    """The company's product slugs among ``base`` and ``base-<anything>`` (one SELECT)."""
+    prefix = f"{base}-".replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return set(
+        db.session.execute(
+            sa.select(Product.slug).where(
+                Product.company_id == company_id,
+                sa.or_(Product.slug == base, Product.slug.like(prefix + "%", escape="\\")),
+            )
+        ).scalars()
+    )
+
+
+def find_product_by_name(
+    company_id: int, name: str, *, other_than: int | None = None
+) -> Product | None:
+    """The company's product called ``name`` (case-insensitively), ignoring ``other_than``."""
+    query = sa.select(Product).where(
+        Product.company_id == company_id, sa.func.lower(Product.name) == name.lower()
+    )
+    if other_than is not None:
+        query = query.where(Product.id != other_than)
+    return db.session.execute(query.order_by(Product.id).limit(1)).scalar_one_or_none()

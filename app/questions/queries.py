@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from app.errors import NotFound
 from app.extensions import db
 from app.pagination import Page, decode_cursor, encode_cursor
-from app.questions.models import Kind, Question, Status
+from app.questions.models import Kind, MeToo, Question, Status
 
 
 class Sort(StrEnum):
@@ -84,3 +86,31 @@ def list_questions(
         last = rows[-1]
         next_cursor = encode_cursor(getattr(last, key_column.key), last.id)
     return Page(items=rows, next_cursor=next_cursor)
+
+
+def get_question(question_id: int) -> Question:
+    """The question with its author, company and product (one SELECT), or ``NotFound``."""
+    question = db.session.execute(
+        sa.select(Question)
+        .options(
+            joinedload(Question.author),
+            joinedload(Question.company),
+            joinedload(Question.product),
+        )
+        .where(Question.id == question_id)
+    ).scalar_one_or_none()
+    if question is None:
+        raise NotFound("There is no such question. It may have been removed.")
+    return question
+
+
+def has_me_too(user: Any, question_id: int) -> bool:
+    """Whether the viewer said "me too" on the question (no query for anonymous visitors)."""
+    if user is None or not user.is_authenticated:
+        return False
+    found = db.session.execute(
+        sa.select(MeToo.question_id).where(
+            MeToo.question_id == question_id, MeToo.user_id == user.id
+        )
+    ).first()
+    return found is not None

@@ -1,3 +1,215 @@
-"""HTML views."""
+"""HTML views: the home page, question lists, asking, the question page, editing, me too."""
 
-from app.questions import bp  # noqa: F401
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.answers import queries as answer_queries
+from app.answers.forms import AnswerForm
+from app.companies.queries import get_company, list_companies
+from app.errors import DomainError, ValidationError
+from app.pagination import BadCursor
+from app.policy import Permission, require
+from app.products.queries import list_products
+from app.questions import bp, services
+from app.questions.forms import MARKDOWN_HINT, AskForm, EditQuestionForm, MeTooForm, apply_errors
+from app.questions.models import Question
+from app.questions.queries import Sort, get_question, has_me_too, list_questions
+
+HOME_QUESTIONS = 15
+HOME_COMPANIES = 8
+
+
+def viewer() -> Any:
+    """The signed-in user (the real object, not the proxy), or the anonymous user."""
+    return current_user._get_current_object()
+
+
+def question_url(question: Question, anchor: str | None = None) -> str:
+    """The canonical URL of a question page, with its current slug."""
+    return url_for("questions.show", question_id=question.id, slug=question.slug, _anchor=anchor)
+
+
+def _here() -> str:
+    """This request's path and query string, as a ``next`` to come back to."""
+    query = request.query_string.decode("latin-1")
+    return f"{request.path}?{query}" if query else request.path
+
+
+def sign_in_redirect(next_path: str) -> Response:
+    """Send an anonymous visitor to sign in, then back to ``next_path`` (a GET page).
+
+    After a POST the visitor comes back to the page the button was on, not to
+    the action's URL (which would answer a GET with 405).
+    """
+    flash("Please sign in to do that.", "info")
+    return redirect(url_for("accounts.sign_in", next=next_path), 303)
+
+
+def render_question_page(
+    question: Question, *, answer_form: AnswerForm | None = None, status: int = 200
+) -> tuple[str, int]:
+    """The question page: a fixed number of SELECTs whatever the number of answers.
+
+    The question with author, company and product (1), the answers with their
+    authors (1), and for a signed-in viewer their helpful votes (1) and me-too (1).
+    """
+    user = viewer()
+    answers = answer_queries.answers_for_question(question)
+    helpful_ids = answer_queries.helpful_answer_ids(user, [answer.id for answer in answers])
+    body = render_template(
+        "questions/show.html",
+        question=question,
+        answers=answers,
+        helpful_ids=helpful_ids,
+        me_too=has_me_too(user, question.id),
+        answer_form=answer_form or AnswerForm(formdata=None),
+        markdown_hint=MARKDOWN_HINT,
+    )
+    return body, status
+
+
+@bp.get("/")
+def home() -> str:
+    companies = list_companies(limit=HOME_COMPANIES).items
+    questions = list_questions(sort=Sort.ACTIVE, limit=HOME_QUESTIONS).items
+    return render_template("questions/home.html", companies=companies, questions=questions)
+
+
+def _sort_from(value: str | None) -> Sort:
+    """The sort asked for; anything unknown falls back to recent activity."""
+    try:
+        return Sort(value) if value else Sort.ACTIVE
+    except ValueError:
+        return Sort.ACTIVE
+
+
+@bp.get("/questions")
+def index() -> str:
+    sort = _sort_from(request.args.get("sort"))
+    try:
+        page = list_questions(
+            sort=sort,
+            cursor=request.args.get("cursor") or None,
+            limit=current_app.config["PAGE_SIZE"],
+        )
+    except BadCursor as error:
+        raise DomainError(
+            "That page link is not valid. Start again from the first page."
+        ) from error
+    return render_template("questions/index.html", page=page, sort=sort, sorts=list(Sort))
+
+
+@bp.route("/companies/<company_slug>/ask", methods=["GET", "POST"])
+def ask(company_slug: str) -> Any:
+    if not current_user.is_authenticated:
+        return sign_in_redirect(_here())
+    user = viewer()
+    company = get_company(company_slug)
+    require(user, Permission.QUESTION_ASK, company)
+    products = list_products(company.id)
+    form = AskForm()
+    form.set_products(products)
+    if request.method == "GET":
+        wanted = request.args.get("product", "")
+        if any(product.slug == wanted for product in products):
+            form.product.data = wanted
+        return _render_ask(form, company)
+    if form.validate_on_submit():
+        product = next((p for p in products if p.slug == form.product.data), None)
+        try:
+            question = services.ask_question(
+                user,
+                company,
+                title=form.title.data,
+                body=form.body.data,
+                kind=form.kind.data,
+                product=product,
+                feeling=form.feeling.data or None,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            flash("Your question is posted. You will find the answers here.", "success")
+            return redirect(question_url(question), 303)
+    return _render_ask(form, company), 422
+
+
+def _render_ask(form: AskForm, company: Any) -> str:
+    return render_template(
+        "questions/ask.html", form=form, company=company, markdown_hint=MARKDOWN_HINT
+    )
+
+
+@bp.get("/questions/<id:question_id>", defaults={"slug": None})
+@bp.get("/questions/<id:question_id>/<slug>")
+def show(question_id: int, slug: str | None) -> Any:
+    question = get_question(question_id)
+    if slug != question.slug:
+        # The slug is cosmetic: a missing, old or mistyped one leads to the canonical URL.
+        location = question_url(question)
+        if request.query_string:
+            location += "?" + request.query_string.decode("latin-1")
+        return redirect(location, 301)
+    return render_question_page(question)
+
+
+@bp.route("/questions/<id:question_id>/edit", methods=["GET", "POST"])
+def edit(question_id: int) -> Any:
+    if not current_user.is_authenticated:
+        return sign_in_redirect(_here())
+    user = viewer()
+    question = get_question(question_id)
+    require(user, Permission.QUESTION_EDIT, question)
+    form = EditQuestionForm(obj=question)
+    if request.method == "GET":
+        return _render_edit(form, question)
+    if form.validate_on_submit():
+        try:
+            services.edit_question(user, question, title=form.title.data, body=form.body.data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            flash("Your changes are saved.", "success")
+            return redirect(question_url(question), 303)
+    return _render_edit(form, question), 422
+
+
+def _render_edit(form: EditQuestionForm, question: Question) -> str:
+    return render_template(
+        "questions/edit.html", form=form, question=question, markdown_hint=MARKDOWN_HINT
+    )
+
+
+@bp.post("/questions/<id:question_id>/me-too")
+def me_too(question_id: int) -> Response:
+    question = get_question(question_id)
+    if not current_user.is_authenticated:
+        return sign_in_redirect(question_url(question))
+    form = MeTooForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = viewer()
+    if form.action.data == "add":
+        if services.add_me_too(user, question):
+            flash("Thanks. You are counted among the people this affects.", "success")
+        else:
+            flash("You already said this affects you too.", "info")
+    else:
+        if services.remove_me_too(user, question):
+            flash("You are no longer counted for this question.", "success")
+        else:
+            flash("You had not said “me too” here.", "info")
+    return redirect(question_url(question, anchor="me-too"), 303)

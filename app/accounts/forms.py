@@ -1,0 +1,62 @@
+"""Forms for the account pages.
+
+They parse the request and check CSRF; the rules themselves live in
+``app.accounts.services`` (the JSON API uses the same ones), whose field errors the
+views put back onto these fields. The HTML attributes only help the browser.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import InputRequired
+
+from app.accounts.models import (
+    DISPLAY_NAME_MAX,
+    EMAIL_MAX,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    USERNAME_MAX,
+    USERNAME_MIN,
+)
+
+
+class SignUpForm(FlaskForm):
+    username = StringField(
+        "Username",
+        render_kw={
+            "required": True,
+            "minlength": USERNAME_MIN,
+            "maxlength": USERNAME_MAX,
+            "autocapitalize": "none",
+            "spellcheck": "false",
+        },
+    )
+    email = EmailField("E-mail address", render_kw={"required": True, "maxlength": EMAIL_MAX})
+    display_name = StringField("Display name (optional)", render_kw={"maxlength": DISPLAY_NAME_MAX})
+    password = PasswordField(
+        "Password",
+        render_kw={"required": True, "minlength": PASSWORD_MIN, "maxlength": PASSWORD_MAX},
+    )
+
+
+class SignInForm(FlaskForm):
+    login = StringField(
+        "Username or e-mail address",
+        validators=[InputRequired("Enter your username or e-mail address.")],
+        render_kw={"autocapitalize": "none", "spellcheck": "false"},
+    )
+    password = PasswordField("Password", validators=[InputRequired("Enter your password.")])
+    remember = BooleanField("Keep me signed in on this device")
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", render_kw={"required": True})
+    new_password = PasswordField(
+        "New password",
+        render_kw={"required": True, "minlength": PASSWORD_MIN, "maxlength": PASSWORD_MAX},
+    )
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField("Display name", render_kw={"maxlength": DISPLAY_NAME_MAX})

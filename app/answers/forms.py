@@ -1,0 +1,44 @@
+"""Forms for answers and the buttons on them (helpful, best answer).
+
+The forms give quick, friendly messages; the services check everything again.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
+
+from app.answers.models import BODY_MAX
+from app.db import MAX_ID
+from app.questions.forms import no_nul, strip
+
+
+class AnswerForm(FlaskForm):
+    """Post or edit an answer."""
+
+    body = TextAreaField(
+        "Your answer",
+        filters=[strip],
+        validators=[
+            DataRequired("Please write your answer first."),
+            no_nul,
+            Length(max=BODY_MAX, message=f"An answer can be at most {BODY_MAX:,} characters."),
+        ],
+    )
+
+
+class HelpfulForm(FlaskForm):
+    """The "helpful" button: ``add`` or ``remove``."""
+
+    action = HiddenField(validators=[AnyOf(["add", "remove"])])
+
+
+class BestAnswerForm(FlaskForm):
+    """Choose an answer as the best one (``answer_id``), or ``action=clear`` to unmark it."""
+
+    answer_id = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
+    action = HiddenField(default="choose", validators=[AnyOf(["choose", "clear"])])
+
+    def wants_clear(self) -> bool:
+        return self.action.data == "clear"

@@ -1,0 +1,97 @@
+"""Reads for answers: a question's answers in their order, the viewer's votes, a user's answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app.answers.models import Answer, HelpfulVote
+from app.errors import NotFound
+from app.extensions import db
+from app.pagination import Page, decode_cursor, encode_cursor
+from app.questions.models import Question
+
+
+def get_answer(answer_id: int) -> Answer:
+    """The answer with its author, question and the question's company, or ``NotFound``."""
+    answer = db.session.execute(
+        sa.select(Answer)
+        .options(
+            joinedload(Answer.author),
+            joinedload(Answer.question).joinedload(Question.company),
+        )
+        .where(Answer.id == answer_id)
+    ).scalar_one_or_none()
+    if answer is None:
+        raise NotFound("There is no such answer. It may have been removed.")
+    return answer
+
+
+def answers_for_question(question: Question) -> list[Answer]:
+    """The question's answers with their authors (one SELECT), in reading order.
+
+    The best answer first, then official answers, then the most helpful, then
+    the oldest; the id breaks ties so the order never wobbles between requests.
+    """
+    order: list[sa.ColumnElement[Any]] = []
+    if question.best_answer_id is not None:
+        order.append(sa.case((Answer.id == question.best_answer_id, 0), else_=1))
+    order += [
+        sa.case((Answer.is_official, 0), else_=1),
+        Answer.helpful_count.desc(),
+        Answer.created_at.asc(),
+        Answer.id.asc(),
+    ]
+    answers = list(
+        db.session.execute(
+            sa.select(Answer)
+            .options(joinedload(Answer.author))
+            .where(Answer.question_id == question.id)
+            .order_by(*order)
+        ).scalars()
+    )
+    for answer in answers:
+        # The page already holds the question: no lazy load per answer.
+        set_committed_value(answer, "question", question)
+    return answers
+
+
+def helpful_answer_ids(user: Any, answer_ids: Iterable[int]) -> set[int]:
+    """Which of these answers the viewer voted helpful (one SELECT; none for anonymous)."""
+    ids = list(answer_ids)
+    if user is None or not user.is_authenticated or not ids:
+        return set()
+    rows = db.session.execute(
+        sa.select(HelpfulVote.answer_id).where(
+            HelpfulVote.user_id == user.id, HelpfulVote.answer_id.in_(ids)
+        )
+    ).scalars()
+    return set(rows)
+
+
+def list_answers_by_author(
+    author_id: int, cursor: str | None = None, limit: int = 20
+) -> Page[Answer]:
+    """A page of a user's answers, newest first, each with its question loaded.
+
+    Raises ``app.pagination.BadCursor`` for a cursor this server did not issue.
+    """
+    query = (
+        sa.select(Answer).options(joinedload(Answer.question)).where(Answer.author_id == author_id)
+    )
+    if cursor:
+        created, last_id = decode_cursor(cursor, datetime)
+        after = sa.tuple_(sa.literal(created, Answer.created_at.type), sa.literal(last_id))
+        query = query.where(sa.tuple_(Answer.created_at, Answer.id) < after)
+    query = query.order_by(Answer.created_at.desc(), Answer.id.desc()).limit(limit + 1)
+    rows = list(db.session.execute(query).scalars())
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor(rows[-1].created_at, rows[-1].id)
+    return Page(items=rows, next_cursor=next_cursor)

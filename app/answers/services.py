@@ -1,0 +1,142 @@
+"""Answer writes: posting, editing, helpful votes, the best answer.
+
+Every function takes the acting user first, asks the policy, validates every
+field again (the JSON API calls these without forms), changes rows and commits
+once. Counters change only through SQL increments.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from app import content, policy
+from app.answers.models import BODY_MAX, BODY_MIN, Answer, HelpfulVote
+from app.db import increment, insert_if_absent, utcnow
+from app.errors import ValidationError
+from app.extensions import db
+from app.policy import Permission, require
+from app.questions.models import Kind, Question, Status
+from app.questions.services import clean_text
+
+
+def _clean_body(body: Any) -> str:
+    text, why = clean_text(body, label="Your answer", minimum=BODY_MIN, maximum=BODY_MAX)
+    if why:
+        raise ValidationError("Please correct your answer.", fields={"body": why})
+    return text
+
+
+def post_answer(author: Any, question: Question, *, body: str) -> Answer:
+    """Anyone signed in answers a question that is not locked (site admins answer any).
+
+    The Markdown body has 1–20,000 characters (stripped, no NUL). The answer is
+    official when its author is active verified staff of the question's company
+    right now; the server decides, never the client. An official answer marks
+    the question as having one, and a question of kind ``question`` as answered.
+    """
+    require(author, Permission.ANSWER_CREATE, question)
+    body_text = _clean_body(body)
+
+    now = utcnow()
+    rendered = content.render(body_text)
+    official = policy.is_company_staff(author, question.company)
+    answer = Answer(
+        question_id=question.id,
+        author_id=author.id,
+        body=body_text,
+        body_html=rendered.html,
+        body_renderer_version=rendered.version,
+        is_official=official,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(answer)
+    db.session.flush()
+    increment(db.session, Question.answer_count, question.id)
+    question.last_activity_at = now
+    if official:
+        question.has_official_answer = True
+        if question.kind == Kind.QUESTION:
+            question.status = Status.ANSWERED
+    db.session.commit()
+    return answer
+
+
+def edit_answer(user: Any, answer: Answer, *, body: str) -> Answer:
+    """The author (or a site admin) edits an answer's body; the same bounds as posting."""
+    require(user, Permission.ANSWER_EDIT, answer)
+    body_text = _clean_body(body)
+    rendered = content.render(body_text)
+    answer.body = body_text
+    answer.body_html = rendered.html
+    answer.body_renderer_version = rendered.version
+    answer.updated_at = utcnow()
+    db.session.commit()
+    return answer
+
+
+def vote_helpful(user: Any, answer: Answer) -> bool:
+    """A signed-in user finds an answer helpful; never their own answer.
+
+    Once per user per answer: a second click changes nothing. True when this
+    call added the vote.
+    """
+    require(user, Permission.ANSWER_VOTE_HELPFUL, answer)
+    added = insert_if_absent(
+        db.session,
+        HelpfulVote.__table__,
+        {"answer_id": answer.id, "user_id": user.id, "created_at": utcnow()},
+    )
+    if added:
+        increment(db.session, Answer.helpful_count, answer.id)
+    db.session.commit()
+    return added
+
+
+def withdraw_helpful(user: Any, answer: Answer) -> bool:
+    """A user withdraws their helpful vote; True when there was one to withdraw."""
+    require(user, Permission.ANSWER_VOTE_HELPFUL, answer)
+    result = db.session.execute(
+        sa.delete(HelpfulVote).where(
+            HelpfulVote.answer_id == answer.id, HelpfulVote.user_id == user.id
+        )
+    )
+    removed = bool(result.rowcount)
+    if removed:
+        increment(db.session, Answer.helpful_count, answer.id, -1)
+    db.session.commit()
+    return removed
+
+
+def choose_best_answer(user: Any, question: Question, answer: Answer) -> Question:
+    """The asker (or a site admin) marks one of the question's answers as the best one.
+
+    They may change their choice later. A question of kind ``question`` then
+    reads as answered; other kinds keep the status their company's staff set.
+    """
+    require(user, Permission.QUESTION_CHOOSE_BEST, question)
+    if answer.question_id != question.id:
+        raise ValidationError(
+            "That answer belongs to another question.",
+            fields={"answer_id": "Choose one of this question's answers."},
+        )
+    question.best_answer_id = answer.id
+    if question.kind == Kind.QUESTION:
+        question.status = Status.ANSWERED
+    db.session.commit()
+    return question
+
+
+def clear_best_answer(user: Any, question: Question) -> Question:
+    """The asker (or a site admin) unmarks the best answer.
+
+    A question of kind ``question`` goes back to open unless an official answer exists.
+    """
+    require(user, Permission.QUESTION_CHOOSE_BEST, question)
+    question.best_answer_id = None
+    if question.kind == Kind.QUESTION and not question.has_official_answer:
+        question.status = Status.OPEN
+    db.session.commit()
+    return question

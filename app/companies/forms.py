@@ -1,0 +1,116 @@
+"""Forms for company pages: parsing only; the services decide what is allowed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask_wtf import FlaskForm
+from wtforms import SearchField, StringField, TextAreaField, URLField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.companies.models import DESCRIPTION_MAX, NAME_MAX, NAME_MIN, WEBSITE_MAX
+from app.errors import DomainError
+from app.pagination import BadCursor
+from app.questions.queries import Sort
+
+# Cursors this server issues are well under 100 characters; a much longer one is not ours,
+# and decoding it could recurse deeply (JSON nested thousands of levels).
+CURSOR_MAX = 200
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _drop_nul(value: str | None) -> str | None:
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+NAME_LENGTH = Length(
+    min=NAME_MIN, max=NAME_MAX, message=f"Use {NAME_MIN} to {NAME_MAX} characters."
+)
+DESCRIPTION_LENGTH = Length(
+    max=DESCRIPTION_MAX, message=f"Use at most {DESCRIPTION_MAX:,} characters."
+)
+
+
+class CompanyForm(FlaskForm):
+    """Add a company: its name, web domain and a short description."""
+
+    name = StringField(
+        "Company name", filters=[_strip], validators=[DataRequired("Enter a name."), NAME_LENGTH]
+    )
+    domain = StringField(
+        "Web domain",
+        filters=[_strip],
+        # A pasted address (https://www.acme.com/about) is accepted and trimmed to the domain.
+        validators=[
+            DataRequired("Enter the company's web domain, like acme.com."),
+            Length(max=WEBSITE_MAX, message="That is too long for a web domain."),
+        ],
+        render_kw={"inputmode": "url", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    description = TextAreaField(
+        "Description (optional)", filters=[_strip], validators=[Optional(), DESCRIPTION_LENGTH]
+    )
+
+
+class CompanyEditForm(FlaskForm):
+    """Edit a company's profile: its description and web address."""
+
+    description = TextAreaField(
+        "Description", filters=[_strip], validators=[Optional(), DESCRIPTION_LENGTH]
+    )
+    website = URLField(
+        "Website (optional)",
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=WEBSITE_MAX, message=f"Use at most {WEBSITE_MAX} characters."),
+        ],
+    )
+
+
+class CompanySearchForm(FlaskForm):
+    """The name filter on the company list (a GET form: nothing changes, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(
+        "Company name",
+        # A NUL byte cannot be part of any name; dropping it keeps the search harmless.
+        filters=[_drop_nul, _strip],
+        validators=[
+            Optional(),
+            Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters."),
+        ],
+    )
+
+
+def sort_from(args: Mapping[str, str]) -> Sort:
+    """The question sort a list asks for; an unknown one falls back to recent activity."""
+    try:
+        return Sort(args.get("sort", Sort.ACTIVE.value))
+    except ValueError:
+        return Sort.ACTIVE
+
+
+def cursor_from(args: Mapping[str, str]) -> str | None:
+    """The ``cursor`` a list page was given; ``BadCursor`` for one far too long to be ours."""
+    cursor = args.get("cursor") or None
+    if cursor is not None and len(cursor) > CURSOR_MAX:
+        raise BadCursor("cursor is not valid")
+    return cursor
+
+
+def show_error(form: FlaskForm, error: DomainError) -> None:
+    """Put a service's refusal next to the fields it names (others above the form)."""
+    if not error.fields:
+        form.form_errors.append(error.message)
+    for name, why in error.fields.items():
+        field = form._fields.get(name)
+        if field is None:
+            form.form_errors.append(why)
+        else:
+            field.errors = [*field.errors, why]

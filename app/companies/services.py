@@ -1,0 +1,278 @@
+"""Company writes: creating an unclaimed company page, editing its profile.
+
+Also the small rules both companies and products share: how names and
+descriptions are cleaned, how a web domain is normalised, and how a free slug
+is chosen.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Collection
+from typing import Any
+from urllib.parse import urlsplit
+
+import idna
+from slugify import slugify
+from sqlalchemy.exc import IntegrityError
+
+from app.companies import queries
+from app.companies.models import (
+    DESCRIPTION_MAX,
+    DOMAIN_MAX,
+    NAME_MAX,
+    NAME_MIN,
+    SLUG_MAX,
+    WEBSITE_MAX,
+    Company,
+)
+from app.errors import Conflict, ValidationError
+from app.extensions import db
+from app.policy import Permission, require
+
+# Slugs that would read as a page of their own under /companies/ (the "add a company"
+# form, and pages later issues may add); a company called "New" gets "new-2".
+RESERVED_SLUGS = frozenset({"new", "edit", "claims", "invitations", "search"})
+# Room left after the base slug for a "-<n>" suffix.
+_SLUG_BASE_MAX = SLUG_MAX - 10
+# How often to pick another slug when a concurrent request took the one chosen.
+_SLUG_ATTEMPTS = 3
+
+NUL_MESSAGE = "This contains a NUL character (\\0), which is not allowed."
+DOMAIN_HINT = "like acme.com"
+
+_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_SCHEME = re.compile(r"^https?://")
+
+
+class CompanyExists(Conflict):
+    """A company with this name or domain already has a page; ``company`` is that page."""
+
+    def __init__(self, company: Company, field: str) -> None:
+        why = f"{company.name} already has a page."
+        super().__init__(why, fields={field: why})
+        self.company = company
+
+
+# Shared field rules (companies and products) ---------------------------------------------
+
+
+def clean_name(value: str | None, errors: dict[str, str], *, field: str = "name") -> str:
+    """A name: stripped, inner whitespace collapsed, NAME_MIN–NAME_MAX characters, printable."""
+    raw = value or ""
+    if "\x00" in raw:
+        errors[field] = NUL_MESSAGE
+        return raw
+    name = " ".join(raw.split())
+    if any(unicodedata.category(char) == "Cc" for char in name):
+        errors[field] = "Use letters, digits and punctuation only: no control characters."
+    elif not name:
+        errors[field] = "Enter a name."
+    elif len(name) < NAME_MIN:
+        errors[field] = f"Use at least {NAME_MIN} characters."
+    elif len(name) > NAME_MAX:
+        errors[field] = f"Use at most {NAME_MAX} characters (this has {len(name)})."
+    return name
+
+
+def clean_description(
+    value: str | None, errors: dict[str, str], *, field: str = "description"
+) -> str:
+    """A plain-text description: stripped, at most DESCRIPTION_MAX characters, no NUL."""
+    text = (value or "").replace("\r\n", "\n").strip()
+    if "\x00" in text:
+        errors[field] = NUL_MESSAGE
+    elif len(text) > DESCRIPTION_MAX:
+        errors[field] = f"Use at most {DESCRIPTION_MAX:,} characters (this has {len(text):,})."
+    return text
+
+
+def slug_base(name: str, fallback: str) -> str:
+    """The URL form of a name, transliterated to ASCII ("Café Señor" → "cafe-senor")."""
+    return slugify(name, max_length=_SLUG_BASE_MAX, word_boundary=True) or fallback
+
+
+def free_slug(base: str, taken: Collection[str], reserved: Collection[str] = ()) -> str:
+    """``base`` if it is free, else the first free ``base-2``, ``base-3`` …"""
+    if base not in taken and base not in reserved:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken or f"{base}-{n}" in reserved:
+        n += 1
+    return f"{base}-{n}"
+
+
+def insert_with_free_slug(make_row: Callable[[], Any]) -> Any:
+    """Add the row ``make_row()`` builds (choosing a free slug), retrying if a concurrent
+    request took that slug first; ``Conflict`` if it keeps happening.
+
+    Each attempt runs in a savepoint, so a lost race undoes only that attempt and the
+    caller still commits once.
+    """
+    for _attempt in range(_SLUG_ATTEMPTS):
+        row = make_row()
+        try:
+            with db.session.begin_nested():
+                db.session.add(row)
+        except IntegrityError:
+            continue
+        return row
+    raise Conflict("Someone saved something with the same name just now. Please try again.")
+
+
+# Domains and web addresses ---------------------------------------------------------------
+
+
+def _domain_error(message: str) -> ValidationError:
+    return ValidationError(message, fields={"domain": message})
+
+
+def _hostname_ascii(host: str) -> str | None:
+    """The ASCII (punycode) form of a valid hostname with at least one dot, else None."""
+    if not host.isascii():
+        try:
+            host = idna.encode(host, uts46=True).decode("ascii")
+        except (idna.IDNAError, UnicodeError):
+            return None
+    if len(host) > DOMAIN_MAX or "." not in host:
+        return None
+    labels = host.split(".")
+    if not all(_LABEL.match(label) for label in labels):
+        return None
+    if labels[-1].isdigit():  # an IP address, not a domain
+        return None
+    for label in labels:
+        if label.startswith("xn--"):
+            try:
+                idna.decode(label)
+            except (idna.IDNAError, UnicodeError):
+                return None
+    return host
+
+
+def normalize_domain(value: str | None) -> str:
+    """The bare web domain a person typed, e.g. ``HTTPS://WWW.Acme.com/path`` → ``acme.com``.
+
+    Lowercase; surrounding whitespace, an ``http(s)://`` prefix, a path, a ``www.``
+    prefix and a trailing dot are dropped. What remains must be a hostname with at least
+    one dot. Unicode domains are accepted and stored as punycode (``bücher.example`` →
+    ``xn--bcher-kva.example``), which also shows look-alike letters for what they are.
+    Raises ``ValidationError`` on the ``domain`` field otherwise.
+    """
+    raw = value or ""
+    if "\x00" in raw:
+        raise _domain_error(NUL_MESSAGE)
+    domain = _SCHEME.sub("", raw.strip().lower())
+    if "://" in domain:
+        raise _domain_error(f"Enter the company's web domain, {DOMAIN_HINT}.")
+    domain = re.split(r"[/?#]", domain, maxsplit=1)[0]
+    if domain.endswith("."):
+        domain = domain[:-1]
+    if domain.startswith("www.") and domain.count(".") >= 2:
+        domain = domain[4:]
+    if not domain:
+        raise _domain_error(f"Enter the company's web domain, {DOMAIN_HINT}.")
+    if any(char.isspace() for char in domain):
+        raise _domain_error(f"A domain has no spaces: enter it {DOMAIN_HINT}.")
+    if "@" in domain or ":" in domain:
+        raise _domain_error(f"Enter only the domain, {DOMAIN_HINT}, without a port or user.")
+    if "." not in domain:
+        raise _domain_error(f"A domain has at least one dot, {DOMAIN_HINT}.")
+    ascii_domain = _hostname_ascii(domain)
+    if ascii_domain is None:
+        raise _domain_error(
+            "That is not a valid domain: use letters, digits and hyphens between dots, "
+            f"{DOMAIN_HINT}."
+        )
+    return ascii_domain
+
+
+def clean_website(value: str | None, errors: dict[str, str], *, field: str = "website") -> str:
+    """An http(s) web address with a valid host, or empty."""
+    url = (value or "").strip()
+    if not url:
+        return ""
+    if "\x00" in url:
+        errors[field] = NUL_MESSAGE
+        return url
+    if len(url) > WEBSITE_MAX:
+        errors[field] = f"Use at most {WEBSITE_MAX} characters (this has {len(url)})."
+        return url
+    message = "Enter a web address starting with http:// or https://, like https://acme.com."
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        _port = parts.port  # raises ValueError for a port that is not a number
+    except ValueError:
+        errors[field] = message
+        return url
+    if (
+        parts.scheme.lower() not in {"http", "https"}
+        or any(char.isspace() for char in url)
+        or parts.username is not None
+        or _hostname_ascii(host.rstrip(".")) is None
+    ):
+        errors[field] = message
+    return url
+
+
+# Services --------------------------------------------------------------------------------
+
+
+def create_company(user: Any, *, name: str, domain: str, description: str = "") -> Company:
+    """Anyone signed in creates a company page, unclaimed until its staff claim it.
+
+    The name (2–100 characters) and the web domain must not belong to a company that
+    already has a page (names compared case-insensitively); ``CompanyExists`` names that
+    page. The slug comes from the name and never changes; a taken or reserved one gets
+    ``-2``, ``-3`` … appended.
+    """
+    require(user, Permission.COMPANY_CREATE)
+    errors: dict[str, str] = {}
+    name = clean_name(name, errors)
+    description = clean_description(description, errors)
+    try:
+        domain = normalize_domain(domain)
+    except ValidationError as error:
+        errors.update(error.fields)
+    if errors:
+        raise ValidationError("Please correct the fields shown.", fields=errors)
+
+    base = slug_base(name, fallback="company")
+
+    def make_company() -> Company:
+        # Checked on every attempt: a lost slug race may mean the same company just arrived.
+        existing = queries.find_company_by_name_or_domain(name, domain)
+        if existing is not None:
+            field = "name" if existing.name.lower() == name.lower() else "domain"
+            raise CompanyExists(existing, field)
+        return Company(
+            slug=free_slug(base, queries.slugs_taken(base), RESERVED_SLUGS),
+            name=name,
+            domain=domain,
+            description=description,
+            website="",
+            created_by_id=user.id,
+        )
+
+    company = insert_with_free_slug(make_company)
+    db.session.commit()
+    return company
+
+
+def edit_company(user: Any, company: Company, *, description: str, website: str) -> Company:
+    """The company's admin staff (or a site admin) edit its description and web address.
+
+    The web address must be an http(s) URL, or empty. The name, domain and slug stay.
+    """
+    require(user, Permission.COMPANY_EDIT, company)
+    errors: dict[str, str] = {}
+    description = clean_description(description, errors)
+    website = clean_website(website, errors)
+    if errors:
+        raise ValidationError("Please correct the fields shown.", fields=errors)
+    company.description = description
+    company.website = website
+    db.session.commit()
+    return company

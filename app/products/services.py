@@ -1,0 +1,90 @@
+"""Product writes: adding a product to a company, editing it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.companies.models import Company
+from app.companies.services import (
+    clean_description,
+    clean_name,
+    free_slug,
+    insert_with_free_slug,
+    slug_base,
+)
+from app.db import increment
+from app.errors import Conflict, ValidationError
+from app.extensions import db
+from app.policy import Permission, require
+from app.products import queries
+from app.products.models import Product
+
+# Slugs that would read as a page of their own under /companies/<slug>/products/.
+RESERVED_SLUGS = frozenset({"new", "edit"})
+
+
+class ProductExists(Conflict):
+    """The company already has a product by this name; ``product`` is that product."""
+
+    def __init__(self, product: Product, company: Company) -> None:
+        why = f"{company.name} already has a product called {product.name}."
+        super().__init__(why, fields={"name": why})
+        self.product = product
+
+
+def _validated(name: str, description: str) -> tuple[str, str]:
+    errors: dict[str, str] = {}
+    name = clean_name(name, errors)
+    description = clean_description(description, errors)
+    if errors:
+        raise ValidationError("Please correct the fields shown.", fields=errors)
+    return name, description
+
+
+def create_product(user: Any, company: Company, *, name: str, description: str = "") -> Product:
+    """Add a product to a company: anyone signed in for an unclaimed company, its admin
+    staff (or a site admin) for a claimed one.
+
+    The name (2–100 characters) must not already be one of the company's products (compared
+    case-insensitively). The slug comes from the name, is unique within the company and
+    never changes; a taken or reserved one gets ``-2``, ``-3`` … appended. The company's
+    product count goes up by one.
+    """
+    require(user, Permission.PRODUCT_CREATE, company)
+    name, description = _validated(name, description)
+    base = slug_base(name, fallback="product")
+
+    def make_product() -> Product:
+        # Checked on every attempt: a lost slug race may mean the same product just arrived.
+        existing = queries.find_product_by_name(company.id, name)
+        if existing is not None:
+            raise ProductExists(existing, company)
+        return Product(
+            company_id=company.id,
+            slug=free_slug(base, queries.slugs_taken(company.id, base), RESERVED_SLUGS),
+            name=name,
+            description=description,
+            created_by_id=user.id,
+        )
+
+    product = insert_with_free_slug(make_product)
+    increment(db.session, Company.product_count, company.id)
+    db.session.commit()
+    return product
+
+
+def edit_product(user: Any, product: Product, *, name: str, description: str) -> Product:
+    """Rename a product or change its description: its creator or a site admin while the
+    company is unclaimed, the company's admin staff (or a site admin) once it is claimed.
+
+    The slug stays as it was, so links to the product keep working after a rename.
+    """
+    require(user, Permission.PRODUCT_EDIT, product)
+    name, description = _validated(name, description)
+    existing = queries.find_product_by_name(product.company_id, name, other_than=product.id)
+    if existing is not None:
+        raise ProductExists(existing, product.company)
+    product.name = name
+    product.description = description
+    db.session.commit()
+    return product

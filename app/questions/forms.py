@@ -1,0 +1,117 @@
+"""Forms for asking and editing questions, and the "me too" button.
+
+The forms give quick, friendly messages; the services check everything again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, Length
+from wtforms.validators import ValidationError as FieldError
+
+from app.errors import ValidationError
+from app.questions.models import BODY_MAX, TITLE_MAX, TITLE_MIN, Feeling, Kind
+
+NO_PRODUCT = ""
+ANY_PRODUCT = "The company in general"
+NO_FEELING = ""
+MARKDOWN_HINT = (
+    "Markdown works: **bold**, *italic*, [a link](https://example.com), lists, `code` and > quotes."
+)
+
+
+def strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def no_nul(form: FlaskForm, field: Any) -> None:
+    """NUL characters are refused with a message, never stored and never a 500."""
+    if isinstance(field.data, str) and "\x00" in field.data:
+        raise FieldError("This cannot contain NUL characters.")
+
+
+def apply_errors(form: FlaskForm, error: ValidationError) -> None:
+    """Show a service's ``ValidationError`` at the form's fields; the rest above the form."""
+    form.form_errors = list(form.form_errors)
+    for name, why in error.fields.items():
+        field = form._fields.get(name)
+        if field is None:
+            form.form_errors.append(why)
+        else:
+            field.errors = [*field.errors, why]
+    if not error.fields and error.message:
+        form.form_errors.append(error.message)
+
+
+def _title_field() -> StringField:
+    return StringField(
+        "Title",
+        filters=[strip],
+        validators=[
+            DataRequired("Give your question a title."),
+            no_nul,
+            Length(
+                min=TITLE_MIN,
+                max=TITLE_MAX,
+                message=f"The title needs {TITLE_MIN} to {TITLE_MAX} characters.",
+            ),
+        ],
+    )
+
+
+def _body_field(label: str) -> TextAreaField:
+    return TextAreaField(
+        label,
+        filters=[strip],
+        validators=[
+            DataRequired("Please write a few words."),
+            no_nul,
+            Length(max=BODY_MAX, message=f"This can be at most {BODY_MAX:,} characters."),
+        ],
+    )
+
+
+class AskForm(FlaskForm):
+    """Ask a company; the view fills ``product.choices`` with the company's products."""
+
+    kind = RadioField(
+        "What is it?",
+        choices=[SelectChoice(kind.value, kind.label) for kind in Kind],
+        default=Kind.QUESTION.value,
+        invalid_choice_message="Choose one of: question, problem, idea or praise.",
+    )
+    product = SelectField(
+        "Product",
+        choices=[SelectChoice(NO_PRODUCT, ANY_PRODUCT)],
+        default=NO_PRODUCT,
+        invalid_choice_message="Choose one of this company's products, or none.",
+    )
+    feeling = SelectField(
+        "How does it make you feel?",
+        choices=[SelectChoice(NO_FEELING, "Rather not say")]
+        + [SelectChoice(feeling.value, feeling.label) for feeling in Feeling],
+        default=NO_FEELING,
+        invalid_choice_message="Choose one of the feelings listed, or none.",
+    )
+    title = _title_field()
+    body = _body_field("Details")
+
+    def set_products(self, products: list[Any]) -> None:
+        self.product.choices = [SelectChoice(NO_PRODUCT, ANY_PRODUCT)] + [
+            SelectChoice(product.slug, product.name) for product in products
+        ]
+
+
+class EditQuestionForm(FlaskForm):
+    title = _title_field()
+    body = _body_field("Details")
+
+
+class MeTooForm(FlaskForm):
+    """The "me too" button: ``add`` or ``remove``."""
+
+    action = HiddenField(validators=[AnyOf(["add", "remove"])])
