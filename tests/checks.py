@@ -1,0 +1,18 @@
+"""Assertions many tests share."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.extensions import db
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table: what "nothing changed" means in a refusal test."""
+    db.session.expire_all()
+    return {
+        table.name: sorted(
+            (tuple(map(str, row)) for row in db.session.execute(sa.select(table))), key=str
+        )
+        for table in db.metadata.sorted_tables
+    }

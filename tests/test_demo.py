@@ -1,0 +1,39 @@
+"""flask seed-demo: a realistic forum, loaded once."""
+
+import sqlalchemy as sa
+
+from app.answers.models import Answer, HelpfulVote
+from app.demo import DEMO_PASSWORD
+from app.extensions import db
+from app.questions.models import Kind, MeToo, Question
+from tests.checks import snapshot
+
+
+def test_seed_demo_loads_every_kind_once(app):
+    runner = app.test_cli_runner()
+
+    first = runner.invoke(args=["seed-demo"])
+    loaded = snapshot()
+    second = runner.invoke(args=["seed-demo"])
+
+    assert "Demo data loaded." in first.output
+    assert "already present" in second.output
+    assert snapshot() == loaded
+    kinds = set(db.session.scalars(sa.select(Question.kind).distinct()))
+    assert kinds == set(Kind)
+    assert db.session.scalar(sa.select(sa.func.count()).where(Question.feeling.is_not(None))) > 0
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).where(Question.best_answer_id.is_not(None)))
+        > 0
+    )
+    for model in (Answer, HelpfulVote, MeToo):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) > 0
+
+
+def test_demo_users_sign_in_with_the_published_password(app, client):
+    app.test_cli_runner().invoke(args=["seed-demo"])
+
+    response = client.post("/sign-in", data={"login": "alice", "password": DEMO_PASSWORD})
+
+    assert response.status_code in (302, 303)
+    assert "Alice Moreau" in client.get("/").get_data(as_text=True)
