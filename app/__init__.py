@@ -68,6 +68,8 @@ def _import_models() -> None:
     from app.accounts import models as _accounts  # noqa: F401
     from app.answers import models as _answers  # noqa: F401
     from app.companies import models as _companies  # noqa: F401
+    from app.mail import models as _mail  # noqa: F401
+    from app.moderation import models as _moderation  # noqa: F401
     from app.products import models as _products  # noqa: F401
     from app.questions import models as _questions  # noqa: F401
 
@@ -79,7 +81,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.answers import bp as answers_bp
     from app.answers import views as _answers_views  # noqa: F401
     from app.companies import bp as companies_bp
+    from app.companies import claim_views as _claim_views  # noqa: F401
+    from app.companies import staff_views as _staff_views  # noqa: F401
     from app.companies import views as _companies_views  # noqa: F401
+    from app.moderation import bp as moderation_bp
+    from app.moderation import views as _moderation_views  # noqa: F401
     from app.products import bp as products_bp
     from app.products import views as _products_views  # noqa: F401
     from app.questions import bp as questions_bp
@@ -91,10 +97,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(products_bp, url_prefix="/companies")
     app.register_blueprint(questions_bp)
     app.register_blueprint(answers_bp)
+    app.register_blueprint(moderation_bp, url_prefix="/admin")
 
 
 def _register_errors_and_cli(app: Flask) -> None:
-    from app import cli, errors
+    from app import cli, errors, mail
 
     errors.register_error_handlers(app)
     cli.init_app(app)
+    mail.init_app(app)

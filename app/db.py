@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 import sqlalchemy.orm
@@ -19,9 +20,18 @@ NAMING_CONVENTION = {
 }
 
 
-def utcnow() -> datetime:
-    """The current time, timezone-aware, in UTC."""
+def _system_clock() -> datetime:
     return datetime.now(UTC)
+
+
+# The clock every "now" in Helpsquare reads. Tests move time by replacing it
+# (the ``clock`` fixture) instead of sleeping: token expiry, backoff, digests.
+CLOCK = _system_clock
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC, from ``CLOCK``."""
+    return CLOCK()
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -47,6 +57,23 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def string_enum(enum: type[StrEnum], name: str) -> sa.Enum:
+    """A StrEnum column stored as plain strings with a CHECK constraint.
+
+    Portable across SQLite and PostgreSQL; a new value needs only a migration of the
+    constraint.
+    """
+    return sa.Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=24,
+        values_callable=lambda e: [member.value for member in e],
+        validate_strings=True,
+    )
 
 
 class Base(DeclarativeBase):

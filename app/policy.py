@@ -11,6 +11,8 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
+from app.companies.models import StaffRole
+from app.companies.queries import staff_roles
 from app.errors import PermissionDenied
 
 
@@ -28,6 +30,12 @@ class Permission(StrEnum):
     ANSWER_EDIT = "answer:edit"
     ANSWER_VOTE_HELPFUL = "answer:vote_helpful"
     ANSWER_ENDORSE = "answer:endorse"
+    CLAIM_CREATE = "claim:create"
+    CLAIM_REVIEW = "claim:review"
+    STAFF_MANAGE = "staff:manage"
+    STAFF_EDIT_TITLE = "staff:edit_title"
+    COMPANY_VIEW_UNANSWERED = "company:view_unanswered"
+    AUDIT_READ = "audit:read"
 
 
 Rule = Callable[[Any, Any], bool]
@@ -51,17 +59,11 @@ def _site_admin(user: Any) -> bool:
 
 
 def is_company_staff(user: Any, company: Any, *, admin: bool = False) -> bool:
-    """Whether the user is active verified staff of the company (an admin, if asked).
-
-    Staff memberships arrive with the claim workflow; until then no one is staff.
-    """
+    """Whether the user is active verified staff of the company (its admin, if asked)."""
     if not _signed_in(user) or company is None:
         return False
-    staff_role = getattr(user, "staff_role", None)
-    if staff_role is None:
-        return False
-    role = staff_role(company)
-    return role == "admin" if admin else role is not None
+    role = staff_roles(user.id).get(company.id)
+    return role == StaffRole.ADMIN if admin else role is not None
 
 
 @rule(Permission.COMPANY_CREATE)
@@ -166,6 +168,51 @@ def _answer_endorse(user: Any, answer: Any) -> bool:
         return True
     company = answer.question.company
     return company.is_claimed and is_company_staff(user, company)
+
+
+@rule(Permission.CLAIM_CREATE)
+def _claim_create(user: Any, company: Any) -> bool:
+    """Anyone signed in may ask to claim a company (with a work e-mail at its domain);
+    an already claimed company is refused by the service with an explanation."""
+    return _signed_in(user)
+
+
+@rule(Permission.CLAIM_REVIEW)
+def _claim_review(user: Any, claim: Any) -> bool:
+    """Only site admins approve or reject claims and see the queue."""
+    return _site_admin(user)
+
+
+@rule(Permission.STAFF_MANAGE)
+def _staff_manage(user: Any, company: Any) -> bool:
+    """A claimed company's admin staff (or a site admin) invite and revoke staff."""
+    if _site_admin(user):
+        return True
+    return company.is_claimed and is_company_staff(user, company, admin=True)
+
+
+@rule(Permission.STAFF_EDIT_TITLE)
+def _staff_edit_title(user: Any, membership: Any) -> bool:
+    """Staff choose their own public title; their company's admins and site admins may too."""
+    if not _signed_in(user) or not membership.is_active:
+        return False
+    if user.id == membership.user_id or _site_admin(user):
+        return True
+    return is_company_staff(user, membership.company, admin=True)
+
+
+@rule(Permission.COMPANY_VIEW_UNANSWERED)
+def _company_view_unanswered(user: Any, company: Any) -> bool:
+    """The "Unanswered for <company>" tool is for its staff (and site admins)."""
+    if _site_admin(user):
+        return True
+    return company.is_claimed and is_company_staff(user, company)
+
+
+@rule(Permission.AUDIT_READ)
+def _audit_read(user: Any, obj: Any) -> bool:
+    """Only site admins read the audit log."""
+    return _site_admin(user)
 
 
 def can(user: Any, permission: Permission | str, obj: Any = None) -> bool:

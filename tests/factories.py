@@ -15,7 +15,7 @@ from werkzeug.security import generate_password_hash
 from app import content
 from app.accounts.models import User
 from app.answers.models import Answer
-from app.companies.models import Company
+from app.companies.models import Company, Membership, StaffRole
 from app.db import utcnow
 from app.extensions import db
 from app.products.models import Product
@@ -139,3 +139,22 @@ def make_answer(
     question.answer_count += 1
     db.session.flush()
     return answer
+
+
+def make_staff(
+    company: Company, user: User | None = None, *, role: str = "agent", title: str = ""
+) -> Membership:
+    """Active verified staff of ``company`` (claiming the company if it is not yet)."""
+    user = user or make_user()
+    if company.claimed_at is None:
+        company.claimed_at = utcnow()
+    membership = Membership(
+        company=company,
+        user=user,
+        role=StaffRole(role),
+        title=title,
+        work_email=f"{user.username}@{company.domain}",
+    )
+    db.session.add(membership)
+    db.session.flush()
+    return membership

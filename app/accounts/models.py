@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -11,9 +10,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
-
-if TYPE_CHECKING:
-    from app.companies.models import Company
 
 USERNAME_MIN, USERNAME_MAX = 3, 30
 USERNAME_PATTERN = r"^[a-z0-9_-]+$"
@@ -56,10 +52,6 @@ class User(db.Model):
     def name(self) -> str:
         """What other people see: the display name, or the username."""
         return self.display_name or self.username
-
-    def staff_role(self, company: Company) -> str | None:
-        """The user's active staff role at ``company``; none until companies are claimed."""
-        return None
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"

@@ -107,7 +107,11 @@ def _clean_username(raw: Any, *, allow_reserved: bool = False) -> tuple[str, str
     return value, None
 
 
-def _clean_email(raw: Any) -> tuple[str, str | None]:
+def clean_email(raw: Any) -> tuple[str, str | None]:
+    """An e-mail address, normalised and lowercased, and what is wrong with it (or None).
+
+    Syntax only, never a DNS lookup. Other domains (work e-mails of staff) use it too.
+    """
     value = _as_text(raw)
     if value is None:
         return "", NOT_TEXT
@@ -220,7 +224,7 @@ def sign_up(username: str, email: str, password: str, display_name: str = "") ->
     username, problem = _clean_username(username)
     if problem:
         fields["username"] = problem
-    email, problem = _clean_email(email)
+    email, problem = clean_email(email)
     if problem:
         fields["email"] = problem
     problem = _password_problem(password, username=username, email=email)
@@ -317,7 +321,7 @@ def create_site_admin(username: str, email: str, password: str) -> User:
     username, problem = _clean_username(username, allow_reserved=True)
     if problem:
         fields["username"] = problem
-    email, problem = _clean_email(email)
+    email, problem = clean_email(email)
     if problem:
         fields["email"] = problem
     problem = _password_problem(password, username=username, email=email)

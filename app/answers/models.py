@@ -26,11 +26,15 @@ class Answer(db.Model):
     # when posting. Stored, so later staff changes do not rewrite history.
     is_official: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     is_endorsed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    endorsed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    endorsed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     helpful_count: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    author = relationship("User")
+    author = relationship("User", foreign_keys=[author_id])
     question = relationship("Question", foreign_keys=[question_id])
 
     __table_args__ = (

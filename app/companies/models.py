@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import UTCDateTime, utcnow
+from app.db import UTCDateTime, string_enum, utcnow
 from app.extensions import db
 
 NAME_MIN, NAME_MAX = 2, 100
@@ -44,3 +45,134 @@ class Company(db.Model):
 
     def __repr__(self) -> str:
         return f"<Company {self.slug}>"
+
+
+class StaffRole(StrEnum):
+    ADMIN = "admin"
+    AGENT = "agent"
+
+    @property
+    def label(self) -> str:
+        return "Admin" if self is StaffRole.ADMIN else "Agent"
+
+
+class ClaimStatus(StrEnum):
+    """A claim's lifecycle: e-mail sent → address verified → a site admin decides.
+
+    ``expired`` is set when a verification link is used (or the queue is read) after
+    the link's 48 hours; nothing a pending, expired or rejected claim grants.
+    """
+
+    PENDING_EMAIL = "pending_email"
+    EMAIL_VERIFIED = "email_verified"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+
+    @property
+    def label(self) -> str:
+        return CLAIM_STATUS_LABELS[self]
+
+
+CLAIM_STATUS_LABELS = {
+    ClaimStatus.PENDING_EMAIL: "Waiting for e-mail verification",
+    ClaimStatus.EMAIL_VERIFIED: "Waiting for review",
+    ClaimStatus.APPROVED: "Approved",
+    ClaimStatus.REJECTED: "Rejected",
+    ClaimStatus.EXPIRED: "Expired",
+}
+
+NOTE_MAX = 2000
+TITLE_MAX = 80
+EMAIL_MAX = 254
+
+
+class Membership(db.Model):
+    """A verified staff member of a company. Revoking keeps the row (history, titles
+    on earlier official answers) and sets ``revoked_at``; one row per user per company."""
+
+    __tablename__ = "memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[StaffRole] = mapped_column(string_enum(StaffRole, "staff_role"))
+    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX), default="")
+    # The work address this person verified to join.
+    work_email: Mapped[str] = mapped_column(sa.String(EMAIL_MAX))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    company = relationship("Company")
+    user = relationship("User", foreign_keys=[user_id])
+
+    __table_args__ = (
+        sa.UniqueConstraint("company_id", "user_id"),
+        sa.Index("ix_memberships_user", "user_id"),
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class Claim(db.Model):
+    """A user's request to speak for a company, verified by work e-mail, decided by a site admin."""
+
+    __tablename__ = "claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    work_email: Mapped[str] = mapped_column(sa.String(EMAIL_MAX))
+    status: Mapped[ClaimStatus] = mapped_column(
+        string_enum(ClaimStatus, "claim_status"), default=ClaimStatus.PENDING_EMAIL
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The verification link works until then, once.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+
+    company = relationship("Company")
+    user = relationship("User", foreign_keys=[user_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+
+    __table_args__ = (
+        sa.Index("ix_claims_status_created", "status", "created_at"),
+        sa.Index("ix_claims_company", "company_id"),
+        sa.Index("ix_claims_user", "user_id"),
+    )
+
+
+class Invitation(db.Model):
+    """A company admin invites someone, by work e-mail at the company's domain, to join staff."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(sa.String(EMAIL_MAX))
+    role: Mapped[StaffRole] = mapped_column(string_enum(StaffRole, "invitation_role"))
+    invited_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    company = relationship("Company")
+    invited_by = relationship("User", foreign_keys=[invited_by_id])
+
+    __table_args__ = (sa.Index("ix_invitations_company", "company_id", "created_at"),)

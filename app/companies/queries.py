@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import g, has_app_context
 
-from app.companies.models import Company
+from app.companies.models import Company, Membership, StaffRole
 from app.errors import NotFound
 from app.extensions import db
 from app.pagination import BadCursor, Page, decode_cursor, encode_cursor
@@ -76,3 +77,26 @@ __all__ = [
     "list_companies",
     "slugs_taken",
 ]
+
+
+def staff_roles(user_id: int) -> dict[int, StaffRole]:
+    """The user's active staff roles by company id: one SELECT, remembered for the request.
+
+    Policy questions are asked many times per page (each answer card asks); this keeps
+    them at one query whatever the page shows.
+    """
+    cache = g.setdefault("_staff_roles", {}) if has_app_context() else {}
+    if user_id not in cache:
+        rows = db.session.execute(
+            sa.select(Membership.company_id, Membership.role).where(
+                Membership.user_id == user_id, Membership.revoked_at.is_(None)
+            )
+        )
+        cache[user_id] = {company_id: role for company_id, role in rows}
+    return cache[user_id]
+
+
+def forget_staff_roles(user_id: int) -> None:
+    """Services call this after changing someone's memberships within a request."""
+    if has_app_context():
+        g.setdefault("_staff_roles", {}).pop(user_id, None)

@@ -17,6 +17,7 @@ import idna
 from slugify import slugify
 from sqlalchemy.exc import IntegrityError
 
+from app.accounts.services import clean_email
 from app.companies import queries
 from app.companies.models import (
     DESCRIPTION_MAX,
@@ -215,6 +216,32 @@ def clean_website(value: str | None, errors: dict[str, str], *, field: str = "we
     ):
         errors[field] = message
     return url
+
+
+# Work e-mails (claims and staff invitations) ----------------------------------------------
+
+WORK_EMAIL_MISMATCH = "Use your work e-mail at {domain} (or a subdomain of it), like jane@{domain}."
+
+
+def check_work_email(raw: Any, domain: str) -> str:
+    """The normalised work e-mail, if it is an address at ``domain`` or a subdomain of it.
+
+    ``jane@acme.com`` and ``jane@support.acme.com`` pass for ``acme.com``;
+    ``jane@acme.com.evil.io``, ``jane@notacme.com`` and look-alike letters (compared in
+    their punycode form) do not. Raises ``ValidationError`` on the ``work_email`` field.
+    """
+    email, problem = clean_email(raw)
+    if problem:
+        raise ValidationError(problem, fields={"work_email": problem})
+    host = email.rpartition("@")[2].rstrip(".")
+    try:
+        host = idna.encode(host, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
+        host = ""
+    if not (host == domain or host.endswith("." + domain)):
+        message = WORK_EMAIL_MISMATCH.format(domain=domain)
+        raise ValidationError(message, fields={"work_email": message})
+    return email
 
 
 # Services --------------------------------------------------------------------------------

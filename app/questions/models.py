@@ -8,7 +8,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import UTCDateTime, utcnow
+from app.db import UTCDateTime, string_enum, utcnow
 from app.extensions import db
 
 TITLE_MIN, TITLE_MAX = 5, 200
@@ -83,20 +83,6 @@ STATUSES_BY_KIND: dict[Kind, tuple[Status, ...]] = {
 }
 
 
-def _enum_type(enum: type[StrEnum], name: str) -> sa.Enum:
-    # Stored as plain strings with a CHECK constraint: portable, and new values
-    # need only a migration of the constraint.
-    return sa.Enum(
-        enum,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=24,
-        values_callable=lambda e: [member.value for member in e],
-        validate_strings=True,
-    )
-
-
 class Question(db.Model):
     __tablename__ = "questions"
 
@@ -106,10 +92,10 @@ class Question(db.Model):
         sa.ForeignKey("products.id", ondelete="SET NULL")
     )
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
-    kind: Mapped[Kind] = mapped_column(_enum_type(Kind, "question_kind"), default=Kind.QUESTION)
-    feeling: Mapped[Feeling | None] = mapped_column(_enum_type(Feeling, "question_feeling"))
+    kind: Mapped[Kind] = mapped_column(string_enum(Kind, "question_kind"), default=Kind.QUESTION)
+    feeling: Mapped[Feeling | None] = mapped_column(string_enum(Feeling, "question_feeling"))
     status: Mapped[Status] = mapped_column(
-        _enum_type(Status, "question_status"), default=Status.OPEN
+        string_enum(Status, "question_status"), default=Status.OPEN
     )
     title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
     slug: Mapped[str] = mapped_column(sa.String(SLUG_MAX))

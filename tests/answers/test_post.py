@@ -7,14 +7,13 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.accounts.models import User
 from app.answers import services
 from app.answers.models import Answer
 from app.errors import PermissionDenied, ValidationError
 from app.extensions import db
 from app.questions.models import Kind, Status
 from tests.conftest import login_as
-from tests.factories import make_answer, make_company, make_question, make_user
+from tests.factories import make_answer, make_company, make_question, make_staff, make_user
 from tests.questions.helpers import assert_counters_match_rows, count, is_sign_in_redirect, text
 
 
@@ -161,18 +160,9 @@ def test_answering_an_unknown_question_is_not_found(client):
 # Official answers: decided by the server when posting. ------------------------------------
 
 
-def _make_staff(monkeypatch, staff: User, company) -> None:
-    """Stand in for the claim workflow: ``staff`` is verified staff of ``company``."""
-
-    def staff_role(user: User, of_company) -> str | None:
-        return "agent" if user.id == staff.id and of_company.id == company.id else None
-
-    monkeypatch.setattr(User, "staff_role", staff_role)
-
-
-def test_staff_answers_are_official_and_answer_the_question(monkeypatch, question):
+def test_staff_answers_are_official_and_answer_the_question(question):
     staff = make_user("rep")
-    _make_staff(monkeypatch, staff, question.company)
+    make_staff(question.company, staff)
 
     answer = services.post_answer(staff, question, body="We fixed it in 4.3.")
 
@@ -182,10 +172,10 @@ def test_staff_answers_are_official_and_answer_the_question(monkeypatch, questio
     assert question.is_answered
 
 
-def test_an_official_answer_leaves_a_problems_status_to_the_staff(monkeypatch):
+def test_an_official_answer_leaves_a_problems_status_to_the_staff():
     problem = make_question(make_company("Beta"), kind=Kind.PROBLEM)
     staff = make_user("rep")
-    _make_staff(monkeypatch, staff, problem.company)
+    make_staff(problem.company, staff)
 
     services.post_answer(staff, problem, body="We are looking into it.")
 
@@ -193,9 +183,9 @@ def test_an_official_answer_leaves_a_problems_status_to_the_staff(monkeypatch):
     assert problem.status == Status.OPEN
 
 
-def test_staff_of_another_company_answer_as_peers(monkeypatch, question):
+def test_staff_of_another_company_answer_as_peers(question):
     staff = make_user("rep")
-    _make_staff(monkeypatch, staff, make_company("Other"))
+    make_staff(make_company("Other"), staff)
 
     answer = services.post_answer(staff, question, body="Not my company, but try this.")
 
