@@ -1,0 +1,47 @@
+"""The key pages: checked by axe and photographed at phone and desktop width, light and dark.
+
+Later features add theirs here (search, claim, staff, admin queue) and the accessibility
+and screenshot test picks them up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class KeyPage:
+    name: str  # also the screenshot's file name
+    path: str
+    follow: str | None = None  # then click the link with this name (ids are not guessed)
+    user: str | None = None  # a demo user signed in to see it; None: a visitor
+    heading: str | None = None  # the h1 that proves the right page opened
+
+
+DEMO_QUESTION = "Acme Drive stops syncing after the 4.2 update"
+
+KEY_PAGES = [
+    KeyPage("home", "/", heading="Answers about the products you use"),
+    KeyPage("companies", "/companies/", heading="Companies"),
+    KeyPage("company", "/companies/acme-cloud", heading="Acme Cloud"),
+    KeyPage("product", "/companies/acme-cloud/products/acme-drive", heading="Acme Drive"),
+    KeyPage(
+        "question",
+        "/companies/acme-cloud/products/acme-drive",
+        follow=DEMO_QUESTION,
+        heading=DEMO_QUESTION,
+    ),
+    # Signed in, the question page grows its buttons (me too, helpful) and the answer form.
+    KeyPage(
+        "question-signed-in",
+        "/companies/acme-cloud/products/acme-drive",
+        follow=DEMO_QUESTION,
+        user="bruno",
+        heading=DEMO_QUESTION,
+    ),
+    KeyPage("ask", "/companies/acme-cloud/ask", user="dana", heading="Ask Acme Cloud"),
+    KeyPage("sign-in", "/sign-in", heading="Sign in to Helpsquare"),
+    KeyPage("sign-up", "/sign-up", heading="Create your Helpsquare account"),
+    KeyPage("profile", "/users/alice", heading="Alice Moreau"),
+    KeyPage("own-profile", "/users/chen", user="chen", heading="Chen Wei"),
+]
