@@ -18,6 +18,18 @@ _ENV_SETTINGS: dict[str, Any] = {
     "SERVER_NAME": str,
     "PREFERRED_URL_SCHEME": str,
     "MAX_CONTENT_LENGTH": int,
+    # E-mail (app/mail): which backend delivers, and when.
+    "MAIL_BACKEND": lambda v: v.strip().lower(),
+    "MAIL_SEND": lambda v: v.strip().lower(),
+    "MAIL_DEFAULT_SENDER": str,
+    "MAIL_FILE_DIR": str,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_USE_TLS": lambda v: v.strip().lower() in {"1", "true", "yes", "on"},
+    "MAIL_USE_SSL": lambda v: v.strip().lower() in {"1", "true", "yes", "on"},
+    "MAIL_TIMEOUT": float,
 }
 
 
@@ -39,11 +51,30 @@ class DefaultConfig:
     SIGNIN_LIMITS_PER_ADDRESS = "6 per minute; 30 per hour"
     SIGNIN_LIMITS_PER_ACCOUNT = "10 per hour"
     SIGNUP_LIMITS_PER_ADDRESS = "10 per hour"
+    # "Forgot your password?": per network address, and per e-mail address typed (so
+    # nobody can flood one inbox with reset links from many addresses).
+    PASSWORD_RESET_LIMITS_PER_ADDRESS = "5 per hour"  # noqa: S105 - a rate, not a password
+    PASSWORD_RESET_LIMITS_PER_EMAIL = "3 per hour"  # noqa: S105 - a rate, not a password
     PAGE_SIZE = 20
     # Static URLs carry a content hash (templating.static_url), so they may be cached long.
     SEND_FILE_MAX_AGE_DEFAULT = 31536000
     HSTS = False
     APP_ENV = "development"
+    # E-mail. console: written to the log (the terminal of `make run`); file: one .eml
+    # file per message in MAIL_FILE_DIR (default instance/mail); smtp: MAIL_SERVER.
+    MAIL_BACKEND = "console"
+    # inline: delivered right after the request that wrote it; worker: only by
+    # `flask mail send --loop` running as its own process.
+    MAIL_SEND = "inline"
+    MAIL_DEFAULT_SENDER = "Helpsquare <no-reply@localhost>"
+    MAIL_FILE_DIR = ""
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_USE_TLS = False  # STARTTLS after connecting (usually port 587)
+    MAIL_USE_SSL = False  # TLS from the first byte (usually port 465)
+    MAIL_TIMEOUT = 10.0  # seconds for each SMTP connect, command and reply
 
 
 class ProductionConfig:

@@ -58,5 +58,24 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "E-mail address",
+        render_kw={
+            "required": True,
+            "maxlength": EMAIL_MAX,
+            "autocapitalize": "none",
+            "spellcheck": "false",
+        },
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = PasswordField(
+        "New password",
+        render_kw={"required": True, "minlength": PASSWORD_MIN, "maxlength": PASSWORD_MAX},
+    )
+
+
 class ProfileForm(FlaskForm):
     display_name = StringField("Display name", render_kw={"maxlength": DISPLAY_NAME_MAX})

@@ -1,4 +1,5 @@
-"""Account writes: sign-up, sign-in checks, sign-out, password changes, site admins.
+"""Account writes: sign-up, sign-in checks, sign-out, password changes and resets,
+site admins.
 
 Every function validates its input itself (the JSON API calls them without
 forms) and reports what is wrong per field in ``ValidationError.fields``.
@@ -6,14 +7,17 @@ forms) and reports what is wrong per field in ``ValidationError.fields``.
 
 from __future__ import annotations
 
+import hmac
 import re
 import secrets
 import unicodedata
+from datetime import timedelta
 from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts import passwords
@@ -31,6 +35,8 @@ from app.accounts.models import (
 from app.db import increment
 from app.errors import ValidationError
 from app.extensions import db
+from app.mail import queue_message
+from app.tokens import InvalidToken, Purpose, make_token, read_token
 
 # Names that would let an account pass for Helpsquare itself, its staff, or a page of
 # the site. Any name starting with "helpsquare" is reserved as well.
@@ -71,6 +77,10 @@ PASSWORD_PROBLEMS = {
     "current_wrong": "That is not your current password.",
 }
 DISPLAY_NAME_TOO_LONG = f"Use at most {DISPLAY_NAME_MAX} characters."
+PASSWORD_RESET_HOURS = 1
+PASSWORD_RESET_MAX_AGE = timedelta(hours=PASSWORD_RESET_HOURS)
+RESET_SUBJECT = "Choose a new password for Helpsquare"
+RESET_LINK_USED = "That link has already been used, or the password was changed after it was sent."
 NOT_TEXT = "This must be text."
 FIX_FIELDS = "Please correct the fields marked below."
 
@@ -347,4 +357,91 @@ def create_site_admin(username: str, email: str, password: str) -> User:
     user.set_password(password)
     db.session.add(user)
     _commit_unique()
+    return user
+
+
+# Password reset ---------------------------------------------------------------------------
+
+
+def _password_reset_version(user: User) -> str:
+    """What a reset link must still match when it is followed.
+
+    The session version goes up when the link is used (and at every sign-out); the
+    fingerprint of the password hash changes with the password. Keyed with SECRET_KEY,
+    so the readable token says nothing about the hash.
+    """
+    secret = current_app.config["SECRET_KEY"]
+    key = secret if isinstance(secret, bytes) else str(secret).encode()
+    digest = hmac.new(key, user.password_hash.encode(), "sha256").hexdigest()[:16]
+    return f"{user.session_version}.{digest}"
+
+
+def request_password_reset(email: str) -> None:
+    """E-mail a link to choose a new password to the account that uses ``email``.
+
+    The address must be a valid e-mail address. When no account uses it nothing is
+    sent, and nothing tells the caller so: the answer is the same either way. The link
+    works for one hour, once, and not after the password has changed.
+    """
+    address, problem = clean_email(email)
+    if problem:
+        raise ValidationError(FIX_FIELDS, fields={"email": problem})
+    user = db.session.execute(sa.select(User).where(User.email == address)).scalar_one_or_none()
+    if user is None:
+        return
+    token = make_token(Purpose.PASSWORD_RESET, user.id, _password_reset_version(user))
+    queue_message(
+        user.email,
+        RESET_SUBJECT,
+        "password_reset",
+        user=user,
+        link=url_for("accounts.reset_password", token=token, _external=True),
+        hours=PASSWORD_RESET_HOURS,
+    )
+    db.session.commit()
+
+
+def password_reset_user(token: str) -> User:
+    """The account a password reset link is for.
+
+    Raises ``InvalidToken`` when the link is not one of ours, is older than an hour, was
+    used already, or the password has changed since it was sent.
+    """
+    user_id, version = read_token(token, Purpose.PASSWORD_RESET, max_age=PASSWORD_RESET_MAX_AGE)
+    user = db.session.get(User, user_id)
+    if user is None or not hmac.compare_digest(version, _password_reset_version(user)):
+        raise InvalidToken(RESET_LINK_USED)
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password through a reset link (see ``password_reset_user``).
+
+    The new password follows the sign-up rules. Every existing session of the account
+    ends (its session version goes up), which also uses up this link and every other
+    reset link sent before; the caller signs the current browser in.
+    """
+    user = password_reset_user(token)
+    problem = _password_problem(new_password, username=user.username, email=user.email)
+    if problem:
+        raise ValidationError(FIX_FIELDS, fields={"new_password": problem})
+    # Only if nothing changed since the link was checked: of two requests racing with the
+    # same link, one sets the password and the other finds the link used.
+    changed = db.session.execute(
+        sa.update(User)
+        .where(
+            User.id == user.id,
+            User.session_version == user.session_version,
+            User.password_hash == user.password_hash,
+        )
+        .values(
+            password_hash=generate_password_hash(new_password, method=PASSWORD_METHOD),
+            session_version=User.session_version + 1,
+        ),
+        execution_options={"synchronize_session": False, "preserve_rowcount": True},
+    ).rowcount
+    if changed != 1:
+        db.session.rollback()
+        raise InvalidToken(RESET_LINK_USED)
+    db.session.commit()
     return user

@@ -1,4 +1,4 @@
-"""Account pages: sign up, sign in and out, change password, profiles."""
+"""Account pages: sign up, sign in and out, change or reset the password, profiles."""
 
 from __future__ import annotations
 
@@ -22,13 +22,21 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from app import content
 from app.accounts import bp, queries, services
-from app.accounts.forms import ChangePasswordForm, ProfileForm, SignInForm, SignUpForm
+from app.accounts.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    ProfileForm,
+    ResetPasswordForm,
+    SignInForm,
+    SignUpForm,
+)
 from app.accounts.models import EMAIL_MAX, User
 from app.answers.queries import list_answers_by_author
 from app.errors import DomainError, ValidationError
 from app.extensions import limiter
 from app.pagination import BadCursor
 from app.questions.queries import Sort, list_questions
+from app.tokens import InvalidToken
 
 # Never says whether the account exists: the same words for a wrong password and for
 # an unknown username or e-mail.
@@ -36,6 +44,12 @@ SIGN_IN_FAILED = "That username/e-mail and password do not match."
 SIGN_IN_THROTTLED = "Too many sign-in attempts."
 SIGN_UP_THROTTLED = "Too many new accounts from your network."
 WRONG_CURRENT_THROTTLED = "Too many attempts with a wrong current password."
+RESET_THROTTLED = "Too many requests for a new password."
+# The same words whether or not an account uses the address.
+RESET_LINK_SENT = (
+    "If an account uses {email}, we have sent it a link to choose a new password. "
+    "The link works for one hour. No e-mail? Check your spam folder, or ask again."
+)
 BAD_CURSOR = "That page of the list is not available. Start again from the first page."
 
 
@@ -76,6 +90,19 @@ def _sign_in_limits_per_account() -> str:
 
 def _sign_up_limits_per_address() -> str:
     return current_app.config["SIGNUP_LIMITS_PER_ADDRESS"]
+
+
+def _password_reset_limits_per_address() -> str:
+    return current_app.config["PASSWORD_RESET_LIMITS_PER_ADDRESS"]
+
+
+def _password_reset_limits_per_email() -> str:
+    return current_app.config["PASSWORD_RESET_LIMITS_PER_EMAIL"]
+
+
+def _typed_email_key() -> str:
+    """The e-mail address a reset was asked for, as typed: one inbox, one budget."""
+    return "reset-email:" + (request.form.get("email") or "").strip().lower()[:EMAIL_MAX]
 
 
 def _typed_login_key() -> str:
@@ -256,6 +283,61 @@ def change_password() -> BaseResponse | tuple[str, int]:
             flash("Your password is changed. You were signed out on every other device.")
             return redirect(url_for("accounts.profile", username=user.username))
     page = render_template("accounts/change_password.html", form=form)
+    return page, _form_status(form)
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(
+    _password_reset_limits_per_address,
+    methods=["POST"],
+    scope="password-reset-address",
+    error_message=RESET_THROTTLED,
+)
+@limiter.limit(
+    _password_reset_limits_per_email,
+    key_func=_typed_email_key,
+    methods=["POST"],
+    scope="password-reset-email",
+    error_message=RESET_THROTTLED,
+)
+def forgot_password() -> BaseResponse | tuple[str, int]:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.request_password_reset(form.email.data)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            flash(RESET_LINK_SENT.format(email=form.email.data.strip()))
+            return redirect(url_for("accounts.sign_in"))
+    page = render_template("accounts/forgot_password.html", form=form)
+    return page, _form_status(form)
+
+
+def _reset_link_refused(error: InvalidToken) -> tuple[str, int]:
+    page = render_template("accounts/reset_password.html", problem=str(error), form=None)
+    return page, 400
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> BaseResponse | tuple[str, int]:
+    try:
+        user = services.password_reset_user(token)
+    except InvalidToken as error:
+        return _reset_link_refused(error)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.reset_password(token, form.new_password.data)
+        except InvalidToken as error:
+            return _reset_link_refused(error)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            _start_session(user)
+            flash("Your new password is set and you are signed in. Every other session has ended.")
+            return redirect(_home())
+    page = render_template("accounts/reset_password.html", form=form, user=user, token=token)
     return page, _form_status(form)
 
 

@@ -1,18 +1,39 @@
 """E-mail: messages are built from templates and written to the outbox in the same
 transaction as the change that caused them; a sender delivers them afterwards.
 
-Services call ``queue_message``; nothing else in the app sends mail.
+Services call ``queue_message``; nothing else in the app sends mail. Delivery:
+
+- ``MAIL_SEND=inline`` (the default): right after a request that queued a message has
+  finished (its service committed before the response was made), the outbox is sent
+  from the request's teardown. A failure there is logged and never touches the
+  response; the message waits in the outbox for the next attempt.
+- ``MAIL_SEND=worker``: nothing inline; ``flask mail send --loop`` runs as its own process
+  (several may run at once, see ``app.mail.outbox``).
+
+``app.mail.backends`` builds the messages and holds the backends (``MAIL_BACKEND``).
 """
 
 from __future__ import annotations
 
 import json
+import logging
+from contextlib import suppress
 
-from flask import Flask, render_template
+from flask import Flask, current_app, g, render_template
 from jinja2 import TemplateNotFound
 
+from app.config import ConfigError
 from app.extensions import db
+from app.mail import outbox
+from app.mail.backends import BACKENDS
+from app.mail.cli import mail_cli
 from app.mail.models import OutboxMessage
+
+log = logging.getLogger("app.mail")
+
+SEND_MODES = ("inline", "worker")
+# Set in ``g`` by ``queue_message``: only a request that queued mail sends the outbox.
+_QUEUED = "mail_queued"
 
 
 def queue_message(
@@ -24,6 +45,10 @@ def queue_message(
 ) -> OutboxMessage:
     """Add a message built from ``templates/mail/<template>.txt`` (and ``.html`` when it
     exists) to the outbox; the calling service's commit makes it real."""
+    if "\r" in to or "\n" in to:
+        raise ValueError("an e-mail address cannot contain a line break")
+    # A header is one line: a title typed by a user must not add headers of its own.
+    subject = " ".join(subject.split())
     context.setdefault("subject", subject)
     body_text = render_template(f"mail/{template}.txt", **context)
     try:
@@ -38,8 +63,53 @@ def queue_message(
         headers=json.dumps(headers or {}),
     )
     db.session.add(message)
+    setattr(g, _QUEUED, True)
     return message
+
+
+def _deliver_after_request(error: BaseException | None) -> None:
+    """Send the outbox once the request that queued mail is over (MAIL_SEND=inline).
+
+    Runs at teardown, after the view's service committed; what the request did not
+    commit is rolled back first, so only committed messages ever go out.
+    """
+    if not g.pop(_QUEUED, False) or current_app.config["MAIL_SEND"] != "inline":
+        return
+    try:
+        db.session.rollback()
+        outbox.deliver_pending(outbox.INLINE_LIMIT)
+    except Exception:
+        log.exception("the outbox could not be sent after the request; its messages wait")
+        with suppress(Exception):
+            db.session.rollback()
+
+
+def _show_mail_in_terminal() -> None:
+    """Make the console backend's messages visible even when nobody configured logging
+    (``flask run``): the ``app.mail`` logger logs at INFO, to stderr if need be."""
+    if log.level == logging.NOTSET:
+        log.setLevel(logging.INFO)
+    if not log.hasHandlers():
+        handler = logging.StreamHandler()
+        handler.setFormatter(
+            logging.Formatter("[%(asctime)s] %(levelname)s in %(module)s: %(message)s")
+        )
+        log.addHandler(handler)
+        # Flask may later give the app's logger a handler too: print each message once.
+        log.propagate = False
+
+
+def _check_config(app: Flask) -> None:
+    backend, mode = app.config["MAIL_BACKEND"], app.config["MAIL_SEND"]
+    if backend not in BACKENDS:
+        raise ConfigError(f"MAIL_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}.")
+    if mode not in SEND_MODES:
+        raise ConfigError(f"MAIL_SEND must be one of {', '.join(SEND_MODES)}, not {mode!r}.")
 
 
 def init_app(app: Flask) -> None:
     """Delivery after each request (MAIL_SEND=inline) and the ``flask mail`` commands."""
+    _check_config(app)
+    _show_mail_in_terminal()
+    app.teardown_request(_deliver_after_request)
+    app.cli.add_command(mail_cli)
