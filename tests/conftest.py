@@ -108,7 +108,9 @@ def client(app: Flask) -> FlaskClient:
 
 def login_as(client: FlaskClient, user) -> FlaskClient:  # noqa: ANN001 - any User
     """Sign ``user`` in on ``client`` without going through the (rate-limited) form."""
-    with client.session_transaction() as session:
+    # Its own app context, like a request: the test's context (its session, its g and
+    # any mail its service calls queued) stays untouched.
+    with client.application.app_context(), client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
     return client

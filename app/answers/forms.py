@@ -1,4 +1,4 @@
-"""Forms for answers and the buttons on them (helpful, best answer).
+"""Forms for answers and the buttons on them (helpful, best answer, endorse).
 
 The forms give quick, friendly messages; the services check everything again.
 """
@@ -42,3 +42,9 @@ class BestAnswerForm(FlaskForm):
 
     def wants_clear(self) -> bool:
         return self.action.data == "clear"
+
+
+class EndorseForm(FlaskForm):
+    """The company's "endorse" button on a peer answer: ``add`` or ``remove``."""
+
+    action = HiddenField(validators=[AnyOf(["add", "remove"])])

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.answers.models import Answer, HelpfulVote
+from app.companies.models import Membership
 from app.errors import NotFound
 from app.extensions import db
 from app.pagination import Page, decode_cursor, encode_cursor
@@ -37,6 +38,12 @@ def answers_for_question(question: Question) -> list[Answer]:
 
     The best answer first, then official answers, then the most helpful, then
     the oldest; the id breaks ties so the order never wobbles between requests.
+
+    Each answer also carries ``staff_title``: for an official answer, the public
+    title on its author's membership of the question's company ("Head of
+    Support"; empty when they chose none), read by an outer join in the same
+    SELECT. The membership row stays when staff are revoked, so an earlier
+    official answer keeps its badge. ``None`` for every other answer.
     """
     order: list[sa.ColumnElement[Any]] = []
     if question.best_answer_id is not None:
@@ -47,18 +54,29 @@ def answers_for_question(question: Question) -> list[Answer]:
         Answer.created_at.asc(),
         Answer.id.asc(),
     ]
-    answers = list(
-        db.session.execute(
-            sa.select(Answer)
-            .options(joinedload(Answer.author))
-            .where(Answer.question_id == question.id)
-            .order_by(*order)
-        ).scalars()
+    membership = sa.and_(
+        Membership.company_id == question.company_id, Membership.user_id == Answer.author_id
     )
-    for answer in answers:
+    rows = db.session.execute(
+        sa.select(Answer, Membership.title)
+        .outerjoin(Membership, membership)
+        .options(joinedload(Answer.author))
+        .where(Answer.question_id == question.id)
+        .order_by(*order)
+    ).all()
+    answers = []
+    for answer, title in rows:
         # The page already holds the question: no lazy load per answer.
         set_committed_value(answer, "question", question)
+        # A plain attribute, not a column: it lives as long as this page's objects.
+        answer.staff_title = (title or "") if answer.is_official else None
+        answers.append(answer)
     return answers
+
+
+def official_staff_count(answers: Iterable[Answer]) -> int:
+    """How many different staff members answered officially among these answers (no query)."""
+    return len({answer.author_id for answer in answers if answer.is_official})
 
 
 def helpful_answer_ids(user: Any, answer_ids: Iterable[int]) -> set[int]:

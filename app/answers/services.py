@@ -1,4 +1,4 @@
-"""Answer writes: posting, editing, helpful votes, the best answer.
+"""Answer writes: posting, editing, helpful votes, the best answer, endorsements.
 
 Every function takes the acting user first, asks the policy, validates every
 field again (the JSON API calls these without forms), changes rows and commits
@@ -132,7 +132,8 @@ def choose_best_answer(user: Any, question: Question, answer: Answer) -> Questio
 def clear_best_answer(user: Any, question: Question) -> Question:
     """The asker (or a site admin) unmarks the best answer.
 
-    A question of kind ``question`` goes back to open unless an official answer exists.
+    A question of kind ``question`` goes back to open unless an official answer exists:
+    a question with an official answer stays answered.
     """
     require(user, Permission.QUESTION_CHOOSE_BEST, question)
     question.best_answer_id = None
@@ -140,3 +141,46 @@ def clear_best_answer(user: Any, question: Question) -> Question:
         question.status = Status.OPEN
     db.session.commit()
     return question
+
+
+def endorse_answer(user: Any, answer: Answer) -> bool:
+    """Staff of the question's claimed company (or a site admin) endorse a peer answer.
+
+    An official answer already speaks for the company, so endorsing it is refused
+    with an explanation. Endorsing twice changes nothing: the first endorser and
+    time are kept. True when this call endorsed the answer.
+    """
+    require(user, Permission.ANSWER_ENDORSE, answer)
+    if answer.is_official:
+        company = answer.question.company.name
+        raise ValidationError(
+            f"This is an official answer: it already speaks for {company}. "
+            "Endorse answers from fellow customers instead."
+        )
+    # A conditional UPDATE, so two staff clicking at once endorse it once.
+    result = db.session.execute(
+        sa.update(Answer)
+        .where(Answer.id == answer.id, Answer.is_endorsed.is_(False))
+        .values(is_endorsed=True, endorsed_by_id=user.id, endorsed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    endorsed = result.rowcount == 1
+    db.session.commit()
+    return endorsed
+
+
+def withdraw_endorsement(user: Any, answer: Answer) -> bool:
+    """Staff of the question's claimed company (or a site admin) withdraw an endorsement.
+
+    Any of them may withdraw it, whoever gave it. True when there was one to withdraw.
+    """
+    require(user, Permission.ANSWER_ENDORSE, answer)
+    result = db.session.execute(
+        sa.update(Answer)
+        .where(Answer.id == answer.id, Answer.is_endorsed.is_(True))
+        .values(is_endorsed=False, endorsed_by_id=None, endorsed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    withdrawn = result.rowcount == 1
+    db.session.commit()
+    return withdrawn

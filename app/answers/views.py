@@ -1,4 +1,4 @@
-"""HTML views: posting and editing answers, helpful votes, the best answer."""
+"""HTML views: posting and editing answers, helpful votes, the best answer, endorsements."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.answers import bp, services
-from app.answers.forms import AnswerForm, BestAnswerForm, HelpfulForm
+from app.answers.forms import AnswerForm, BestAnswerForm, EndorseForm, HelpfulForm
 from app.answers.queries import get_answer
 from app.errors import ValidationError
 from app.policy import Permission, require
@@ -109,3 +109,27 @@ def best(question_id: int) -> Response:
     services.choose_best_answer(user, question, answer)
     flash("Marked as the best answer. Thanks for letting everyone know what worked.", "success")
     return redirect(question_url(question, anchor=_answer_anchor(answer.id)), 303)
+
+
+@bp.post("/answers/<id:answer_id>/endorse")
+def endorse(answer_id: int) -> Response:
+    answer = get_answer(answer_id)
+    back_to = question_url(answer.question, anchor=_answer_anchor(answer.id))
+    if not current_user.is_authenticated:
+        return sign_in_redirect(question_url(answer.question))
+    form = EndorseForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = viewer()
+    # Refusals (403, or 422 for an official answer) reach the error pages; nothing changes.
+    if form.action.data == "add":
+        if services.endorse_answer(user, answer):
+            flash("The answer is endorsed: readers see the badge on it.", "success")
+        else:
+            flash("This answer is already endorsed.", "info")
+    else:
+        if services.withdraw_endorsement(user, answer):
+            flash("The endorsement is withdrawn.", "success")
+        else:
+            flash("This answer was not endorsed.", "info")
+    return redirect(back_to, 303)

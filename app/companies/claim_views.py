@@ -1,3 +1,93 @@
 """Claim pages: ask to claim a company, verify the work e-mail."""
 
-from app.companies import bp  # noqa: F401
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.companies import bp, claims
+from app.companies.claim_forms import ClaimForm, VerifyClaimForm
+from app.companies.forms import show_error
+from app.companies.queries import get_company
+from app.errors import ValidationError
+from app.policy import Permission, require
+
+
+def _acting_user() -> Any:
+    """The signed-in user (or the anonymous one) itself, not the proxy."""
+    return current_user._get_current_object()
+
+
+@bp.route("/<slug>/claim", methods=["GET", "POST"])
+def claim(slug: str) -> Response | tuple[str, int]:
+    company = get_company(slug)
+    # Anonymous visitors are sent to sign in (and back here) by the error handler.
+    require(current_user, Permission.CLAIM_CREATE, company)
+    user = _acting_user()
+    form = ClaimForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            new_claim = claims.request_claim(user, company, work_email=form.work_email.data)
+        except ValidationError as error:
+            show_error(form, error)
+            status = 422
+        except claims.TooManyClaims as error:
+            form.form_errors.append(error.message)
+            status = error.status
+        else:
+            flash(
+                f"We sent a link to {new_claim.work_email}. It works for "
+                f"{claims.CLAIM_LINK_HOURS} hours.",
+                "success",
+            )
+            return redirect(url_for("companies.claim", slug=company.slug), 303)
+    elif form.is_submitted():
+        status = 422
+    body = render_template(
+        "companies/claim.html",
+        form=form,
+        company=company,
+        live=claims.live_claim(user, company),
+        hours=claims.CLAIM_LINK_HOURS,
+    )
+    return body, status
+
+
+def _link_refused(error: claims.ClaimLinkInvalid) -> tuple[str, int]:
+    return render_template("companies/claim_link_invalid.html", message=error.message), 400
+
+
+@bp.route("/claims/verify/<token>", methods=["GET", "POST"])
+def verify_claim(token: str) -> Response | tuple[str, int]:
+    """GET shows what the link is for and a button; only the POST changes anything
+    (mail scanners and link previews follow links, and a GET never writes)."""
+    if request.method == "GET":
+        try:
+            pending = claims.claim_for_token(token)
+        except claims.ClaimLinkInvalid as error:
+            return _link_refused(error)
+        body = render_template(
+            "companies/claim_verify.html",
+            claim=pending,
+            form=VerifyClaimForm(formdata=None, token=token),
+            for_this_account=claims.link_is_for(current_user, pending),
+        )
+        return body, 200
+
+    form = VerifyClaimForm()
+    if not form.validate_on_submit() or form.token.data != token:
+        return _link_refused(claims.ClaimLinkInvalid(claims.LINK_INVALID))
+    try:
+        verified = claims.verify_claim(_acting_user(), form.token.data)
+    except claims.ClaimLinkInvalid as error:
+        return _link_refused(error)
+    flash(
+        f"Thanks — {verified.work_email} is verified. A site admin will review your claim on "
+        f"{verified.company.name}; we will e-mail you the decision.",
+        "success",
+    )
+    return redirect(url_for("companies.show", slug=verified.company.slug), 303)

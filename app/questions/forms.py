@@ -1,4 +1,5 @@
-"""Forms for asking and editing questions, and the "me too" button.
+"""Forms for asking and editing questions, the "me too" button, statuses and the
+"Unanswered" filters.
 
 The forms give quick, friendly messages; the services check everything again.
 """
@@ -14,7 +15,7 @@ from wtforms.validators import AnyOf, DataRequired, Length
 from wtforms.validators import ValidationError as FieldError
 
 from app.errors import ValidationError
-from app.questions.models import BODY_MAX, TITLE_MAX, TITLE_MIN, Feeling, Kind
+from app.questions.models import BODY_MAX, TITLE_MAX, TITLE_MIN, Feeling, Kind, Question
 
 NO_PRODUCT = ""
 ANY_PRODUCT = "The company in general"
@@ -115,3 +116,51 @@ class MeTooForm(FlaskForm):
     """The "me too" button: ``add`` or ``remove``."""
 
     action = HiddenField(validators=[AnyOf(["add", "remove"])])
+
+
+class StatusForm(FlaskForm):
+    """Staff set a question's status; the choices are its kind's statuses.
+
+    The select does not judge the value itself: the service refuses a status the
+    kind does not have, naming the ones it has, for the form and the API alike.
+    """
+
+    status = SelectField("Status", validate_choice=False)
+
+    def set_question(self, question: Question) -> None:
+        self.status.label.text = f"Status of this {question.kind.label.lower()}"
+        self.status.choices = [SelectChoice(s.value, s.label) for s in question.statuses]
+        if self.status.data is None:
+            self.status.data = question.status.value
+
+
+ANY_KIND = ""
+
+
+class UnansweredFilterForm(FlaskForm):
+    """The filters of the "Unanswered" page (a GET form: nothing changes, no CSRF).
+
+    The view fills ``product.choices`` with the company's products.
+    """
+
+    class Meta:
+        csrf = False
+
+    product = SelectField(
+        "Product",
+        choices=[SelectChoice(NO_PRODUCT, "All products")],
+        default=NO_PRODUCT,
+        invalid_choice_message="Choose one of this company's products, or all.",
+    )
+    kind = SelectField(
+        "Kind",
+        choices=[SelectChoice(ANY_KIND, "All kinds")]
+        + [SelectChoice(kind.value, kind.label) for kind in Kind],
+        default=ANY_KIND,
+        invalid_choice_message="Choose one of: question, problem, idea or praise, or all.",
+    )
+
+    def set_products(self, products: list[Any]) -> None:
+        self.product.choices = [SelectChoice(NO_PRODUCT, "All products")] + [
+            SelectChoice(product.slug, product.name) for product in products
+        ]

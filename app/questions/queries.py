@@ -88,6 +88,48 @@ def list_questions(
     return Page(items=rows, next_cursor=next_cursor)
 
 
+def list_unanswered(
+    company_id: int,
+    product_id: int | None = None,
+    kind: Kind | None = None,
+    cursor: str | None = None,
+    limit: int = 20,
+) -> Page[Question]:
+    """A page of the company's questions with no official answer and no best answer,
+    oldest first (they have waited longest), with author, company and product: one SELECT.
+
+    Peer answers do not take a question off this list: only the company's own
+    answer or the asker's choice do. Keyset on (created_at, id) ascending.
+    Raises ``app.pagination.BadCursor`` for a cursor this server did not issue.
+    """
+    query = (
+        sa.select(Question)
+        .options(
+            joinedload(Question.author), joinedload(Question.company), joinedload(Question.product)
+        )
+        .where(
+            Question.company_id == company_id,
+            Question.has_official_answer.is_(False),
+            Question.best_answer_id.is_(None),
+        )
+    )
+    if product_id is not None:
+        query = query.where(Question.product_id == product_id)
+    if kind is not None:
+        query = query.where(Question.kind == kind)
+    if cursor:
+        created, last_id = decode_cursor(cursor, datetime)
+        after = sa.tuple_(sa.literal(created, Question.created_at.type), sa.literal(last_id))
+        query = query.where(sa.tuple_(Question.created_at, Question.id) > after)
+    query = query.order_by(Question.created_at.asc(), Question.id.asc()).limit(limit + 1)
+    rows = list(db.session.execute(query).scalars().unique())
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor(rows[-1].created_at, rows[-1].id)
+    return Page(items=rows, next_cursor=next_cursor)
+
+
 def get_question(question_id: int) -> Question:
     """The question with its author, company and product (one SELECT), or ``NotFound``."""
     question = db.session.execute(

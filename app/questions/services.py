@@ -1,4 +1,4 @@
-"""Question writes: asking, editing, "me too".
+"""Question writes: asking, editing, "me too", statuses.
 
 Every function takes the acting user first, asks the policy, validates every
 field again (the JSON API calls these without forms), changes rows and commits
@@ -23,6 +23,7 @@ from app.questions.models import (
     BODY_MAX,
     BODY_MIN,
     SLUG_MAX,
+    STATUSES_BY_KIND,
     TITLE_MAX,
     TITLE_MIN,
     Feeling,
@@ -34,7 +35,7 @@ from app.questions.models import (
 
 # Path segments that follow ``/questions/<id>/``: a slug equal to one of them
 # would make the canonical URL reach an action instead of the question.
-_RESERVED_SLUGS = frozenset({"edit", "me-too", "answers", "best-answer"})
+_RESERVED_SLUGS = frozenset({"edit", "me-too", "answers", "best-answer", "status"})
 _FALLBACK_SLUG = "question"
 
 NUL_MESSAGE = "This cannot contain NUL characters."
@@ -205,3 +206,48 @@ def remove_me_too(user: Any, question: Question) -> bool:
         increment(db.session, Question.me_too_count, question.id, -1)
     db.session.commit()
     return removed
+
+
+def allowed_statuses(kind: Kind) -> str:
+    """The statuses a kind may have, as a sentence: "Open, Acknowledged or Solved"."""
+    labels = [status.label for status in STATUSES_BY_KIND[kind]]
+    return ", ".join(labels[:-1]) + " or " + labels[-1]
+
+
+def set_status(user: Any, question: Question, status: Status | str) -> Question:
+    """Staff of the question's claimed company (or a site admin) set its status.
+
+    The status must be one its kind has (product.md): a problem is open,
+    acknowledged, in progress or solved; an idea open, under consideration,
+    planned, implemented or declined; praise open or acknowledged. A question
+    (kind ``question``) is open or answered: it turns answered by itself when a
+    best or an official answer exists, staff may mark it answered by hand, and
+    it cannot be set back to open while such an answer exists.
+    """
+    require(user, Permission.QUESTION_SET_STATUS, question)
+    allowed = STATUSES_BY_KIND[question.kind]
+    kind = question.kind.label.lower()
+    wanted: Status | None = None
+    if isinstance(status, str):
+        try:
+            wanted = Status(status)
+        except ValueError:
+            wanted = None
+    if wanted not in allowed:
+        raise ValidationError(
+            "Please choose one of the statuses listed.",
+            fields={"status": f"This {kind} can be {allowed_statuses(question.kind)}."},
+        )
+    if wanted is Status.OPEN and question.kind == Kind.QUESTION and question.is_answered:
+        raise ValidationError(
+            "This question stays answered.",
+            fields={
+                "status": "This question has a best or an official answer, so it stays answered."
+            },
+        )
+    now = utcnow()
+    question.status = wanted
+    question.updated_at = now
+    question.last_activity_at = now
+    db.session.commit()
+    return question

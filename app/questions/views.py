@@ -1,4 +1,5 @@
-"""HTML views: the home page, question lists, asking, the question page, editing, me too."""
+"""HTML views: the home page, question lists, asking, the question page, editing, me too,
+statuses, and the company's "Unanswered" page."""
 
 from __future__ import annotations
 
@@ -24,9 +25,23 @@ from app.pagination import BadCursor
 from app.policy import Permission, require
 from app.products.queries import list_products
 from app.questions import bp, services
-from app.questions.forms import MARKDOWN_HINT, AskForm, EditQuestionForm, MeTooForm, apply_errors
-from app.questions.models import Question
-from app.questions.queries import Sort, get_question, has_me_too, list_questions
+from app.questions.forms import (
+    MARKDOWN_HINT,
+    AskForm,
+    EditQuestionForm,
+    MeTooForm,
+    StatusForm,
+    UnansweredFilterForm,
+    apply_errors,
+)
+from app.questions.models import Kind, Question
+from app.questions.queries import (
+    Sort,
+    get_question,
+    has_me_too,
+    list_questions,
+    list_unanswered,
+)
 
 HOME_QUESTIONS = 15
 HOME_COMPANIES = 8
@@ -59,23 +74,34 @@ def sign_in_redirect(next_path: str) -> Response:
 
 
 def render_question_page(
-    question: Question, *, answer_form: AnswerForm | None = None, status: int = 200
+    question: Question,
+    *,
+    answer_form: AnswerForm | None = None,
+    status_form: StatusForm | None = None,
+    status: int = 200,
 ) -> tuple[str, int]:
     """The question page: a fixed number of SELECTs whatever the number of answers.
 
     The question with author, company and product (1), the answers with their
-    authors (1), and for a signed-in viewer their helpful votes (1) and me-too (1).
+    authors and their staff titles (1), and for a signed-in viewer their helpful
+    votes (1), me-too (1), and on a claimed company's page their staff roles (1,
+    asked once by the policy and remembered for the request).
     """
     user = viewer()
     answers = answer_queries.answers_for_question(question)
     helpful_ids = answer_queries.helpful_answer_ids(user, [answer.id for answer in answers])
+    if status_form is None:
+        status_form = StatusForm(formdata=None)
+    status_form.set_question(question)
     body = render_template(
         "questions/show.html",
         question=question,
         answers=answers,
+        official_staff=answer_queries.official_staff_count(answers),
         helpful_ids=helpful_ids,
         me_too=has_me_too(user, question.id),
         answer_form=answer_form or AnswerForm(formdata=None),
+        status_form=status_form,
         markdown_hint=MARKDOWN_HINT,
     )
     return body, status
@@ -213,3 +239,56 @@ def me_too(question_id: int) -> Response:
         else:
             flash("You had not said “me too” here.", "info")
     return redirect(question_url(question, anchor="me-too"), 303)
+
+
+@bp.post("/questions/<id:question_id>/status")
+def set_status(question_id: int) -> Any:
+    question = get_question(question_id)
+    if not current_user.is_authenticated:
+        return sign_in_redirect(question_url(question))
+    user = viewer()
+    # Asked before the form, so someone who may not set it learns that, not "pick one".
+    require(user, Permission.QUESTION_SET_STATUS, question)
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            services.set_status(user, question, form.status.data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            flash(f"Status set to {question.status.label}.", "success")
+            return redirect(question_url(question, anchor="question-status"), 303)
+    # The question page again, with the error at the status select.
+    return render_question_page(question, status_form=form, status=422)
+
+
+@bp.get("/companies/<company_slug>/unanswered")
+def unanswered(company_slug: str) -> Any:
+    if not current_user.is_authenticated:
+        return sign_in_redirect(_here())
+    user = viewer()
+    company = get_company(company_slug)
+    require(user, Permission.COMPANY_VIEW_UNANSWERED, company)
+    products = list_products(company.id)
+    form = UnansweredFilterForm(formdata=request.args)
+    form.set_products(products)
+    page = None
+    status = 200
+    if form.validate():
+        product = next((p for p in products if p.slug == form.product.data), None)
+        try:
+            page = list_unanswered(
+                company.id,
+                product_id=product.id if product is not None else None,
+                kind=Kind(form.kind.data) if form.kind.data else None,
+                cursor=request.args.get("cursor") or None,
+                limit=current_app.config["PAGE_SIZE"],
+            )
+        except BadCursor as error:
+            raise DomainError(
+                "That page link is not valid. Start again from the first page."
+            ) from error
+    else:
+        status = 422
+    body = render_template("questions/unanswered.html", company=company, form=form, page=page)
+    return body, status

@@ -194,12 +194,18 @@ def test_staff_of_another_company_answer_as_peers(question):
 
 
 def test_the_official_badge_is_shown(client, question):
-    make_answer(question, is_official=True, body="From the team.")
+    answer = make_answer(
+        question, author=make_user("rep", display_name="Rae Rep"), is_official=True, body="Hi."
+    )
     db.session.commit()
 
     page = text(client.get(f"/questions/{question.id}/sync"))
 
-    assert '<span class="badge badge--official">Official</span>' in page
+    # The badge names the author and the company (the title, when any: tests/company_tools).
+    assert (
+        f'<span class="badge badge--official" id="answer-{answer.id}-official">'
+        '<span aria-hidden="true">◆ </span>Official answer · Rae Rep at Acme</span>'
+    ) in page
 
 
 # Editing. ------------------------------------------------------------------------------------

@@ -1,0 +1,642 @@
+"""The claim workflow: ask to speak for a company, verify the work e-mail, a site admin decides.
+
+1. A signed-in user asks to claim an unclaimed company with a work e-mail at its domain;
+   Helpsquare e-mails a single-use link that works for 48 hours to that address.
+2. Following the link (and pressing the button it shows) verifies the address.
+3. A site admin approves or rejects the verified claim, with a note. Approval claims the
+   company and makes the claimant its admin staff, in one transaction.
+
+Every step goes into the audit log. Services come first, then the reads the claim pages
+and the review queue need.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import url_for
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app.companies.models import NOTE_MAX, Claim, ClaimStatus, Company, Membership, StaffRole
+from app.companies.queries import forget_staff_roles
+from app.companies.services import NUL_MESSAGE, check_work_email
+from app.db import MAX_ID, utcnow
+from app.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
+from app.extensions import db
+from app.mail import queue_message
+from app.moderation import audit
+from app.pagination import BadCursor, Page, decode_cursor, encode_cursor
+from app.policy import Permission, is_company_staff, require
+from app.tokens import InvalidToken, Purpose, make_token, read_token
+
+# How long the verification link works (and the pending claim lives).
+CLAIM_LINK_AGE = timedelta(hours=48)
+CLAIM_LINK_HOURS = 48
+# The verification e-mail goes to an address the user typed: a cap per user keeps
+# Helpsquare from being used to send mail to strangers.
+CLAIMS_PER_DAY = 5
+
+LINK_INVALID = (
+    "That link does not work. It may be cut short or mistyped: copy the whole link from the "
+    "e-mail, or ask to claim the company again to get a new one."
+)
+LINK_EXPIRED = (
+    f"That link has expired: verification links work for {CLAIM_LINK_HOURS} hours. "
+    "Ask to claim the company again to get a new one."
+)
+WRONG_ACCOUNT = (
+    "This link verifies a claim made from another Helpsquare account. Sign out (or sign in "
+    "as the person who asked to claim the company) and follow the link again."
+)
+
+
+class ClaimLinkInvalid(DomainError):
+    """A verification link that is unknown, tampered, expired, used, or made for something
+    else. Nothing changes (apart from an expired claim being marked so)."""
+
+    status = 400
+    code = "invalid_link"
+
+
+class TooManyClaims(DomainError):
+    """More claims in a day than anybody needs."""
+
+    status = 429
+    code = "rate_limited"
+
+
+# Services --------------------------------------------------------------------------------
+
+
+def request_claim(user: Any, company: Company, *, work_email: Any) -> Claim:
+    """A signed-in user asks to claim a company, giving a work e-mail at its domain.
+
+    The address must be at the company's domain or a subdomain of it (``jane@acme.com``,
+    ``jane@support.acme.com``). Refused: a company that is already claimed (its admins
+    invite staff instead), someone already on its staff, someone whose verified claim on it
+    is already waiting for review, and more than ``CLAIMS_PER_DAY`` claims by one user
+    within 24 hours. Earlier unverified claims by the same user on the same company expire,
+    so each user has one live claim per company. A link that works once, for 48 hours, is
+    e-mailed to the work address.
+    """
+    require(user, Permission.CLAIM_CREATE, company)
+    if is_company_staff(user, company):
+        raise Conflict(f"You are already on {company.name}'s staff.")
+    if company.is_claimed:
+        raise Conflict(
+            f"{company.name} is already claimed. Its admins can invite you to join its staff."
+        )
+    if isinstance(work_email, str) and not work_email.strip():
+        why = f"Enter your work e-mail at {company.domain}, like jane@{company.domain}."
+        raise ValidationError(why, fields={"work_email": why})
+    email = check_work_email(work_email, company.domain)
+
+    now = utcnow()
+    waiting = db.session.execute(
+        sa.select(Claim.work_email)
+        .where(
+            Claim.user_id == user.id,
+            Claim.company_id == company.id,
+            Claim.status == ClaimStatus.EMAIL_VERIFIED,
+        )
+        .limit(1)
+    ).scalar_one_or_none()
+    if waiting is not None:
+        raise Conflict(
+            f"Your claim on {company.name} ({waiting}) is already verified and waiting for a "
+            "site admin's review. We will e-mail you the decision."
+        )
+    recent = db.session.execute(
+        sa.select(sa.func.count())
+        .select_from(Claim)
+        .where(Claim.user_id == user.id, Claim.created_at > now - timedelta(days=1))
+    ).scalar_one()
+    if recent >= CLAIMS_PER_DAY:
+        raise TooManyClaims(
+            f"You have asked to claim companies {recent} times in the last 24 hours, the most "
+            "we allow. Please use the links we sent, or try again tomorrow."
+        )
+
+    # One live claim per user per company: a new request replaces an unverified one.
+    db.session.execute(
+        sa.update(Claim)
+        .where(
+            Claim.user_id == user.id,
+            Claim.company_id == company.id,
+            Claim.status == ClaimStatus.PENDING_EMAIL,
+        )
+        .values(status=ClaimStatus.EXPIRED)
+        .execution_options(synchronize_session=False)
+    )
+    claim = Claim(
+        company_id=company.id,
+        user_id=user.id,
+        work_email=email,
+        status=ClaimStatus.PENDING_EMAIL,
+        created_at=now,
+        expires_at=now + CLAIM_LINK_AGE,
+    )
+    db.session.add(claim)
+    db.session.flush()
+    audit.record(
+        user,
+        "claim.requested",
+        company_id=company.id,
+        subject_user_id=user.id,
+        note=f"Work e-mail: {email}",
+    )
+    # The token's version is the status it was issued in: once the claim moves on, the
+    # link is spent.
+    token = make_token(Purpose.CLAIM_VERIFY, claim.id, ClaimStatus.PENDING_EMAIL.value)
+    queue_message(
+        email,
+        f"Verify your work e-mail to claim {company.name} on Helpsquare",
+        "claim_verify",
+        user=user,
+        company=company,
+        work_email=email,
+        link=url_for("companies.verify_claim", token=token, _external=True),
+        hours=CLAIM_LINK_HOURS,
+    )
+    db.session.commit()
+    return claim
+
+
+def link_is_for(user: Any, claim: Claim) -> bool:
+    """Whether ``user`` may follow the claim's link: anybody who is not signed in (the link
+    proves control of the work address), or the claimant themself."""
+    if user is None or not user.is_authenticated:
+        return True
+    return bool(user.id == claim.user_id)
+
+
+def verify_claim(user: Any, token: Any) -> Claim:
+    """Following the e-mailed link marks the claim's work e-mail verified.
+
+    The link works once, for 48 hours, whether or not the person following it is signed
+    in (it proves control of the address), but not for a different signed-in account.
+    Only a claim still waiting for its e-mail is verified; a claim whose time ran out is
+    marked expired. Any other link (tampered, reused, made for something else) changes
+    nothing.
+    """
+    claim = claim_for_token(token, check_expiry=False)
+    if not link_is_for(user, claim):
+        raise PermissionDenied(WRONG_ACCOUNT)
+    now = utcnow()
+    company = claim.company
+    if claim.expires_at <= now or company.is_claimed:
+        claim.status = ClaimStatus.EXPIRED
+        db.session.commit()
+        if company.is_claimed:
+            raise Conflict(
+                f"{company.name} was claimed meanwhile. Its admins can invite you to join "
+                "its staff."
+            )
+        raise ClaimLinkInvalid(LINK_EXPIRED)
+    # Conditional, so two clicks at once verify (and log) it once.
+    changed = db.session.execute(
+        sa.update(Claim)
+        .where(Claim.id == claim.id, Claim.status == ClaimStatus.PENDING_EMAIL)
+        .values(status=ClaimStatus.EMAIL_VERIFIED, email_verified_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        db.session.rollback()
+        raise ClaimLinkInvalid(LINK_INVALID)
+    audit.record(
+        claim.user,
+        "claim.verified",
+        company_id=claim.company_id,
+        subject_user_id=claim.user_id,
+        note=f"Work e-mail: {claim.work_email}",
+    )
+    db.session.commit()
+    return claim
+
+
+def approve_claim(admin: Any, claim: Claim, *, note: Any = "") -> Claim:
+    """A site admin approves a verified claim, optionally with a note (up to 2,000 characters).
+
+    In one transaction: the claim is approved (who, when, note), the company is marked
+    claimed, the claimant becomes its admin staff (a revoked membership comes back rather
+    than a second one), the company's other open claims expire, and the audit log records
+    it. The claimant is told by e-mail. A claim that is not verified, or already decided,
+    or on a company claimed meanwhile, is refused and nothing changes, also when two admins
+    decide at the same moment.
+    """
+    require(admin, Permission.CLAIM_REVIEW, claim)
+    _check_decidable(claim)
+    note = _clean_note(note, required=False)
+    company_name = claim.company.name
+    now = utcnow()
+    # Lock the company row first, whatever else happens: concurrent approvals of the same
+    # claim, or of two claims on one company, then queue up instead of deadlocking.
+    # FOR NO KEY UPDATE still lets new claims reference the company meanwhile.
+    db.session.execute(
+        sa.select(Company.id).where(Company.id == claim.company_id).with_for_update(key_share=True)
+    )
+    if not _decide(claim, ClaimStatus.APPROVED, admin, note, now):
+        db.session.rollback()
+        raise Conflict("This claim was decided meanwhile by someone else. Nothing was changed.")
+    claimed = db.session.execute(
+        sa.update(Company)
+        .where(Company.id == claim.company_id, Company.claimed_at.is_(None))
+        .values(claimed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise Conflict(
+            f"{company_name} was claimed meanwhile by another claim. Nothing was changed: "
+            "reject this one, or leave it for its admins to invite the claimant."
+        )
+    _make_admin_staff(claim)
+    db.session.execute(
+        sa.update(Claim)
+        .where(
+            Claim.company_id == claim.company_id,
+            Claim.id != claim.id,
+            Claim.status.in_([ClaimStatus.PENDING_EMAIL, ClaimStatus.EMAIL_VERIFIED]),
+        )
+        .values(status=ClaimStatus.EXPIRED)
+        .execution_options(synchronize_session=False)
+    )
+    audit.record(
+        admin,
+        "claim.approved",
+        company_id=claim.company_id,
+        subject_user_id=claim.user_id,
+        note=note,
+    )
+    _tell_claimant(claim, approved=True, note=note)
+    db.session.commit()
+    forget_staff_roles(claim.user_id)
+    return claim
+
+
+def reject_claim(admin: Any, claim: Claim, *, note: Any) -> Claim:
+    """A site admin rejects a verified claim, saying why (1–2,000 characters).
+
+    The claim is rejected (who, when, note), the audit log records it, and the claimant is
+    told by e-mail with the note. It grants nothing. A claim that is not verified or was
+    already decided is refused and nothing changes.
+    """
+    require(admin, Permission.CLAIM_REVIEW, claim)
+    _check_decidable(claim)
+    note = _clean_note(note, required=True)
+    if not _decide(claim, ClaimStatus.REJECTED, admin, note, utcnow()):
+        db.session.rollback()
+        raise Conflict("This claim was decided meanwhile by someone else. Nothing was changed.")
+    audit.record(
+        admin,
+        "claim.rejected",
+        company_id=claim.company_id,
+        subject_user_id=claim.user_id,
+        note=note,
+    )
+    _tell_claimant(claim, approved=False, note=note)
+    db.session.commit()
+    return claim
+
+
+def _check_decidable(claim: Claim) -> None:
+    """Only a claim whose work e-mail is verified waits for a decision."""
+    if claim.status is ClaimStatus.EMAIL_VERIFIED:
+        return
+    if claim.status is ClaimStatus.PENDING_EMAIL:
+        raise Conflict(
+            f"This claim cannot be decided yet: {claim.work_email} has not been verified."
+        )
+    if claim.status is ClaimStatus.EXPIRED:
+        raise Conflict("This claim has expired; there is nothing to decide.")
+    raise Conflict(f"This claim was already decided: {claim.status.label.lower()}.")
+
+
+def _clean_note(value: Any, *, required: bool) -> str:
+    """The decision note: plain text, stripped, at most NOTE_MAX characters, no NUL."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        why = "The note must be text."
+        raise ValidationError(why, fields={"note": why})
+    note = value.replace("\r\n", "\n").strip()
+    why = None
+    if "\x00" in note:
+        why = NUL_MESSAGE
+    elif required and not note:
+        why = "Say why the claim is rejected: the claimant receives this note."
+    elif len(note) > NOTE_MAX:
+        why = f"Use at most {NOTE_MAX:,} characters (this has {len(note):,})."
+    if why:
+        raise ValidationError(why, fields={"note": why})
+    return note
+
+
+def _decide(claim: Claim, status: ClaimStatus, admin: Any, note: str, now: datetime) -> bool:
+    """Move a verified claim to ``status``; False when someone else decided it first.
+
+    The condition on the current status makes the database settle a race: of two
+    concurrent decisions, exactly one UPDATE matches the row.
+    """
+    changed = db.session.execute(
+        sa.update(Claim)
+        .where(Claim.id == claim.id, Claim.status == ClaimStatus.EMAIL_VERIFIED)
+        .values(status=status, decided_at=now, decided_by_id=admin.id, note=note)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed == 1:
+        # Keep the object in step with the row (for the e-mail and the caller) without
+        # writing it a second time.
+        values = {"status": status, "decided_at": now, "decided_by_id": admin.id, "note": note}
+        for name, value in values.items():
+            set_committed_value(claim, name, value)
+    return changed == 1
+
+
+def _make_admin_staff(claim: Claim) -> None:
+    """The claimant becomes the company's admin staff; a revoked membership comes back."""
+    membership = db.session.execute(
+        sa.select(Membership).where(
+            Membership.company_id == claim.company_id, Membership.user_id == claim.user_id
+        )
+    ).scalar_one_or_none()
+    if membership is None:
+        db.session.add(
+            Membership(
+                company_id=claim.company_id,
+                user_id=claim.user_id,
+                role=StaffRole.ADMIN,
+                title="",
+                work_email=claim.work_email,
+            )
+        )
+    else:
+        membership.role = StaffRole.ADMIN
+        membership.work_email = claim.work_email
+        membership.revoked_at = None
+        membership.revoked_by_id = None
+
+
+def _tell_claimant(claim: Claim, *, approved: bool, note: str) -> None:
+    company = claim.company
+    subject = (
+        f"Your claim on {company.name} is approved"
+        if approved
+        else f"Your claim on {company.name} was not approved"
+    )
+    queue_message(
+        claim.user.email,
+        subject,
+        "claim_decision",
+        user=claim.user,
+        company=company,
+        approved=approved,
+        note=note,
+        work_email=claim.work_email,
+        link=url_for("companies.show", slug=company.slug, _external=True),
+    )
+
+
+# Queries ---------------------------------------------------------------------------------
+
+
+def claim_for_token(token: Any, *, check_expiry: bool = True) -> Claim:
+    """The claim a verification link is for, if the link still works; reads only.
+
+    ``ClaimLinkInvalid`` for a link that is tampered, made for another purpose, older
+    than 48 hours, already used, or (with ``check_expiry``) for a claim past its time.
+    """
+    try:
+        claim_id, version = read_token(token, Purpose.CLAIM_VERIFY, max_age=CLAIM_LINK_AGE)
+    except InvalidToken as error:
+        expired = "expired" in str(error)
+        raise ClaimLinkInvalid(LINK_EXPIRED if expired else LINK_INVALID) from error
+    claim = db.session.execute(
+        sa.select(Claim)
+        .options(joinedload(Claim.company), joinedload(Claim.user))
+        .where(Claim.id == claim_id)
+    ).scalar_one_or_none()
+    if claim is None or version != claim.status.value:
+        raise ClaimLinkInvalid(_spent_message(claim))
+    if claim.status is not ClaimStatus.PENDING_EMAIL:
+        raise ClaimLinkInvalid(_spent_message(claim))
+    if check_expiry and claim.expires_at <= utcnow():
+        raise ClaimLinkInvalid(LINK_EXPIRED)
+    return claim
+
+
+def _spent_message(claim: Claim | None) -> str:
+    if claim is None:
+        return LINK_INVALID
+    if claim.status is ClaimStatus.EMAIL_VERIFIED:
+        return (
+            f"This link was already used: {claim.work_email} is verified and the claim on "
+            f"{claim.company.name} is waiting for a site admin's review."
+        )
+    if claim.status is ClaimStatus.EXPIRED:
+        return (
+            "This link no longer works: the claim it was for has expired or was replaced by "
+            "a newer one. Use the link in the most recent e-mail, or ask to claim again."
+        )
+    if claim.status in (ClaimStatus.APPROVED, ClaimStatus.REJECTED):
+        return f"This link was already used, and the claim has been {claim.status.value}."
+    return LINK_INVALID
+
+
+def live_claim(user: Any, company: Company) -> Claim | None:
+    """The user's claim on the company that is still going (e-mail sent and not expired,
+    or verified and waiting for review), if any: one SELECT, none when signed out."""
+    if user is None or not user.is_authenticated:
+        return None
+    return db.session.execute(
+        sa.select(Claim)
+        .where(
+            Claim.user_id == user.id,
+            Claim.company_id == company.id,
+            sa.or_(
+                Claim.status == ClaimStatus.EMAIL_VERIFIED,
+                sa.and_(Claim.status == ClaimStatus.PENDING_EMAIL, Claim.expires_at > utcnow()),
+            ),
+        )
+        .order_by(Claim.created_at.desc(), Claim.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def get_claim(claim_id: int) -> Claim:
+    """The claim with its company, claimant and decider (one SELECT), or ``NotFound``."""
+    if not 0 < claim_id <= MAX_ID:
+        raise NotFound("There is no such claim.")
+    claim = db.session.execute(_claim_query().where(Claim.id == claim_id)).scalar_one_or_none()
+    if claim is None:
+        raise NotFound("There is no such claim.")
+    return claim
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """A claim as the review queue shows it, with what the claimant has done on Helpsquare."""
+
+    claim: Claim
+    status: ClaimStatus  # expired once its link's time ran out, even before anyone noticed
+    questions: int
+    answers: int
+
+
+def _claim_query() -> sa.Select:
+    return sa.select(Claim).options(
+        joinedload(Claim.company), joinedload(Claim.user), joinedload(Claim.decided_by)
+    )
+
+
+def _written_by_claimant(table_name: str) -> sa.ScalarSelect:
+    """How many rows of ``table_name`` the claimant wrote. The table is named by string:
+    questions and answers build on companies, not the other way round."""
+    table = db.metadata.tables[table_name]
+    return (
+        sa.select(sa.func.count())
+        .select_from(table)
+        .where(table.c.author_id == Claim.user_id)
+        .correlate(Claim)
+        .scalar_subquery()
+    )
+
+
+def _effective_status(now: datetime) -> sa.ColumnElement:
+    """The status a reader should see: an unverified claim past its time is expired."""
+    return sa.case(
+        (
+            sa.and_(Claim.status == ClaimStatus.PENDING_EMAIL, Claim.expires_at <= now),
+            ClaimStatus.EXPIRED.value,
+        ),
+        else_=sa.cast(Claim.status, sa.String),
+    )
+
+
+def _status_filter(status: ClaimStatus, now: datetime) -> sa.ColumnElement:
+    if status is ClaimStatus.PENDING_EMAIL:
+        return sa.and_(Claim.status == status, Claim.expires_at > now)
+    if status is ClaimStatus.EXPIRED:
+        return sa.or_(
+            Claim.status == status,
+            sa.and_(Claim.status == ClaimStatus.PENDING_EMAIL, Claim.expires_at <= now),
+        )
+    return Claim.status == status
+
+
+# Claims still waiting for something are served oldest first (first come, first served);
+# decided ones newest first.
+_OLDEST_FIRST = {ClaimStatus.PENDING_EMAIL, ClaimStatus.EMAIL_VERIFIED}
+
+
+def _row_query(now: datetime) -> sa.Select:
+    """Claims with company, claimant and decider, the claimant's activity and the status
+    to show, in one SELECT."""
+    questions = _written_by_claimant("questions").label("questions")
+    answers = _written_by_claimant("answers").label("answers")
+    shown_status = _effective_status(now).label("shown_status")
+    return sa.select(Claim, questions, answers, shown_status).options(
+        joinedload(Claim.company), joinedload(Claim.user), joinedload(Claim.decided_by)
+    )
+
+
+def _rows(query: sa.Select) -> list[ClaimRow]:
+    return [
+        ClaimRow(claim, ClaimStatus(shown), q_count, a_count)
+        for claim, q_count, a_count, shown in db.session.execute(query)
+    ]
+
+
+def get_claim_row(claim_id: int) -> ClaimRow:
+    """One claim as the queue shows it (one SELECT), or ``NotFound``."""
+    rows = _rows(_row_query(utcnow()).where(Claim.id == claim_id)) if 0 < claim_id <= MAX_ID else []
+    if not rows:
+        raise NotFound("There is no such claim.")
+    return rows[0]
+
+
+def list_claims(
+    status: ClaimStatus | None = None, cursor: str | None = None, limit: int = 20
+) -> Page[ClaimRow]:
+    """A page of claims with company, claimant, decider and the claimant's activity.
+
+    One SELECT, whatever the page size. With ``status`` the claims in that state
+    (unverified claims past their time count as expired); without, every claim, the
+    verified ones (waiting for review) first. Waiting claims come oldest first, decided
+    ones newest first. Raises ``BadCursor`` for a cursor this server did not issue.
+    """
+    now = utcnow()
+    query = _row_query(now)
+    key = sa.tuple_(Claim.created_at, Claim.id)
+    if status is None:
+        # Verified claims first: phase 0, then every other claim: phase 1.
+        phase = sa.case((Claim.status == ClaimStatus.EMAIL_VERIFIED, 0), else_=1)
+        if cursor:
+            after_phase, created_at, last_id = _decode_phased(cursor)
+            after = sa.tuple_(sa.literal(created_at, Claim.created_at.type), sa.literal(last_id))
+            query = query.where(
+                sa.or_(phase > after_phase, sa.and_(phase == after_phase, key > after))
+            )
+        query = query.order_by(phase, Claim.created_at, Claim.id)
+    else:
+        query = query.where(_status_filter(status, now))
+        oldest_first = status in _OLDEST_FIRST
+        if cursor:
+            created_at, last_id = decode_cursor(cursor, datetime)
+            after = sa.tuple_(sa.literal(created_at, Claim.created_at.type), sa.literal(last_id))
+            query = query.where(key > after if oldest_first else key < after)
+        if oldest_first:
+            query = query.order_by(Claim.created_at, Claim.id)
+        else:
+            query = query.order_by(Claim.created_at.desc(), Claim.id.desc())
+    rows = _rows(query.limit(limit + 1))
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1].claim
+        next_cursor = encode_cursor(last.created_at, last.id)
+        if status is None:
+            next_cursor = f"{0 if last.status is ClaimStatus.EMAIL_VERIFIED else 1}{next_cursor}"
+    return Page(items=rows, next_cursor=next_cursor)
+
+
+def _decode_phased(cursor: str) -> tuple[int, datetime, int]:
+    """A cursor of the all-claims list: the phase digit, then an ordinary cursor."""
+    if cursor[:1] not in {"0", "1"}:
+        raise BadCursor("cursor is not valid")
+    created_at, last_id = decode_cursor(cursor[1:], datetime)
+    return int(cursor[0]), created_at, last_id
+
+
+def count_claims() -> dict[ClaimStatus, int]:
+    """How many claims are in each state, as the queue's tabs show it (one SELECT)."""
+    shown = _effective_status(utcnow()).label("shown")
+    rows = db.session.execute(sa.select(shown, sa.func.count()).group_by(shown))
+    counts = dict.fromkeys(ClaimStatus, 0)
+    for status, count in rows:
+        counts[ClaimStatus(status)] = count
+    return counts
+
+
+__all__ = [
+    "CLAIMS_PER_DAY",
+    "CLAIM_LINK_AGE",
+    "ClaimLinkInvalid",
+    "ClaimRow",
+    "TooManyClaims",
+    "approve_claim",
+    "claim_for_token",
+    "count_claims",
+    "get_claim",
+    "get_claim_row",
+    "link_is_for",
+    "list_claims",
+    "live_claim",
+    "reject_claim",
+    "request_claim",
+    "verify_claim",
+]

@@ -1,0 +1,470 @@
+"""Company staff: inviting people by work e-mail, joining, revoking, public titles.
+
+The services (writes) and the reads the staff pages need live together here because
+they share one small vocabulary: an *invitation* is pending until it is accepted,
+withdrawn or expired; a *membership* is active until revoked, and its row stays
+afterwards (earlier official answers keep their badge and title).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import url_for
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from app.companies.models import TITLE_MAX, Company, Invitation, Membership, StaffRole
+from app.companies.queries import forget_staff_roles
+from app.companies.services import NUL_MESSAGE, check_work_email
+from app.db import utcnow
+from app.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
+from app.extensions import db
+from app.mail import queue_message
+from app.moderation import audit
+from app.policy import Permission, require
+from app.tokens import InvalidToken, Purpose, make_token, read_token
+
+# An invitation link works this long, once.
+INVITATION_LIFETIME = timedelta(hours=48)
+# The token's version while the invitation waits; any other state makes old links worthless.
+PENDING = "pending"
+
+ROLE_CHOICE = "Choose a role: admin or agent."
+LAST_ADMIN = (
+    "{name} is {company}'s only admin. Make someone else an admin first (invite them as "
+    "admin), so that somebody can still manage {company}'s staff."
+)
+
+
+class InvitationUnusable(DomainError):
+    """An invitation link that cannot be used: unknown, tampered, expired, used or withdrawn.
+
+    ``invitation`` is the invitation the link names, when the link itself was genuine.
+    """
+
+    status = 400
+    code = "invitation_unusable"
+
+    def __init__(self, message: str, invitation: Invitation | None = None) -> None:
+        super().__init__(message)
+        self.invitation = invitation
+
+
+LINK_INVALID = (
+    "That invitation link is not valid. Check that you opened the whole link from the e-mail."
+)
+LINK_EXPIRED = (
+    "That invitation has expired: invitation links work for 48 hours. "
+    "Ask the company's admins to invite you again."
+)
+
+
+# Reads -----------------------------------------------------------------------------------
+
+
+def list_staff(company_id: int) -> list[Membership]:
+    """The company's active staff with their users, admins first, then by joining date.
+
+    One SELECT whatever the number of staff.
+    """
+    admins_first = sa.case((Membership.role == StaffRole.ADMIN, 0), else_=1)
+    return list(
+        db.session.execute(
+            sa.select(Membership)
+            .options(joinedload(Membership.user))
+            .where(Membership.company_id == company_id, Membership.revoked_at.is_(None))
+            .order_by(admins_first, Membership.created_at, Membership.id)
+        ).scalars()
+    )
+
+
+def pending_invitations(company_id: int) -> list[Invitation]:
+    """Invitations still waiting (not accepted, not withdrawn, not expired), newest first,
+    with who sent them. One SELECT."""
+    return list(
+        db.session.execute(
+            sa.select(Invitation)
+            .options(joinedload(Invitation.invited_by))
+            .where(
+                Invitation.company_id == company_id,
+                Invitation.accepted_at.is_(None),
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > utcnow(),
+            )
+            .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+        ).scalars()
+    )
+
+
+def get_invitation(invitation_id: int) -> Invitation:
+    """The invitation with this id (its company loaded), or ``NotFound``."""
+    invitation = db.session.execute(
+        sa.select(Invitation)
+        .options(joinedload(Invitation.company))
+        .where(Invitation.id == invitation_id)
+    ).scalar_one_or_none()
+    if invitation is None:
+        raise NotFound("There is no such invitation.")
+    return invitation
+
+
+def get_active_membership(company_id: int, user_id: int) -> Membership:
+    """The user's active membership of the company (user loaded), or ``NotFound``."""
+    membership = db.session.execute(
+        sa.select(Membership)
+        .options(joinedload(Membership.user))
+        .where(
+            Membership.company_id == company_id,
+            Membership.user_id == user_id,
+            Membership.revoked_at.is_(None),
+        )
+    ).scalar_one_or_none()
+    if membership is None:
+        raise NotFound("That person is not on this company's staff.")
+    return membership
+
+
+def _membership_row(company_id: int, user_id: int) -> Membership | None:
+    """The one membership row of this user and company, active or revoked."""
+    return db.session.execute(
+        sa.select(Membership).where(
+            Membership.company_id == company_id, Membership.user_id == user_id
+        )
+    ).scalar_one_or_none()
+
+
+def _token_version(invitation: Invitation) -> str:
+    if invitation.accepted_at is not None:
+        return "accepted"
+    if invitation.revoked_at is not None:
+        return "revoked"
+    return PENDING
+
+
+def invitation_from_token(token: Any) -> Invitation:
+    """The pending invitation a link names, or ``InvitationUnusable`` saying why not.
+
+    A read only: showing the invitation page changes nothing. The link must be genuine
+    (signed for staff invitations), younger than 48 hours, and its invitation still
+    pending (not accepted, not withdrawn, not past ``expires_at``) for a company that is
+    still claimed.
+    """
+    try:
+        invitation_id, version = read_token(
+            token, Purpose.STAFF_INVITATION, max_age=INVITATION_LIFETIME
+        )
+    except InvalidToken as error:
+        expired = "expired" in str(error)
+        raise InvitationUnusable(LINK_EXPIRED if expired else LINK_INVALID) from None
+    invitation = db.session.execute(
+        sa.select(Invitation)
+        .options(joinedload(Invitation.company), joinedload(Invitation.invited_by))
+        .where(Invitation.id == invitation_id)
+    ).scalar_one_or_none()
+    if invitation is None or version != PENDING:
+        raise InvitationUnusable(LINK_INVALID)
+    company = invitation.company
+    if invitation.accepted_at is not None:
+        raise InvitationUnusable(
+            "That invitation has already been used: each invitation link works once.", invitation
+        )
+    if invitation.revoked_at is not None:
+        raise InvitationUnusable(
+            f"That invitation was withdrawn by {company.name}'s admins.", invitation
+        )
+    if invitation.expires_at <= utcnow():
+        raise InvitationUnusable(
+            "That invitation has expired: invitation links work for 48 hours. "
+            f"Ask {company.name}'s admins to invite you again.",
+            invitation,
+        )
+    if not company.is_claimed:
+        raise InvitationUnusable(
+            f"{company.name} has no verified staff any more, so it cannot take new staff.",
+            invitation,
+        )
+    return invitation
+
+
+# Invitations -----------------------------------------------------------------------------
+
+
+def _refuse(field: str, message: str) -> ValidationError:
+    """A refusal shown at one field of the invite form (``email`` or ``role``)."""
+    return ValidationError(message, fields={field: message})
+
+
+def _role(value: Any) -> StaffRole:
+    try:
+        return StaffRole(value)
+    except ValueError:
+        raise _refuse("role", ROLE_CHOICE) from None
+
+
+def invite_staff(actor: Any, company: Company, *, email: Any, role: Any = "agent") -> Invitation:
+    """A claimed company's admin staff (or a site admin) invite someone to its staff.
+
+    The address must be a work e-mail at the company's domain or a subdomain of it; the
+    role is admin or agent. Someone already active on the staff with that work address
+    is not invited again, and an address that already has a pending invitation is
+    refused (withdraw that one first to send a fresh link). The invitation e-mail carries
+    a link that works for 48 hours, once. The invitation is written to the audit log.
+    """
+    require(actor, Permission.STAFF_MANAGE, company)
+    if not company.is_claimed:
+        raise Conflict(
+            f"{company.name} has not been claimed yet: staff join once a claim is approved."
+        )
+    try:
+        address = check_work_email(email, company.domain)
+    except ValidationError as error:
+        raise _refuse("email", error.message) from None
+    staff_role = _role(role)
+
+    already_staff = db.session.execute(
+        sa.select(Membership.id).where(
+            Membership.company_id == company.id,
+            Membership.revoked_at.is_(None),
+            sa.func.lower(Membership.work_email) == address,
+        )
+    ).first()
+    if already_staff is not None:
+        raise _refuse("email", f"{address} is already on {company.name}'s staff.")
+    now = utcnow()
+    waiting = db.session.execute(
+        sa.select(Invitation.expires_at).where(
+            Invitation.company_id == company.id,
+            Invitation.email == address,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > now,
+        )
+    ).first()
+    if waiting is not None:
+        raise _refuse(
+            "email",
+            f"{address} already has an invitation waiting. Withdraw it below to send a new one.",
+        )
+
+    invitation = Invitation(
+        company_id=company.id,
+        email=address,
+        role=staff_role,
+        invited_by_id=actor.id,
+        created_at=now,
+        expires_at=now + INVITATION_LIFETIME,
+    )
+    db.session.add(invitation)
+    db.session.flush()  # the token names the invitation's id
+    token = make_token(Purpose.STAFF_INVITATION, invitation.id, PENDING)
+    audit.record(
+        actor,
+        "staff.invited",
+        company_id=company.id,
+        note=f"{address} as {staff_role.value}",
+    )
+    queue_message(
+        address,
+        f"{actor.name} invites you to join {company.name}'s staff on Helpsquare",
+        "staff_invitation",
+        company=company,
+        inviter=actor,
+        role=staff_role,
+        email=address,
+        link=url_for("companies.accept_invitation", token=token, _external=True),
+        expires_at=invitation.expires_at,
+    )
+    db.session.commit()
+    return invitation
+
+
+def accept_invitation(user: Any, token: Any) -> Membership:
+    """The signed-in user follows an invitation link and joins the company's staff.
+
+    The link proves control of the invited work address, which need not be the
+    account's own e-mail. It must be genuine, pending and younger than 48 hours, and the
+    company still claimed. The user joins with the invitation's role and address; a
+    former (revoked) member gets their old row back, since a user has one membership per
+    company. Someone already active on the staff is told so and nothing changes.
+    """
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied("Sign in to join a company's staff.")
+    invitation = invitation_from_token(token)
+    company = invitation.company
+    membership = _membership_row(company.id, user.id)
+    if membership is not None and membership.is_active:
+        raise Conflict(f"You are already on {company.name}'s staff.")
+
+    now = utcnow()
+    # Claimed in one conditional UPDATE: of two requests racing with the same link,
+    # exactly one finds it still pending.
+    taken = db.session.execute(
+        sa.update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .values(accepted_at=now, accepted_by_id=user.id)
+        .execution_options(synchronize_session=False, preserve_rowcount=True)
+    )
+    if taken.rowcount != 1:
+        raise InvitationUnusable(
+            "That invitation has already been used: each invitation link works once.", invitation
+        )
+    db.session.expire(invitation, ["accepted_at", "accepted_by_id"])
+
+    if membership is None:
+        membership = Membership(
+            company_id=company.id,
+            user_id=user.id,
+            role=invitation.role,
+            work_email=invitation.email,
+            created_at=now,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(membership)
+        except IntegrityError:
+            # The same user joined through another link at the same moment.
+            raise Conflict(f"You are already on {company.name}'s staff.") from None
+    else:
+        # Back on the staff: the same row, with the new role and address; "since" restarts.
+        membership.role = invitation.role
+        membership.work_email = invitation.email
+        membership.revoked_at = None
+        membership.revoked_by_id = None
+        membership.created_at = now
+    audit.record(
+        user,
+        "staff.joined",
+        company_id=company.id,
+        subject_user_id=user.id,
+        note=f"{invitation.email} as {invitation.role.value}",
+    )
+    forget_staff_roles(user.id)
+    db.session.commit()
+    return membership
+
+
+def revoke_invitation(actor: Any, invitation: Invitation) -> Invitation:
+    """A company's admin staff (or a site admin) withdraw a pending invitation; its link
+    stops working at once. An accepted invitation cannot be withdrawn (remove the member
+    instead); withdrawing one twice changes nothing."""
+    company = invitation.company
+    require(actor, Permission.STAFF_MANAGE, company)
+    if invitation.accepted_at is not None:
+        raise Conflict(
+            f"{invitation.email} already joined {company.name}'s staff: remove them instead."
+        )
+    if invitation.revoked_at is not None:
+        return invitation
+    invitation.revoked_at = utcnow()
+    audit.record(actor, "invitation.revoked", company_id=company.id, note=invitation.email)
+    db.session.commit()
+    return invitation
+
+
+# Staff -----------------------------------------------------------------------------------
+
+
+def revoke_staff(actor: Any, company: Company, member_user: Any) -> Membership:
+    """A company's admin staff (or a site admin) remove someone from its staff.
+
+    Their rights end at once; the membership row stays (revoked), so answers they posted
+    as staff keep their official badge and title. A company always keeps at least one
+    active admin: the last one cannot be removed.
+    """
+    require(actor, Permission.STAFF_MANAGE, company)
+    membership = get_active_membership(company.id, member_user.id)
+    if membership.role == StaffRole.ADMIN:
+        # Locked (on PostgreSQL), so two admins removing each other at the same moment
+        # cannot both succeed and leave the company with nobody to manage it.
+        admins = db.session.execute(
+            sa.select(Membership.id)
+            .where(
+                Membership.company_id == company.id,
+                Membership.role == StaffRole.ADMIN,
+                Membership.revoked_at.is_(None),
+            )
+            .with_for_update()
+        ).all()
+        if len(admins) <= 1:
+            raise Conflict(LAST_ADMIN.format(name=member_user.name, company=company.name))
+    membership.revoked_at = utcnow()
+    membership.revoked_by_id = actor.id
+    audit.record(
+        actor,
+        "staff.revoked",
+        company_id=company.id,
+        subject_user_id=member_user.id,
+        note=membership.work_email,
+    )
+    forget_staff_roles(member_user.id)
+    db.session.commit()
+    return membership
+
+
+def sole_admin_id(members: list[Membership]) -> int | None:
+    """The user id of the company's only active admin among ``members`` (its active staff),
+    whom ``revoke_staff`` will not remove; None when there are several (or none)."""
+    admins = [m.user_id for m in members if m.is_active and m.role == StaffRole.ADMIN]
+    return admins[0] if len(admins) == 1 else None
+
+
+def clean_title(value: Any) -> str:
+    """A public title: stripped, spaces collapsed, at most TITLE_MAX characters; may be empty.
+
+    Raises ``ValidationError`` on the ``title`` field.
+    """
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError("This must be text.", fields={"title": "This must be text."})
+    if "\x00" in value:
+        raise ValidationError(NUL_MESSAGE, fields={"title": NUL_MESSAGE})
+    title = " ".join(value.split())
+    if any(unicodedata.category(char) == "Cc" for char in title):
+        why = "Use letters, digits and punctuation only: no control characters."
+        raise ValidationError(why, fields={"title": why})
+    if len(title) > TITLE_MAX:
+        why = f"Use at most {TITLE_MAX} characters (this has {len(title)})."
+        raise ValidationError(why, fields={"title": why})
+    return title
+
+
+def set_title(actor: Any, membership: Membership, *, title: Any) -> Membership:
+    """Staff set their own public title ("Head of Support"); their company's admins and
+    site admins may set it for them. Up to 80 characters; empty clears it."""
+    require(actor, Permission.STAFF_EDIT_TITLE, membership)
+    membership.title = clean_title(title)
+    audit.record(
+        actor,
+        "staff.title_changed",
+        company_id=membership.company_id,
+        subject_user_id=membership.user_id,
+        note=membership.title,
+    )
+    db.session.commit()
+    return membership
+
+
+__all__ = [
+    "INVITATION_LIFETIME",
+    "InvitationUnusable",
+    "accept_invitation",
+    "get_active_membership",
+    "get_invitation",
+    "invitation_from_token",
+    "invite_staff",
+    "list_staff",
+    "pending_invitations",
+    "revoke_invitation",
+    "revoke_staff",
+    "set_title",
+    "sole_admin_id",
+]

@@ -1,0 +1,251 @@
+"""Official answers: the badge with name, title and company, and whether the company takes part."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.answers.models import Answer
+from app.extensions import db
+from app.questions.models import Status
+from tests.company_tools.helpers import make_acme, revoke
+from tests.conftest import login_as
+from tests.factories import make_answer, make_company, make_question, make_staff, make_user
+from tests.questions.helpers import text
+
+BADGE = "Official answer · "
+
+
+@pytest.fixture
+def acme():
+    return make_acme()
+
+
+@pytest.fixture
+def question(acme):
+    return make_question(
+        acme.company,
+        author=acme.asker,
+        title="Sync stops after the update",
+        slug="sync",
+        age=timedelta(days=2),
+    )
+
+
+def _post(client, question, body: str):
+    return client.post(f"/questions/{question.id}/answers", data={"body": body})
+
+
+def _page(client, question) -> str:
+    return text(client.get(f"/questions/{question.id}/sync"))
+
+
+def _answer(body: str) -> Answer:
+    return db.session.scalars(sa.select(Answer).where(Answer.body == body)).one()
+
+
+def test_a_staff_answer_carries_the_official_badge_with_name_title_and_company(
+    client, acme, question
+):
+    db.session.commit()
+    login_as(client, acme.jane)
+
+    response = _post(client, question, "Fixed in 4.3, please update.")
+
+    answer = _answer("Fixed in 4.3, please update.")
+    assert response.status_code == 303
+    assert answer.is_official is True
+    page = _page(client, question)
+    badge = (
+        f'<span class="badge badge--official" id="answer-{answer.id}-official">'
+        '<span aria-hidden="true">◆ </span>'
+        "Official answer · Jane Doe, Head of Support at Acme</span>"
+    )
+    assert badge in page
+    # Screen readers name the answer by its badge and its author.
+    assert f'aria-labelledby="answer-{answer.id}-official answer-{answer.id}-by"' in page
+    # The question reads as answered.
+    assert "Answered</span>" in page
+    db.session.refresh(question)
+    assert (question.has_official_answer, question.status) == (True, Status.ANSWERED)
+
+
+def test_staff_without_a_title_are_named_with_the_company(client, acme, question):
+    db.session.commit()
+    login_as(client, acme.boss)
+
+    _post(client, question, "We are on it.")
+
+    assert "Official answer · Bo Boss at Acme</span>" in _page(client, question)
+
+
+def test_the_badge_survives_a_later_revoke_and_later_answers_are_not_official(
+    client, acme, question
+):
+    db.session.commit()
+    login_as(client, acme.jane)
+    _post(client, question, "Official, while on staff.")
+    revoke(acme.jane_membership)
+    db.session.commit()
+
+    response = _post(client, question, "Posted after leaving Acme.")
+
+    assert response.status_code == 303
+    assert _answer("Official, while on staff.").is_official is True
+    assert _answer("Posted after leaving Acme.").is_official is False
+    page = _page(client, question)
+    assert page.count(BADGE) == 1
+    assert "Official answer · Jane Doe, Head of Support at Acme</span>" in page
+    later = _answer("Posted after leaving Acme.")
+    card = page[page.index(f'id="answer-{later.id}"') :]
+    card = card[: card.index("</article>")]
+    assert BADGE not in card and "badge--official" not in card
+
+
+def test_staff_of_another_company_answer_as_peers(client, acme, question):
+    db.session.commit()
+    login_as(client, acme.rival)
+
+    _post(client, question, "Not my company, but this worked for me.")
+
+    assert _answer("Not my company, but this worked for me.").is_official is False
+    page = _page(client, question)
+    assert BADGE not in page
+    assert "Rita Rival" in page and "CEO" not in page
+    assert "Acme staff have not answered yet." in page
+    db.session.refresh(question)
+    assert question.status == Status.OPEN
+
+
+def test_a_staff_member_of_two_companies_shows_the_title_of_the_questions_company(
+    client, acme, question
+):
+    make_staff(make_company("Initech", domain="initech.com"), acme.jane, title="Consultant")
+    db.session.commit()
+    login_as(client, acme.jane)
+
+    _post(client, question, "Answering for Acme.")
+
+    page = _page(client, question)
+    assert "Official answer · Jane Doe, Head of Support at Acme</span>" in page
+    assert "Consultant" not in page
+
+
+# Whether the company takes part. -------------------------------------------------------------
+
+
+def test_the_page_counts_the_staff_who_answered(client, acme, question):
+    make_answer(question, author=acme.jane, is_official=True)
+    make_answer(question, author=acme.jane, is_official=True)
+    make_answer(question, author=acme.boss, is_official=True)
+    make_answer(question, author=acme.peer)
+    question.has_official_answer = True
+    db.session.commit()
+
+    page = _page(client, question)
+
+    assert "Acme takes part in this community: 2 of its staff answered here." in page
+    assert page.count(BADGE) == 3
+
+
+def test_a_claimed_company_whose_staff_have_not_answered_says_so(client, acme, question):
+    make_answer(question, author=acme.peer)
+    db.session.commit()
+
+    page = _page(client, question)
+
+    assert "Acme staff have not answered yet." in page
+    assert "takes part" not in page
+    assert "has not joined Helpsquare yet" not in page
+
+
+def test_an_unclaimed_company_keeps_the_neutral_wording(client):
+    company = make_company("Umbrella", domain="umbrella.com")
+    question = make_question(company, slug="sync")
+    make_answer(question)
+    db.session.commit()
+
+    page = _page(client, question)
+
+    assert "Umbrella has not joined Helpsquare yet: these answers come from fellow customers." in (
+        page
+    )
+    assert "staff have not answered" not in page and "takes part" not in page
+
+
+# The page's cost in SQL stays fixed with official answers. -----------------------------------
+
+
+def _question_with_answers(acme, n: int):
+    question = make_question(acme.company, product=acme.product, title=f"Question with {n} answers")
+    staff = [acme.jane, acme.boss]
+    for i in range(3):
+        member = make_user()
+        make_staff(acme.company, member, title=f"Agent {i}")
+        staff.append(member)
+    answers = [
+        make_answer(
+            question,
+            author=staff[i % len(staff)] if i % 3 == 0 else make_user(),
+            is_official=i % 3 == 0,
+            is_endorsed=i % 3 == 1,
+            created_at=question.created_at + timedelta(minutes=i),
+        )
+        for i in range(n)
+    ]
+    question.has_official_answer = True
+    question.best_answer_id = answers[1].id
+    return question
+
+
+def _statements(client, count_queries, url: str) -> int:
+    db.session.commit()
+    db.session.expunge_all()  # the page must load all it shows itself
+    with count_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(statements)
+
+
+@pytest.mark.parametrize(
+    ("viewer", "expected"),
+    [
+        # question (1) + answers with authors and staff titles (1)
+        ("anonymous", 2),
+        # + the user (1), helpful votes (1), me-too (1) as before, + the viewer's staff roles
+        # (1): on a claimed company's page the policy asks whether the viewer may endorse and
+        # set the status; it asks once per request, whatever the number of answers.
+        ("reader", 6),
+        ("jane", 6),
+        # A site admin may do both anyway: the policy never needs their staff roles.
+        ("keeper", 5),
+    ],
+)
+def test_the_question_page_runs_a_fixed_number_of_statements(
+    client, count_queries, acme, viewer, expected
+):
+    small = _question_with_answers(acme, 3)
+    large = _question_with_answers(acme, 60)
+    users = {"reader": make_user("reader"), "jane": acme.jane, "keeper": acme.keeper}
+    db.session.commit()
+    if viewer != "anonymous":
+        login_as(client, users[viewer])
+    urls = [f"/questions/{q.id}/{q.slug}" for q in (small, large)]
+
+    with_3 = _statements(client, count_queries, urls[0])
+    with_60 = _statements(client, count_queries, urls[1])
+
+    assert with_3 == with_60 == expected
+
+
+def test_the_large_page_shows_every_badge(client, acme):
+    question = _question_with_answers(acme, 60)
+    db.session.commit()
+
+    page = text(client.get(f"/questions/{question.id}/{question.slug}"))
+
+    assert page.count(BADGE) == 20
+    assert page.count("Acme endorsed</span>") == 20
+    assert "Acme takes part in this community: 5 of its staff answered here." in page
