@@ -128,6 +128,24 @@ class Question(db.Model):
         sa.Index("ix_questions_product_activity", "product_id", "last_activity_at", "id"),
         sa.Index("ix_questions_product_created", "product_id", "created_at", "id"),
         sa.Index("ix_questions_author", "author_id", "created_at"),
+        # "Unanswered for <company>": oldest first among questions with no official and no
+        # best answer. The predicates match the query's rendered SQL, so both databases use them.
+        sa.Index(
+            "ix_questions_company_unanswered",
+            "company_id",
+            "created_at",
+            "id",
+            postgresql_where=sa.text("has_official_answer IS false AND best_answer_id IS NULL"),
+            sqlite_where=sa.text("has_official_answer IS 0 AND best_answer_id IS NULL"),
+        ),
+        sa.Index(
+            "ix_questions_product_unanswered",
+            "product_id",
+            "created_at",
+            "id",
+            postgresql_where=sa.text("has_official_answer IS false AND best_answer_id IS NULL"),
+            sqlite_where=sa.text("has_official_answer IS 0 AND best_answer_id IS NULL"),
+        ),
         sa.CheckConstraint("answer_count >= 0", name="answer_count_not_negative"),
         sa.CheckConstraint("me_too_count >= 0", name="me_too_count_not_negative"),
     )
