@@ -131,3 +131,10 @@ def check_production(config: dict[str, Any]) -> None:
         return
     if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise ConfigError("SECRET_KEY must be set to a long random value in production.")
+    if not config.get("SERVER_NAME") and not config.get("TRUSTED_HOSTS"):
+        # E-mailed links (password reset, claims) are built from the request's Host header;
+        # unchecked, a forged Host would point them at someone else's site.
+        raise ConfigError(
+            "Set TRUSTED_HOSTS (or SERVER_NAME) in production: e-mailed links are built "
+            "from the request's host."
+        )

@@ -34,6 +34,7 @@ class Permission(StrEnum):
     CLAIM_REVIEW = "claim:review"
     STAFF_MANAGE = "staff:manage"
     STAFF_EDIT_TITLE = "staff:edit_title"
+    STAFF_JOIN = "staff:join"
     COMPANY_VIEW_UNANSWERED = "company:view_unanswered"
     AUDIT_READ = "audit:read"
 
@@ -189,6 +190,13 @@ def _staff_manage(user: Any, company: Any) -> bool:
     if _site_admin(user):
         return True
     return company.is_claimed and is_company_staff(user, company, admin=True)
+
+
+@rule(Permission.STAFF_JOIN)
+def _staff_join(user: Any, invitation: Any) -> bool:
+    """Anyone signed in may follow an invitation link: the link itself proves control of
+    the invited work address, which need not be the account's own e-mail."""
+    return _signed_in(user)
 
 
 @rule(Permission.STAFF_EDIT_TITLE)

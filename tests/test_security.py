@@ -91,12 +91,22 @@ def test_production_refuses_to_start_with_the_default_secret_key(monkeypatch):
 def test_production_sets_secure_cookies_and_hsts(monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret")
+    monkeypatch.setenv("TRUSTED_HOSTS", "localhost")
     prod = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "RATELIMIT_ENABLED": False})
     assert prod.config["SESSION_COOKIE_SECURE"] is True
     assert prod.config["SESSION_COOKIE_HTTPONLY"] is True
     assert prod.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     response = prod.test_client().get("/no-such-page")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_production_refuses_to_start_without_trusted_hosts(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret")
+    monkeypatch.delenv("TRUSTED_HOSTS", raising=False)
+    monkeypatch.delenv("SERVER_NAME", raising=False)
+    with pytest.raises(ConfigError, match="TRUSTED_HOSTS"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
 
 def test_database_url_uses_the_psycopg3_driver(monkeypatch):

@@ -21,7 +21,7 @@ from app.companies.models import TITLE_MAX, Company, Invitation, Membership, Sta
 from app.companies.queries import forget_staff_roles
 from app.companies.services import NUL_MESSAGE, check_work_email
 from app.db import utcnow
-from app.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
+from app.errors import Conflict, DomainError, NotFound, ValidationError
 from app.extensions import db
 from app.mail import queue_message
 from app.moderation import audit
@@ -291,9 +291,8 @@ def accept_invitation(user: Any, token: Any) -> Membership:
     former (revoked) member gets their old row back, since a user has one membership per
     company. Someone already active on the staff is told so and nothing changes.
     """
-    if user is None or not user.is_authenticated:
-        raise PermissionDenied("Sign in to join a company's staff.")
     invitation = invitation_from_token(token)
+    require(user, Permission.STAFF_JOIN, invitation)
     company = invitation.company
     membership = _membership_row(company.id, user.id)
     if membership is not None and membership.is_active:

@@ -245,9 +245,8 @@ def set_status(user: Any, question: Question, status: Status | str) -> Question:
                 "status": "This question has a best or an official answer, so it stays answered."
             },
         )
-    now = utcnow()
     question.status = wanted
-    question.updated_at = now
-    question.last_activity_at = now
+    # Activity, not an edit: updated_at (and the "(edited)" marker) is for the author's words.
+    question.last_activity_at = utcnow()
     db.session.commit()
     return question

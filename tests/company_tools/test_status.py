@@ -55,8 +55,11 @@ def test_staff_set_each_status_their_kind_has(client, acme, monkeypatch, kind, s
     assert response.location == f"/questions/{question.id}/sync#question-status"
     db.session.refresh(question)
     assert question.status == status
-    assert question.updated_at == question.last_activity_at == NOON
+    assert question.last_activity_at == NOON
+    # A status change is activity, not an edit of the asker's words.
+    assert question.updated_at == question.created_at
     page = _page(client, question)
+    assert "(edited)" not in page
     assert f"Status set to {status.label}." in page
     assert f'<option selected value="{status.value}">{status.label}</option>' in page
     if kind is not Kind.QUESTION and status is not Status.OPEN:
