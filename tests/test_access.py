@@ -1,26 +1,47 @@
-"""The "who may do what" table of product.md, for the actions built so far.
+"""The "who may do what" table of product.md, as one parametrized test.
 
-Every role tries every action through the HTML forms. A refused action answers
-403 (or sends an anonymous visitor to sign in) and leaves the database exactly
-as it was; an allowed one succeeds and changes it.
+Every role tries every action through the HTML pages. A refused action answers
+403 (or sends an anonymous visitor to sign in) and leaves every row of every
+table as it was; an allowed one succeeds (and, for a change, changes something).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
+from app.companies.models import Claim, ClaimStatus
 from app.db import utcnow
 from app.extensions import db
+from app.questions.models import Kind
 from tests.checks import snapshot
 from tests.conftest import login_as
-from tests.factories import make_answer, make_company, make_product, make_question, make_user
+from tests.factories import (
+    make_answer,
+    make_company,
+    make_product,
+    make_question,
+    make_staff,
+    make_user,
+)
 
-ROLES = ("anonymous", "stranger", "asker", "answerer", "site_admin")
-SIGNED_IN = {"stranger", "asker", "answerer", "site_admin"}
+ROLES = (
+    "anonymous",
+    "stranger",
+    "asker",
+    "answerer",
+    "agent",
+    "company_admin",
+    "other_staff",
+    "site_admin",
+)
+SIGNED_IN = frozenset(ROLES) - {"anonymous"}
+ACME_STAFF = frozenset({"agent", "company_admin", "site_admin"})
+ACME_ADMINS = frozenset({"company_admin", "site_admin"})
 
 
 @dataclass
@@ -29,8 +50,11 @@ class World:
     unclaimed: Any
     claimed: Any
     claimed_product: Any
-    question: Any
+    question: Any  # on the unclaimed company, asked by "asker", answered by "answerer"
     answer: Any
+    problem: Any  # on the claimed company (Acme), with a peer answer by "answerer"
+    peer_answer: Any
+    claim: Any  # a verified claim on the unclaimed company, waiting for review
 
 
 @pytest.fixture
@@ -39,24 +63,47 @@ def world() -> World:
         "stranger": make_user("stranger"),
         "asker": make_user("asker"),
         "answerer": make_user("answerer"),
+        "agent": make_user("agent"),
+        "company_admin": make_user("acmeadmin"),
+        "other_staff": make_user("otherstaff"),
         "site_admin": make_user("keeper", is_admin=True),
     }
     unclaimed = make_company("Unclaimed Co", domain="unclaimed.example")
-    claimed = make_company("Claimed Co", domain="claimed.example", claimed_at=utcnow())
-    claimed_product = make_product(claimed, "Claimed Widget")
+    claimed = make_company("Acme", domain="acme.example")
+    make_staff(claimed, users["agent"], role="agent")
+    make_staff(claimed, users["company_admin"], role="admin")
+    make_staff(make_company("Other Co", domain="other.example"), users["other_staff"], role="admin")
+    claimed_product = make_product(claimed, "Acme Widget")
     question = make_question(unclaimed, author=users["asker"], title="Why does it beep?")
     answer = make_answer(question, author=users["answerer"], body="Because of the battery.")
+    problem = make_question(
+        claimed, author=users["asker"], kind=Kind.PROBLEM, title="The widget overheats"
+    )
+    peer_answer = make_answer(problem, author=users["answerer"], body="Let it cool down.")
+    claimant = make_user("claimant")
+    claim = Claim(
+        company=unclaimed,
+        user=claimant,
+        work_email="claimant@unclaimed.example",
+        status=ClaimStatus.EMAIL_VERIFIED,
+        expires_at=utcnow() + timedelta(hours=48),
+        email_verified_at=utcnow(),
+    )
+    db.session.add(claim)
     db.session.commit()
-    return World(users, unclaimed, claimed, claimed_product, question, answer)
+    return World(
+        users, unclaimed, claimed, claimed_product, question, answer, problem, peer_answer, claim
+    )
 
 
 @dataclass(frozen=True)
 class Action:
     name: str
     allowed: frozenset[str]
+    method: str = "POST"
 
-    def request(self, w: World) -> tuple[str, dict[str, str]]:
-        q, a = w.question, w.answer
+    def request(self, w: World, role: str) -> tuple[str, dict[str, str]]:
+        q, a, acme = w.question, w.answer, w.claimed.slug
         return {
             "create company": ("/companies/new", {"name": "Brand New", "domain": "brandnew.io"}),
             "create product (unclaimed)": (
@@ -64,16 +111,16 @@ class Action:
                 {"name": "Gizmo", "description": "A gizmo."},
             ),
             "create product (claimed)": (
-                f"/companies/{w.claimed.slug}/products/new",
+                f"/companies/{acme}/products/new",
                 {"name": "Gizmo", "description": "A gizmo."},
             ),
             "edit product (claimed)": (
-                f"/companies/{w.claimed.slug}/products/{w.claimed_product.slug}/edit",
-                {"name": "Claimed Widget", "description": "Rewritten."},
+                f"/companies/{acme}/products/{w.claimed_product.slug}/edit",
+                {"name": "Acme Widget", "description": "Rewritten."},
             ),
             "edit company (claimed)": (
-                f"/companies/{w.claimed.slug}/edit",
-                {"description": "Rewritten.", "website": "https://claimed.example"},
+                f"/companies/{acme}/edit",
+                {"description": "Rewritten.", "website": "https://acme.example"},
             ),
             "ask": (
                 f"/companies/{w.unclaimed.slug}/ask",
@@ -88,26 +135,59 @@ class Action:
             "me too": (f"/questions/{q.id}/me-too", {"action": "add"}),
             "helpful vote": (f"/answers/{a.id}/helpful", {"action": "add"}),
             "choose best answer": (f"/questions/{q.id}/best-answer", {"answer_id": str(a.id)}),
+            "claim company": (
+                f"/companies/{w.unclaimed.slug}/claim",
+                {"work_email": f"{role}@unclaimed.example"},
+            ),
+            "review claims": ("/admin/claims", {}),
+            "approve claim": (
+                f"/admin/claims/{w.claim.id}",
+                {f"claim-{w.claim.id}-decision": "approve", f"claim-{w.claim.id}-note": "OK"},
+            ),
+            "reject claim": (
+                f"/admin/claims/{w.claim.id}",
+                {f"claim-{w.claim.id}-decision": "reject", f"claim-{w.claim.id}-note": "No."},
+            ),
+            "read audit log": ("/admin/audit", {}),
+            "invite staff": (
+                f"/companies/{acme}/staff/invitations",
+                {"email": "newhire@acme.example", "role": "agent"},
+            ),
+            "revoke staff": (f"/companies/{acme}/staff/{w.users['agent'].id}/revoke", {}),
+            "set the agent's title": (
+                f"/companies/{acme}/staff/title",
+                {"title": "Support lead", "user_id": str(w.users["agent"].id)},
+            ),
+            "endorse an answer": (f"/answers/{w.peer_answer.id}/endorse", {"action": "add"}),
+            "set status": (f"/questions/{w.problem.id}/status", {"status": "acknowledged"}),
+            "see unanswered": (f"/companies/{acme}/unanswered", {}),
         }[self.name]
 
 
-def _allowed(*roles: str) -> frozenset[str]:
-    return frozenset(roles)
-
-
 ACTIONS = [
-    Action("create company", frozenset(SIGNED_IN)),
-    Action("create product (unclaimed)", frozenset(SIGNED_IN)),
-    Action("create product (claimed)", _allowed("site_admin")),
-    Action("edit product (claimed)", _allowed("site_admin")),
-    Action("edit company (claimed)", _allowed("site_admin")),
-    Action("ask", frozenset(SIGNED_IN)),
-    Action("answer", frozenset(SIGNED_IN)),
-    Action("edit question", _allowed("asker", "site_admin")),
-    Action("edit answer", _allowed("answerer", "site_admin")),
-    Action("me too", _allowed("stranger", "answerer", "site_admin")),
-    Action("helpful vote", _allowed("stranger", "asker", "site_admin")),
-    Action("choose best answer", _allowed("asker", "site_admin")),
+    Action("create company", SIGNED_IN),
+    Action("create product (unclaimed)", SIGNED_IN),
+    Action("create product (claimed)", ACME_ADMINS),
+    Action("edit product (claimed)", ACME_ADMINS),
+    Action("edit company (claimed)", ACME_ADMINS),
+    Action("ask", SIGNED_IN),
+    Action("answer", SIGNED_IN),
+    Action("edit question", frozenset({"asker", "site_admin"})),
+    Action("edit answer", frozenset({"answerer", "site_admin"})),
+    Action("me too", SIGNED_IN - {"asker"}),
+    Action("helpful vote", SIGNED_IN - {"answerer"}),
+    Action("choose best answer", frozenset({"asker", "site_admin"})),
+    Action("claim company", SIGNED_IN),
+    Action("review claims", frozenset({"site_admin"}), method="GET"),
+    Action("approve claim", frozenset({"site_admin"})),
+    Action("reject claim", frozenset({"site_admin"})),
+    Action("read audit log", frozenset({"site_admin"}), method="GET"),
+    Action("invite staff", ACME_ADMINS),
+    Action("revoke staff", ACME_ADMINS),
+    Action("set the agent's title", ACME_STAFF),
+    Action("endorse an answer", ACME_STAFF),
+    Action("set status", ACME_STAFF),
+    Action("see unanswered", ACME_STAFF, method="GET"),
 ]
 
 
@@ -116,19 +196,22 @@ ACTIONS = [
 def test_access_table(client, world, action, role):
     if role != "anonymous":
         login_as(client, world.users[role])
-    url, data = action.request(world)
+    url, data = action.request(world, role)
     before = snapshot()
 
-    response = client.post(url, data=data)
+    response = client.open(url, method=action.method, data=data or None)
 
     after = snapshot()
     if role in action.allowed:
-        assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
-        assert after != before
+        expected = (200,) if action.method == "GET" else (302, 303)
+        assert response.status_code in expected, response.get_data(as_text=True)[:800]
+        if action.method == "POST":
+            assert after != before
     else:
         if role == "anonymous":
             assert response.status_code in (302, 303)
             assert urlsplit(response.location).path == "/sign-in"
         else:
             assert response.status_code == 403
+    if action.method == "GET" or role not in action.allowed:
         assert after == before
