@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 
 from app.accounts import services as account_services
 from app.errors import DomainError
@@ -28,7 +28,9 @@ def seed_demo_command() -> None:
     """Load the demo data (idempotent: running it again changes nothing)."""
     from app.demo import seed_demo
 
-    created = seed_demo()
+    base_url = f"{current_app.config['PREFERRED_URL_SCHEME']}://127.0.0.1:5000"
+    with current_app.test_request_context("/", base_url=base_url):
+        created = seed_demo()
     click.echo("Demo data loaded." if created else "Demo data already present.")
 
 

@@ -15,12 +15,16 @@ from app.accounts import services as accounts
 from app.accounts.models import User
 from app.answers import services as answers
 from app.answers.models import Answer
+from app.companies import claims
 from app.companies import services as companies
+from app.companies import staff as staff_services
 from app.db import utcnow
 from app.extensions import db
+from app.mail.models import OutboxMessage
 from app.products import services as products
 from app.questions import services as questions
 from app.questions.models import Feeling, Kind, Question
+from app.tokens import Purpose, make_token
 
 DEMO_PASSWORD = "helpsquare-demo"  # noqa: S105 - published in the README for the demo accounts
 
@@ -34,6 +38,13 @@ DEMO_USERS = [
     ("farah", "Farah Haddad"),
 ]
 DEMO_ADMIN = ("sitekeeper", "Site Keeper")
+# Acme Cloud's staff: Jane claimed the company, then invited Omar.
+ACME_STAFF = [
+    ("jane", "Jane Doe", "admin", "Head of Support"),
+    ("omar", "Omar Haddou", "agent", "Support Engineer"),
+]
+# Kai's claim on Nimbus Bikes waits in the site admins' queue.
+PENDING_CLAIMANT = ("kai", "Kai Nakamura")
 
 COMPANIES = [
     {
@@ -309,9 +320,20 @@ def _demo_present() -> bool:
 
 
 def seed_demo() -> bool:
-    """Create the demo forum; returns False (and changes nothing) when it is already there."""
+    """Create the demo forum; returns False (and changes nothing) when it is already there.
+
+    Needs a request context (the services build e-mail links). The e-mails the demo's
+    own actions queue (claim links, invitations) are deleted, not sent: nobody reads them.
+    """
     if _demo_present():
         return False
+    _build_demo()
+    db.session.execute(sa.delete(OutboxMessage))
+    db.session.commit()
+    return True
+
+
+def _build_demo() -> None:
     users = {
         username: accounts.sign_up(
             username=username,
@@ -334,12 +356,78 @@ def seed_demo() -> bool:
         for name, description in spec["products"]:
             product = products.create_product(creator, company, name=name, description=description)
             product_by_name[name] = product
-    for spec in QUESTIONS:
-        _seed_question(spec, users, company_by_name, product_by_name)
-    return True
+    questions_by_title = {
+        spec.title: _seed_question(spec, users, company_by_name, product_by_name)
+        for spec in QUESTIONS
+    }
+    _seed_company_that_joined(company_by_name["Acme Cloud"], questions_by_title)
+    _seed_pending_claim(company_by_name["Nimbus Bikes"])
 
 
-def _seed_question(spec: DemoQuestion, users, company_by_name, product_by_name) -> None:
+def _seed_company_that_joined(acme, questions_by_title) -> None:
+    """Acme Cloud claims its page, verifies its staff and starts answering officially."""
+    keeper = db.session.execute(sa.select(User).where(User.username == DEMO_ADMIN[0])).scalar_one()
+    staff = {
+        username: accounts.sign_up(
+            username=username,
+            email=f"{username}@example.org",
+            password=DEMO_PASSWORD,
+            display_name=display_name,
+        )
+        for username, display_name, _role, _title in ACME_STAFF
+    }
+    jane, omar = staff["jane"], staff["omar"]
+    claim = claims.request_claim(jane, acme, work_email="jane@acme.com")
+    claims.verify_claim(jane, make_token(Purpose.CLAIM_VERIFY, claim.id, claim.status.value))
+    claims.approve_claim(keeper, claim, note="Checked jane@acme.com and the company's site.")
+    invitation = staff_services.invite_staff(jane, acme, email="omar@acme.com", role="agent")
+    staff_services.accept_invitation(
+        omar, make_token(Purpose.STAFF_INVITATION, invitation.id, "pending")
+    )
+    for username, _name, _role, title in ACME_STAFF:
+        membership = staff_services.get_active_membership(acme.id, staff[username].id)
+        staff_services.set_title(staff[username], membership, title=title)
+
+    sync = questions_by_title["Acme Drive stops syncing after the 4.2 update"]
+    answers.post_answer(
+        jane,
+        sync,
+        body="Thanks for the reports, everyone. Chen's workaround is right; **4.2.1**, out "
+        "this week, fixes sync with *Download files when opened* switched on.",
+    )
+    questions.set_status(jane, sync, "solved")
+
+    calendar = questions_by_title["Let clients pick a time zone on booking pages"]
+    answers.post_answer(
+        omar,
+        calendar,
+        body="Good idea! Time-zone switching on booking pages is planned for the spring "
+        "release; we will post here when it ships.",
+    )
+    questions.set_status(omar, calendar, "planned")
+
+    mail = questions_by_title["How do I set up Acme Mail on my own domain?"]
+    for answer in db.session.scalars(sa.select(Answer).where(Answer.question_id == mail.id)):
+        answers.endorse_answer(omar, answer)
+
+    praise = questions_by_title["The new Acme admin console is so much faster"]
+    questions.set_status(jane, praise, "acknowledged")
+
+
+def _seed_pending_claim(nimbus) -> None:
+    """A verified claim waiting for a site admin's review."""
+    username, display_name = PENDING_CLAIMANT
+    kai = accounts.sign_up(
+        username=username,
+        email=f"{username}@example.org",
+        password=DEMO_PASSWORD,
+        display_name=display_name,
+    )
+    claim = claims.request_claim(kai, nimbus, work_email="kai@nimbusbikes.com")
+    claims.verify_claim(kai, make_token(Purpose.CLAIM_VERIFY, claim.id, claim.status.value))
+
+
+def _seed_question(spec: DemoQuestion, users, company_by_name, product_by_name) -> Question:
     question = questions.ask_question(
         users[spec.author],
         company_by_name[spec.company],
@@ -364,6 +452,7 @@ def _seed_question(spec: DemoQuestion, users, company_by_name, product_by_name) 
         questions.add_me_too(users[username], question)
     if spec.best is not None:
         answers.choose_best_answer(users[spec.author], question, posted[spec.best])
+    return question
 
 
 def _backdate(model, row_id: int, when, *, created: bool = True, last_activity: bool = False):

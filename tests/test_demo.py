@@ -2,10 +2,13 @@
 
 import sqlalchemy as sa
 
+from app.accounts.models import User
 from app.answers.models import Answer, HelpfulVote
+from app.companies.models import Claim, ClaimStatus, Company, Membership, StaffRole
 from app.demo import DEMO_PASSWORD
 from app.extensions import db
-from app.questions.models import Kind, MeToo, Question
+from app.mail.models import OutboxMessage
+from app.questions.models import Kind, MeToo, Question, Status
 from tests.checks import snapshot
 
 
@@ -28,6 +31,32 @@ def test_seed_demo_loads_every_kind_once(app):
     )
     for model in (Answer, HelpfulVote, MeToo):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) > 0
+
+
+def test_seed_demo_has_a_company_that_joined_and_a_claim_to_review(app):
+    app.test_cli_runner().invoke(args=["seed-demo"])
+
+    acme = db.session.scalar(sa.select(Company).where(Company.slug == "acme-cloud"))
+    assert acme.is_claimed
+    roles = dict(
+        db.session.execute(
+            sa.select(User.username, Membership.role)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.company_id == acme.id, Membership.revoked_at.is_(None))
+        ).all()
+    )
+    assert roles == {"jane": StaffRole.ADMIN, "omar": StaffRole.AGENT}
+    assert db.session.scalar(sa.select(sa.func.count()).where(Answer.is_official)) >= 2
+    assert db.session.scalar(sa.select(sa.func.count()).where(Answer.is_endorsed)) >= 1
+    statuses = set(db.session.scalars(sa.select(Question.status)))
+    assert {Status.SOLVED, Status.PLANNED} <= statuses
+    waiting = db.session.scalars(
+        sa.select(Claim).where(Claim.status == ClaimStatus.EMAIL_VERIFIED)
+    ).all()
+    assert [claim.work_email for claim in waiting] == ["kai@nimbusbikes.com"]
+    unclaimed = db.session.scalars(sa.select(Company).where(Company.claimed_at.is_(None))).all()
+    assert len(unclaimed) >= 2
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
 
 
 def test_demo_users_sign_in_with_the_published_password(app, client):

@@ -19,7 +19,7 @@ def test_a_visitor_browses_from_home_to_an_answered_question(page: Page) -> None
     # Home → the company, from the home page's list of companies.
     page.get_by_role("region", name="Companies").get_by_role("link", name="Acme Cloud").click()
     expect(page.get_by_role("heading", level=1, name="Acme Cloud")).to_be_visible()
-    expect(page.get_by_text("Acme Cloud has not joined Helpsquare yet.")).to_be_visible()
+    expect(page.get_by_text("Claimed by Acme Cloud on")).to_be_visible()
 
     # Company → one of its products.
     products = page.get_by_role("complementary", name="Products")
@@ -34,13 +34,18 @@ def test_a_visitor_browses_from_home_to_an_answered_question(page: Page) -> None
     )
     question = page.get_by_role("article", name="Acme Drive stops syncing after the 4.2 update")
     expect(steps.badge(question, "Answered")).to_be_visible()
-    expect(page.get_by_role("heading", name="2 answers")).to_be_visible()
+    expect(page.get_by_role("heading", name="3 answers")).to_be_visible()
 
-    # The best answer comes first, set apart, and the page invites signing in to take part.
-    best = page.get_by_role("region", name="2 answers").get_by_role("article").first
+    # The best answer comes first, set apart, then the company's official answer.
+    cards = page.get_by_role("region", name="3 answers").get_by_role("article")
+    best = cards.nth(0)
     expect(best).to_have_accessible_name("Answer by Chen Wei")
     expect(steps.badge(best, "Best answer")).to_be_visible()
     expect(best.get_by_text("Settings → Sync")).to_be_visible()
+    official = cards.nth(1)
+    expect(
+        official.get_by_text("Official answer · Jane Doe, Head of Support at Acme Cloud")
+    ).to_be_visible()
     expect(steps.answer_card(page, "Bruno Silva")).to_be_visible()
     expect(page.get_by_role("button", name="Me too")).to_have_count(0)
     expect(page.get_by_role("link", name="Sign in to say me too")).to_be_visible()
@@ -49,3 +54,10 @@ def test_a_visitor_browses_from_home_to_an_answered_question(page: Page) -> None
     # The breadcrumb leads back up.
     page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Acme Cloud").click()
     expect(page.get_by_role("heading", level=1, name="Acme Cloud")).to_be_visible()
+
+
+def test_an_unclaimed_company_says_its_answers_come_from_fellow_customers(page: Page) -> None:
+    page.goto("/companies/lumen-home")
+    expect(page.get_by_role("heading", level=1, name="Lumen Home")).to_be_visible()
+    expect(page.get_by_text("Lumen Home has not joined Helpsquare yet.")).to_be_visible()
+    expect(page.get_by_role("link", name="Sign in to claim this company")).to_be_visible()
