@@ -1,12 +1,17 @@
-"""Flask commands: ``flask create-admin``, ``flask seed-demo``."""
+"""Flask commands: ``flask create-admin``, ``flask seed-demo``, ``flask rerender``."""
 
 from __future__ import annotations
 
 import click
+import sqlalchemy as sa
 from flask import Flask, current_app
 
+from app import content
 from app.accounts import services as account_services
+from app.answers.models import Answer
 from app.errors import DomainError
+from app.extensions import db
+from app.questions.models import Question
 
 
 @click.command("create-admin")
@@ -34,6 +39,27 @@ def seed_demo_command() -> None:
     click.echo("Demo data loaded." if created else "Demo data already present.")
 
 
+@click.command("rerender")
+@click.option("--batch-size", default=500, show_default=True)
+def rerender_command(batch_size: int) -> None:
+    """Re-render stored Markdown made by an older renderer (after app/content.py changed)."""
+    for model in (Question, Answer):
+        changed, last_id = 0, 0
+        while rows := db.session.scalars(
+            sa.select(model)
+            .where(model.body_renderer_version < content.RENDERER_VERSION, model.id > last_id)
+            .order_by(model.id)
+            .limit(batch_size)
+        ).all():
+            for row in rows:
+                rendered = content.render(row.body)
+                row.body_html, row.body_renderer_version = rendered.html, rendered.version
+            db.session.commit()
+            changed, last_id = changed + len(rows), rows[-1].id
+        click.echo(f"{model.__tablename__}: {changed} re-rendered")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(rerender_command)
