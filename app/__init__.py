@@ -75,7 +75,7 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app import templating
+    from app import api, feeds, search, templating
     from app.accounts import bp as accounts_bp
     from app.accounts import views as _accounts_views  # noqa: F401 - registers routes
     from app.answers import bp as answers_bp
@@ -98,6 +98,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(questions_bp)
     app.register_blueprint(answers_bp)
     app.register_blueprint(moderation_bp, url_prefix="/admin")
+    search.init_app(app)  # /search, similar questions, the index kept by the services
+    feeds.init_app(app)  # Atom feeds, sitemap.xml, robots.txt
+    api.init_app(app)  # the JSON API at /api/v1, and its OpenAPI document
 
 
 def _register_errors_and_cli(app: Flask) -> None:

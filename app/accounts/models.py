@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.db import UTCDateTime, utcnow
@@ -55,3 +55,35 @@ class User(db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+TOKEN_HASH_LENGTH = 64  # sha256, hex
+TOKEN_HINT_LENGTH = 8
+
+
+class ApiToken(db.Model):
+    """A personal access token for the JSON API.
+
+    Only the token's sha256 is stored: the token itself is shown once, when it is made.
+    ``hint`` (its first characters, which carry no secret worth keeping: the rest is
+    256 bits of randomness) lets the owner tell their tokens apart on the settings page.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(sa.String(TOKEN_HASH_LENGTH), unique=True)
+    hint: Mapped[str] = mapped_column(sa.String(TOKEN_HINT_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Updated at most once a minute per token (see app.accounts.access_tokens).
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user = relationship("User")
+
+    __table_args__ = (sa.Index("ix_api_tokens_user", "user_id", "created_at"),)
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -6,6 +6,7 @@ import time
 
 from flask import (
     Response,
+    abort,
     current_app,
     flash,
     g,
@@ -21,7 +22,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
 from app import content
-from app.accounts import bp, queries, services
+from app.accounts import access_tokens, bp, queries, services
 from app.accounts.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -385,3 +386,24 @@ def profile(username: str) -> BaseResponse | str:
         excerpts=excerpts,
         is_own_profile=current_user.is_authenticated and current_user.id == user.id,
     )
+
+
+@bp.get("/account/tokens")
+@login_required
+def tokens() -> str:
+    """The user's API tokens: when each was made and last used; revoke any of them."""
+    user = current_user._get_current_object()
+    return render_template(
+        "accounts/tokens.html",
+        tokens=access_tokens.tokens_of(user),
+    )
+
+
+@bp.post("/account/tokens/<id:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int) -> BaseResponse:
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    token = access_tokens.revoke_token(current_user._get_current_object(), token_id)
+    flash(f"The token {token.hint}… is revoked: it no longer works anywhere.")
+    return redirect(url_for("accounts.tokens"), 303)

@@ -12,9 +12,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.answers.models import Answer, HelpfulVote
 from app.companies.models import Membership
+from app.db import MAX_ID
 from app.errors import NotFound
 from app.extensions import db
-from app.pagination import Page, decode_cursor, encode_cursor
+from app.pagination import BadCursor, Page, decode_cursor, encode_cursor
 from app.questions.models import Question
 
 
@@ -72,6 +73,71 @@ def answers_for_question(question: Question) -> list[Answer]:
         answer.staff_title = (title or "") if answer.is_official else None
         answers.append(answer)
     return answers
+
+
+def _reading_rank(question: Question) -> sa.ColumnElement[int]:
+    """0 for the best answer, 1 for official answers, 2 for the others."""
+    whens: list[tuple[sa.ColumnElement[bool], int]] = []
+    if question.best_answer_id is not None:
+        whens.append((Answer.id == question.best_answer_id, 0))
+    whens.append((Answer.is_official, 1))
+    return sa.case(*whens, else_=2)
+
+
+def _decode_answer_cursor(cursor: str) -> tuple[int, int, datetime, int]:
+    """A cursor of ``answers_page``: ``<rank>.<helpful count>.<created_at, id cursor>``."""
+    parts = cursor.split(".", 2)
+    if len(parts) != 3 or parts[0] not in {"0", "1", "2"}:
+        raise BadCursor("cursor is not valid")
+    helpful = parts[1]
+    if not (helpful.isascii() and helpful.isdigit()) or len(helpful) > 10:
+        raise BadCursor("cursor is not valid")
+    if int(helpful) > MAX_ID:
+        raise BadCursor("cursor is not valid")
+    created_at, last_id = decode_cursor(parts[2], datetime)
+    return int(parts[0]), int(helpful), created_at, last_id
+
+
+def answers_page(question: Question, *, cursor: str | None = None, limit: int = 20) -> Page[Answer]:
+    """A page of the question's answers, with authors, in ``answers_for_question``'s
+    order: the best answer first, then official ones, then by helpful votes, then oldest
+    first (one SELECT).
+
+    Keyset on (rank, helpful votes, creation time, id). Raises ``BadCursor`` for a cursor
+    this server did not issue.
+    """
+    rank = _reading_rank(question)
+    query = (
+        sa.select(Answer)
+        .options(joinedload(Answer.author))
+        .where(Answer.question_id == question.id)
+    )
+    if cursor:
+        after_rank, helpful, created_at, last_id = _decode_answer_cursor(cursor)
+        key = sa.tuple_(rank, -Answer.helpful_count, Answer.created_at, Answer.id)
+        after = sa.tuple_(
+            sa.literal(after_rank),
+            sa.literal(-helpful),
+            sa.literal(created_at, Answer.created_at.type),
+            sa.literal(last_id),
+        )
+        query = query.where(key > after)
+    query = query.order_by(
+        rank, Answer.helpful_count.desc(), Answer.created_at.asc(), Answer.id.asc()
+    ).limit(limit + 1)
+    rows = list(db.session.execute(query).scalars())
+    for answer in rows:
+        set_committed_value(answer, "question", question)
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        if last.id == question.best_answer_id:
+            last_rank = 0
+        else:
+            last_rank = 1 if last.is_official else 2
+        key = encode_cursor(last.created_at, last.id)
+        return Page(rows, f"{last_rank}.{last.helpful_count}.{key}")
+    return Page(rows, None)
 
 
 def official_staff_count(answers: Iterable[Answer]) -> int:

@@ -19,6 +19,7 @@ from app.extensions import db
 from app.policy import Permission, require
 from app.questions.models import Kind, Question, Status
 from app.questions.services import clean_text
+from app.search import index as search_index
 
 
 def _clean_body(body: Any) -> str:
@@ -60,6 +61,7 @@ def post_answer(author: Any, question: Question, *, body: str) -> Answer:
         question.has_official_answer = True
         if question.kind == Kind.QUESTION:
             question.status = Status.ANSWERED
+    search_index.refresh_question(question.id)
     db.session.commit()
     return answer
 
@@ -73,6 +75,7 @@ def edit_answer(user: Any, answer: Answer, *, body: str) -> Answer:
     answer.body_html = rendered.html
     answer.body_renderer_version = rendered.version
     answer.updated_at = utcnow()
+    search_index.refresh_question(answer.question_id)
     db.session.commit()
     return answer
 

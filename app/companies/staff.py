@@ -9,7 +9,7 @@ afterwards (earlier official answers keep their badge and title).
 from __future__ import annotations
 
 import unicodedata
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,6 +25,7 @@ from app.errors import Conflict, DomainError, NotFound, ValidationError
 from app.extensions import db
 from app.mail import queue_message
 from app.moderation import audit
+from app.pagination import BadCursor, Page, decode_cursor, encode_cursor
 from app.policy import Permission, require
 from app.tokens import InvalidToken, Purpose, make_token, read_token
 
@@ -80,6 +81,39 @@ def list_staff(company_id: int) -> list[Membership]:
             .order_by(admins_first, Membership.created_at, Membership.id)
         ).scalars()
     )
+
+
+def staff_page(company_id: int, *, cursor: str | None = None, limit: int = 20) -> Page[Membership]:
+    """A page of the company's active staff, in ``list_staff``'s order (one SELECT).
+
+    Keyset on (admins first, joining date, id); the cursor is the phase digit (0 for
+    admins, 1 for agents) then an ordinary cursor. Raises ``BadCursor`` for a cursor
+    this server did not issue.
+    """
+    phase = sa.case((Membership.role == StaffRole.ADMIN, 0), else_=1)
+    query = (
+        sa.select(Membership)
+        .options(joinedload(Membership.user))
+        .where(Membership.company_id == company_id, Membership.revoked_at.is_(None))
+    )
+    if cursor:
+        if cursor[:1] not in {"0", "1"}:
+            raise BadCursor("cursor is not valid")
+        created_at, last_id = decode_cursor(cursor[1:], datetime)
+        after = sa.tuple_(
+            sa.literal(int(cursor[0])),
+            sa.literal(created_at, Membership.created_at.type),
+            sa.literal(last_id),
+        )
+        query = query.where(sa.tuple_(phase, Membership.created_at, Membership.id) > after)
+    query = query.order_by(phase, Membership.created_at, Membership.id).limit(limit + 1)
+    rows = list(db.session.execute(query).scalars())
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        first = "0" if last.role == StaffRole.ADMIN else "1"
+        return Page(rows, first + encode_cursor(last.created_at, last.id))
+    return Page(rows, None)
 
 
 def pending_invitations(company_id: int) -> list[Invitation]:
@@ -466,4 +500,5 @@ __all__ = [
     "revoke_staff",
     "set_title",
     "sole_admin_id",
+    "staff_page",
 ]

@@ -21,6 +21,7 @@ from app.errors import DomainError, ValidationError
 from app.pagination import BadCursor
 from app.policy import Permission, require
 from app.products.queries import list_products
+from app.questions.filters import read_filters
 from app.questions.queries import Sort, list_questions
 
 BAD_CURSOR = "That page of the list is not available. Start again from the first page."
@@ -73,26 +74,33 @@ def new() -> Response | str | tuple[str, int]:
 
 
 @bp.get("/<slug>")
-def show(slug: str) -> str:
+def show(slug: str) -> tuple[str, int]:
     company = queries.get_company(slug)
     sort = sort_from(request.args)
-    try:
-        questions = list_questions(
-            company_id=company.id,
-            sort=sort,
-            cursor=cursor_from(request.args),
-            limit=current_app.config["PAGE_SIZE"],
-        )
-    except BadCursor:
-        raise DomainError(BAD_CURSOR) from None
-    return render_template(
+    filter_form, filters = read_filters(request.args)
+    questions = None
+    if filters is not None:
+        try:
+            questions = list_questions(
+                company_id=company.id,
+                sort=sort,
+                cursor=cursor_from(request.args),
+                limit=current_app.config["PAGE_SIZE"],
+                **filters.as_arguments(),
+            )
+        except BadCursor:
+            raise DomainError(BAD_CURSOR) from None
+    body = render_template(
         "companies/show.html",
         company=company,
         products=list_products(company.id),
         questions=questions,
         sort=sort,
         sorts=list(Sort),
+        filter_form=filter_form,
+        filters=filters,
     )
+    return body, 200 if filters is not None else 422
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])

@@ -16,6 +16,7 @@ from app.policy import Permission, require
 from app.products import bp, queries, services
 from app.products.forms import ProductForm
 from app.products.models import Product
+from app.questions.filters import read_filters
 from app.questions.queries import Sort, list_questions
 
 BAD_CURSOR = "That page of the list is not available. Start again from the first page."
@@ -60,26 +61,33 @@ def new(company_slug: str) -> Response | str | tuple[str, int]:
 
 
 @bp.get("/<company_slug>/products/<product_slug>")
-def show(company_slug: str, product_slug: str) -> str:
+def show(company_slug: str, product_slug: str) -> tuple[str, int]:
     product = queries.get_product(company_slug, product_slug)
     sort = sort_from(request.args)
-    try:
-        questions = list_questions(
-            product_id=product.id,
-            sort=sort,
-            cursor=cursor_from(request.args),
-            limit=current_app.config["PAGE_SIZE"],
-        )
-    except BadCursor:
-        raise DomainError(BAD_CURSOR) from None
-    return render_template(
+    filter_form, filters = read_filters(request.args)
+    questions = None
+    if filters is not None:
+        try:
+            questions = list_questions(
+                product_id=product.id,
+                sort=sort,
+                cursor=cursor_from(request.args),
+                limit=current_app.config["PAGE_SIZE"],
+                **filters.as_arguments(),
+            )
+        except BadCursor:
+            raise DomainError(BAD_CURSOR) from None
+    body = render_template(
         "products/show.html",
         product=product,
         company=product.company,
         questions=questions,
         sort=sort,
         sorts=list(Sort),
+        filter_form=filter_form,
+        filters=filters,
     )
+    return body, 200 if filters is not None else 422
 
 
 @bp.route("/<company_slug>/products/<product_slug>/edit", methods=["GET", "POST"])

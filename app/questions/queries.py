@@ -52,10 +52,14 @@ def list_questions(
     author_id: int | None = None,
     kind: Kind | None = None,
     status: Status | None = None,
+    unanswered: bool = False,
+    no_official_answer: bool = False,
 ) -> Page[Question]:
     """A page of questions, newest-first by the chosen sort, with author, company and product.
 
-    ``unanswered`` lists questions nobody has answered yet, newest first.
+    The sort ``unanswered`` lists questions nobody has answered yet, newest first. The
+    filters narrow any sort: ``kind``, ``status``, ``unanswered`` (no answer at all) and
+    ``no_official_answer`` (none from the company's staff). One SELECT.
     Raises ``app.pagination.BadCursor`` for a cursor this server did not issue.
     """
     key_column, key_type = _sort_columns(sort)
@@ -72,8 +76,10 @@ def list_questions(
         query = query.where(Question.kind == kind)
     if status is not None:
         query = query.where(Question.status == status)
-    if sort is Sort.UNANSWERED:
+    if sort is Sort.UNANSWERED or unanswered:
         query = query.where(Question.answer_count == 0)
+    if no_official_answer:
+        query = query.where(Question.has_official_answer.is_(False))
     if cursor:
         key, last_id = decode_cursor(cursor, key_type)
         after = sa.tuple_(sa.literal(key, key_column.type), sa.literal(last_id))

@@ -32,6 +32,7 @@ from app.questions.models import (
     Question,
     Status,
 )
+from app.search import index as search_index
 
 # Path segments that follow ``/questions/<id>/``: a slug equal to one of them
 # would make the canonical URL reach an action instead of the question.
@@ -151,6 +152,7 @@ def ask_question(
     increment(db.session, Company.question_count, company.id)
     if product is not None:
         increment(db.session, Product.question_count, product.id)
+    search_index.refresh_question(question.id)
     db.session.commit()
     return question
 
@@ -174,6 +176,7 @@ def edit_question(user: Any, question: Question, *, title: str, body: str) -> Qu
     question.body_html = rendered.html
     question.body_renderer_version = rendered.version
     question.updated_at = utcnow()
+    search_index.refresh_question(question.id)
     db.session.commit()
     return question
 

@@ -21,10 +21,12 @@ from app.answers import queries as answer_queries
 from app.answers.forms import AnswerForm
 from app.companies.queries import get_company, list_companies
 from app.errors import DomainError, ValidationError
+from app.feeds.structured_data import qa_page
 from app.pagination import BadCursor
 from app.policy import Permission, require
 from app.products.queries import list_products
 from app.questions import bp, services
+from app.questions.filters import read_filters
 from app.questions.forms import (
     MARKDOWN_HINT,
     AskForm,
@@ -42,9 +44,13 @@ from app.questions.queries import (
     list_questions,
     list_unanswered,
 )
+from app.search.queries import related_questions, similar_questions
 
 HOME_QUESTIONS = 15
 HOME_COMPANIES = 8
+# The ask form's hidden field: "1" once the asker has seen the similar questions (the
+# no-JavaScript first step showed them, or the page's script shows them while typing).
+SEEN_SIMILAR = "seen_similar"
 
 
 def viewer() -> Any:
@@ -83,9 +89,9 @@ def render_question_page(
     """The question page: a fixed number of SELECTs whatever the number of answers.
 
     The question with author, company and product (1), the answers with their
-    authors and their staff titles (1), and for a signed-in viewer their helpful
-    votes (1), me-too (1), and on a claimed company's page their staff roles (1,
-    asked once by the policy and remembered for the request).
+    authors and their staff titles (1), related questions (1), and for a signed-in
+    viewer their helpful votes (1), me-too (1), and on a claimed company's page
+    their staff roles (1, asked once by the policy and remembered for the request).
     """
     user = viewer()
     answers = answer_queries.answers_for_question(question)
@@ -103,6 +109,8 @@ def render_question_page(
         answer_form=answer_form or AnswerForm(formdata=None),
         status_form=status_form,
         markdown_hint=MARKDOWN_HINT,
+        related=related_questions(question),
+        structured_data=qa_page(question, answers),
     )
     return body, status
 
@@ -123,19 +131,31 @@ def _sort_from(value: str | None) -> Sort:
 
 
 @bp.get("/questions")
-def index() -> str:
+def index() -> tuple[str, int]:
     sort = _sort_from(request.args.get("sort"))
-    try:
-        page = list_questions(
-            sort=sort,
-            cursor=request.args.get("cursor") or None,
-            limit=current_app.config["PAGE_SIZE"],
-        )
-    except BadCursor as error:
-        raise DomainError(
-            "That page link is not valid. Start again from the first page."
-        ) from error
-    return render_template("questions/index.html", page=page, sort=sort, sorts=list(Sort))
+    filter_form, filters = read_filters(request.args)
+    page = None
+    if filters is not None:
+        try:
+            page = list_questions(
+                sort=sort,
+                cursor=request.args.get("cursor") or None,
+                limit=current_app.config["PAGE_SIZE"],
+                **filters.as_arguments(),
+            )
+        except BadCursor as error:
+            raise DomainError(
+                "That page link is not valid. Start again from the first page."
+            ) from error
+    body = render_template(
+        "questions/index.html",
+        page=page,
+        sort=sort,
+        sorts=list(Sort),
+        filter_form=filter_form,
+        filters=filters,
+    )
+    return body, 200 if filters is not None else 422
 
 
 @bp.route("/companies/<company_slug>/ask", methods=["GET", "POST"])
@@ -155,6 +175,12 @@ def ask(company_slug: str) -> Any:
         return _render_ask(form, company)
     if form.validate_on_submit():
         product = next((p for p in products if p.slug == form.product.data), None)
+        if request.form.get(SEEN_SIMILAR) != "1":
+            # Search before you ask: the first submit shows questions that may be the same
+            # (everything typed is kept); "None of these — continue" posts it.
+            similar = similar_questions(form.title.data, company_id=company.id, ignore=company.name)
+            if similar:
+                return _render_ask(form, company, similar=similar)
         try:
             question = services.ask_question(
                 user,
@@ -173,9 +199,15 @@ def ask(company_slug: str) -> Any:
     return _render_ask(form, company), 422
 
 
-def _render_ask(form: AskForm, company: Any) -> str:
+def _render_ask(form: AskForm, company: Any, similar: list[Any] | None = None) -> str:
     return render_template(
-        "questions/ask.html", form=form, company=company, markdown_hint=MARKDOWN_HINT
+        "questions/ask.html",
+        form=form,
+        company=company,
+        markdown_hint=MARKDOWN_HINT,
+        similar=similar or [],
+        # Once shown (or after a refused post, which showed the form again), not again.
+        seen_similar=similar is not None or request.form.get(SEEN_SIMILAR) == "1",
     )
 
 

@@ -1,0 +1,548 @@
+"""The API's shapes: what requests may carry and what responses hold.
+
+These marshmallow schemas do two jobs from one definition: the request schemas parse and
+check every request (types, required fields, the bounds of docs/api.md, taken from the
+models' constants), and both kinds are turned into the OpenAPI document served at
+``/api/v1/openapi.json``, so the document cannot drift from the code.
+
+The services still check every rule themselves (they are the same ones the HTML pages
+call); the schemas only refuse what is not even the right shape, with the same bounds.
+Fields a client may not set (``is_admin``, ``is_official``, ``helpful_count``…) are not
+in any request schema and are ignored when sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import url_for
+from marshmallow import fields, validate
+
+from app.accounts import services as account_services
+from app.accounts.models import (
+    EMAIL_MAX,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    USERNAME_MAX,
+    USERNAME_MIN,
+)
+from app.companies.models import (
+    DESCRIPTION_MAX,
+    NOTE_MAX,
+    WEBSITE_MAX,
+    ClaimStatus,
+    StaffRole,
+)
+from app.companies.models import NAME_MAX as COMPANY_NAME_MAX
+from app.companies.models import NAME_MIN as COMPANY_NAME_MIN
+from app.db import MAX_ID
+from app.products.models import NAME_MAX as PRODUCT_NAME_MAX
+from app.products.models import NAME_MIN as PRODUCT_NAME_MIN
+from app.questions.models import BODY_MAX, BODY_MIN, TITLE_MAX, TITLE_MIN, Feeling, Kind, Status
+from app.questions.queries import Sort
+
+PAGE_LIMIT_MIN, PAGE_LIMIT_MAX, PAGE_LIMIT_DEFAULT = 1, 100, 20
+# Free-text filters (company names, search words) longer than this find nothing anyway.
+FILTER_MAX = 200
+SLUG_PARAM_MAX = 200
+SEARCH_MAX = 500
+
+
+# Field types ---------------------------------------------------------------------------
+
+
+class WholeNumber(fields.Integer):
+    """A JSON integer: ``true`` (a bool is an int to Python), ``1.0`` and ``"1"`` are refused."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(strict=True, **kwargs)
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+class Link(fields.Function):
+    """The absolute URL of an object's HTML page (documented as a string of format uri)."""
+
+    def __init__(self, to_url: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("metadata", {"description": "The object's HTML page."})
+        super().__init__(serialize=to_url, required=True, **kwargs)
+
+
+def _length(minimum: int | None, maximum: int) -> validate.Length:
+    if minimum:
+        return validate.Length(
+            min=minimum, max=maximum, error=f"Use {minimum:,} to {maximum:,} characters."
+        )
+    return validate.Length(max=maximum, error=f"Use at most {maximum:,} characters.")
+
+
+def _one_of(choices: list[str]) -> validate.OneOf:
+    return validate.OneOf(choices, error="Choose one of: " + ", ".join(choices) + ".")
+
+
+def _values(enum: Any) -> list[str]:
+    return [member.value for member in enum]
+
+
+class RequestSchema(ma.Schema):
+    class Meta:
+        # Unknown fields are ignored: a client cannot set what the server decides.
+        unknown = ma.EXCLUDE
+
+
+class ResponseSchema(ma.Schema):
+    class Meta:
+        ordered = True
+
+
+# Errors ------------------------------------------------------------------------------------
+
+
+class ErrorBodySchema(ResponseSchema):
+    code = fields.String(
+        required=True, metadata={"description": "A word a program can test, e.g. not_found."}
+    )
+    message = fields.String(required=True, metadata={"description": "A sentence for a person."})
+    # "fields" is a Schema attribute of marshmallow's own: named through data_key.
+    field_errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        data_key="fields",
+        metadata={"description": "What is wrong with each named field (may be empty)."},
+    )
+
+
+class ErrorSchema(ResponseSchema):
+    """Every error the API answers has this shape."""
+
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
+# Resources ---------------------------------------------------------------------------------
+
+
+def _user_url(user: Any) -> str:
+    return url_for("accounts.profile", username=user.username, _external=True)
+
+
+def _company_url(company: Any) -> str:
+    return url_for("companies.show", slug=company.slug, _external=True)
+
+
+def _product_url(product: Any) -> str:
+    return url_for(
+        "products.show",
+        company_slug=product.company.slug,
+        product_slug=product.slug,
+        _external=True,
+    )
+
+
+def _question_url(question: Any) -> str:
+    return url_for("questions.show", question_id=question.id, slug=question.slug, _external=True)
+
+
+def _answer_url(answer: Any) -> str:
+    question = answer.question
+    return url_for(
+        "questions.show",
+        question_id=question.id,
+        slug=question.slug,
+        _anchor=f"answer-{answer.id}",
+        _external=True,
+    )
+
+
+class UserSchema(ResponseSchema):
+    id = fields.Integer(required=True)
+    username = fields.String(required=True)
+    display_name = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+    is_admin = fields.Boolean(required=True)
+    url = Link(_user_url)
+
+
+class CompanySchema(ResponseSchema):
+    id = fields.Integer(required=True)
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    domain = fields.String(required=True)
+    description = fields.String(required=True)
+    website = fields.String(required=True)
+    claimed = fields.Boolean(attribute="is_claimed", required=True)
+    claimed_at = fields.DateTime(required=True, allow_none=True)
+    product_count = fields.Integer(required=True)
+    question_count = fields.Integer(required=True)
+    url = Link(_company_url)
+
+
+class ProductSchema(ResponseSchema):
+    id = fields.Integer(required=True)
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    description = fields.String(required=True)
+    company = fields.String(
+        attribute="company.slug", required=True, metadata={"description": "The company's slug."}
+    )
+    claimed = fields.Boolean(attribute="is_claimed", required=True)
+    question_count = fields.Integer(required=True)
+    url = Link(_product_url)
+
+
+class QuestionSchema(ResponseSchema):
+    id = fields.Integer(required=True)
+    kind = fields.Enum(Kind, by_value=True, required=True)
+    title = fields.String(required=True)
+    body = fields.String(required=True, metadata={"description": "Markdown, as written."})
+    body_html = fields.String(
+        required=True, metadata={"description": "The body rendered and sanitized."}
+    )
+    feeling = fields.Enum(Feeling, by_value=True, required=True, allow_none=True)
+    status = fields.Enum(Status, by_value=True, required=True)
+    author = fields.Nested(UserSchema, required=True)
+    company = fields.String(
+        attribute="company.slug", required=True, metadata={"description": "The company's slug."}
+    )
+    product = fields.String(
+        attribute="product.slug",
+        required=True,
+        allow_none=True,
+        dump_default=None,
+        metadata={"description": "The product's slug, or null."},
+    )
+    me_too_count = fields.Integer(required=True)
+    answer_count = fields.Integer(required=True)
+    best_answer_id = fields.Integer(required=True, allow_none=True)
+    has_official_answer = fields.Boolean(required=True)
+    locked = fields.Boolean(required=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+    last_activity_at = fields.DateTime(required=True)
+    url = Link(_question_url)
+
+
+class AnswerSchema(ResponseSchema):
+    id = fields.Integer(required=True)
+    question_id = fields.Integer(required=True)
+    body = fields.String(required=True, metadata={"description": "Markdown, as written."})
+    body_html = fields.String(
+        required=True, metadata={"description": "The body rendered and sanitized."}
+    )
+    author = fields.Nested(UserSchema, required=True)
+    is_official = fields.Boolean(
+        required=True,
+        metadata={"description": "Its author was the company's staff when posting it."},
+    )
+    is_endorsed = fields.Boolean(required=True)
+    helpful_count = fields.Integer(required=True)
+    is_best = fields.Function(
+        lambda answer: answer.id == answer.question.best_answer_id,
+        required=True,
+        metadata={"type": "boolean"},
+    )
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+    url = Link(_answer_url)
+
+
+class ClaimSchema(ResponseSchema):
+    """Dumped from ``app.api.views.claims.claim_data`` (a claim and the status to show)."""
+
+    id = fields.Integer(required=True)
+    company = fields.String(required=True, metadata={"description": "The company's slug."})
+    user = fields.Nested(UserSchema, required=True)
+    work_email = fields.String(required=True)
+    status = fields.Enum(ClaimStatus, by_value=True, required=True)
+    created_at = fields.DateTime(required=True)
+    decided_at = fields.DateTime(required=True, allow_none=True)
+    note = fields.String(required=True)
+    url = fields.String(
+        required=True,
+        metadata={"description": "The company's claim page.", "format": "uri"},
+    )
+
+
+def _staff_url(membership: Any) -> str:
+    return url_for("companies.staff", slug=membership.company.slug, _external=True)
+
+
+class StaffSchema(ResponseSchema):
+    user = fields.Nested(UserSchema, required=True)
+    role = fields.Enum(StaffRole, by_value=True, required=True)
+    since = fields.DateTime(attribute="created_at", required=True)
+    url = Link(_staff_url, metadata={"description": "The company's staff page."})
+
+
+class InvitationSchema(ResponseSchema):
+    id = fields.Integer(required=True)
+    email = fields.String(required=True)
+    role = fields.Enum(StaffRole, by_value=True, required=True)
+    created_at = fields.DateTime(required=True)
+    expires_at = fields.DateTime(required=True)
+    url = Link(_staff_url, metadata={"description": "The company's staff page."})
+
+
+class TokenSchema(ResponseSchema):
+    token = fields.String(
+        required=True,
+        metadata={"description": "Send it as `Authorization: Bearer <token>`. Shown once."},
+    )
+
+
+def page_of(item: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """The schema of one page of a list: ``{"items": [...], "next_cursor": ...}``."""
+    return type(
+        name,
+        (ResponseSchema,),
+        {
+            "items": fields.List(fields.Nested(item), required=True),
+            "next_cursor": fields.String(
+                required=True,
+                allow_none=True,
+                metadata={"description": "Pass as ?cursor= for the next page; null at the end."},
+            ),
+            "__doc__": f"One page of a list of {item.__name__.removesuffix('Schema').lower()}s.",
+        },
+    )
+
+
+CompanyPageSchema = page_of(CompanySchema, "CompanyPageSchema")
+ProductPageSchema = page_of(ProductSchema, "ProductPageSchema")
+QuestionPageSchema = page_of(QuestionSchema, "QuestionPageSchema")
+AnswerPageSchema = page_of(AnswerSchema, "AnswerPageSchema")
+ClaimPageSchema = page_of(ClaimSchema, "ClaimPageSchema")
+StaffPageSchema = page_of(StaffSchema, "StaffPageSchema")
+
+
+class QuestionListSchema(ResponseSchema):
+    """A list that is not paged: the few best matches (``next_cursor`` is always null)."""
+
+    items = fields.List(fields.Nested(QuestionSchema), required=True)
+    next_cursor = fields.String(
+        required=True, allow_none=True, metadata={"description": "Always null: one page."}
+    )
+
+
+# Request bodies ------------------------------------------------------------------------------
+
+
+class SignUpSchema(RequestSchema):
+    username = fields.String(
+        required=True,
+        validate=validate.Length(
+            min=USERNAME_MIN, max=USERNAME_MAX, error=account_services.USERNAME_LENGTH
+        ),
+        metadata={"description": "Letters a–z, digits, - and _ (capitals are lowered)."},
+    )
+    email = fields.String(required=True, validate=_length(None, EMAIL_MAX))
+    password = fields.String(
+        required=True,
+        validate=validate.Length(
+            min=PASSWORD_MIN,
+            max=PASSWORD_MAX,
+            error=f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters.",
+        ),
+    )
+
+
+class TokenRequestSchema(RequestSchema):
+    username = fields.String(
+        required=True,
+        validate=_length(None, EMAIL_MAX),
+        metadata={"description": "The username, or the account's e-mail address."},
+    )
+    password = fields.String(required=True, validate=_length(None, PASSWORD_MAX))
+
+
+class CompanyCreateSchema(RequestSchema):
+    name = fields.String(required=True, validate=_length(COMPANY_NAME_MIN, COMPANY_NAME_MAX))
+    domain = fields.String(
+        required=True,
+        validate=_length(None, WEBSITE_MAX),
+        metadata={"description": "The company's web domain, like acme.com."},
+    )
+    description = fields.String(load_default="", validate=_length(None, DESCRIPTION_MAX))
+
+
+class CompanyEditSchema(RequestSchema):
+    description = fields.String(validate=_length(None, DESCRIPTION_MAX))
+    website = fields.String(
+        validate=_length(None, WEBSITE_MAX),
+        metadata={"description": "An http(s) address, or empty."},
+    )
+
+
+class ProductCreateSchema(RequestSchema):
+    name = fields.String(required=True, validate=_length(PRODUCT_NAME_MIN, PRODUCT_NAME_MAX))
+    description = fields.String(load_default="", validate=_length(None, DESCRIPTION_MAX))
+
+
+class ClaimRequestSchema(RequestSchema):
+    work_email = fields.String(
+        required=True,
+        validate=_length(None, EMAIL_MAX),
+        metadata={"description": "An address at the company's domain or a subdomain of it."},
+    )
+
+
+class LinkTokenSchema(RequestSchema):
+    token = fields.String(
+        required=True, metadata={"description": "The token from the link in the e-mail."}
+    )
+
+
+class ApproveSchema(RequestSchema):
+    note = fields.String(load_default="", validate=_length(None, NOTE_MAX))
+
+
+class RejectSchema(RequestSchema):
+    note = fields.String(
+        required=True,
+        validate=_length(None, NOTE_MAX),
+        metadata={"description": "Why; the claimant receives it."},
+    )
+
+
+class InvitationRequestSchema(RequestSchema):
+    email = fields.String(
+        required=True,
+        validate=_length(None, EMAIL_MAX),
+        metadata={"description": "A work address at the company's domain."},
+    )
+    role = fields.String(load_default=StaffRole.AGENT.value, validate=_one_of(_values(StaffRole)))
+
+
+class QuestionCreateSchema(RequestSchema):
+    title = fields.String(required=True, validate=_length(TITLE_MIN, TITLE_MAX))
+    body = fields.String(
+        required=True,
+        validate=_length(BODY_MIN, BODY_MAX),
+        metadata={"description": "Markdown."},
+    )
+    kind = fields.String(load_default=Kind.QUESTION.value, validate=_one_of(_values(Kind)))
+    product = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=_length(None, SLUG_PARAM_MAX),
+        metadata={"description": "The slug of one of the company's products."},
+    )
+    feeling = fields.String(load_default=None, allow_none=True, validate=_one_of(_values(Feeling)))
+
+
+class QuestionEditSchema(RequestSchema):
+    title = fields.String(validate=_length(TITLE_MIN, TITLE_MAX))
+    body = fields.String(
+        validate=_length(BODY_MIN, BODY_MAX), metadata={"description": "Markdown."}
+    )
+
+
+class StatusSchema(RequestSchema):
+    status = fields.String(
+        required=True,
+        validate=_one_of(_values(Status)),
+        metadata={"description": "One of the statuses the question's kind has."},
+    )
+
+
+class BestAnswerSchema(RequestSchema):
+    answer_id = WholeNumber(
+        required=True,
+        allow_none=True,
+        validate=validate.Range(min=1, max=MAX_ID, error="There is no such answer."),
+        metadata={"description": "One of the question's answers; null unmarks the best answer."},
+    )
+
+
+class AnswerBodySchema(RequestSchema):
+    body = fields.String(
+        required=True,
+        validate=_length(BODY_MIN, BODY_MAX),
+        metadata={"description": "Markdown."},
+    )
+
+
+# Query strings -----------------------------------------------------------------------------
+
+
+class PageArgsSchema(RequestSchema):
+    limit = fields.Integer(
+        load_default=PAGE_LIMIT_DEFAULT,
+        validate=validate.Range(
+            min=PAGE_LIMIT_MIN,
+            max=PAGE_LIMIT_MAX,
+            error=f"Use a whole number from {PAGE_LIMIT_MIN} to {PAGE_LIMIT_MAX}.",
+        ),
+        metadata={"description": "How many items a page holds."},
+    )
+    cursor = fields.String(
+        load_default=None,
+        metadata={"description": "The next_cursor of the previous page."},
+    )
+
+
+class CompanyListArgsSchema(PageArgsSchema):
+    q = fields.String(
+        load_default="",
+        validate=_length(None, FILTER_MAX),
+        metadata={"description": "Only companies whose name contains this."},
+    )
+
+
+class QuestionListArgsSchema(PageArgsSchema):
+    company = fields.String(
+        load_default=None,
+        validate=_length(None, SLUG_PARAM_MAX),
+        metadata={"description": "A company's slug."},
+    )
+    product = fields.String(
+        load_default=None,
+        validate=_length(None, SLUG_PARAM_MAX),
+        metadata={"description": "A product's slug (with company)."},
+    )
+    kind = fields.String(load_default=None, validate=_one_of(_values(Kind)))
+    status = fields.String(load_default=None, validate=_one_of(_values(Status)))
+    sort = fields.String(load_default=Sort.ACTIVE.value, validate=_one_of(_values(Sort)))
+
+
+class ClaimListArgsSchema(PageArgsSchema):
+    status = fields.String(
+        load_default=None,
+        validate=_one_of(_values(ClaimStatus)),
+        metadata={"description": "Without it, every claim: the ones waiting for review first."},
+    )
+
+
+class SearchArgsSchema(PageArgsSchema):
+    q = fields.String(
+        required=True,
+        validate=_length(None, SEARCH_MAX),
+        metadata={"description": 'Words; "a phrase" in quotes; -word to exclude.'},
+    )
+    company = fields.String(
+        load_default=None,
+        validate=_length(None, SLUG_PARAM_MAX),
+        metadata={"description": "A company's slug."},
+    )
+    product = fields.String(
+        load_default=None,
+        validate=_length(None, SLUG_PARAM_MAX),
+        metadata={"description": "A product's slug (with company)."},
+    )
+
+
+class SimilarArgsSchema(RequestSchema):
+    title = fields.String(
+        required=True,
+        validate=_length(None, TITLE_MAX),
+        metadata={"description": "The title of a question about to be asked."},
+    )
+    company = fields.String(
+        load_default=None,
+        validate=_length(None, SLUG_PARAM_MAX),
+        metadata={"description": "Only this company's questions."},
+    )

@@ -1,0 +1,115 @@
+"""Answers through the API: reading and posting, editing, helpful votes, endorsements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.answers import services
+from app.answers.models import Answer
+from app.answers.queries import answers_page, get_answer
+from app.api import bp
+from app.api.auth import operation, signed_in_user
+from app.api.links import links
+from app.api.schemas import AnswerBodySchema, AnswerPageSchema, AnswerSchema, PageArgsSchema
+from app.api.views.common import as_page, page_or_400
+from app.questions.queries import get_question
+
+
+@bp.route("/questions/<id:question_id>/answers", methods=["GET"])
+@operation(bp, signed_in=False, errors=(400, 404, 422))
+@bp.arguments(PageArgsSchema, location="query")
+@bp.response(200, AnswerPageSchema)
+def list_answers(args: dict[str, Any], question_id: int) -> dict:
+    """A question's answers: the best answer first, then official ones, then by helpful
+    votes, then the oldest first."""
+    question = get_question(question_id)
+    page = page_or_400(lambda: answers_page(question, cursor=args["cursor"], limit=args["limit"]))
+    return as_page(page)
+
+
+@bp.route("/questions/<id:question_id>/answers", methods=["POST"])
+@operation(bp, signed_in=True, errors=(400, 403, 404, 413, 422))
+@links(
+    bp,
+    201,
+    *[
+        (operation_id, {"answer_id": "id"})
+        for operation_id in (
+            "edit_answer",
+            "vote_helpful",
+            "withdraw_helpful",
+            "endorse_answer",
+            "withdraw_endorsement",
+        )
+    ],
+)
+@bp.arguments(AnswerBodySchema)
+@bp.response(201, AnswerSchema)
+def post_answer(body: dict[str, Any], question_id: int) -> Answer:
+    """Answer a question (not a locked one).
+
+    The server decides whether the answer is official: its author is verified staff of
+    the question's company.
+    """
+    user = signed_in_user()
+    question = get_question(question_id)
+    return services.post_answer(user, question, body=body["body"])
+
+
+@bp.route("/answers/<id:answer_id>", methods=["PATCH"])
+@operation(bp, signed_in=True, errors=(400, 403, 404, 413, 422))
+@bp.arguments(AnswerBodySchema)
+@bp.response(200, AnswerSchema)
+def edit_answer(body: dict[str, Any], answer_id: int) -> Answer:
+    """Edit an answer: its author, or a site admin."""
+    user = signed_in_user()
+    answer = get_answer(answer_id)
+    return services.edit_answer(user, answer, body=body["body"])
+
+
+@bp.route("/answers/<id:answer_id>/helpful", methods=["POST"])
+@operation(bp, signed_in=True, errors=(403, 404))
+@bp.response(200, AnswerSchema)
+def vote_helpful(answer_id: int) -> Answer:
+    """Say the answer helped (not your own). Voting twice changes nothing."""
+    user = signed_in_user()
+    answer = get_answer(answer_id)
+    services.vote_helpful(user, answer)
+    return answer
+
+
+@bp.route("/answers/<id:answer_id>/helpful", methods=["DELETE"])
+@operation(bp, signed_in=True, errors=(403, 404))
+@bp.response(200, AnswerSchema)
+def withdraw_helpful(answer_id: int) -> Answer:
+    """Withdraw your helpful vote. Withdrawing one you did not give changes nothing."""
+    user = signed_in_user()
+    answer = get_answer(answer_id)
+    services.withdraw_helpful(user, answer)
+    return answer
+
+
+@bp.route("/answers/<id:answer_id>/endorse", methods=["POST"])
+@operation(bp, signed_in=True, errors=(403, 404, 422))
+@bp.response(200, AnswerSchema)
+def endorse_answer(answer_id: int) -> Answer:
+    """Endorse a peer answer: staff of the question's claimed company, or a site admin.
+
+    An official answer already speaks for the company (422). Endorsing twice changes
+    nothing.
+    """
+    user = signed_in_user()
+    answer = get_answer(answer_id)
+    services.endorse_answer(user, answer)
+    return answer
+
+
+@bp.route("/answers/<id:answer_id>/endorse", methods=["DELETE"])
+@operation(bp, signed_in=True, errors=(403, 404))
+@bp.response(200, AnswerSchema)
+def withdraw_endorsement(answer_id: int) -> Answer:
+    """Withdraw an endorsement: staff of the question's claimed company, or a site admin."""
+    user = signed_in_user()
+    answer = get_answer(answer_id)
+    services.withdraw_endorsement(user, answer)
+    return answer

@@ -1,0 +1,190 @@
+"""Questions through the API: lists, asking, editing, status, best answer, me too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.answers import queries as answer_queries
+from app.answers import services as answer_services
+from app.api import bp
+from app.api.auth import operation, signed_in_user
+from app.api.links import links
+from app.api.schemas import (
+    BestAnswerSchema,
+    QuestionCreateSchema,
+    QuestionEditSchema,
+    QuestionListArgsSchema,
+    QuestionPageSchema,
+    QuestionSchema,
+    StatusSchema,
+)
+from app.api.views.common import as_page, page_or_400
+from app.companies.queries import get_company
+from app.errors import NotFound, ValidationError
+from app.policy import Permission, require
+from app.products.queries import get_product
+from app.questions import services
+from app.questions.models import Kind, Question, Status
+from app.questions.queries import Sort, get_question, list_questions
+
+PRODUCT_NEEDS_COMPANY = "Give the company too: a product's slug is unique within its company."
+NO_SUCH_PRODUCT = "The company has no product with this slug."
+NO_SUCH_ANSWER = "There is no such answer."
+
+
+@bp.route("/questions", methods=["GET"])
+@operation(bp, signed_in=False, errors=(400, 404, 422))
+@bp.arguments(QuestionListArgsSchema, location="query")
+@bp.response(200, QuestionPageSchema)
+def list_all_questions(args: dict[str, Any]) -> dict:
+    """Questions, filtered by company, product, kind and status.
+
+    Sorted by recent activity (``active``, the default), ``newest``, most ``me_too``, or
+    ``unanswered`` (no answer yet, newest first). An unknown company or product is a 404.
+    """
+    company_id = product_id = None
+    if args["product"] is not None and args["company"] is None:
+        raise ValidationError(PRODUCT_NEEDS_COMPANY, fields={"product": PRODUCT_NEEDS_COMPANY})
+    if args["product"] is not None:
+        product = get_product(args["company"], args["product"])
+        company_id, product_id = product.company_id, product.id
+    elif args["company"] is not None:
+        company_id = get_company(args["company"]).id
+    page = page_or_400(
+        lambda: list_questions(
+            sort=Sort(args["sort"]),
+            cursor=args["cursor"],
+            limit=args["limit"],
+            company_id=company_id,
+            product_id=product_id,
+            kind=Kind(args["kind"]) if args["kind"] else None,
+            status=Status(args["status"]) if args["status"] else None,
+        )
+    )
+    return as_page(page)
+
+
+@bp.route("/companies/<slug:slug>/questions", methods=["POST"])
+@operation(bp, signed_in=True, errors=(400, 404, 413, 422))
+@links(
+    bp,
+    201,
+    *[
+        (operation_id, {"question_id": "id"})
+        for operation_id in (
+            "show_question",
+            "edit_question",
+            "set_question_status",
+            "choose_best_answer",
+            "add_me_too",
+            "remove_me_too",
+            "list_answers",
+            "post_answer",
+        )
+    ],
+)
+@bp.arguments(QuestionCreateSchema)
+@bp.response(201, QuestionSchema)
+def ask_question(body: dict[str, Any], slug: str) -> Question:
+    """Ask a company a question, optionally about one of its products.
+
+    ``kind`` defaults to question; ``product`` is one of the company's product slugs.
+    """
+    user = signed_in_user()
+    company = get_company(slug)
+    product = None
+    if body["product"] is not None:
+        try:
+            product = get_product(company.slug, body["product"])
+        except NotFound:
+            raise ValidationError(NO_SUCH_PRODUCT, fields={"product": NO_SUCH_PRODUCT}) from None
+    return services.ask_question(
+        user,
+        company,
+        title=body["title"],
+        body=body["body"],
+        kind=body["kind"],
+        product=product,
+        feeling=body["feeling"],
+    )
+
+
+@bp.route("/questions/<id:question_id>", methods=["GET"])
+@operation(bp, signed_in=False, errors=(404,))
+@bp.response(200, QuestionSchema)
+def show_question(question_id: int) -> Question:
+    """A question."""
+    return get_question(question_id)
+
+
+@bp.route("/questions/<id:question_id>", methods=["PATCH"])
+@operation(bp, signed_in=True, errors=(400, 403, 404, 413, 422))
+@bp.arguments(QuestionEditSchema)
+@bp.response(200, QuestionSchema)
+def edit_question(body: dict[str, Any], question_id: int) -> Question:
+    """Edit a question's title or body: its author, or a site admin. Fields left out stay."""
+    user = signed_in_user()
+    question = get_question(question_id)
+    return services.edit_question(
+        user,
+        question,
+        title=body.get("title", question.title),
+        body=body.get("body", question.body),
+    )
+
+
+@bp.route("/questions/<id:question_id>/status", methods=["PUT"])
+@operation(bp, signed_in=True, errors=(400, 403, 404, 413, 422))
+@bp.arguments(StatusSchema)
+@bp.response(200, QuestionSchema)
+def set_question_status(body: dict[str, Any], question_id: int) -> Question:
+    """Set a question's status: staff of its claimed company, or a site admin.
+
+    A status the question's kind does not have is a 422.
+    """
+    user = signed_in_user()
+    question = get_question(question_id)
+    return services.set_status(user, question, body["status"])
+
+
+@bp.route("/questions/<id:question_id>/best-answer", methods=["PUT"])
+@operation(bp, signed_in=True, errors=(400, 403, 404, 413, 422))
+@bp.arguments(BestAnswerSchema)
+@bp.response(200, QuestionSchema)
+def choose_best_answer(body: dict[str, Any], question_id: int) -> Question:
+    """Mark one of the question's answers as the best one (null unmarks it): the asker,
+    or a site admin."""
+    user = signed_in_user()
+    question = get_question(question_id)
+    if body["answer_id"] is None:
+        return answer_services.clear_best_answer(user, question)
+    # Permission first: to anybody else, an id says nothing about whether an answer exists.
+    require(user, Permission.QUESTION_CHOOSE_BEST, question)
+    try:
+        answer = answer_queries.get_answer(body["answer_id"])
+    except NotFound:
+        raise ValidationError(NO_SUCH_ANSWER, fields={"answer_id": NO_SUCH_ANSWER}) from None
+    return answer_services.choose_best_answer(user, question, answer)
+
+
+@bp.route("/questions/<id:question_id>/me-too", methods=["POST"])
+@operation(bp, signed_in=True, errors=(403, 404))
+@bp.response(200, QuestionSchema)
+def add_me_too(question_id: int) -> Question:
+    """Say the question affects you too (not on your own question). Saying it twice
+    changes nothing."""
+    user = signed_in_user()
+    question = get_question(question_id)
+    services.add_me_too(user, question)
+    return question
+
+
+@bp.route("/questions/<id:question_id>/me-too", methods=["DELETE"])
+@operation(bp, signed_in=True, errors=(403, 404))
+@bp.response(200, QuestionSchema)
+def remove_me_too(question_id: int) -> Question:
+    """Withdraw your "me too". Withdrawing one you did not give changes nothing."""
+    user = signed_in_user()
+    question = get_question(question_id)
+    services.remove_me_too(user, question)
+    return question

@@ -1,0 +1,86 @@
+"""Reads for feeds and the sitemap: a fixed number of SELECTs each, whatever the data size."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from app.answers.models import Answer
+from app.companies.models import Company
+from app.extensions import db
+from app.products.models import Product
+from app.questions.models import Question
+
+
+def latest_answers(question_id: int, limit: int) -> list[Answer]:
+    """The question's newest answers first, with their authors (one SELECT)."""
+    return list(
+        db.session.execute(
+            sa.select(Answer)
+            .options(joinedload(Answer.author))
+            .where(Answer.question_id == question_id)
+            .order_by(Answer.created_at.desc(), Answer.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def sitemap_total() -> int:
+    """How many companies, products and questions there are, together (one SELECT)."""
+    counts = [sa.select(sa.func.count()).select_from(m).scalar_subquery() for m in _MODELS.values()]
+    return int(db.session.execute(sa.select(sum(counts[1:], counts[0]))).scalar_one())
+
+
+def first_ids(section: str, size: int) -> list[int]:
+    """The id each sitemap file of ``section`` starts at: every ``size``-th row (one SELECT)."""
+    model = _MODELS[section]
+    numbered = sa.select(
+        model.id, sa.func.row_number().over(order_by=model.id).label("position")
+    ).subquery()
+    return list(
+        db.session.execute(
+            sa.select(numbered.c.id)
+            .where((numbered.c.position - 1) % size == 0)
+            .order_by(numbered.c.id)
+        ).scalars()
+    )
+
+
+def company_slugs(first_id: int, limit: int) -> list[str]:
+    return list(
+        db.session.execute(
+            sa.select(Company.slug).where(Company.id >= first_id).order_by(Company.id).limit(limit)
+        ).scalars()
+    )
+
+
+def product_slugs(first_id: int, limit: int) -> list[tuple[str, str]]:
+    """(company slug, product slug) of up to ``limit`` products from id ``first_id`` on."""
+    return [
+        (company, product)
+        for company, product in db.session.execute(
+            sa.select(Company.slug, Product.slug)
+            .join(Product.company)
+            .where(Product.id >= first_id)
+            .order_by(Product.id)
+            .limit(limit)
+        )
+    ]
+
+
+def question_entries(first_id: int, limit: int) -> list[tuple[int, str, datetime]]:
+    """(id, slug, last activity) of up to ``limit`` questions from id ``first_id`` on."""
+    return [
+        (question_id, slug, last_activity)
+        for question_id, slug, last_activity in db.session.execute(
+            sa.select(Question.id, Question.slug, Question.last_activity_at)
+            .where(Question.id >= first_id)
+            .order_by(Question.id)
+            .limit(limit)
+        )
+    ]
+
+
+_MODELS: dict[str, type] = {"companies": Company, "products": Product, "questions": Question}

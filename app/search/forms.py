@@ -1,0 +1,64 @@
+"""The search form: what to look for and where (a GET form: nothing changes, no CSRF).
+
+Whatever is typed into the search box is accepted: the query parser makes any
+text harmless. Only the filters are checked, because they name things.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import SearchField, SelectField
+from wtforms.fields.choices import SelectChoice
+
+from app.questions.models import Kind, Status
+from app.search.query import clean
+
+ANY = ""
+
+
+class SearchForm(FlaskForm):
+    """The view fills ``company`` and ``product`` with the choices it has loaded."""
+
+    class Meta:
+        csrf = False
+
+    # Control characters go and overlong text is cut, as the search itself does.
+    q = SearchField("Search for", filters=[clean])
+    company = SelectField(
+        "Company",
+        choices=[SelectChoice(ANY, "All companies")],
+        default=ANY,
+        invalid_choice_message="There is no company with that address. Choose one listed.",
+    )
+    product = SelectField(
+        "Product",
+        choices=[SelectChoice(ANY, "All products")],
+        default=ANY,
+        invalid_choice_message="Choose one of this company's products, or all.",
+    )
+    kind = SelectField(
+        "Kind",
+        choices=[SelectChoice(ANY, "All kinds")]
+        + [SelectChoice(kind.value, kind.label) for kind in Kind],
+        default=ANY,
+        invalid_choice_message="Choose one of: question, problem, idea or praise, or all.",
+    )
+    status = SelectField(
+        "Status",
+        choices=[SelectChoice(ANY, "Any status")]
+        + [SelectChoice(status.value, status.label) for status in Status],
+        default=ANY,
+        invalid_choice_message="Choose one of the statuses listed, or any.",
+    )
+
+    def set_companies(self, companies: list[Any]) -> None:
+        self.company.choices = [SelectChoice(ANY, "All companies")] + [
+            SelectChoice(company.slug, company.name) for company in companies
+        ]
+
+    def set_products(self, products: list[Any]) -> None:
+        self.product.choices = [SelectChoice(ANY, "All products")] + [
+            SelectChoice(product.slug, product.name) for product in products
+        ]

@@ -1,0 +1,197 @@
+"""Reads for search: the results page, similar questions, related questions.
+
+Each runs a fixed number of statements whatever the size of the forum: the
+search itself (one, with its highlights), then the shown questions with their
+author, company and product (one). Similar and related questions are one each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from markupsafe import Markup
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.questions.models import Kind, Question, Status
+from app.search import query as search_query
+from app.search.backends import Filters, backend_for
+from app.search.text import has_match, highlight
+
+PER_PAGE = 20
+# Results beyond this many pages are not worth reading; a narrower search is.
+MAX_PAGES = 10
+SIMILAR_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    question: Question
+    title_html: Markup
+    snippet_html: Markup
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    text: str
+    hits: list[SearchHit]
+    page: int
+    has_next: bool
+    # True when the words typed leave nothing to look for (only stop words or exclusions).
+    nothing_to_find: bool
+
+
+@dataclass(frozen=True)
+class SimilarQuestion:
+    """A question offered as possibly the same: enough to show its title and state."""
+
+    id: int
+    title: str
+    slug: str
+    kind: Kind
+    status: Status
+    answer_count: int
+    has_best_answer: bool
+    has_official_answer: bool
+
+    @property
+    def is_answered(self) -> bool:
+        return self.has_best_answer or self.has_official_answer or self.status is Status.ANSWERED
+
+    def as_json(self, url: str) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "url": url,
+            "kind": self.kind.value,
+            "kind_label": self.kind.label,
+            "status": self.status.value,
+            "status_label": self.status.label,
+            "answer_count": self.answer_count,
+            "has_best_answer": self.has_best_answer,
+            "has_official_answer": self.has_official_answer,
+            "answered": self.is_answered,
+        }
+
+
+def search_questions(
+    text: str,
+    *,
+    company_id: int | None = None,
+    product_id: int | None = None,
+    kind: Kind | None = None,
+    status: Status | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> SearchResults:
+    """Questions matching ``text``, best first, with the matches highlighted.
+
+    A title match ranks above a mention in the text, which ranks above a mention in
+    an answer. Two statements; none at all when the text has nothing to look for.
+    """
+    cleaned = search_query.clean(text)
+    parsed = search_query.parse(cleaned)
+    page = min(max(page, 1), MAX_PAGES)
+    if parsed.is_empty:
+        return SearchResults(cleaned, [], page, False, nothing_to_find=bool(cleaned))
+    filters = Filters(
+        company_id=company_id,
+        product_id=product_id,
+        kind=kind.value if kind is not None else None,
+        status=status.value if status is not None else None,
+    )
+    hits = backend_for(db.session).search(
+        db.session, parsed, filters, limit=per_page + 1, offset=(page - 1) * per_page
+    )
+    has_next = len(hits) > per_page and page < MAX_PAGES
+    hits = hits[:per_page]
+    questions = _questions_by_id([hit.question_id for hit in hits])
+    results = []
+    for hit in hits:
+        question = questions.get(hit.question_id)
+        if question is None:  # deleted between the two statements
+            continue
+        results.append(
+            SearchHit(
+                question=question,
+                title_html=highlight(hit.title)
+                if has_match(hit.title)
+                else highlight(question.title),
+                snippet_html=highlight(_best_snippet(hit.body, hit.answers)),
+            )
+        )
+    return SearchResults(cleaned, results, page, has_next, nothing_to_find=False)
+
+
+def _best_snippet(body: str | None, answers: str | None) -> str:
+    """The question's own text where it matches, else the answers', else its opening words."""
+    for candidate in (body, answers):
+        if has_match(candidate):
+            return candidate or ""
+    return body or answers or ""
+
+
+def _questions_by_id(ids: list[int]) -> dict[int, Question]:
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Question)
+        .options(
+            joinedload(Question.author), joinedload(Question.company), joinedload(Question.product)
+        )
+        .where(Question.id.in_(ids))
+    ).scalars()
+    return {question.id: question for question in rows}
+
+
+def similar_questions(
+    title: str,
+    *,
+    company_id: int | None = None,
+    exclude_id: int | None = None,
+    limit: int = SIMILAR_LIMIT,
+    ignore: str = "",
+) -> list[SimilarQuestion]:
+    """Up to ``limit`` questions likely to be the same as one titled ``title``.
+
+    Ranked by the telling words they share with the title (in their title above all,
+    or their text), optionally within one company; the words of ``ignore`` (the
+    company's name, which says nothing within that company) do not count. One
+    statement; none for a title with no telling words.
+    """
+    ignored = set(search_query.title_words(ignore))
+    words = [word for word in search_query.title_words(title) if word not in ignored]
+    if not words:
+        return []
+    rows = backend_for(db.session).similar(
+        db.session,
+        words,
+        Filters(company_id=company_id, exclude_id=exclude_id),
+        limit=max(1, min(limit, 20)),
+    )
+    return [
+        SimilarQuestion(
+            id=row.id,
+            title=row.title,
+            slug=row.slug,
+            kind=Kind(row.kind),
+            status=Status(row.status),
+            answer_count=row.answer_count,
+            has_best_answer=row.best_answer_id is not None,
+            has_official_answer=bool(row.has_official_answer),
+        )
+        for row in rows
+    ]
+
+
+def related_questions(question: Question, limit: int = SIMILAR_LIMIT) -> list[SimilarQuestion]:
+    """Other questions about the same company that look like this one (one statement)."""
+    return similar_questions(
+        question.title,
+        company_id=question.company_id,
+        exclude_id=question.id,
+        limit=limit,
+        ignore=question.company.name,
+    )

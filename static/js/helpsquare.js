@@ -1,0 +1,141 @@
+/* Helpsquare's one script, and only an enhancement: every page works without it.
+ *
+ * On the ask page, questions that look like the one being typed appear under the title
+ * (from /search/similar), so the asker can find the answer before posting. Without this
+ * script the server shows the same list as a step after the first "Post".
+ * Everything is built with textContent: no server or user text is ever parsed as HTML.
+ */
+(function () {
+  "use strict";
+
+  var form = document.getElementById("ask-form");
+  if (!form || !window.fetch) {
+    return;
+  }
+  var title = form.querySelector("input[name='title']");
+  var seen = form.querySelector("input[name='seen_similar']");
+  var live = document.getElementById("similar-live");
+  var url = form.getAttribute("data-similar-url");
+  if (!title || !seen || !live || !url) {
+    return;
+  }
+  // The matches show while typing, so posting needs no separate "is it one of these?" step.
+  seen.value = "1";
+
+  var MIN_LENGTH = 5;
+  var WAIT_MS = 300;
+  var timer = null;
+  var asked = "";
+  var pending = null;
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (text) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  function badge(kind, text, icon) {
+    var node = element("span", "badge badge--" + kind);
+    if (icon) {
+      var mark = element("span", null, icon + " ");
+      mark.setAttribute("aria-hidden", "true");
+      node.appendChild(mark);
+    }
+    node.appendChild(document.createTextNode(text));
+    return node;
+  }
+
+  function item(question) {
+    // Only links into this site: the server gives paths, never anything else.
+    if (typeof question.url !== "string" || question.url.charAt(0) !== "/" || question.url.charAt(1) === "/") {
+      return null;
+    }
+    var li = element("li");
+    var link = element("a", null, question.title);
+    link.href = question.url;
+    li.appendChild(link);
+    var meta = element("p", "meta");
+    meta.appendChild(badge(question.kind, question.kind_label));
+    if (question.has_best_answer) {
+      meta.appendChild(document.createTextNode(" "));
+      meta.appendChild(badge("best", "Best answer", "★"));
+    }
+    if (question.has_official_answer) {
+      meta.appendChild(document.createTextNode(" "));
+      meta.appendChild(badge("official", "Official answer", "◆"));
+    }
+    if (question.answered && !question.has_best_answer && !question.has_official_answer) {
+      meta.appendChild(document.createTextNode(" "));
+      meta.appendChild(badge("answered", "Answered", "✓"));
+    }
+    if (question.status !== "open" && question.status !== "answered") {
+      meta.appendChild(document.createTextNode(" "));
+      meta.appendChild(badge("status", question.status_label));
+    }
+    var count = question.answer_count;
+    meta.appendChild(document.createTextNode(" " + count + (count === 1 ? " answer" : " answers")));
+    li.appendChild(meta);
+    return li;
+  }
+
+  function show(questions) {
+    live.textContent = "";
+    var items = questions.map(item).filter(Boolean);
+    if (!items.length) {
+      return;
+    }
+    live.appendChild(element("p", "field__label", "Already asked? These look similar:"));
+    var list = element("ul", "plain-list similar-list");
+    items.forEach(function (li) {
+      list.appendChild(li);
+    });
+    live.appendChild(list);
+  }
+
+  function lookUp() {
+    var text = title.value.trim();
+    if (text === asked) {
+      return;
+    }
+    asked = text;
+    if (pending) {
+      pending.abort();
+      pending = null;
+    }
+    if (text.length < MIN_LENGTH) {
+      show([]);
+      return;
+    }
+    pending = window.AbortController ? new AbortController() : null;
+    var separator = url.indexOf("?") === -1 ? "?" : "&";
+    fetch(url + separator + "title=" + encodeURIComponent(text), {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+      signal: pending ? pending.signal : undefined,
+    })
+      .then(function (response) {
+        return response.ok ? response.json() : { items: [] };
+      })
+      .then(function (data) {
+        if (text === asked) {
+          show(Array.isArray(data.items) ? data.items : []);
+        }
+      })
+      .catch(function () {
+        // Offline, rate limited or superseded by newer typing: the form works regardless.
+      });
+  }
+
+  title.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(lookUp, WAIT_MS);
+  });
+  if (title.value.trim().length >= MIN_LENGTH) {
+    lookUp();
+  }
+})();
