@@ -35,6 +35,7 @@ from app.accounts.models import EMAIL_MAX, User
 from app.answers.queries import list_answers_by_author
 from app.errors import DomainError, ValidationError
 from app.extensions import limiter
+from app.forms import show_errors
 from app.pagination import BadCursor
 from app.questions.queries import Sort, list_questions
 from app.tokens import InvalidToken
@@ -155,18 +156,6 @@ def _wait_time() -> str:
 # Forms ----------------------------------------------------------------------------------
 
 
-def _show_errors(form: FlaskForm, error: ValidationError) -> None:
-    """Put a service's field errors next to the form's fields; the rest above the form."""
-    for name, why in error.fields.items():
-        field = form._fields.get(name)
-        if field is not None:
-            field.errors = [*field.errors, why]
-        else:
-            form.form_errors.append(why)
-    if not error.fields and error.message:
-        form.form_errors.append(error.message)
-
-
 def _form_status(form: FlaskForm) -> int:
     """A form shown again after a refused POST answers 422; a fresh one 200."""
     return 422 if form.is_submitted() else 200
@@ -200,7 +189,7 @@ def sign_up() -> BaseResponse | tuple[str, int]:
                 display_name=form.display_name.data,
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             _start_session(user)
             flash(f"Welcome to Helpsquare, {user.name}! Your account is ready.")
@@ -275,7 +264,7 @@ def change_password() -> BaseResponse | tuple[str, int]:
             )
         except ValidationError as error:
             g.password_check_failed = "current_password" in error.fields
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
             # The new session version is in the new cookie: this browser stays signed in,
@@ -307,7 +296,7 @@ def forgot_password() -> BaseResponse | tuple[str, int]:
         try:
             services.request_password_reset(form.email.data)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             flash(RESET_LINK_SENT.format(email=form.email.data.strip()))
             return redirect(url_for("accounts.sign_in"))
@@ -333,7 +322,7 @@ def reset_password(token: str) -> BaseResponse | tuple[str, int]:
         except InvalidToken as error:
             return _reset_link_refused(error)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             _start_session(user)
             flash("Your new password is set and you are signed in. Every other session has ended.")
@@ -351,7 +340,7 @@ def edit_profile() -> BaseResponse | tuple[str, int]:
         try:
             services.update_profile(user, display_name=form.display_name.data)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             flash("Your profile is saved.")
             return redirect(url_for("accounts.profile", username=user.username))

@@ -12,8 +12,9 @@ from app.answers import bp, services
 from app.answers.forms import AnswerForm, BestAnswerForm, EndorseForm, HelpfulForm
 from app.answers.queries import get_answer
 from app.errors import ValidationError
+from app.forms import show_errors
 from app.policy import Permission, require
-from app.questions.forms import MARKDOWN_HINT, apply_errors
+from app.questions.forms import MARKDOWN_HINT
 from app.questions.queries import get_question
 from app.questions.views import question_url, render_question_page, sign_in_redirect, viewer
 
@@ -35,7 +36,7 @@ def create(question_id: int) -> Any:
         try:
             answer = services.post_answer(user, question, body=form.body.data)
         except ValidationError as error:
-            apply_errors(form, error)
+            show_errors(form, error)
         else:
             flash("Thanks, your answer is posted.", "success")
             return redirect(question_url(question, anchor=_answer_anchor(answer.id)), 303)
@@ -55,7 +56,7 @@ def edit(answer_id: int) -> Any:
         try:
             services.edit_answer(user, answer, body=form.body.data)
         except ValidationError as error:
-            apply_errors(form, error)
+            show_errors(form, error)
         else:
             flash("Your answer is updated.", "success")
             return redirect(question_url(answer.question, anchor=_answer_anchor(answer.id)), 303)

@@ -10,9 +10,9 @@ from werkzeug.wrappers import Response
 
 from app.companies import bp, claims
 from app.companies.claim_forms import ClaimForm, VerifyClaimForm
-from app.companies.forms import show_error
 from app.companies.queries import get_company
 from app.errors import ValidationError
+from app.forms import show_errors
 from app.policy import Permission, require
 
 
@@ -33,7 +33,7 @@ def claim(slug: str) -> Response | tuple[str, int]:
         try:
             new_claim = claims.request_claim(user, company, work_email=form.work_email.data)
         except ValidationError as error:
-            show_error(form, error)
+            show_errors(form, error)
             status = 422
         except claims.TooManyClaims as error:
             form.form_errors.append(error.message)

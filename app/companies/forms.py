@@ -9,7 +9,6 @@ from wtforms import SearchField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.companies.models import DESCRIPTION_MAX, NAME_MAX, NAME_MIN, WEBSITE_MAX
-from app.errors import DomainError
 from app.pagination import BadCursor
 from app.questions.queries import Sort
 
@@ -102,15 +101,3 @@ def cursor_from(args: Mapping[str, str]) -> str | None:
     if cursor is not None and len(cursor) > CURSOR_MAX:
         raise BadCursor("cursor is not valid")
     return cursor
-
-
-def show_error(form: FlaskForm, error: DomainError) -> None:
-    """Put a service's refusal next to the fields it names (others above the form)."""
-    if not error.fields:
-        form.form_errors.append(error.message)
-    for name, why in error.fields.items():
-        field = form._fields.get(name)
-        if field is None:
-            form.form_errors.append(why)
-        else:
-            field.errors = [*field.errors, why]

@@ -10,11 +10,11 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.companies import bp, staff
-from app.companies.forms import show_error
 from app.companies.models import Company
 from app.companies.queries import get_company
 from app.companies.staff_forms import InviteForm, JoinForm, TitleForm
 from app.errors import NotFound, PermissionDenied, ValidationError
+from app.forms import show_errors
 from app.policy import Permission, can, is_company_staff, require
 
 
@@ -92,7 +92,7 @@ def invite(slug: str) -> Response | tuple[str, int]:
                 user, company, email=form.email.data, role=form.role.data
             )
         except ValidationError as error:
-            show_error(form, error)
+            show_errors(form, error)
         else:
             flash(
                 f"Invitation sent to {invitation.email}. The link in it works for 48 hours, once.",
@@ -206,7 +206,7 @@ def staff_title(slug: str) -> Response | tuple[str, int]:
         try:
             staff.set_title(user, membership, title=form.title.data)
         except ValidationError as error:
-            show_error(form, error)
+            show_errors(form, error)
         else:
             who = "Your" if membership.user_id == user.id else f"{membership.user.name}'s"
             shown = f"“{membership.title}”" if membership.title else "cleared"

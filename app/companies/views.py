@@ -14,10 +14,10 @@ from app.companies.forms import (
     CompanyForm,
     CompanySearchForm,
     cursor_from,
-    show_error,
     sort_from,
 )
 from app.errors import DomainError, ValidationError
+from app.forms import show_errors
 from app.pagination import BadCursor
 from app.policy import Permission, require
 from app.products.queries import list_products
@@ -61,10 +61,10 @@ def new() -> Response | str | tuple[str, int]:
                 description=form.description.data or "",
             )
         except services.CompanyExists as error:
-            show_error(form, error)
+            show_errors(form, error)
             existing = error.company
         except ValidationError as error:
-            show_error(form, error)
+            show_errors(form, error)
         else:
             flash(f"{company.name} has a page now. Add its products, or ask the first question.")
             return redirect(url_for("companies.show", slug=company.slug), 303)
@@ -117,7 +117,7 @@ def edit(slug: str) -> Response | str | tuple[str, int]:
                 website=form.website.data or "",
             )
         except ValidationError as error:
-            show_error(form, error)
+            show_errors(form, error)
         else:
             flash(f"{company.name}'s page is updated.")
             return redirect(url_for("companies.show", slug=company.slug), 303)

@@ -9,10 +9,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.companies import claims
-from app.companies.forms import cursor_from, show_error
+from app.companies.forms import cursor_from
 from app.companies.models import ClaimStatus
 from app.companies.queries import get_company
 from app.errors import DomainError, NotFound, ValidationError
+from app.forms import show_errors
 from app.moderation import bp
 from app.moderation.forms import APPROVE, AuditFilterForm, decision_form
 from app.moderation.queries import ACTION_LABELS, list_audit_entries
@@ -89,7 +90,7 @@ def decide_claim(claim_id: int) -> Response | tuple[str, int]:
                 claims.reject_claim(admin, claim, note=form.note.data)
                 message = f"Rejected {claim.user.name}'s claim on {claim.company.name}."
         except ValidationError as error:
-            show_error(form, error)
+            show_errors(form, error)
         else:
             flash(f"{message} We e-mailed {claim.user.name} the decision.", "success")
             return redirect(url_for("moderation.claims"), 303)

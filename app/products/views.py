@@ -8,9 +8,10 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.companies.forms import cursor_from, show_error, sort_from
+from app.companies.forms import cursor_from, sort_from
 from app.companies.queries import get_company
 from app.errors import DomainError, ValidationError
+from app.forms import show_errors
 from app.pagination import BadCursor
 from app.policy import Permission, require
 from app.products import bp, queries, services
@@ -46,10 +47,10 @@ def new(company_slug: str) -> Response | str | tuple[str, int]:
                 description=form.description.data or "",
             )
         except services.ProductExists as error:
-            show_error(form, error)
+            show_errors(form, error)
             existing = error.product
         except ValidationError as error:
-            show_error(form, error)
+            show_errors(form, error)
         else:
             flash(f"{product.name} is listed under {company.name} now.")
             return redirect(_product_url(product), 303)
@@ -105,10 +106,10 @@ def edit(company_slug: str, product_slug: str) -> Response | str | tuple[str, in
                 description=form.description.data or "",
             )
         except services.ProductExists as error:
-            show_error(form, error)
+            show_errors(form, error)
             existing = error.product
         except ValidationError as error:
-            show_error(form, error)
+            show_errors(form, error)
         else:
             flash(f"{product.name} is updated.")
             return redirect(_product_url(product), 303)

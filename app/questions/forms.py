@@ -14,7 +14,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length
 from wtforms.validators import ValidationError as FieldError
 
-from app.errors import ValidationError
 from app.questions.models import BODY_MAX, TITLE_MAX, TITLE_MIN, Feeling, Kind, Question
 
 NO_PRODUCT = ""
@@ -33,19 +32,6 @@ def no_nul(form: FlaskForm, field: Any) -> None:
     """NUL characters are refused with a message, never stored and never a 500."""
     if isinstance(field.data, str) and "\x00" in field.data:
         raise FieldError("This cannot contain NUL characters.")
-
-
-def apply_errors(form: FlaskForm, error: ValidationError) -> None:
-    """Show a service's ``ValidationError`` at the form's fields; the rest above the form."""
-    form.form_errors = list(form.form_errors)
-    for name, why in error.fields.items():
-        field = form._fields.get(name)
-        if field is None:
-            form.form_errors.append(why)
-        else:
-            field.errors = [*field.errors, why]
-    if not error.fields and error.message:
-        form.form_errors.append(error.message)
 
 
 def _title_field() -> StringField:

@@ -22,6 +22,7 @@ from app.answers.forms import AnswerForm
 from app.companies.queries import get_company, list_companies
 from app.errors import DomainError, ValidationError
 from app.feeds.structured_data import qa_page
+from app.forms import show_errors
 from app.pagination import BadCursor
 from app.policy import Permission, require
 from app.products.queries import list_products
@@ -34,7 +35,6 @@ from app.questions.forms import (
     MeTooForm,
     StatusForm,
     UnansweredFilterForm,
-    apply_errors,
 )
 from app.questions.models import Kind, Question
 from app.questions.queries import (
@@ -192,7 +192,7 @@ def ask(company_slug: str) -> Any:
                 feeling=form.feeling.data or None,
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            show_errors(form, error)
         else:
             flash("Your question is posted. You will find the answers here.", "success")
             return redirect(question_url(question), 303)
@@ -238,7 +238,7 @@ def edit(question_id: int) -> Any:
         try:
             services.edit_question(user, question, title=form.title.data, body=form.body.data)
         except ValidationError as error:
-            apply_errors(form, error)
+            show_errors(form, error)
         else:
             flash("Your changes are saved.", "success")
             return redirect(question_url(question), 303)
@@ -286,7 +286,7 @@ def set_status(question_id: int) -> Any:
         try:
             services.set_status(user, question, form.status.data)
         except ValidationError as error:
-            apply_errors(form, error)
+            show_errors(form, error)
         else:
             flash(f"Status set to {question.status.label}.", "success")
             return redirect(question_url(question, anchor="question-status"), 303)
