@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from app import content
 from app.accounts import services as account_services
 from app.answers.models import Answer
+from app.bench_data import seed_bench_command
 from app.errors import DomainError
 from app.extensions import db
 from app.questions.models import Question
@@ -62,4 +63,5 @@ def rerender_command(batch_size: int) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(seed_bench_command)
     app.cli.add_command(rerender_command)
