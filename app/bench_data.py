@@ -1135,6 +1135,9 @@ def seed_bench_command(
         index_started = time.perf_counter()
         indexed = rebuild_search_index(app, quiet=quiet)
         index_seconds = time.perf_counter() - index_started
+    if app is not current_app._get_current_object():  # type: ignore[attr-defined]
+        with app.app_context():
+            db.engine.dispose()  # the benchmark database's connections, not the app's own
     total = time.perf_counter() - started
     counts = ", ".join(f"{n:,} {name}" for name, n in report.rows.items())
     click.echo(f"Loaded {counts}.")

@@ -322,6 +322,10 @@ def statement_label(statement: str) -> str:
             and name not in tables
         ):
             tables.append(name)
+    # Tables listed after a comma in FROM (``FROM to_tsquery(…) AS query, search_index d``).
+    for name in re.findall(r",\s*(\w+)\s+\w+\s+(?:JOIN|WHERE)", statement, re.I):
+        if name not in tables:
+            tables.insert(0, name)
     label = ", ".join(tables) or " ".join(statement.split())[:40]
     if re.search(r"\bMATCH\b|@@", statement):
         label += " (full-text)"
@@ -1097,7 +1101,7 @@ def report(run: Run) -> str:
         f"_Measured {run.measured_at} by `bench/run.py {' '.join(run.argv)}`"
         f" in {run.wall / 60:.1f} minutes._",
         "",
-        *environment(),
+        *run.environment,
     ]
     if run.pg_version:
         out.append(f"- {run.pg_version}")
@@ -1293,6 +1297,7 @@ class Run:
     load_averages: list[float] = field(default_factory=list)
     wall: float = 0.0
     measured_at: str = ""
+    environment: list[str] = field(default_factory=list)
 
 
 LAST_RUN = DATA / "last-run.pickle"
@@ -1301,7 +1306,7 @@ LAST_RUN = DATA / "last-run.pickle"
 def measure(args: argparse.Namespace) -> Run:
     started = time.perf_counter()
     run = Run(sys.argv[1:], args.sizes, args.requests, args.warmup, args.connections,
-              args.wrk_seconds)  # fmt: skip
+              args.wrk_seconds, environment=environment())  # fmt: skip
     largest = max(args.sizes)
     for db in args.db:
         for size in args.sizes:
