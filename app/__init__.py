@@ -72,6 +72,7 @@ def _import_models() -> None:
     from app.moderation import models as _moderation  # noqa: F401
     from app.products import models as _products  # noqa: F401
     from app.questions import models as _questions  # noqa: F401
+    from app.search import models as _search  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -39,6 +39,9 @@ class Company(db.Model):
     created_by = relationship("User")
     products = relationship("Product", back_populates="company", order_by="Product.name")
 
+    # The home page and the directory list companies by size.
+    __table_args__ = (sa.Index("ix_companies_question_count", "question_count", "id"),)
+
     @property
     def is_claimed(self) -> bool:
         return self.claimed_at is not None

@@ -153,6 +153,7 @@ def ask_question(
     if product is not None:
         increment(db.session, Product.question_count, product.id)
     search_index.refresh_question(question.id)
+    search_index.refresh_related(question)
     db.session.commit()
     return question
 
@@ -177,6 +178,7 @@ def edit_question(user: Any, question: Question, *, title: str, body: str) -> Qu
     question.body_renderer_version = rendered.version
     question.updated_at = utcnow()
     search_index.refresh_question(question.id)
+    search_index.refresh_related(question)
     db.session.commit()
     return question
 

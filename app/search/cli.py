@@ -1,4 +1,5 @@
-"""``flask search reindex``: rebuild the search index from the questions and answers."""
+"""``flask search reindex``: rebuild the search index from the questions and answers, then
+every question's related questions."""
 
 from __future__ import annotations
 
@@ -11,9 +12,19 @@ search_cli = AppGroup("search", help="Full-text search.")
 
 
 @search_cli.command("reindex")
-def reindex_command() -> None:
+@click.option(
+    "--related/--no-related",
+    default=True,
+    show_default=True,
+    help="Then find every question's related questions again (the longer part).",
+)
+def reindex_command(related: bool) -> None:
     """Rebuild every question's search entry (searches keep working meanwhile)."""
     total = index.count_questions()
     with click.progressbar(length=total, label="Indexing questions", show_pos=True) as bar:
         done = index.rebuild(progress=bar.update)
     click.echo(f"Indexed {done} question{'' if done == 1 else 's'}.")
+    if related:
+        with click.progressbar(length=total, label="Relating questions", show_pos=True) as bar:
+            index.rebuild_related(progress=bar.update)
+        click.echo("Related questions found again.")

@@ -2,20 +2,25 @@
 
 Services call ``refresh_question`` in the same transaction as every write that
 changes what is searchable (asking, editing a question, posting or editing an
-answer); the index then commits or rolls back with the write itself. ``rebuild``
-(``flask search reindex``) recomputes every entry.
+answer); the index then commits or rolls back with the write itself. Asking a
+question or editing it also calls ``refresh_related``, which stores the few related
+questions its page shows. ``rebuild`` (``flask search reindex``) recomputes every
+entry, then every question's related questions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from app.answers.models import Answer
 from app.extensions import db
 from app.questions.models import Question
 from app.search.backends import Document, backend_for
+from app.search.models import RELATED_MAX, RelatedQuestion
+from app.search.queries import similar_questions
 from app.search.text import clean_text, plain_text
 
 # The answers' text indexed per question. PostgreSQL refuses a tsvector over 1 MB, and
@@ -66,6 +71,71 @@ def refresh_question(question_id: int) -> None:
     backend_for(db.session).store(db.session, _documents([question_id]))
 
 
+def refresh_related(question: Question) -> None:
+    """Store the questions this one's page shows as related (the caller's transaction).
+
+    They are the company's questions most like its title, found now so that a page
+    view reads a few ids instead of matching the title against the whole index. Each
+    of them that still shows fewer than ``RELATED_MAX`` gets this question in return,
+    so a young forum's older questions learn of newer ones too.
+    """
+    db.session.flush()
+    found = _find_related(question)
+    _store_related(question.id, found)
+    if found:
+        _link_back(question.id, found)
+
+
+def _find_related(question: Question) -> list[int]:
+    """The ids of the company's questions most like this one, best first (one statement)."""
+    return [
+        similar.id
+        for similar in similar_questions(
+            question.title,
+            company_id=question.company_id,
+            exclude_id=question.id,
+            limit=RELATED_MAX,
+            ignore=question.company.name,
+        )
+    ]
+
+
+def _store_related(question_id: int, related_ids: list[int]) -> None:
+    db.session.execute(sa.delete(RelatedQuestion).where(RelatedQuestion.question_id == question_id))
+    if related_ids:
+        db.session.execute(
+            sa.insert(RelatedQuestion),
+            [
+                {"question_id": question_id, "position": position, "related_id": related_id}
+                for position, related_id in enumerate(related_ids)
+            ],
+        )
+
+
+def _link_back(question_id: int, related_ids: list[int]) -> None:
+    """Add ``question_id`` to the related questions of those of ``related_ids`` with room."""
+    shown = db.session.execute(
+        sa.select(
+            RelatedQuestion.question_id,
+            sa.func.count(),
+            sa.func.max(RelatedQuestion.position),
+            sa.func.sum(sa.case((RelatedQuestion.related_id == question_id, 1), else_=0)),
+        )
+        .where(RelatedQuestion.question_id.in_(related_ids))
+        .group_by(RelatedQuestion.question_id)
+    )
+    room = {other: -1 for other in related_ids}
+    for other, count, last_position, has_it in shown:
+        room[other] = last_position if count < RELATED_MAX and not has_it else None
+    rows = [
+        {"question_id": other, "position": last + 1, "related_id": question_id}
+        for other, last in room.items()
+        if last is not None
+    ]
+    if rows:
+        db.session.execute(sa.insert(RelatedQuestion), rows)
+
+
 def remove_question(question_id: int) -> None:
     """Take a question out of search (for hidden questions, once moderation hides them)."""
     backend_for(db.session).remove(db.session, [question_id])
@@ -75,14 +145,9 @@ def count_questions() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(Question)) or 0
 
 
-def rebuild(progress: Callable[[int], None] | None = None) -> int:
-    """Recompute every question's entry, in batches committed one by one; returns how many.
-
-    Entries are replaced, never emptied first, so searches keep working while it runs;
-    entries of questions that no longer exist are dropped at the end.
-    """
-    backend = backend_for(db.session)
-    done = 0
+def _question_ids_in_batches() -> Iterator[list[int]]:
+    """Every question's id, in order, ``REBUILD_BATCH`` at a time (keyset, so each batch
+    costs the same however far the rebuild has gone)."""
     last_id = 0
     while True:
         ids = list(
@@ -94,14 +159,47 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
             ).scalars()
         )
         if not ids:
-            break
+            return
+        yield ids
+        last_id = ids[-1]
+
+
+def rebuild(progress: Callable[[int], None] | None = None) -> int:
+    """Recompute every question's entry, in batches committed one by one; returns how many.
+
+    Entries are replaced, never emptied first, so searches keep working while it runs;
+    entries of questions that no longer exist are dropped at the end.
+    """
+    backend = backend_for(db.session)
+    done = 0
+    for ids in _question_ids_in_batches():
         backend.store(db.session, _documents(ids))
         db.session.commit()
         done += len(ids)
-        last_id = ids[-1]
         if progress is not None:
             progress(len(ids))
     backend.remove_orphans(db.session)
     backend.optimize(db.session)
     db.session.commit()
+    return done
+
+
+def rebuild_related(progress: Callable[[int], None] | None = None) -> int:
+    """Find every question's related questions again (after ``rebuild``), in batches
+    committed one by one; returns how many questions were done. Pages keep showing the
+    old ones until their question's turn comes."""
+    done = 0
+    for ids in _question_ids_in_batches():
+        questions = db.session.execute(
+            sa.select(Question)
+            .options(orm.joinedload(Question.company))
+            .where(Question.id.in_(ids))
+            .order_by(Question.id)
+        ).scalars()
+        for question in questions:
+            _store_related(question.id, _find_related(question))
+        db.session.commit()
+        done += len(ids)
+        if progress is not None:
+            progress(len(ids))
     return done

@@ -18,6 +18,7 @@ from app.extensions import db
 from app.questions.models import Kind, Question, Status
 from app.search import query as search_query
 from app.search.backends import Filters, backend_for
+from app.search.models import RelatedQuestion
 from app.search.text import has_match, highlight
 
 PER_PAGE = 20
@@ -171,27 +172,40 @@ def similar_questions(
         Filters(company_id=company_id, exclude_id=exclude_id),
         limit=max(1, min(limit, 20)),
     )
-    return [
-        SimilarQuestion(
-            id=row.id,
-            title=row.title,
-            slug=row.slug,
-            kind=Kind(row.kind),
-            status=Status(row.status),
-            answer_count=row.answer_count,
-            has_best_answer=row.best_answer_id is not None,
-            has_official_answer=bool(row.has_official_answer),
-        )
-        for row in rows
-    ]
+    return [_similar_from_row(row) for row in rows]
 
 
-def related_questions(question: Question, limit: int = SIMILAR_LIMIT) -> list[SimilarQuestion]:
-    """Other questions about the same company that look like this one (one statement)."""
-    return similar_questions(
-        question.title,
-        company_id=question.company_id,
-        exclude_id=question.id,
-        limit=limit,
-        ignore=question.company.name,
+def _similar_from_row(row: sa.Row[Any]) -> SimilarQuestion:
+    return SimilarQuestion(
+        id=row.id,
+        title=row.title,
+        slug=row.slug,
+        kind=Kind(row.kind),
+        status=Status(row.status),
+        answer_count=row.answer_count,
+        has_best_answer=row.best_answer_id is not None,
+        has_official_answer=bool(row.has_official_answer),
     )
+
+
+def related_questions(question: Question) -> list[SimilarQuestion]:
+    """The questions stored as related to this one, in order (one statement).
+
+    They were found when the question was asked or edited (``app.search.index``).
+    """
+    rows = db.session.execute(
+        sa.select(
+            Question.id,
+            Question.title,
+            Question.slug,
+            Question.kind,
+            Question.status,
+            Question.answer_count,
+            Question.best_answer_id,
+            Question.has_official_answer,
+        )
+        .join(RelatedQuestion, RelatedQuestion.related_id == Question.id)
+        .where(RelatedQuestion.question_id == question.id)
+        .order_by(RelatedQuestion.position)
+    )
+    return [_similar_from_row(row) for row in rows]

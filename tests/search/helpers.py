@@ -20,8 +20,10 @@ def indexed(*questions: Question) -> None:
 
 
 def ask(company: Company, title: str, body: str = "Details.", **fields) -> Question:
+    """A question made by the factories, indexed and related as asking it would."""
     question = make_question(company, title=title, body=body, **fields)
     indexed(question)
+    search_index.refresh_related(question)
     return question
 
 
