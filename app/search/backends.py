@@ -4,7 +4,9 @@
   question's id, with the Porter stemmer, ranked by BM25 with the title weighing most.
 - PostgreSQL: a table ``search_index`` with a weighted ``tsvector`` (title A, the
   question's text B, its answers C) under a GIN index, English stemming, queried with
-  ``websearch_to_tsquery`` and ranked by ``ts_rank``.
+  ``websearch_to_tsquery``; ranked by ``ts_rank`` over the title and text alone (``head``:
+  reading every match's answers to rank it cost most of a search), and a title-only
+  ``title_vector`` under its own GIN index, with ``company_id``, for similar questions.
 
 Both hold the same plain text (title, the question's text, its answers' text) and
 answer the same three calls; every call is one SQL statement, and every value in
@@ -35,6 +37,7 @@ class Document:
     """What the index knows of one question: plain text only."""
 
     question_id: int
+    company_id: int
     title: str
     body: str
     answers: str
@@ -86,25 +89,32 @@ class Backend(Protocol):
     def similar(
         self, session: Session, words: list[str], filters: Filters, limit: int
     ) -> list[sa.Row[Any]]:
-        """Questions whose title or text share the most telling words: one statement."""
+        """Questions whose titles share the most telling words: one statement."""
 
     def optimize(self, session: Session) -> None:
         """Tidy the index after a full rebuild."""
 
 
-def _filter_sql(filters: Filters) -> tuple[str, dict[str, Any]]:
-    """``AND …`` conditions on the joined ``questions`` row, from a fixed set, all bound."""
+def _filter_sql(
+    filters: Filters, company: str = "questions.company_id"
+) -> tuple[str, dict[str, Any]]:
+    """``AND …`` conditions on the joined ``questions`` row, from a fixed set, all bound.
+
+    ``company`` names the column the company is compared with (the index's own, where it
+    has one, so that the filter narrows the match before ranking).
+    """
     clauses: list[str] = []
     params: dict[str, Any] = {}
     for column, value in (
-        ("company_id", filters.company_id),
-        ("product_id", filters.product_id),
-        ("kind", filters.kind),
-        ("status", filters.status),
+        (company, filters.company_id),
+        ("questions.product_id", filters.product_id),
+        ("questions.kind", filters.kind),
+        ("questions.status", filters.status),
     ):
         if value is not None:
-            clauses.append(f"questions.{column} = :f_{column}")
-            params[f"f_{column}"] = value
+            name = column.rsplit(".", 1)[1]
+            clauses.append(f"{column} = :f_{name}")
+            params[f"f_{name}"] = value
     if filters.exclude_id is not None:
         clauses.append("questions.id <> :f_exclude_id")
         params["f_exclude_id"] = filters.exclude_id
@@ -203,7 +213,7 @@ class SQLiteBackend:
 
 
 class PostgreSQLBackend:
-    """A weighted tsvector under a GIN index, English stemming, ``ts_rank``."""
+    """Weighted tsvectors under GIN indexes, English stemming, ``ts_rank`` on the head."""
 
     name = "postgresql"
     _config = "'english'::regconfig"
@@ -220,18 +230,29 @@ class PostgreSQLBackend:
         session.execute(
             sa.text(
                 f"""
-                INSERT INTO {TABLE} (question_id, title, body, answers, document)
-                VALUES (:id, :title, :body, :answers,
-                        setweight(to_tsvector({c}, replace(:title, '<', ' ')), 'A')
-                        || setweight(to_tsvector({c}, replace(:body, '<', ' ')), 'B')
-                        || setweight(to_tsvector({c}, replace(:answers, '<', ' ')), 'C'))
+                INSERT INTO {TABLE}
+                    (question_id, company_id, title, body, answers, title_vector, head, document)
+                SELECT :id, :company_id, :title, :body, :answers, t, h,
+                       h || setweight(to_tsvector({c}, replace(:answers, '<', ' ')), 'C')
+                FROM (SELECT to_tsvector({c}, replace(:title, '<', ' ')) AS t,
+                             setweight(to_tsvector({c}, replace(:title, '<', ' ')), 'A')
+                             || setweight(to_tsvector({c}, replace(:body, '<', ' ')), 'B') AS h
+                     ) AS vectors
                 ON CONFLICT (question_id) DO UPDATE SET
-                    title = excluded.title, body = excluded.body,
-                    answers = excluded.answers, document = excluded.document
+                    company_id = excluded.company_id, title = excluded.title,
+                    body = excluded.body, answers = excluded.answers,
+                    title_vector = excluded.title_vector, head = excluded.head,
+                    document = excluded.document
                 """  # noqa: S608 - constant names; values are bound
             ),
             [
-                {"id": d.question_id, "title": d.title, "body": d.body, "answers": d.answers}
+                {
+                    "id": d.question_id,
+                    "company_id": d.company_id,
+                    "title": d.title,
+                    "body": d.body,
+                    "answers": d.answers,
+                }
                 for d in documents
             ],
         )
@@ -255,15 +276,17 @@ class PostgreSQLBackend:
     def search(
         self, session: Session, parsed: q.ParsedQuery, filters: Filters, limit: int, offset: int
     ) -> list[Hit]:
-        where, params = _filter_sql(filters)
+        where, params = _filter_sql(filters, company="d.company_id")
         c = self._config
-        # Rank every match through the GIN index, keep the page, then build headlines for
-        # those rows only (ts_headline re-parses the text it is given). Its parser drops
-        # anything that looks like an XML tag, so "<" is swapped out and back (and the
-        # tsvector is built with "<" as a space, so such text stays searchable).
+        # Match through the GIN index on the whole document (answers find their question),
+        # rank on the head (title and text: an answer-only match ranks last), keep the page,
+        # then build headlines for those rows only (ts_headline re-parses the text it is
+        # given). Its parser drops anything that looks like an XML tag, so "<" is swapped
+        # out and back (and the tsvector is built with "<" as a space, so such text stays
+        # searchable).
         sql = f"""
             WITH hits AS (
-                SELECT d.question_id, ts_rank(d.document, query) AS score
+                SELECT d.question_id, ts_rank(d.head, query) AS score
                 FROM websearch_to_tsquery({c}, :q) AS query, {TABLE} d
                     JOIN questions ON questions.id = d.question_id
                 WHERE d.document @@ query{where}
@@ -299,15 +322,15 @@ class PostgreSQLBackend:
     def similar(
         self, session: Session, words: list[str], filters: Filters, limit: int
     ) -> list[sa.Row[Any]]:
-        where, params = _filter_sql(filters)
+        where, params = _filter_sql(filters, company="d.company_id")
         c = self._config
-        # Weights restrict the match to the title (A) and the question's text (B).
+        # Titles only, through their own GIN index (and the company's, when filtered).
         sql = f"""
             SELECT {SIMILAR_COLUMNS}
             FROM to_tsquery({c}, :tsq) AS query, {TABLE} d
                 JOIN questions ON questions.id = d.question_id
-            WHERE d.document @@ query{where}
-            ORDER BY ts_rank(d.document, query) DESC, questions.id DESC
+            WHERE d.title_vector @@ query{where}
+            ORDER BY ts_rank(d.title_vector, query) DESC, questions.id DESC
             LIMIT :limit
         """  # noqa: S608 - only constant names and fixed clauses; values are bound
         tsq = q.tsquery_any_word(words)

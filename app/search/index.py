@@ -35,7 +35,9 @@ def _documents(question_ids: Iterable[int]) -> list[Document]:
     if not ids:
         return []
     questions = db.session.execute(
-        sa.select(Question.id, Question.title, Question.body_html).where(Question.id.in_(ids))
+        sa.select(Question.id, Question.company_id, Question.title, Question.body_html).where(
+            Question.id.in_(ids)
+        )
     ).all()
     answers: dict[int, list[str]] = {question_id: [] for question_id in ids}
     sizes: dict[int, int] = dict.fromkeys(ids, 0)
@@ -53,11 +55,12 @@ def _documents(question_ids: Iterable[int]) -> list[Document]:
     return [
         Document(
             question_id=question_id,
+            company_id=company_id,
             title=clean_text(title),
             body=plain_text(body_html),
             answers=" ".join(answers[question_id]),
         )
-        for question_id, title, body_html in questions
+        for question_id, company_id, title, body_html in questions
     ]
 
 
@@ -184,12 +187,15 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
     return done
 
 
-def rebuild_related(progress: Callable[[int], None] | None = None) -> int:
+def rebuild_related(
+    progress: Callable[[int], None] | None = None, *, only: Iterable[int] | None = None
+) -> int:
     """Find every question's related questions again (after ``rebuild``), in batches
     committed one by one; returns how many questions were done. Pages keep showing the
-    old ones until their question's turn comes."""
+    old ones until their question's turn comes. ``only``: just these questions."""
     done = 0
-    for ids in _question_ids_in_batches():
+    batches = _question_ids_in_batches() if only is None else [sorted(only)]
+    for ids in batches:
         questions = db.session.execute(
             sa.select(Question)
             .options(orm.joinedload(Question.company))

@@ -157,8 +157,9 @@ def similar_questions(
 ) -> list[SimilarQuestion]:
     """Up to ``limit`` questions likely to be the same as one titled ``title``.
 
-    Ranked by the telling words they share with the title (in their title above all,
-    or their text), optionally within one company; the words of ``ignore`` (the
+    Ranked by the telling words their titles share with ``title`` (a title says what a
+    question is about; matching every text was slow on a large forum), optionally within
+    one company; the words of ``ignore`` (the
     company's name, which says nothing within that company) do not count. One
     statement; none for a title with no telling words.
     """

@@ -151,16 +151,14 @@ def title_words(title: object) -> list[str]:
 
 
 def fts5_any_word(words: list[str]) -> str:
-    """An FTS5 expression matching any of ``words`` (quoted) in the title or the question's body."""
-    return "{title body} : (" + " OR ".join(_fts5_string(word) for word in words) + ")"
+    """An FTS5 expression matching any of ``words`` (quoted) in a question's title."""
+    return "{title} : (" + " OR ".join(_fts5_string(word) for word in words) + ")"
 
 
 def tsquery_any_word(words: list[str]) -> str:
-    """A ``to_tsquery`` string matching any of ``words`` in the title or body (weights A, B).
+    """A ``to_tsquery`` string matching any of ``words`` (for a question's title).
 
     ``words`` come from ``title_words``: letters and digits only, so none is tsquery syntax;
     each is still quoted as a literal.
     """
-    return " | ".join(
-        "'" + word.replace("'", "''").replace("\\", "\\\\") + "':AB" for word in words
-    )
+    return " | ".join("'" + word.replace("'", "''").replace("\\", "\\\\") + "'" for word in words)

@@ -40,7 +40,9 @@ def upgrade():
         sa.UniqueConstraint(
             "question_id", "related_id", name=op.f("uq_related_questions_question_id_related_id")
         ),
-        sa.CheckConstraint("question_id <> related_id", name=op.f("ck_related_questions_not_itself")),
+        sa.CheckConstraint(
+            "question_id <> related_id", name=op.f("ck_related_questions_not_itself")
+        ),
     )
     op.create_index("ix_related_questions_related", "related_questions", ["related_id"])
     op.create_index("ix_companies_question_count", "companies", ["question_count", "id"])

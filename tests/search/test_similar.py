@@ -191,3 +191,14 @@ def test_the_company_name_alone_makes_no_question_similar(acme):
 
     assert similar_questions("Acme app crashes", company_id=acme.id, ignore="Acme") == []
     assert len(similar_questions("Acme app crashes", company_id=acme.id)) == 1
+
+
+def test_similar_questions_are_matched_on_their_titles(acme):
+    """A word only in a question's text does not make it similar: titles say what a
+    question is about, and matching every text made the search slow on a large forum."""
+    titled = ask(acme, "Battery drains overnight")
+    ask(acme, "Screen flickers", "Also the battery drains faster since then.")
+
+    found = similar_questions("Why does my battery drain so fast?", company_id=acme.id)
+
+    assert [q.id for q in found] == [titled.id]
