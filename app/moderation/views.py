@@ -71,6 +71,19 @@ def claims_queue() -> str:
     )
 
 
+@bp.get("/claims/<id:claim_id>", endpoint="claim")
+def claim_page(claim_id: int) -> str:
+    """One claim on a page of its own: the link a reviewer opens from the queue, and the
+    address a refused decision is shown again at (so reloading it is not a 405). Two
+    SELECTs: the signed-in admin, and the claim with everything it shows."""
+    require(current_user, Permission.CLAIM_REVIEW)
+    row = claims.get_claim_row(claim_id)
+    forms = {}
+    if row.status is ClaimStatus.EMAIL_VERIFIED:
+        forms[row.claim.id] = decision_form(row.claim.id, formdata=None)
+    return render_template("moderation/claim.html", row=row, forms=forms)
+
+
 @bp.post("/claims/<id:claim_id>")
 def decide_claim(claim_id: int) -> Response | tuple[str, int]:
     # Permission first: to anybody else, an id says nothing about whether a claim exists.

@@ -248,6 +248,7 @@ ADMIN_PAGES = [
     ("get", "/admin/claims", {}),
     ("get", "/admin/claims?status=approved", {}),
     ("get", "/admin/audit", {}),
+    ("get", "/admin/claims/{id}", {}),
     ("post", "/admin/claims/{id}", {"claim-{id}-decision": "approve"}),
     ("post", "/admin/claims/{id}", {"claim-{id}-decision": "reject", "claim-{id}-note": "No."}),
 ]
@@ -292,6 +293,54 @@ def test_an_unknown_claim_is_not_found(client, keeper):
     for claim_id in ("999999", "99999999999999999999"):
         response = client.post(f"/admin/claims/{claim_id}", data={"decision": "approve"})
         assert response.status_code == 404
+        assert client.get(f"/admin/claims/{claim_id}").status_code == 404
+
+
+# One claim on its own page -----------------------------------------------------------------
+
+
+def test_the_queue_opens_a_claim_on_its_own_page_with_the_decision_form(
+    client, keeper, acme, jane, count_queries
+):
+    claim = make_claim(acme, jane)
+    save()
+    login_as(client, keeper)
+    queue = text(client.get("/admin/claims"))
+    assert f'<a href="/admin/claims/{claim.id}">Open the claim on Acme</a>' in queue
+
+    with count_queries() as statements:
+        response = client.get(f"/admin/claims/{claim.id}")
+
+    assert response.status_code == 200
+    page = text(response)
+    assert "<h1>Claim on Acme</h1>" in page and "jane@acme.com" in page
+    assert f'action="/admin/claims/{claim.id}"' in page
+    assert "Approve: make Jane Doe admin of Acme" in page
+    assert "Open the claim on Acme" not in page  # no link to the page it is on
+    # The signed-in admin, and the claim with all it shows.
+    assert len(statements) == 2, statements
+
+
+def test_a_refused_decision_can_be_reloaded_and_a_decided_claim_has_no_form(
+    client, keeper, acme, jane
+):
+    claim = make_claim(acme, jane)
+    save()
+    login_as(client, keeper)
+    refused = client.post(
+        f"/admin/claims/{claim.id}",
+        data={f"claim-{claim.id}-decision": "reject", f"claim-{claim.id}-note": ""},
+    )
+    assert refused.status_code == 422
+    # The browser shows the refused decision at the claim's address; opening it again
+    # (reload, back, a kept link) reads the same claim, not "method not allowed".
+    assert client.get(f"/admin/claims/{claim.id}").status_code == 200
+
+    claims.reject_claim(keeper, claim, note="Not an Acme address we know.")
+    save()
+    page = text(client.get(f"/admin/claims/{claim.id}"))
+    assert "Note: Not an Acme address we know." in page
+    assert f'action="/admin/claims/{claim.id}"' not in page
 
 
 # Deciding through the queue ----------------------------------------------------------------

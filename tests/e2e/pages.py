@@ -44,4 +44,20 @@ KEY_PAGES = [
     KeyPage("sign-up", "/sign-up", heading="Create your Helpsquare account"),
     KeyPage("profile", "/users/alice", heading="Alice Moreau"),
     KeyPage("own-profile", "/users/chen", user="chen", heading="Chen Wei"),
+    # Companies joining: the claim form, a claim waiting for review (Kai's, on Nimbus Bikes),
+    # the staff page as a company admin sees it (Jane, Acme Cloud's admin), and the site
+    # admin's queue and one claim's review page (Site Keeper). Looking changes nothing.
+    KeyPage("claim", "/companies/lumen-home/claim", user="bruno", heading="Claim Lumen Home"),
+    KeyPage(
+        "claim-waiting", "/companies/nimbus-bikes/claim", user="kai", heading="Claim Nimbus Bikes"
+    ),
+    KeyPage("staff", "/companies/acme-cloud/staff", user="jane", heading="Acme Cloud staff"),
+    KeyPage("claims-queue", "/admin/claims", user="sitekeeper", heading="Claims"),
+    KeyPage(
+        "claim-review",
+        "/admin/claims",
+        follow="Open the claim on Nimbus Bikes",
+        user="sitekeeper",
+        heading="Claim on Nimbus Bikes",
+    ),
 ]

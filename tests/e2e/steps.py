@@ -7,10 +7,15 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
+from typing import TYPE_CHECKING
 
 from playwright.sync_api import Locator, Page, expect
 
 from app.demo import DEMO_PASSWORD
+
+if TYPE_CHECKING:
+    from tests.e2e.conftest import Browsing, LiveServer
 
 __all__ = ["DEMO_PASSWORD", "new_username", "sign_up", "sign_in", "sign_out"]
 
@@ -70,3 +75,133 @@ def post_answer(page: Page, text: str) -> None:
 def badge(within: Page | Locator, text: str) -> Locator:
     """A badge ("Best answer", "Answered", "Official"…) with this text, inside ``within``."""
     return within.locator(".badge").filter(has_text=text)
+
+
+def add_company(page: Page, name: str, domain: str) -> None:
+    """Companies in the header, "Add a company", fill in the form, land on its new page."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Companies").click()
+    page.get_by_role("link", name="Add a company").click()
+    page.get_by_label("Company name").fill(name)
+    page.get_by_label("Web domain").fill(domain)
+    page.get_by_role("button", name="Add company").click()
+    expect(page.get_by_text(f"{name} has a page now.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=name)).to_be_visible()
+
+
+def ask(page: Page, kind: str, title: str, details: str) -> str:
+    """On a company's page: "Ask a question", pick the kind, write it, post it; its URL."""
+    page.get_by_role("link", name="Ask a question").click()
+    page.get_by_role("radio", name=kind).check()
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Details").fill(details)
+    page.get_by_role("button", name="Post").click()
+    expect(page.get_by_text("Your question is posted.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    return page.url
+
+
+def mailed_link(server: LiveServer, to: str) -> str:
+    """The link in the latest e-mail to ``to``, as a person would click it: it must lead
+    back to this server."""
+    messages = [message for message in server.mails() if message["To"] == to]
+    assert messages, f"no e-mail to {to}"
+    text = messages[-1].get_body(preferencelist=("plain",)).get_content()
+    links = re.findall(r"https?://[^\s<>\"]+", text)
+    assert links and links[0].startswith(server.url + "/"), f"no link to Helpsquare in {text!r}"
+    return links[0]
+
+
+def request_claim(page: Page, company: str, work_email: str) -> None:
+    """On an unclaimed company's page: "Claim this company", give the work e-mail."""
+    page.get_by_role("link", name="Claim this company").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Claim {company}")
+    page.get_by_label("Your work e-mail").fill(work_email)
+    page.get_by_role("button", name="Send the link").click()
+
+
+def verify_claim(page: Page, link: str, company: str, work_email: str) -> None:
+    """Open the link from the e-mail and press its button: the address is verified."""
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verify your work e-mail")
+    page.get_by_role("button", name=f"Verify {work_email}").click()
+    expect(page.get_by_text(f"Thanks — {work_email} is verified.")).to_be_visible()
+    expect(page.get_by_text(f"A site admin will review your claim on {company}")).to_be_visible()
+
+
+def new_site_admin(browsing: Browsing) -> Page:
+    """A new site admin (``flask create-admin`` on the server's database), signed in."""
+    username = new_username("keeper")
+    browsing.server.flask(
+        "create-admin",
+        "--username",
+        username,
+        "--email",
+        f"{username}@example.org",
+        "--password",
+        PASSWORD,
+    )
+    page = browsing.new_page()
+    sign_in(page, username)
+    return page
+
+
+def approve_claim(admin: Page, company: str, claimant: str, note: str) -> None:
+    """A site admin opens the claims queue, opens the claim, approves it with a note."""
+    admin.goto("/admin/claims")
+    expect(admin.get_by_role("heading", level=1)).to_have_text("Claims")
+    admin.get_by_role("link", name=f"Open the claim on {company}", exact=True).click()
+    expect(admin.get_by_role("heading", level=1)).to_have_text(f"Claim on {company}")
+    admin.get_by_label("Note").fill(note)
+    admin.get_by_role("button", name=f"Approve: make {claimant} admin of {company}").click()
+    expect(
+        admin.get_by_text(f"Approved: {claimant} is now an admin of {company}, which is claimed.")
+    ).to_be_visible()
+
+
+def company_joins(browsing: Browsing, page: Page, company: str, domain: str, claimant: str) -> None:
+    """``claimant`` (signed in on ``page``, on the company's page) claims it with a work
+    e-mail at ``domain``, follows the mailed link, and a new site admin approves."""
+    work_email = f"{claimant}@{domain}"
+    request_claim(page, company, work_email)
+    expect(page.get_by_text(f"We sent a link to {work_email}.")).to_be_visible()
+    verify_claim(page, mailed_link(browsing.server, work_email), company, work_email)
+    approve_claim(new_site_admin(browsing), company, claimant, f"Checked {work_email}.")
+    page.reload()
+    expect(page.get_by_text(f"Claimed by {company} on")).to_be_visible()
+
+
+def open_staff_page(page: Page, company: str) -> None:
+    """From the company's page: the "staff verified at …" link of the claimed notice."""
+    page.get_by_role("link", name=re.compile(r"^staff verified at ")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{company} staff")
+
+
+def set_own_title(page: Page, title: str) -> None:
+    """On the staff page: type one's public title and save it."""
+    page.get_by_label("Your public title").fill(title)
+    page.get_by_role("button", name="Save title").first.click()
+    expect(page.get_by_text(f"Your title is “{title}”.")).to_be_visible()
+
+
+def invite_staff(page: Page, work_email: str, role: str = "Agent") -> None:
+    """On the staff page: the work e-mail, the role, "Send invitation"."""
+    invite = page.get_by_role("region", name="Invite staff")
+    invite.get_by_label("Work e-mail").fill(work_email)
+    invite.get_by_role("radio", name=re.compile(f"^{role}:")).check()
+    invite.get_by_role("button", name="Send invitation").click()
+    expect(page.get_by_text(f"Invitation sent to {work_email}.")).to_be_visible()
+
+
+def join_staff(page: Page, link: str, company: str) -> None:
+    """Open the invitation link (signed in) and join."""
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Join {company}'s staff")
+    page.get_by_role("button", name=f"Join {company}").click()
+    expect(page.get_by_text(f"Welcome to {company}'s staff.")).to_be_visible()
+
+
+def set_status(page: Page, status: str) -> None:
+    """On a question page, as staff: choose the status and set it."""
+    page.get_by_label(re.compile(r"^Status of this ")).select_option(label=status)
+    page.get_by_role("button", name="Set status").click()
+    expect(page.get_by_text(f"Status set to {status}.")).to_be_visible()
