@@ -48,7 +48,7 @@ def _init_extensions(app: Flask) -> None:
     from app import db as db_module
     from app import security
     from app.accounts import auth
-    from app.extensions import csrf, db, limiter, login_manager, migrate
+    from app.extensions import cache, csrf, db, limiter, login_manager, migrate
 
     _import_models()
     db.init_app(app)
@@ -58,6 +58,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     login_manager.init_app(app)
     auth.init_login_manager(login_manager)
     security.init_app(app)

@@ -30,6 +30,10 @@ _ENV_SETTINGS: dict[str, Any] = {
     "MAIL_USE_TLS": lambda v: v.strip().lower() in {"1", "true", "yes", "on"},
     "MAIL_USE_SSL": lambda v: v.strip().lower() in {"1", "true", "yes", "on"},
     "MAIL_TIMEOUT": float,
+    # The anonymous page cache (app/page_cache.py).
+    "CACHE_TYPE": str,
+    "CACHE_REDIS_URL": str,
+    "PAGE_CACHE_SECONDS": int,
 }
 
 
@@ -56,6 +60,12 @@ class DefaultConfig:
     PASSWORD_RESET_LIMITS_PER_ADDRESS = "5 per hour"  # noqa: S105 - a rate, not a password
     PASSWORD_RESET_LIMITS_PER_EMAIL = "3 per hour"  # noqa: S105 - a rate, not a password
     PAGE_SIZE = 20
+    # Question pages as anonymous visitors see them, kept this long (app/page_cache.py):
+    # per process by default; RedisCache with CACHE_REDIS_URL shares them between workers.
+    CACHE_TYPE = "SimpleCache"
+    CACHE_DEFAULT_TIMEOUT = 60
+    CACHE_KEY_PREFIX = "helpsquare:"
+    PAGE_CACHE_SECONDS = 60
     # Static URLs carry a content hash (templating.static_url), so they may be cached long.
     SEND_FILE_MAX_AGE_DEFAULT = 31536000
     HSTS = False

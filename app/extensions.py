@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -18,3 +19,5 @@ csrf = CSRFProtect()
 # Limits are declared where they apply (sign-in, sign-up); storage comes from
 # RATELIMIT_STORAGE_URI (memory by default, Redis in production).
 limiter = Limiter(key_func=get_remote_address)
+# The anonymous page cache (app/page_cache.py): CACHE_TYPE chooses the store.
+cache = Cache()

@@ -95,15 +95,17 @@ PAGE_LABELS = {
     "product": "product",
     "question": "question, 50 answers",
     "question_signed_in": "question, 50 answers, signed in",
+    "question_uncached": "question, 50 answers, page cache bypassed",
     "search": "search",
     "similar": "similar questions",
     "list_1": "list, page 1",
     "list_500": "list, page 500",
 }
-WRK_PAGES = ["question", "search", "list_1", "company", "product"]
+WRK_PAGES = ["question", "question_uncached", "search", "list_1", "company", "product"]
 SEARCH_PAGES = {"search", "similar"}
 CPU_TARGETS = {
     "question": TARGET_QUESTION_CPU_MS,
+    "question_uncached": TARGET_QUESTION_CPU_MS,
     "list_1": TARGET_LIST_CPU_MS,
     "company": TARGET_LIST_CPU_MS,
     "product": TARGET_LIST_CPU_MS,
@@ -421,6 +423,9 @@ def discover(app: Any) -> Targets:
         "list_1": ["/questions"],
     }
     paths["question_signed_in"] = paths["question"]
+    # Signed out, as rendered when the anonymous page cache has no copy (a query string
+    # bypasses it): what a first reader, or every reader with PAGE_CACHE_SECONDS=0, costs.
+    paths["question_uncached"] = [f"{path}?from=bench" for path in paths["question"]]
     if deep_key:
         paths["list_500"] = [f"/questions?cursor={quote(deep_key)}"]
     return Targets(paths=paths, user_id=f"{user[0]}:{user[1]}", answers=answers)
@@ -512,55 +517,6 @@ def measure_in_process(
     return results, targets, captured
 
 
-@dataclass
-class WhatIf:
-    db: str
-    change: str
-    page: str
-    before_ms: tuple[float, float, float]
-    after_ms: tuple[float, float, float]
-
-
-def what_if_related_cached(dataset: Dataset, targets: Targets, requests: int) -> WhatIf:
-    """The question page again with its related questions looked up once per question
-    (as a precomputed or cached list would be): how much of the page they cost."""
-    import app.questions.views as question_views
-    from app.extensions import db
-
-    original = question_views.related_questions
-    remembered: dict[int, Any] = {}
-
-    def cached(question: Any, *args: Any, **kwargs: Any) -> Any:
-        if question.id not in remembered:
-            remembered[question.id] = original(question, *args, **kwargs)
-        return remembered[question.id]
-
-    measured = []
-    for patched in (False, True):
-        app = bench_app(dataset.url)
-        meter = Meter(app)
-        client = app.test_client()
-        paths = targets.paths["question"]
-        question_views.related_questions = cached if patched else original
-        try:
-            for path in paths * 2:  # every question once (fills the cache), then warm
-                client.get(path)
-            walls, cpus = [], []
-            for i in range(requests):
-                client.get(paths[i % len(paths)])
-                walls.append(meter.wall * 1000)
-                cpus.append(meter.cpu * 1000)
-        finally:
-            question_views.related_questions = original
-        with app.app_context():
-            db.engine.dispose()
-        measured.append(
-            (statistics.median(walls), percentile(walls, 0.95), statistics.median(cpus))
-        )
-    return WhatIf(dataset.db, "related questions looked up once per question", "question",
-                  measured[0], measured[1])  # fmt: skip
-
-
 def profile_page(dataset: Dataset, targets: Targets, page: str, requests: int) -> str:
     """cProfile of ``requests`` requests of one page: the functions that take the time."""
     app = bench_app(dataset.url)
@@ -611,7 +567,7 @@ def _tidy(text: str) -> str:
 
 def explain(dataset: Dataset, captured: dict[str, list[tuple[str, Any, float]]]) -> dict[str, str]:
     """Query plans of the SELECTs one request of each page ran, with its own parameters."""
-    pages = ["question", "list_1", "list_500", "search", "similar", "company"]
+    pages = ["question_uncached", "list_1", "list_500", "search", "similar", "company"]
     engine = sa.create_engine(dataset.url)
     plans: dict[str, str] = {}
     with engine.connect() as connection:
@@ -1091,7 +1047,7 @@ def environment() -> list[str]:
 def report(run: Run) -> str:
     """The measured part of RESULTS.md."""
     datasets, pages, loads, writes = run.datasets, run.pages, run.loads, run.writes
-    profiles, plans, matches, what_ifs = run.profiles, run.plans, run.matches, run.what_ifs
+    profiles, plans, matches = run.profiles, run.plans, run.matches
     largest = max(run.sizes)
     items, _ = verdicts(pages, loads, largest)
     met = sum(v.met for v in items)
@@ -1165,23 +1121,6 @@ def report(run: Run) -> str:
             cells = " | ".join(f"{c[i][2]:,} ({c[i][2] / max(1, c[i][3]):.1%})" for c in columns)
             shown = text.replace("|", "\\|")
             out.append(f"| {kind} | `{shown}` | {cells} |")
-        out.append("")
-    if what_ifs:
-        out += [
-            f"### What if: measured changes at {largest:,} questions (in-process)",
-            "",
-            "The same requests with one part of the page replaced in the benchmark process"
-            " (the app's code is unchanged): what that part costs, so what fixing it gains.",
-            "",
-            "| database | page | change | median ms | p95 ms | CPU ms |",
-            "| --- | --- | --- | ---: | ---: | ---: |",
-        ]
-        for w in what_ifs:
-            for label, (median, p95, cpu) in (("as is", w.before_ms), (w.change, w.after_ms)):
-                out.append(
-                    f"| {w.db} | {PAGE_LABELS[w.page]} | {label} | {median:.2f} | {p95:.2f} "
-                    f"| {cpu:.2f} |"
-                )
         out.append("")
     if writes:
         out += ["### A GET never writes", ""]
@@ -1292,7 +1231,6 @@ class Run:
     profiles: dict[str, str] = field(default_factory=dict)
     plans: dict[str, dict[str, str]] = field(default_factory=dict)
     matches: dict[str, list[tuple[str, str, int, int]]] = field(default_factory=dict)
-    what_ifs: list[WhatIf] = field(default_factory=list)
     pg_version: str | None = None
     load_averages: list[float] = field(default_factory=list)
     wall: float = 0.0
@@ -1327,8 +1265,6 @@ def measure(args: argparse.Namespace) -> Run:
                 continue
             run.plans[db] = explain(dataset, captured)
             run.matches[db] = selectivity(dataset)
-            print(f"[{dataset.name}] what if related questions were cached")
-            run.what_ifs.append(what_if_related_cached(dataset, targets, args.requests))
             if not args.no_wrk:
                 print(f"[{dataset.name}] gunicorn + wrk, {args.wrk_seconds}s per page")
                 measured, evidence = measure_wrk(
@@ -1337,7 +1273,7 @@ def measure(args: argparse.Namespace) -> Run:
                 run.loads += measured
                 run.writes[db] = evidence
             _, missed = verdicts(run.pages, run.loads, largest)
-            wanted = {"question", "search"} | {page for d, page in missed if d == db}
+            wanted = {"question_uncached", "search"} | {page for d, page in missed if d == db}
             for page in [p for p in targets.paths if p in wanted]:
                 print(f"[{dataset.name}] profiling {PAGE_LABELS[page]}")
                 title = f"{db}, {short(size)} questions: {PAGE_LABELS[page]} (100 requests)"

@@ -52,6 +52,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             # CSRF has its own tests (tests/test_security.py) that switch it back on.
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_STORAGE_URI": "memory://",
+            # Pages are cached in tests/test_page_cache.py only: the other tests roll back,
+            # so the same question id comes back with other content.
+            "PAGE_CACHE_SECONDS": 0,
             "SERVER_NAME": "helpsquare.test",
         }
     )

@@ -23,6 +23,7 @@ from app.companies.queries import get_company, list_companies
 from app.errors import DomainError, ValidationError
 from app.feeds.structured_data import qa_page
 from app.forms import show_errors
+from app.page_cache import anonymous_page
 from app.pagination import BadCursor
 from app.policy import Permission, require
 from app.products.queries import list_products
@@ -96,9 +97,12 @@ def render_question_page(
     user = viewer()
     answers = answer_queries.answers_for_question(question)
     helpful_ids = answer_queries.helpful_answer_ids(user, [answer.id for answer in answers])
-    if status_form is None:
-        status_form = StatusForm(formdata=None)
-    status_form.set_question(question)
+    if user.is_authenticated:
+        # Only signed-in people get forms: making one puts a CSRF token in the session,
+        # and a signed-out reader's GET must leave them no cookie (nor a page uncacheable).
+        answer_form = answer_form or AnswerForm(formdata=None)
+        status_form = status_form or StatusForm(formdata=None)
+        status_form.set_question(question)
     body = render_template(
         "questions/show.html",
         question=question,
@@ -106,7 +110,7 @@ def render_question_page(
         official_staff=answer_queries.official_staff_count(answers),
         helpful_ids=helpful_ids,
         me_too=has_me_too(user, question.id),
-        answer_form=answer_form or AnswerForm(formdata=None),
+        answer_form=answer_form,
         status_form=status_form,
         markdown_hint=MARKDOWN_HINT,
         related=related_questions(question),
@@ -221,7 +225,26 @@ def show(question_id: int, slug: str | None) -> Any:
         if request.query_string:
             location += "?" + request.query_string.decode("latin-1")
         return redirect(location, 301)
-    return render_question_page(question)
+    return anonymous_page(_page_key(question), lambda: render_question_page(question)[0])
+
+
+def _page_key(question: Question) -> str:
+    """What a signed-out reader must never see stale: the question, its answers' number,
+    its status and its best answer (app/page_cache.py)."""
+    return ":".join(
+        str(part)
+        for part in (
+            "question-page",
+            question.id,
+            question.updated_at.timestamp(),
+            question.last_activity_at.timestamp(),
+            question.answer_count,
+            question.status.value,
+            question.best_answer_id,
+            question.has_official_answer,
+            question.locked,
+        )
+    )
 
 
 @bp.route("/questions/<id:question_id>/edit", methods=["GET", "POST"])

@@ -1,0 +1,67 @@
+"""A short-lived cache of the pages anonymous visitors read most: question pages.
+
+Most people who open a question come from a search engine, signed out; they all get the
+same HTML but for the CSP nonce. Rendering fifty answers costs milliseconds of Python on
+every view (bench/RESULTS.md), so that HTML is kept for ``PAGE_CACHE_SECONDS`` (60 by
+default) under a key that changes whenever the question changes in a way a reader must see
+at once: a new answer, an edit, a status, a best answer. Anything else on the page (helpful
+counts, an endorsement, someone's new display name) reaches anonymous readers within that
+minute; signed-in people always get a fresh page.
+
+A page is cached only for a visitor who is signed out and has an empty session (no flashed
+message, no form token): such a page holds nothing of its reader's. The nonce is swapped for
+a marker before storing and for the new response's nonce when serving.
+
+The store is Flask-Caching's: ``CACHE_TYPE=SimpleCache`` in each process by default,
+``RedisCache`` with ``CACHE_REDIS_URL`` in production. ``PAGE_CACHE_SECONDS=0`` turns the
+cache off. A store that fails is logged and the page rendered as if nothing were cached.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from flask import current_app, request, session
+from flask_login import current_user
+
+from app.extensions import cache
+from app.security import csp_nonce
+
+log = logging.getLogger(__name__)
+
+NONCE_MARKER = "\x00csp-nonce\x00"
+
+
+def _cacheable() -> bool:
+    return (
+        current_app.config["PAGE_CACHE_SECONDS"] > 0
+        and request.method == "GET"
+        and not request.query_string
+        and not current_user.is_authenticated
+        and not session
+    )
+
+
+def anonymous_page(key: str, render: Callable[[], str]) -> str:
+    """The page ``render`` makes, from the cache under ``key`` when the visitor may share it."""
+    if not _cacheable():
+        return render()
+    try:
+        cached = cache.get(key)
+    except Exception:
+        log.exception("the page cache could not be read; rendering instead")
+        return render()
+    if cached is not None:
+        return cached.replace(NONCE_MARKER, csp_nonce())
+    page = render()
+    if not session:  # rendering wrote nothing of this visitor's (e.g. a form token)
+        try:
+            cache.set(
+                key,
+                page.replace(csp_nonce(), NONCE_MARKER),
+                timeout=current_app.config["PAGE_CACHE_SECONDS"],
+            )
+        except Exception:
+            log.exception("the page cache could not be written")
+    return page
