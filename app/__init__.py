@@ -71,13 +71,14 @@ def _import_models() -> None:
     from app.companies import models as _companies  # noqa: F401
     from app.mail import models as _mail  # noqa: F401
     from app.moderation import models as _moderation  # noqa: F401
+    from app.notifications import models as _notifications  # noqa: F401
     from app.products import models as _products  # noqa: F401
     from app.questions import models as _questions  # noqa: F401
     from app.search import models as _search  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app import api, feeds, search, templating
+    from app import api, feeds, notifications, search, templating
     from app.accounts import bp as accounts_bp
     from app.accounts import views as _accounts_views  # noqa: F401 - registers routes
     from app.answers import bp as answers_bp
@@ -103,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     search.init_app(app)  # /search, similar questions, the index kept by the services
     feeds.init_app(app)  # Atom feeds, sitemap.xml, robots.txt
     api.init_app(app)  # the JSON API at /api/v1, and its OpenAPI document
+    notifications.init_app(app)  # follows, notifications, their e-mails and commands
 
 
 def _register_errors_and_cli(app: Flask) -> None:

@@ -21,6 +21,8 @@ from app.companies import staff as staff_services
 from app.db import utcnow
 from app.extensions import db
 from app.mail.models import OutboxMessage
+from app.notifications import services as notifications
+from app.notifications.models import EmailChoice, Notification
 from app.products import services as products
 from app.questions import services as questions
 from app.questions.models import Feeling, Kind, Question
@@ -324,11 +326,18 @@ def seed_demo() -> bool:
 
     Needs a request context (the services build e-mail links). The e-mails the demo's
     own actions queue (claim links, invitations) are deleted, not sent: nobody reads them.
+    Its notifications stay, to read in the app (alice has some unread), and are never
+    e-mailed either.
     """
     if _demo_present():
         return False
     _build_demo()
     db.session.execute(sa.delete(OutboxMessage))
+    db.session.execute(
+        sa.update(Notification)
+        .where(Notification.emailed_at.is_(None), Notification.email != EmailChoice.OFF)
+        .values(emailed_at=utcnow())
+    )
     db.session.commit()
     return True
 
@@ -356,6 +365,8 @@ def _build_demo() -> None:
         for name, description in spec["products"]:
             product = products.create_product(creator, company, name=name, description=description)
             product_by_name[name] = product
+    # Alice hears about every new question on Lumen Home (the rest follows from taking part).
+    notifications.follow(creator, company=company_by_name["Lumen Home"])
     questions_by_title = {
         spec.title: _seed_question(spec, users, company_by_name, product_by_name)
         for spec in QUESTIONS

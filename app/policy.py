@@ -37,6 +37,8 @@ class Permission(StrEnum):
     STAFF_JOIN = "staff:join"
     COMPANY_VIEW_UNANSWERED = "company:view_unanswered"
     AUDIT_READ = "audit:read"
+    FOLLOW = "follow:toggle"
+    NOTIFICATIONS_OWN = "notifications:own"
 
 
 Rule = Callable[[Any, Any], bool]
@@ -221,6 +223,19 @@ def _company_view_unanswered(user: Any, company: Any) -> bool:
 def _audit_read(user: Any, obj: Any) -> bool:
     """Only site admins read the audit log."""
     return _site_admin(user)
+
+
+@rule(Permission.FOLLOW)
+def _follow(user: Any, target: Any) -> bool:
+    """Anyone signed in follows (and unfollows) a question, a product or a company."""
+    return _signed_in(user)
+
+
+@rule(Permission.NOTIFICATIONS_OWN)
+def _notifications_own(user: Any, obj: Any) -> bool:
+    """Anyone signed in reads their own notifications and chooses their e-mails; each
+    service touches only the acting user's rows."""
+    return _signed_in(user)
 
 
 def can(user: Any, permission: Permission | str, obj: Any = None) -> bool:

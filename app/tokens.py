@@ -25,6 +25,8 @@ class Purpose(StrEnum):
     CLAIM_VERIFY = "claim-verify"
     STAFF_INVITATION = "staff-invitation"
     PASSWORD_RESET = "password-reset"  # noqa: S105 - a purpose name, not a password
+    # Not single-use: its version is the preference group it turns off (app.notifications).
+    NOTIFICATION_UNSUBSCRIBE = "notification-unsubscribe"
 
 
 class InvalidToken(Exception):

@@ -161,6 +161,8 @@ class Action:
             "endorse an answer": (f"/answers/{w.peer_answer.id}/endorse", {"action": "add"}),
             "set status": (f"/questions/{w.problem.id}/status", {"status": "acknowledged"}),
             "see unanswered": (f"/companies/{acme}/unanswered", {}),
+            "follow a question": (f"/questions/{q.id}/follow", {"action": "add"}),
+            "follow a company": (f"/companies/{acme}/follow", {"action": "add"}),
         }[self.name]
 
 
@@ -188,6 +190,8 @@ ACTIONS = [
     Action("endorse an answer", ACME_STAFF),
     Action("set status", ACME_STAFF),
     Action("see unanswered", ACME_STAFF, method="GET"),
+    Action("follow a question", SIGNED_IN),
+    Action("follow a company", SIGNED_IN),
 ]
 
 

@@ -31,6 +31,9 @@ class User(db.Model):
     is_admin: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Bumped at sign-out and password change; a session carrying an older value is dead.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The bell in the header reads this (no query of its own): app.notifications keeps it
+    # equal to the user's unread notifications with SQL increments in the same transaction.
+    unread_notification_count: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     # Flask-Login protocol ------------------------------------------------------

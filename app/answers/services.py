@@ -16,6 +16,8 @@ from app.answers.models import BODY_MAX, BODY_MIN, Answer, HelpfulVote
 from app.db import increment, insert_if_absent, utcnow
 from app.errors import ValidationError
 from app.extensions import db
+from app.notifications.models import NotificationKind
+from app.notifications.services import Event, add_follow, notify
 from app.policy import Permission, require
 from app.questions.models import Kind, Question, Status
 from app.questions.services import clean_text
@@ -35,7 +37,9 @@ def post_answer(author: Any, question: Question, *, body: str) -> Answer:
     The Markdown body has 1–20,000 characters (stripped, no NUL). The answer is
     official when its author is active verified staff of the question's company
     right now; the server decides, never the client. An official answer marks
-    the question as having one, and a question of kind ``question`` as answered.
+    the question as having one, and a question of kind ``question`` as answered. The
+    answerer follows the question; its other followers are notified (an official answer
+    says so).
     """
     require(author, Permission.ANSWER_CREATE, question)
     body_text = _clean_body(body)
@@ -62,6 +66,16 @@ def post_answer(author: Any, question: Question, *, body: str) -> Answer:
         if question.kind == Kind.QUESTION:
             question.status = Status.ANSWERED
     search_index.refresh_question(question.id)
+    add_follow(author.id, question_id=question.id)
+    notify(
+        Event(
+            NotificationKind.OFFICIAL_ANSWER if official else NotificationKind.ANSWER,
+            actor_id=author.id,
+            question_id=question.id,
+            answer_id=answer.id,
+            company_id=question.company_id,
+        )
+    )
     db.session.commit()
     return answer
 
@@ -84,7 +98,7 @@ def vote_helpful(user: Any, answer: Answer) -> bool:
     """A signed-in user finds an answer helpful; never their own answer.
 
     Once per user per answer: a second click changes nothing. True when this
-    call added the vote.
+    call added the vote. The answer's author is notified (votes grouped while unread).
     """
     require(user, Permission.ANSWER_VOTE_HELPFUL, answer)
     added = insert_if_absent(
@@ -94,6 +108,15 @@ def vote_helpful(user: Any, answer: Answer) -> bool:
     )
     if added:
         increment(db.session, Answer.helpful_count, answer.id)
+        notify(
+            Event(
+                NotificationKind.HELPFUL,
+                actor_id=user.id,
+                question_id=answer.question_id,
+                answer_id=answer.id,
+                recipient_id=answer.author_id,
+            )
+        )
     db.session.commit()
     return added
 
@@ -117,13 +140,25 @@ def choose_best_answer(user: Any, question: Question, answer: Answer) -> Questio
     """The asker (or a site admin) marks one of the question's answers as the best one.
 
     They may change their choice later. A question of kind ``question`` then
-    reads as answered; other kinds keep the status their company's staff set.
+    reads as answered; other kinds keep the status their company's staff set. The
+    answer's author is notified.
     """
     require(user, Permission.QUESTION_CHOOSE_BEST, question)
     if answer.question_id != question.id:
         raise ValidationError(
             "That answer belongs to another question.",
             fields={"answer_id": "Choose one of this question's answers."},
+        )
+    if question.best_answer_id != answer.id:
+        notify(
+            Event(
+                NotificationKind.BEST_ANSWER,
+                actor_id=user.id,
+                question_id=question.id,
+                answer_id=answer.id,
+                company_id=question.company_id,
+                recipient_id=answer.author_id,
+            )
         )
     question.best_answer_id = answer.id
     if question.kind == Kind.QUESTION:
@@ -151,7 +186,7 @@ def endorse_answer(user: Any, answer: Answer) -> bool:
 
     An official answer already speaks for the company, so endorsing it is refused
     with an explanation. Endorsing twice changes nothing: the first endorser and
-    time are kept. True when this call endorsed the answer.
+    time are kept. True when this call endorsed the answer; its author is notified.
     """
     require(user, Permission.ANSWER_ENDORSE, answer)
     if answer.is_official:
@@ -168,6 +203,17 @@ def endorse_answer(user: Any, answer: Answer) -> bool:
         .execution_options(synchronize_session=False)
     )
     endorsed = result.rowcount == 1
+    if endorsed:
+        notify(
+            Event(
+                NotificationKind.ENDORSED,
+                actor_id=user.id,
+                question_id=answer.question_id,
+                answer_id=answer.id,
+                company_id=answer.question.company_id,
+                recipient_id=answer.author_id,
+            )
+        )
     db.session.commit()
     return endorsed
 

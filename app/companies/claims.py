@@ -29,6 +29,8 @@ from app.errors import Conflict, DomainError, NotFound, PermissionDenied, Valida
 from app.extensions import db
 from app.mail import queue_message
 from app.moderation import audit
+from app.notifications.models import NotificationKind
+from app.notifications.services import Event, add_follow, notify
 from app.pagination import BadCursor, Page, decode_cursor, encode_cursor
 from app.policy import Permission, is_company_staff, require
 from app.tokens import InvalidToken, Purpose, make_token, read_token
@@ -224,7 +226,8 @@ def approve_claim(admin: Any, claim: Claim, *, note: Any = "") -> Claim:
     In one transaction: the claim is approved (who, when, note), the company is marked
     claimed, the claimant becomes its admin staff (a revoked membership comes back rather
     than a second one), the company's other open claims expire, and the audit log records
-    it. The claimant is told by e-mail. A claim that is not verified, or already decided,
+    it. The claimant is told by e-mail and in a notification, and follows the company's
+    new questions from now on. A claim that is not verified, or already decided,
     or on a company claimed meanwhile, is refused and nothing changes, also when two admins
     decide at the same moment.
     """
@@ -272,6 +275,7 @@ def approve_claim(admin: Any, claim: Claim, *, note: Any = "") -> Claim:
         subject_user_id=claim.user_id,
         note=note,
     )
+    add_follow(claim.user_id, company_id=claim.company_id)
     _tell_claimant(claim, approved=True, note=note)
     db.session.commit()
     forget_staff_roles(claim.user_id)
@@ -282,8 +286,8 @@ def reject_claim(admin: Any, claim: Claim, *, note: Any) -> Claim:
     """A site admin rejects a verified claim, saying why (1–2,000 characters).
 
     The claim is rejected (who, when, note), the audit log records it, and the claimant is
-    told by e-mail with the note. It grants nothing. A claim that is not verified or was
-    already decided is refused and nothing changes.
+    told by e-mail with the note (and in a notification). It grants nothing. A claim that
+    is not verified or was already decided is refused and nothing changes.
     """
     require(admin, Permission.CLAIM_REVIEW, claim)
     _check_decidable(claim)
@@ -382,7 +386,18 @@ def _make_admin_staff(claim: Claim) -> None:
 
 
 def _tell_claimant(claim: Claim, *, approved: bool, note: str) -> None:
+    """The decision e-mail, and the in-app notification (which is not e-mailed again)."""
     company = claim.company
+    notify(
+        Event(
+            NotificationKind.CLAIM_DECISION,
+            actor_id=claim.decided_by_id,
+            company_id=claim.company_id,
+            claim_id=claim.id,
+            recipient_id=claim.user_id,
+            detail="approved" if approved else "rejected",
+        )
+    )
     subject = (
         f"Your claim on {company.name} is approved"
         if approved

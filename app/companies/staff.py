@@ -25,6 +25,8 @@ from app.errors import Conflict, DomainError, NotFound, ValidationError
 from app.extensions import db
 from app.mail import queue_message
 from app.moderation import audit
+from app.notifications.models import NotificationKind
+from app.notifications.services import Event, add_follow, notify
 from app.pagination import BadCursor, Page, decode_cursor, encode_cursor
 from app.policy import Permission, require
 from app.tokens import InvalidToken, Purpose, make_token, read_token
@@ -246,7 +248,8 @@ def invite_staff(actor: Any, company: Company, *, email: Any, role: Any = "agent
     role is admin or agent. Someone already active on the staff with that work address
     is not invited again, and an address that already has a pending invitation is
     refused (withdraw that one first to send a fresh link). The invitation e-mail carries
-    a link that works for 48 hours, once. The invitation is written to the audit log.
+    a link that works for 48 hours, once. The invitation is written to the audit log, and
+    someone whose Helpsquare account has that address is notified too.
     """
     require(actor, Permission.STAFF_MANAGE, company)
     if not company.is_claimed:
@@ -312,6 +315,16 @@ def invite_staff(actor: Any, company: Company, *, email: Any, role: Any = "agent
         link=url_for("companies.accept_invitation", token=token, _external=True),
         expires_at=invitation.expires_at,
     )
+    notify(
+        Event(
+            NotificationKind.STAFF_INVITATION,
+            actor_id=actor.id,
+            company_id=company.id,
+            invitation_id=invitation.id,
+            recipient_email=address,
+            detail=staff_role.value,
+        )
+    )
     db.session.commit()
     return invitation
 
@@ -323,7 +336,8 @@ def accept_invitation(user: Any, token: Any) -> Membership:
     account's own e-mail. It must be genuine, pending and younger than 48 hours, and the
     company still claimed. The user joins with the invitation's role and address; a
     former (revoked) member gets their old row back, since a user has one membership per
-    company. Someone already active on the staff is told so and nothing changes.
+    company. Someone already active on the staff is told so and nothing changes. New
+    staff follow the company's new questions.
     """
     invitation = invitation_from_token(token)
     require(user, Permission.STAFF_JOIN, invitation)
@@ -372,6 +386,7 @@ def accept_invitation(user: Any, token: Any) -> Membership:
         membership.revoked_at = None
         membership.revoked_by_id = None
         membership.created_at = now
+    add_follow(user.id, company_id=company.id)
     audit.record(
         user,
         "staff.joined",

@@ -18,6 +18,7 @@ from app.companies.forms import (
 )
 from app.errors import DomainError, ValidationError
 from app.forms import show_errors
+from app.notifications.queries import is_following
 from app.pagination import BadCursor
 from app.policy import Permission, require
 from app.products.queries import list_products
@@ -94,6 +95,7 @@ def show(slug: str) -> tuple[str, int]:
         "companies/show.html",
         company=company,
         products=list_products(company.id),
+        following=is_following(_acting_user(), company_id=company.id),
         questions=questions,
         sort=sort,
         sorts=list(Sort),

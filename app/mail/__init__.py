@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from contextlib import suppress
 
 from flask import Flask, current_app, g, render_template
@@ -34,6 +35,8 @@ log = logging.getLogger("app.mail")
 SEND_MODES = ("inline", "worker")
 # Set in ``g`` by ``queue_message``: only a request that queued mail sends the outbox.
 _QUEUED = "mail_queued"
+# Where ``add_inline_step`` keeps an app's steps (in ``app.extensions``).
+_STEPS = "mail_inline_steps"
 
 
 def queue_message(
@@ -67,13 +70,42 @@ def queue_message(
     return message
 
 
+def add_inline_step(app: Flask, step: Callable[[], None]) -> None:
+    """Run ``step`` after each request, before the outbox is sent (MAIL_SEND=inline).
+
+    For domains that turn what a request committed into outbox messages afterwards (the
+    notification mailer): the messages a step queues go out in the same teardown. A step
+    decides itself, from ``g``, whether its request gave it anything to do; it then rolls
+    back what the request left uncommitted and commits its own work. A step that fails
+    is logged and the next one still runs.
+    """
+    steps = app.extensions.setdefault(_STEPS, [])
+    if step not in steps:
+        steps.append(step)
+
+
+def _run_inline_steps() -> None:
+    for step in current_app.extensions.get(_STEPS, ()):
+        try:
+            step()
+        except Exception:
+            log.exception("an after-request mail step failed; its work waits for the worker")
+            with suppress(Exception):
+                db.session.rollback()
+
+
 def _deliver_after_request(error: BaseException | None) -> None:
     """Send the outbox once the request that queued mail is over (MAIL_SEND=inline).
 
     Runs at teardown, after the view's service committed; what the request did not
-    commit is rolled back first, so only committed messages ever go out.
+    commit is rolled back first, so only committed messages ever go out. The steps of
+    ``add_inline_step`` run first, so the messages they queue go out too.
     """
-    if not g.pop(_QUEUED, False) or current_app.config["MAIL_SEND"] != "inline":
+    if current_app.config["MAIL_SEND"] != "inline":
+        g.pop(_QUEUED, None)
+        return
+    _run_inline_steps()
+    if not g.pop(_QUEUED, False):
         return
     try:
         db.session.rollback()

@@ -12,6 +12,7 @@ from app.companies.forms import cursor_from, sort_from
 from app.companies.queries import get_company
 from app.errors import DomainError, ValidationError
 from app.forms import show_errors
+from app.notifications.queries import is_following
 from app.pagination import BadCursor
 from app.policy import Permission, require
 from app.products import bp, queries, services
@@ -82,6 +83,7 @@ def show(company_slug: str, product_slug: str) -> tuple[str, int]:
         "products/show.html",
         product=product,
         company=product.company,
+        following=is_following(_acting_user(), product_id=product.id),
         questions=questions,
         sort=sort,
         sorts=list(Sort),

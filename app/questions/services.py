@@ -17,6 +17,8 @@ from app.companies.models import Company
 from app.db import increment, insert_if_absent, utcnow
 from app.errors import ValidationError
 from app.extensions import db
+from app.notifications.models import NotificationKind
+from app.notifications.services import Event, add_follow, notify
 from app.policy import Permission, require
 from app.products.models import Product
 from app.questions.models import (
@@ -36,7 +38,7 @@ from app.search import index as search_index
 
 # Path segments that follow ``/questions/<id>/``: a slug equal to one of them
 # would make the canonical URL reach an action instead of the question.
-_RESERVED_SLUGS = frozenset({"edit", "me-too", "answers", "best-answer", "status"})
+_RESERVED_SLUGS = frozenset({"edit", "me-too", "answers", "best-answer", "status", "follow"})
 _FALLBACK_SLUG = "question"
 
 NUL_MESSAGE = "This cannot contain NUL characters."
@@ -117,7 +119,8 @@ def ask_question(
 
     The title has 5–200 characters and the Markdown body 1–20,000 (both stripped,
     no NUL); the kind defaults to ``question``; the feeling is optional; the
-    product, when given, must belong to the company. The question starts open.
+    product, when given, must belong to the company. The question starts open. The
+    asker follows it; the followers of its product and of its company are notified.
     """
     require(author, Permission.QUESTION_ASK, company)
     errors: dict[str, str] = {}
@@ -154,6 +157,16 @@ def ask_question(
         increment(db.session, Product.question_count, product.id)
     search_index.refresh_question(question.id)
     search_index.refresh_related(question)
+    add_follow(author.id, question_id=question.id)
+    notify(
+        Event(
+            NotificationKind.NEW_QUESTION,
+            actor_id=author.id,
+            question_id=question.id,
+            company_id=company.id,
+            product_id=product.id if product is not None else None,
+        )
+    )
     db.session.commit()
     return question
 
@@ -186,7 +199,8 @@ def edit_question(user: Any, question: Question, *, title: str, body: str) -> Qu
 def add_me_too(user: Any, question: Question) -> bool:
     """A signed-in user says the question affects them too; never on their own question.
 
-    Once per user: a second click changes nothing. True when this call added it.
+    Once per user: a second click changes nothing. True when this call added it. The
+    user follows the question (withdrawing the "me too" keeps following it).
     """
     require(user, Permission.QUESTION_ME_TOO, question)
     added = insert_if_absent(
@@ -196,6 +210,7 @@ def add_me_too(user: Any, question: Question) -> bool:
     )
     if added:
         increment(db.session, Question.me_too_count, question.id)
+    add_follow(user.id, question_id=question.id)
     db.session.commit()
     return added
 
@@ -227,7 +242,8 @@ def set_status(user: Any, question: Question, status: Status | str) -> Question:
     planned, implemented or declined; praise open or acknowledged. A question
     (kind ``question``) is open or answered: it turns answered by itself when a
     best or an official answer exists, staff may mark it answered by hand, and
-    it cannot be set back to open while such an answer exists.
+    it cannot be set back to open while such an answer exists. A change of status is
+    notified to the question's followers.
     """
     require(user, Permission.QUESTION_SET_STATUS, question)
     allowed = STATUSES_BY_KIND[question.kind]
@@ -249,6 +265,16 @@ def set_status(user: Any, question: Question, status: Status | str) -> Question:
             fields={
                 "status": "This question has a best or an official answer, so it stays answered."
             },
+        )
+    if wanted is not question.status:
+        notify(
+            Event(
+                NotificationKind.STATUS_CHANGED,
+                actor_id=user.id,
+                question_id=question.id,
+                company_id=question.company_id,
+                detail=wanted.value,
+            )
         )
     question.status = wanted
     # Activity, not an edit: updated_at (and the "(edited)" marker) is for the author's words.

@@ -41,9 +41,9 @@ from app.questions.models import Kind, Question
 from app.questions.queries import (
     Sort,
     get_question,
-    has_me_too,
     list_questions,
     list_unanswered,
+    viewer_marks,
 )
 from app.search.queries import related_questions, similar_questions
 
@@ -91,10 +91,11 @@ def render_question_page(
 
     The question with author, company and product (1), the answers with their
     authors and their staff titles (1), related questions (1), and for a signed-in
-    viewer their helpful votes (1), me-too (1), and on a claimed company's page
-    their staff roles (1, asked once by the policy and remembered for the request).
+    viewer their helpful votes (1), me-too and following (1), and on a claimed company's
+    page their staff roles (1, asked once by the policy and remembered for the request).
     """
     user = viewer()
+    me_too, following = viewer_marks(user, question.id)
     answers = answer_queries.answers_for_question(question)
     helpful_ids = answer_queries.helpful_answer_ids(user, [answer.id for answer in answers])
     if user.is_authenticated:
@@ -109,7 +110,8 @@ def render_question_page(
         answers=answers,
         official_staff=answer_queries.official_staff_count(answers),
         helpful_ids=helpful_ids,
-        me_too=has_me_too(user, question.id),
+        me_too=me_too,
+        following=following,
         answer_form=answer_form,
         status_form=status_form,
         markdown_hint=MARKDOWN_HINT,

@@ -521,7 +521,9 @@ def test_the_company_page_runs_the_same_queries_for_few_and_many(client, count_q
     many = _statements_for(client, count_queries, large_url)
 
     assert len(few) == len(many)
-    assert len(many) <= 4  # the signed-in user, the company, its products, a page of questions
+    # the signed-in user, the company, its products, whether the user follows it, a page of
+    # questions
+    assert len(many) <= 5
 
 
 def test_the_company_list_runs_the_same_queries_for_few_and_many(client, count_queries):

@@ -348,4 +348,6 @@ def test_the_product_page_runs_the_same_queries_for_few_and_many(client, count_q
     many = _statements_for(client, count_queries, urls[1])
 
     assert len(few) == len(many)
-    assert len(many) <= 3  # the signed-in user, the product with its company, a page of questions
+    # the signed-in user, the product with its company, whether the user follows it, a page
+    # of questions
+    assert len(many) <= 4

@@ -1,0 +1,24 @@
+"""Notifications: follows, in-app notifications, preferences, and the e-mails they trigger.
+
+Other domains' services call ``services.notify(Event(...))`` in their own transaction;
+nothing here reaches into them. ``init_app`` registers the blueprint, the ``flask
+notifications`` commands, and the mailer step that runs after a request (MAIL_SEND=inline).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("notifications", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """Routes of the ``notifications`` blueprint, its commands, the inline mailer step."""
+    from app import mail
+    from app.notifications import cli, mailer, views  # noqa: F401 - views registers routes
+
+    if bp.name in app.blueprints:
+        return
+    app.register_blueprint(bp)
+    app.cli.add_command(cli.notifications_cli)
+    mail.add_inline_step(app, mailer.send_due_after_request)

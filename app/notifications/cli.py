@@ -1,0 +1,115 @@
+"""``flask notifications send [--loop]`` and ``flask notifications digest``.
+
+E-mailed links must point at the public site: they are built for ``SERVER_NAME`` (with
+``PREFERRED_URL_SCHEME``), or for ``--base-url`` when no SERVER_NAME is configured. With
+MAIL_SEND=inline the outbox is delivered when the command ends; with MAIL_SEND=worker
+``flask mail send --loop`` delivers it.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.extensions import db
+from app.notifications import mailer
+
+log = logging.getLogger("app.notifications")
+
+notifications_cli = AppGroup("notifications", help="E-mail notifications and daily digests.")
+
+BASE_URL_HELP = "Public address e-mailed links start with, when SERVER_NAME is not set."
+
+
+def _emails(count: int) -> str:
+    return f"{count} e-mail{'' if count == 1 else 's'}"
+
+
+@contextmanager
+def _site(base_url: str | None) -> Iterator[None]:
+    """A request context for the public site, so ``url_for(_external=True)`` makes the
+    links e-mails need; leaving it delivers the outbox (MAIL_SEND=inline)."""
+    if not current_app.config.get("SERVER_NAME") and not base_url:
+        raise click.ClickException(
+            "E-mailed links need the site's address: set SERVER_NAME, or pass --base-url "
+            "https://your.site"
+        )
+    with current_app.test_request_context("/", base_url=base_url):
+        yield
+
+
+def _run(step: Callable[[], int], base_url: str | None) -> int:
+    with _site(base_url):
+        return step()
+
+
+@notifications_cli.command("send")
+@click.option("--loop", is_flag=True, help="Keep sending until stopped (SIGTERM or Ctrl-C).")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0),
+    default=5.0,
+    show_default=True,
+    help="Seconds to wait when nothing is due (with --loop).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Notifications to e-mail at most in one round.",
+)
+@click.option("--base-url", default=None, help=BASE_URL_HELP)
+def send_command(loop: bool, interval: float, limit: int, base_url: str | None) -> None:
+    """Write the e-mails of notifications wanted right away to the outbox.
+
+    Several senders may run at once; each notification is e-mailed once.
+    """
+    if not loop:
+        click.echo(f"Queued {_emails(_run(lambda: mailer.send_due(limit), base_url))}.")
+        return
+    stop = {"requested": False}
+
+    def _handle(signum: int, frame: FrameType | None) -> None:
+        stop["requested"] = True
+
+    previous = {sig: signal.signal(sig, _handle) for sig in (signal.SIGTERM, signal.SIGINT)}
+    click.echo(f"E-mailing notifications every {interval:g} s. Stop with Ctrl-C or SIGTERM.")
+    try:
+        while not stop["requested"]:
+            try:
+                count = _run(lambda: mailer.send_due(limit), base_url)
+            except click.ClickException:
+                raise
+            except Exception:
+                # The database went away, most likely: keep going, it comes back.
+                log.exception("the notification sender failed; trying again in %g s", interval)
+                db.session.remove()
+                count = 0
+            if count:
+                click.echo(f"Queued {_emails(count)}.")
+            if count < limit:
+                deadline = time.monotonic() + interval
+                while not stop["requested"] and time.monotonic() < deadline:
+                    time.sleep(min(0.25, max(deadline - time.monotonic(), 0)))
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    click.echo("Stopped.")
+
+
+@notifications_cli.command("digest")
+@click.option("--base-url", default=None, help=BASE_URL_HELP)
+def digest_command(base_url: str | None) -> None:
+    """Write today's daily digests (one per person per UTC day; run it at any hour, as
+    often as you like: a second run the same day sends nothing new)."""
+    count = _run(mailer.send_digests, base_url)
+    click.echo(f"Queued {count} digest{'' if count == 1 else 's'}.")

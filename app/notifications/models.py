@@ -1,0 +1,305 @@
+"""Follows, notifications, e-mail preferences and the daily digests' ledger.
+
+Other domains' tables are named by string (``"questions.id"``): questions, answers and
+companies call into notifications, never the other way round.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import UTCDateTime, string_enum, utcnow
+from app.extensions import db
+
+EVENT_KEY_MAX = 80
+DETAIL_MAX = 40
+
+
+class NotificationKind(StrEnum):
+    """What happened."""
+
+    ANSWER = "answer"
+    OFFICIAL_ANSWER = "official_answer"
+    BEST_ANSWER = "best_answer"
+    ENDORSED = "endorsed"
+    HELPFUL = "helpful"
+    STATUS_CHANGED = "status_changed"
+    NEW_QUESTION = "new_question"
+    CLAIM_DECISION = "claim_decision"
+    STAFF_INVITATION = "staff_invitation"
+
+
+class Category(StrEnum):
+    """The groups of notifications a person chooses e-mail for (the settings page)."""
+
+    MY_QUESTIONS = "my_questions"
+    FOLLOWED_QUESTIONS = "followed_questions"
+    MY_ANSWERS = "my_answers"
+    STATUS_CHANGES = "status_changes"
+    NEW_QUESTIONS = "new_questions"
+    COMPANY = "company"
+
+    @property
+    def label(self) -> str:
+        return CATEGORY_LABELS[self]
+
+    @property
+    def emailed_separately(self) -> bool:
+        """Claim decisions and invitations have e-mails of their own (app/companies), which
+        carry the links to act on; their notifications are never e-mailed a second time."""
+        return self is Category.COMPANY
+
+
+CATEGORY_LABELS = {
+    Category.MY_QUESTIONS: "Answers to questions I asked",
+    Category.FOLLOWED_QUESTIONS: "Answers to other questions I follow",
+    Category.MY_ANSWERS: "Activity on my answers (best answer, endorsed, helpful)",
+    Category.STATUS_CHANGES: "Status changes on questions I follow",
+    Category.NEW_QUESTIONS: "New questions about products and companies I follow",
+    Category.COMPANY: "My company claims and staff invitations",
+}
+
+
+class EmailChoice(StrEnum):
+    """When a category's notifications are e-mailed."""
+
+    IMMEDIATE = "immediate"
+    DAILY = "daily"
+    OFF = "off"
+
+    @property
+    def label(self) -> str:
+        return EMAIL_CHOICE_LABELS[self]
+
+
+EMAIL_CHOICE_LABELS = {
+    EmailChoice.IMMEDIATE: "Right away",
+    EmailChoice.DAILY: "In a daily digest",
+    EmailChoice.OFF: "Never",
+}
+
+# What a person who never opened the settings page gets: answers to their own questions
+# right away, the rest once a day (claims and invitations are e-mailed on their own).
+DEFAULT_EMAIL: dict[Category, EmailChoice] = {
+    Category.MY_QUESTIONS: EmailChoice.IMMEDIATE,
+    Category.FOLLOWED_QUESTIONS: EmailChoice.DAILY,
+    Category.MY_ANSWERS: EmailChoice.DAILY,
+    Category.STATUS_CHANGES: EmailChoice.DAILY,
+    Category.NEW_QUESTIONS: EmailChoice.DAILY,
+    Category.COMPANY: EmailChoice.IMMEDIATE,
+}
+
+
+def _one_target() -> sa.CheckConstraint:
+    present = " + ".join(
+        f"(CASE WHEN {column} IS NULL THEN 0 ELSE 1 END)"
+        for column in ("question_id", "product_id", "company_id")
+    )
+    return sa.CheckConstraint(f"{present} = 1", name="one_target")
+
+
+class Follow(db.Model):
+    """A user follows exactly one question, product or company.
+
+    One row per user and target. The unique constraints lead with the target, so they
+    also find a target's followers (the fan-out) with an index.
+    """
+
+    __tablename__ = "follows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    question_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("questions.id", ondelete="CASCADE")
+    )
+    product_id: Mapped[int | None] = mapped_column(sa.ForeignKey("products.id", ondelete="CASCADE"))
+    company_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("companies.id", ondelete="CASCADE")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        _one_target(),
+        sa.UniqueConstraint("question_id", "user_id"),
+        sa.UniqueConstraint("product_id", "user_id"),
+        sa.UniqueConstraint("company_id", "user_id"),
+        sa.Index("ix_follows_user", "user_id", "created_at"),
+    )
+
+
+# Notifications still to be e-mailed, found by the mailer (immediate) and the digest (daily).
+_EMAIL_DUE = "emailed_at IS NULL AND email IN ('immediate', 'daily')"
+
+
+class Notification(db.Model):
+    """Something that happened, for one recipient; made by ``services.notify``.
+
+    ``email`` is what the recipient's preference said when it was made (immediate, daily or
+    off); ``emailed_at`` is set in the transaction that writes its e-mail to the outbox.
+    ``event_key`` names the event, so one event never notifies one person twice.
+    ``count`` grows when more people find the same answer helpful before it is read.
+    """
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[NotificationKind] = mapped_column(
+        string_enum(NotificationKind, "notification_kind")
+    )
+    category: Mapped[Category] = mapped_column(string_enum(Category, "notification_category"))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    question_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("questions.id", ondelete="CASCADE")
+    )
+    answer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("answers.id", ondelete="CASCADE"))
+    company_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("companies.id", ondelete="CASCADE")
+    )
+    # The product a new question is about, when it is about one.
+    product_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("products.id", ondelete="SET NULL")
+    )
+    count: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The new status (status_changed), approved/rejected (claim_decision), the role offered
+    # (staff_invitation); empty otherwise.
+    detail: Mapped[str] = mapped_column(sa.String(DETAIL_MAX), default="", server_default="")
+    event_key: Mapped[str] = mapped_column(sa.String(EVENT_KEY_MAX))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    email: Mapped[EmailChoice] = mapped_column(string_enum(EmailChoice, "notification_email"))
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user = relationship("User", foreign_keys=[user_id])
+    actor = relationship("User", foreign_keys=[actor_id])
+    question = relationship("Question")
+    company = relationship("Company")
+    product = relationship("Product")
+
+    __table_args__ = (
+        # One event notifies one person once; led by the key, so the fan-out finds the rows
+        # it just wrote (to count them as unread) with this index.
+        sa.UniqueConstraint("event_key", "user_id"),
+        # The notifications page: newest first, keyset on (created_at, id).
+        sa.Index("ix_notifications_user_created", "user_id", "created_at", "id"),
+        # Unread ones (helpful votes are grouped into an unread row; "mark all as read").
+        sa.Index(
+            "ix_notifications_unread",
+            "user_id",
+            "kind",
+            "answer_id",
+            postgresql_where=sa.text("read_at IS NULL"),
+            sqlite_where=sa.text("read_at IS NULL"),
+        ),
+        # What the mailer and the digest still have to send.
+        sa.Index(
+            "ix_notifications_email_due",
+            "email",
+            "user_id",
+            "id",
+            postgresql_where=sa.text(_EMAIL_DUE),
+            sqlite_where=sa.text(_EMAIL_DUE),
+        ),
+        sa.Index("ix_notifications_question", "question_id"),
+        sa.Index("ix_notifications_answer", "answer_id"),
+        sa.CheckConstraint("count >= 1", name="count_positive"),
+    )
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
+
+    @property
+    def sentence(self) -> str:
+        """What happened, in one plain-text sentence (the page, the e-mails; escaped by
+        the templates). Needs actor, question, company and product loaded
+        (``queries.with_subjects``)."""
+        actor = self.actor.name if self.actor is not None else "Someone"
+        title = f"“{self.question.title}”" if self.question is not None else "a question"
+        company = self.company.name if self.company is not None else "The company"
+        kind = self.kind
+        if kind is NotificationKind.ANSWER:
+            return f"{actor} answered {title}"
+        if kind is NotificationKind.OFFICIAL_ANSWER:
+            return f"{actor} answered {title} officially for {company}"
+        if kind is NotificationKind.BEST_ANSWER:
+            return f"{actor} chose your answer to {title} as the best answer"
+        if kind is NotificationKind.ENDORSED:
+            return f"{company} endorsed your answer to {title}"
+        if kind is NotificationKind.HELPFUL:
+            if self.count == 1:
+                return f"{actor} found your answer to {title} helpful"
+            return f"{self.count} people found your answer to {title} helpful"
+        if kind is NotificationKind.STATUS_CHANGED:
+            who = (
+                company
+                if self.company is not None and self.company.is_claimed
+                else ("A Helpsquare moderator")
+            )
+            what = self.question.kind.label.lower() if self.question is not None else "question"
+            status = self.detail.replace("_", " ")
+            return f"{who} marked this {what} {status}: {title}"
+        if kind is NotificationKind.NEW_QUESTION:
+            about = self.product.name if self.product is not None else company
+            return f"{actor} asked about {about}: {title}"
+        if kind is NotificationKind.CLAIM_DECISION:
+            if self.detail == "approved":
+                return f"Your claim on {company} is approved: you are its admin on Helpsquare now"
+            return f"Your claim on {company} was not approved (the e-mail we sent says why)"
+        role = self.detail or "staff member"
+        return (
+            f"{actor} invited you to join {company}'s staff as {role}: "
+            "open the link in the invitation e-mail to accept"
+        )
+
+    @property
+    def target(self) -> tuple[str, dict[str, object]]:
+        """Where the notification leads, as ``url_for`` arguments: the answer on its
+        question page, the question, or the company."""
+        if self.question is not None:
+            values: dict[str, object] = {
+                "question_id": self.question.id,
+                "slug": self.question.slug,
+            }
+            if self.answer_id is not None:
+                values["_anchor"] = f"answer-{self.answer_id}"
+            elif self.kind is NotificationKind.STATUS_CHANGED:
+                values["_anchor"] = "question"
+            return "questions.show", values
+        if self.company is not None:
+            return "companies.show", {"slug": self.company.slug}
+        return "notifications.index", {}
+
+
+class NotificationPreference(db.Model):
+    """How one person wants one category e-mailed; no row means the default."""
+
+    __tablename__ = "notification_preferences"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    category: Mapped[Category] = mapped_column(
+        string_enum(Category, "notification_preference_category"), primary_key=True
+    )
+    email: Mapped[EmailChoice] = mapped_column(
+        string_enum(EmailChoice, "notification_preference_email")
+    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class NotificationDigest(db.Model):
+    """A daily digest that went to one person on one (UTC) day: at most one a day."""
+
+    __tablename__ = "notification_digests"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    notification_count: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -1,0 +1,545 @@
+"""Notification writes: follows, the fan-out of events, reading, preferences, unsubscribing.
+
+``notify(event)`` is the one function other domains call, in their own transaction and
+before their commit (it never commits). It writes every recipient's notification with
+ONE ``INSERT … SELECT`` over the followers (the recipient's e-mail preference worked out
+in the same SELECT) and bumps their unread counters with ONE ``UPDATE``, so a question
+with 10,000 followers costs its answerer two statements, not 10,000 objects.
+
+Other domains' tables are named by string: this module imports no questions, answers or
+companies code, so their services may call it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import g, has_app_context
+
+from app.db import insert_if_absent, utcnow
+from app.errors import NotFound, ValidationError
+from app.extensions import db
+from app.notifications.models import (
+    DEFAULT_EMAIL,
+    Category,
+    EmailChoice,
+    Follow,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
+from app.notifications.queries import preferences_of, question_visible
+from app.policy import Permission, require
+from app.tokens import InvalidToken, Purpose, make_token, read_token
+
+# Who hears about what, and where each kind is filed for e-mail preferences.
+_QUESTION_FOLLOWERS = frozenset(
+    {NotificationKind.ANSWER, NotificationKind.OFFICIAL_ANSWER, NotificationKind.STATUS_CHANGED}
+)
+_CATEGORY: dict[NotificationKind, Category] = {
+    # Answers are filed by the recipient: their own question, or one they follow.
+    NotificationKind.ANSWER: Category.FOLLOWED_QUESTIONS,
+    NotificationKind.OFFICIAL_ANSWER: Category.FOLLOWED_QUESTIONS,
+    NotificationKind.BEST_ANSWER: Category.MY_ANSWERS,
+    NotificationKind.ENDORSED: Category.MY_ANSWERS,
+    NotificationKind.HELPFUL: Category.MY_ANSWERS,
+    NotificationKind.STATUS_CHANGED: Category.STATUS_CHANGES,
+    NotificationKind.NEW_QUESTION: Category.NEW_QUESTIONS,
+    NotificationKind.CLAIM_DECISION: Category.COMPANY,
+    NotificationKind.STAFF_INVITATION: Category.COMPANY,
+}
+_ANSWER_KINDS = frozenset({NotificationKind.ANSWER, NotificationKind.OFFICIAL_ANSWER})
+
+# Set in ``g`` when a request made notifications: the mailer's after-request step then
+# e-mails the immediate ones (app.notifications.mailer).
+CREATED_FLAG = "notifications_created"
+# The unsubscribe link of a daily digest: every category e-mailed daily, at once.
+DIGEST_SCOPE = "digest"
+# Unsubscribe links keep working this long (they are not single-use: unsubscribing twice
+# is harmless); a year covers any e-mail someone still acts on.
+UNSUBSCRIBE_LINK_AGE = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened, for ``notify``: what, who did it, and what it is about.
+
+    Followers are found from ``question_id`` (answers, status changes) or ``product_id``
+    and ``company_id`` (new questions); the direct kinds name their one recipient by
+    ``recipient_id`` (or ``recipient_email`` for an invitation to an address that may
+    have an account). ``detail`` carries the new status, ``approved``/``rejected``, or the
+    role offered.
+    """
+
+    kind: NotificationKind
+    actor_id: int | None = None
+    question_id: int | None = None
+    answer_id: int | None = None
+    company_id: int | None = None
+    product_id: int | None = None
+    detail: str = ""
+    recipient_id: int | None = None
+    recipient_email: str | None = None
+    claim_id: int | None = None
+    invitation_id: int | None = None
+    occurred_at: datetime = field(default_factory=utcnow)
+
+    @property
+    def key(self) -> str:
+        """What makes this event one event: nobody is notified twice with the same key."""
+        kind = self.kind
+        if kind in _ANSWER_KINDS:
+            return f"answer:{self._need(self.answer_id)}"
+        if kind is NotificationKind.BEST_ANSWER:
+            return f"best:{self._need(self.answer_id)}"
+        if kind is NotificationKind.ENDORSED:
+            return f"endorsed:{self._need(self.answer_id)}"
+        if kind is NotificationKind.HELPFUL:
+            return f"helpful:{self._need(self.answer_id)}:{self._need(self.actor_id)}"
+        if kind is NotificationKind.STATUS_CHANGED:
+            # A status may come back (solved, reopened, solved): each change is an event.
+            moment = int(self.occurred_at.timestamp() * 1_000_000)
+            return f"status:{self._need(self.question_id)}:{moment}"
+        if kind is NotificationKind.NEW_QUESTION:
+            return f"question:{self._need(self.question_id)}"
+        if kind is NotificationKind.CLAIM_DECISION:
+            return f"claim:{self._need(self.claim_id)}"
+        return f"invitation:{self._need(self.invitation_id)}"
+
+    def _need(self, value: int | None) -> int:
+        if value is None:
+            raise ValueError(f"a {self.kind.value} event needs more ids than {self!r}")
+        return value
+
+
+# Follows -------------------------------------------------------------------------------
+
+
+def _target(question: Any, product: Any, company: Any) -> dict[str, int]:
+    given = {
+        name: obj.id
+        for name, obj in (
+            ("question_id", question),
+            ("product_id", product),
+            ("company_id", company),
+        )
+        if obj is not None
+    }
+    if len(given) != 1:
+        raise ValueError("follow exactly one question, product or company")
+    return given
+
+
+def add_follow(
+    user_id: int,
+    *,
+    question_id: int | None = None,
+    product_id: int | None = None,
+    company_id: int | None = None,
+) -> bool:
+    """The user follows one target, in the caller's transaction (no commit, no policy).
+
+    For other services' automatic follows (asking, answering, "me too", joining a
+    company's staff). Following twice changes nothing; True when this call added it.
+    """
+    target = {
+        name: value
+        for name, value in (
+            ("question_id", question_id),
+            ("product_id", product_id),
+            ("company_id", company_id),
+        )
+        if value is not None
+    }
+    if len(target) != 1:
+        raise ValueError("follow exactly one question, product or company")
+    return insert_if_absent(
+        db.session, Follow.__table__, {"user_id": user_id, "created_at": utcnow(), **target}
+    )
+
+
+def follow(user: Any, *, question: Any = None, product: Any = None, company: Any = None) -> bool:
+    """Anyone signed in follows a question, a product or a company, to hear what happens.
+
+    Following twice changes nothing; True when this call started following.
+    """
+    require(user, Permission.FOLLOW, question or product or company)
+    added = add_follow(user.id, **_target(question, product, company))
+    db.session.commit()
+    return added
+
+
+def unfollow(user: Any, *, question: Any = None, product: Any = None, company: Any = None) -> bool:
+    """A user stops following; notifications already made stay. True when there was a
+    follow to remove."""
+    require(user, Permission.FOLLOW, question or product or company)
+    ((column, target_id),) = _target(question, product, company).items()
+    removed = db.session.execute(
+        sa.delete(Follow).where(Follow.user_id == user.id, getattr(Follow, column) == target_id),
+        execution_options={"synchronize_session": False, "preserve_rowcount": True},
+    ).rowcount
+    db.session.commit()
+    return bool(removed)
+
+
+# The fan-out ---------------------------------------------------------------------------
+
+
+def _recipients(event: Event) -> sa.Subquery:
+    """The people an event concerns, one row (``user_id``) each, before exclusions."""
+    follows = Follow.__table__
+    if event.kind in _QUESTION_FOLLOWERS:
+        query = sa.select(follows.c.user_id).where(
+            follows.c.question_id == event._need(event.question_id)
+        )
+    elif event.kind is NotificationKind.NEW_QUESTION:
+        targets = [follows.c.company_id == event._need(event.company_id)]
+        if event.product_id is not None:
+            targets.append(follows.c.product_id == event.product_id)
+        # Following both the product and its company still makes one notification.
+        query = sa.select(follows.c.user_id).where(sa.or_(*targets)).distinct()
+    elif event.recipient_id is not None:
+        query = sa.select(sa.literal(event.recipient_id, sa.Integer).label("user_id"))
+    elif event.recipient_email is not None:
+        users = db.metadata.tables["users"]
+        query = sa.select(users.c.id.label("user_id")).where(users.c.email == event.recipient_email)
+    else:
+        raise ValueError(f"a {event.kind.value} event names no recipient")
+    return query.subquery("recipients")
+
+
+def _int(value: int | None) -> sa.ColumnElement[Any]:
+    """A typed value for INSERT … SELECT (PostgreSQL cannot guess the type of a bare NULL)."""
+    if value is None:
+        return sa.cast(sa.null(), sa.Integer)
+    return sa.literal(value, sa.Integer)
+
+
+def notify(event: Event) -> int:
+    """Tell everyone the event concerns, except whoever caused it; how many were told.
+
+    In the caller's transaction, never committing: the notifications exist exactly when
+    the change does. Recipients: the question's followers (answers, status changes), the
+    followers of the product or the company (new questions, one notification for someone
+    following both), or the one person named (best answer, endorsed, helpful, claim
+    decision, invitation). The actor is never notified; neither is anybody who can no
+    longer see the question (``queries.question_visible``), nor anybody already notified
+    of the same event. Each notification records, from the recipient's preferences (or
+    the defaults), whether it is e-mailed right away, in the daily digest or not at all;
+    claim decisions and invitations have e-mails of their own, so theirs are never
+    e-mailed. Helpful votes on one answer are grouped: while the author has not read the
+    notification, another vote raises its count instead of adding one.
+    """
+    if event.kind is NotificationKind.HELPFUL and _group_helpful(event):
+        return 0
+    now = event.occurred_at
+    key = event.key
+    recipients = _recipients(event)
+    user_id = recipients.c.user_id
+    notifications = Notification.__table__
+    preferences = NotificationPreference.__table__
+
+    questions = db.metadata.tables["questions"]
+    if event.kind in _ANSWER_KINDS:
+        is_author = questions.c.author_id == user_id
+        category: sa.ColumnElement[Any] = sa.case(
+            (is_author, Category.MY_QUESTIONS.value), else_=Category.FOLLOWED_QUESTIONS.value
+        )
+        default: sa.ColumnElement[Any] = sa.case(
+            (is_author, DEFAULT_EMAIL[Category.MY_QUESTIONS].value),
+            else_=DEFAULT_EMAIL[Category.FOLLOWED_QUESTIONS].value,
+        )
+    else:
+        fixed = _CATEGORY[event.kind]
+        category = sa.literal(fixed.value, sa.String)
+        default = sa.literal(DEFAULT_EMAIL[fixed].value, sa.String)
+    if _CATEGORY[event.kind].emailed_separately:
+        email: sa.ColumnElement[Any] = sa.literal(EmailChoice.OFF.value, sa.String)
+    else:
+        email = sa.func.coalesce(preferences.c.email, default)
+
+    # Who is told: the recipients the recipient rule found, minus the actor, minus anybody
+    # who can no longer see the question, minus anybody already told of this event.
+    told_already = sa.exists().where(
+        notifications.c.event_key == key, notifications.c.user_id == user_id
+    )
+    who = sa.select(user_id).select_from(recipients).where(~told_already)
+    if event.question_id is not None:
+        who = who.join(questions, questions.c.id == event.question_id)
+        who = who.where(question_visible(event.question_id, user_id))
+    if event.actor_id is not None:
+        who = who.where(user_id != event.actor_id)
+
+    # Counted first, then written: both read the same rows in this transaction.
+    users = db.metadata.tables["users"]
+    told = db.session.execute(
+        sa.update(users)
+        .where(users.c.id.in_(who))
+        .values(unread_notification_count=users.c.unread_notification_count + 1),
+        execution_options={"synchronize_session": False, "preserve_rowcount": True},
+    ).rowcount
+    if not told:
+        return 0
+    rows = who.outerjoin(
+        preferences, sa.and_(preferences.c.user_id == user_id, preferences.c.category == category)
+    ).with_only_columns(
+        user_id,
+        sa.literal(event.kind.value, sa.String),
+        category,
+        _int(event.actor_id),
+        _int(event.question_id),
+        _int(event.answer_id),
+        _int(event.company_id),
+        _int(event.product_id),
+        sa.literal(event.detail, sa.String),
+        sa.literal(key, sa.String),
+        sa.literal(now, notifications.c.created_at.type),
+        email,
+        maintain_column_froms=False,
+    )
+    columns = [
+        "user_id",
+        "kind",
+        "category",
+        "actor_id",
+        "question_id",
+        "answer_id",
+        "company_id",
+        "product_id",
+        "detail",
+        "event_key",
+        "created_at",
+        "email",
+    ]
+    insert = _dialect_insert()(notifications).from_select(columns, rows)
+    # The unique (event_key, user_id) stays the last word should the same event race itself.
+    db.session.execute(insert.on_conflict_do_nothing())
+    if has_app_context():
+        setattr(g, CREATED_FLAG, True)
+    return told
+
+
+def _dialect_insert() -> Any:
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def _group_helpful(event: Event) -> bool:
+    """Another helpful vote joins the author's unread notification about that answer (its
+    count goes up and it moves to the top); False when there is none to join."""
+    if event.recipient_id is None or event.recipient_id == event.actor_id:
+        return event.recipient_id is not None  # one's own vote never notifies (nor groups)
+    bumped = db.session.execute(
+        sa.update(Notification)
+        .where(
+            Notification.user_id == event.recipient_id,
+            Notification.kind == NotificationKind.HELPFUL,
+            Notification.answer_id == event._need(event.answer_id),
+            Notification.read_at.is_(None),
+        )
+        .values(
+            count=Notification.count + 1,
+            created_at=event.occurred_at,
+            actor_id=event.actor_id,
+        ),
+        execution_options={"synchronize_session": False, "preserve_rowcount": True},
+    ).rowcount
+    return bumped > 0
+
+
+# Reading -------------------------------------------------------------------------------
+
+
+def _adjust_unread(user_id: int, by: int) -> None:
+    users = db.metadata.tables["users"]
+    db.session.execute(
+        sa.update(users)
+        .where(users.c.id == user_id)
+        .values(unread_notification_count=users.c.unread_notification_count + by),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def mark_read(user: Any, notification_id: int) -> bool:
+    """The recipient marks one of their notifications read; nobody else can (``NotFound``,
+    as for a notification that does not exist). True when it was unread."""
+    require(user, Permission.NOTIFICATIONS_OWN)
+    changed = db.session.execute(
+        sa.update(Notification)
+        .where(
+            Notification.id == notification_id,
+            Notification.user_id == user.id,
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=utcnow()),
+        execution_options={"synchronize_session": False, "preserve_rowcount": True},
+    ).rowcount
+    if changed:
+        _adjust_unread(user.id, -changed)
+    else:
+        mine = db.session.execute(
+            sa.select(Notification.id).where(
+                Notification.id == notification_id, Notification.user_id == user.id
+            )
+        ).first()
+        if mine is None:
+            db.session.rollback()
+            raise NotFound("There is no such notification.")
+    db.session.commit()
+    return bool(changed)
+
+
+def mark_all_read(user: Any) -> int:
+    """The recipient marks all their notifications read; how many were unread.
+
+    The counter goes down by exactly that many, so a notification arriving meanwhile
+    stays counted.
+    """
+    require(user, Permission.NOTIFICATIONS_OWN)
+    changed = db.session.execute(
+        sa.update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow()),
+        execution_options={"synchronize_session": False, "preserve_rowcount": True},
+    ).rowcount
+    if changed:
+        _adjust_unread(user.id, -changed)
+    db.session.commit()
+    return changed
+
+
+# Preferences ---------------------------------------------------------------------------
+
+
+def _choice(value: Any) -> EmailChoice | None:
+    try:
+        return EmailChoice(value)
+    except ValueError:
+        return None
+
+
+def _save_choice(user_id: int, category: Category, choice: EmailChoice) -> None:
+    """Store one choice and apply it to what is still waiting to be e-mailed."""
+    table = NotificationPreference.__table__
+    now = utcnow()
+    if not insert_if_absent(
+        db.session,
+        table,
+        {"user_id": user_id, "category": category.value, "email": choice.value, "updated_at": now},
+    ):
+        db.session.execute(
+            sa.update(table)
+            .where(table.c.user_id == user_id, table.c.category == category.value)
+            .values(email=choice.value, updated_at=now)
+        )
+    # Turning e-mail off (or to the digest) also holds back what is waiting to be sent.
+    db.session.execute(
+        sa.update(Notification)
+        .where(
+            Notification.user_id == user_id,
+            Notification.category == category,
+            Notification.emailed_at.is_(None),
+            Notification.email != EmailChoice.OFF,
+        )
+        .values(email=choice),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def set_preferences(user: Any, choices: dict[Category, Any]) -> dict[Category, EmailChoice]:
+    """A user chooses, for each category, e-mail right away, in a daily digest, or never.
+
+    Categories not given keep their choice; an unknown choice is refused at its field.
+    Notifications still waiting for their e-mail follow the new choice. Claims and
+    invitations are e-mailed on their own and have no choice here.
+    """
+    require(user, Permission.NOTIFICATIONS_OWN)
+    errors: dict[str, str] = {}
+    parsed: dict[Category, EmailChoice] = {}
+    for category, value in choices.items():
+        choice = _choice(value)
+        if category.emailed_separately or choice is None:
+            errors[category.value] = "Choose right away, daily digest or never."
+        else:
+            parsed[category] = choice
+    if errors:
+        raise ValidationError("Please choose one option for each kind of e-mail.", fields=errors)
+    for category, choice in parsed.items():
+        _save_choice(user.id, category, choice)
+    db.session.commit()
+    return preferences_of(user.id)
+
+
+# Unsubscribing -------------------------------------------------------------------------
+
+
+def unsubscribe_token(user_id: int, scope: Category | str) -> str:
+    """The signed one-click unsubscribe link's token: it names the user and what to stop
+    (one category, or ``DIGEST_SCOPE`` for every category e-mailed daily)."""
+    return make_token(Purpose.NOTIFICATION_UNSUBSCRIBE, user_id, str(scope))
+
+
+def read_unsubscribe_token(token: Any) -> tuple[Any, str]:
+    """The user and scope a genuine unsubscribe token names; ``InvalidToken`` otherwise
+    (tampered, made for another purpose, too old, or naming nobody). Reads only."""
+    user_id, scope = read_token(
+        token, Purpose.NOTIFICATION_UNSUBSCRIBE, max_age=UNSUBSCRIBE_LINK_AGE
+    )
+    if scope != DIGEST_SCOPE and scope not in {c.value for c in Category}:
+        raise InvalidToken("That link is not valid.")
+    if scope != DIGEST_SCOPE and Category(scope).emailed_separately:
+        raise InvalidToken("That link is not valid.")
+    users = db.metadata.tables["users"]
+    user = db.session.execute(
+        sa.select(users.c.id, users.c.email).where(users.c.id == user_id)
+    ).first()
+    if user is None:
+        raise InvalidToken("That link is not valid.")
+    return user, scope
+
+
+def scope_categories(user_id: int, scope: str) -> list[Category]:
+    """The categories an unsubscribe scope turns off for the user."""
+    if scope != DIGEST_SCOPE:
+        return [Category(scope)]
+    return [
+        category
+        for category, choice in preferences_of(user_id).items()
+        if choice is EmailChoice.DAILY and not category.emailed_separately
+    ]
+
+
+def unsubscribe(token: Any) -> list[Category]:
+    """Following an e-mail's unsubscribe link (and pressing its button) turns that kind
+    of e-mail off, without signing in: the signed link is the authority. Not single-use:
+    doing it twice changes nothing more. The categories turned off."""
+    user, scope = read_unsubscribe_token(token)
+    categories = scope_categories(user.id, scope)
+    for category in categories:
+        _save_choice(user.id, category, EmailChoice.OFF)
+    db.session.commit()
+    return categories
+
+
+__all__ = [
+    "CREATED_FLAG",
+    "DIGEST_SCOPE",
+    "Event",
+    "add_follow",
+    "follow",
+    "mark_all_read",
+    "mark_read",
+    "notify",
+    "read_unsubscribe_token",
+    "scope_categories",
+    "set_preferences",
+    "unfollow",
+    "unsubscribe",
+    "unsubscribe_token",
+]

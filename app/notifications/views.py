@@ -1,0 +1,169 @@
+"""HTML views: the notifications page, marking read, e-mail settings, one-click
+unsubscribe, and the follow buttons of question, product and company pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from app.companies.queries import get_company
+from app.errors import DomainError, ValidationError
+from app.extensions import csrf
+from app.forms import show_errors
+from app.notifications import bp, queries, services
+from app.notifications.forms import ActionForm, FollowForm, SettingsForm
+from app.pagination import BadCursor
+from app.products.queries import get_product
+from app.questions.queries import get_question
+from app.questions.views import question_url, sign_in_redirect, viewer
+from app.tokens import InvalidToken
+
+BAD_CURSOR = "That page of notifications is not available. Start again from the first page."
+UNSUBSCRIBE_INVALID = (
+    "That unsubscribe link does not work: it may be cut short or changed. Copy the whole "
+    "link from the e-mail, or sign in and choose your e-mails on the settings page."
+)
+
+
+# The notifications page ----------------------------------------------------------------
+
+
+@bp.get("/notifications")
+@login_required
+def index() -> str:
+    """The signed-in user's notifications, newest first; unread ones marked."""
+    try:
+        page = queries.notifications_page(
+            viewer(),
+            cursor=request.args.get("cursor") or None,
+            limit=current_app.config["PAGE_SIZE"],
+        )
+    except BadCursor:
+        raise DomainError(BAD_CURSOR) from None
+    return render_template("notifications/index.html", page=page)
+
+
+def _back_to_list() -> Response:
+    cursor = request.args.get("cursor") or None
+    return redirect(url_for("notifications.index", cursor=cursor), 303)
+
+
+@bp.post("/notifications/<id:notification_id>/read")
+def mark_read(notification_id: int) -> Response:
+    if not current_user.is_authenticated:
+        return sign_in_redirect(url_for("notifications.index"))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    # Someone else's notification is not found (404), as if it did not exist.
+    if services.mark_read(viewer(), notification_id):
+        flash("Marked as read.", "success")
+    return _back_to_list()
+
+
+@bp.post("/notifications/read-all")
+def mark_all_read() -> Response:
+    if not current_user.is_authenticated:
+        return sign_in_redirect(url_for("notifications.index"))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    count = services.mark_all_read(viewer())
+    if count:
+        flash(f"Marked {count} notification{'' if count == 1 else 's'} as read.", "success")
+    else:
+        flash("Nothing was unread.", "info")
+    return redirect(url_for("notifications.index"), 303)
+
+
+# Settings --------------------------------------------------------------------------------
+
+
+@bp.route("/notifications/settings", methods=["GET", "POST"])
+@login_required
+def settings() -> Any:
+    """Which notifications are e-mailed: right away, in a daily digest, or never."""
+    user = viewer()
+    form = SettingsForm()
+    if request.method == "GET":
+        form.fill(queries.preferences_of(user.id))
+        return render_template("notifications/settings.html", form=form)
+    if form.validate_on_submit():
+        try:
+            services.set_preferences(user, form.choices())
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            flash("Your e-mail choices are saved.", "success")
+            return redirect(url_for("notifications.settings"), 303)
+    return render_template("notifications/settings.html", form=form), 422
+
+
+# One-click unsubscribe -------------------------------------------------------------------
+
+
+def _scope_labels(user_id: int, scope: str) -> list[str]:
+    return [category.label for category in services.scope_categories(user_id, scope)]
+
+
+@bp.route("/notifications/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # mail clients POST here without a session (RFC 8058); the signed token decides
+def unsubscribe(token: str) -> Any:
+    """GET shows what the link stops and a button (a GET changes nothing); POST stops it,
+    without signing in."""
+    try:
+        user, scope = services.read_unsubscribe_token(token)
+    except InvalidToken:
+        message = UNSUBSCRIBE_INVALID
+        return render_template("notifications/unsubscribe_invalid.html", message=message), 400
+    if request.method == "GET":
+        labels = _scope_labels(user.id, scope)
+        return render_template(
+            "notifications/unsubscribe.html", token=token, labels=labels, scope=scope
+        )
+    stopped = services.unsubscribe(token)
+    return render_template(
+        "notifications/unsubscribed.html", labels=[category.label for category in stopped]
+    )
+
+
+# Follow buttons --------------------------------------------------------------------------
+
+
+def _toggle(target_kind: str, target: Any, back_to: str) -> Response:
+    if not current_user.is_authenticated:
+        return sign_in_redirect(back_to)
+    form = FollowForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = viewer()
+    what = "this question" if target_kind == "question" else target.name
+    if form.action.data == "add":
+        services.follow(user, **{target_kind: target})
+        flash(f"You follow {what} now: new activity shows under Notifications.", "success")
+    else:
+        if services.unfollow(user, **{target_kind: target}):
+            flash(f"You no longer follow {what}.", "success")
+        else:
+            flash(f"You were not following {what}.", "info")
+    return redirect(back_to + "#follow", 303)
+
+
+@bp.post("/questions/<id:question_id>/follow")
+def follow_question(question_id: int) -> Response:
+    question = get_question(question_id)
+    return _toggle("question", question, question_url(question))
+
+
+@bp.post("/companies/<company_slug>/products/<product_slug>/follow")
+def follow_product(company_slug: str, product_slug: str) -> Response:
+    product = get_product(company_slug, product_slug)
+    back_to = url_for("products.show", company_slug=company_slug, product_slug=product.slug)
+    return _toggle("product", product, back_to)
+
+
+@bp.post("/companies/<slug>/follow")
+def follow_company(slug: str) -> Response:
+    company = get_company(slug)
+    return _toggle("company", company, url_for("companies.show", slug=company.slug))

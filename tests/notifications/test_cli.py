@@ -1,0 +1,61 @@
+"""``flask notifications send`` and ``flask notifications digest``."""
+
+from __future__ import annotations
+
+from app.answers import services as answers
+from app.questions import services as questions
+from tests.factories import make_company, make_user
+from tests.mail.helpers import links_in, read_mail, use_file_backend
+from tests.notifications.helpers import save
+
+
+def _answered(asker_email: str = "alice@example.org") -> None:
+    asker = make_user("alice", email=asker_email)
+    question = questions.ask_question(asker, make_company(), title="Why the beep?", body="?")
+    answers.post_answer(make_user(), question, body="The battery.")
+    save()
+
+
+def test_send_queues_the_immediate_ones_and_delivers_them(app, monkeypatch, tmp_path):
+    folder = use_file_backend(app, monkeypatch, tmp_path)
+    _answered()
+    runner = app.test_cli_runner()
+
+    first = runner.invoke(args=["notifications", "send"])
+    second = runner.invoke(args=["notifications", "send"])
+
+    assert first.output == "Queued 1 e-mail.\n"
+    assert second.output == "Queued 0 e-mails.\n"
+    (message,) = read_mail(folder)
+    assert message["To"] == "alice@example.org"
+
+
+def test_links_need_the_sites_address(app, monkeypatch, tmp_path):
+    folder = use_file_backend(app, monkeypatch, tmp_path)
+    monkeypatch.setitem(app.config, "SERVER_NAME", None)
+    _answered()
+    runner = app.test_cli_runner()
+
+    refused = runner.invoke(args=["notifications", "send"])
+    assert refused.exit_code != 0
+    assert "set SERVER_NAME, or pass --base-url" in refused.output
+    assert read_mail(folder) == []
+
+    done = runner.invoke(args=["notifications", "send", "--base-url", "https://help.example"])
+    assert done.output == "Queued 1 e-mail.\n"
+    (message,) = read_mail(folder)
+    assert all(link.startswith("https://help.example/") for link in links_in(message))
+
+
+def test_digest_twice_the_same_day(app, monkeypatch, tmp_path):
+    use_file_backend(app, monkeypatch, tmp_path)
+    fan = make_user("fan")
+    asker = make_user("asker")
+    question = questions.ask_question(asker, make_company(), title="Why the beep?", body="?")
+    questions.add_me_too(fan, question)
+    answers.post_answer(make_user(), question, body="The battery.")
+    save()
+    runner = app.test_cli_runner()
+
+    assert runner.invoke(args=["notifications", "digest"]).output == "Queued 1 digest.\n"
+    assert runner.invoke(args=["notifications", "digest"]).output == "Queued 0 digests.\n"
