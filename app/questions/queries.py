@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from app.errors import NotFound
 from app.extensions import db
-from app.notifications.queries import follow_condition
 from app.pagination import Page, decode_cursor, encode_cursor
-from app.questions.models import Kind, MeToo, Question, Status
+from app.questions.models import Kind, Question, Status
 
 
 class Sort(StrEnum):
@@ -151,26 +149,3 @@ def get_question(question_id: int) -> Question:
     if question is None:
         raise NotFound("There is no such question. It may have been removed.")
     return question
-
-
-def viewer_marks(user: Any, question_id: int) -> tuple[bool, bool]:
-    """Whether the viewer said "me too" on the question, and whether they follow it: one
-    SELECT for both (none for anonymous visitors)."""
-    if user is None or not user.is_authenticated:
-        return False, False
-    me_too = sa.exists().where(MeToo.question_id == question_id, MeToo.user_id == user.id)
-    following = follow_condition(user.id, question_id=question_id)
-    said, follows = db.session.execute(sa.select(me_too, following)).one()
-    return bool(said), bool(follows)
-
-
-def has_me_too(user: Any, question_id: int) -> bool:
-    """Whether the viewer said "me too" on the question (no query for anonymous visitors)."""
-    if user is None or not user.is_authenticated:
-        return False
-    found = db.session.execute(
-        sa.select(MeToo.question_id).where(
-            MeToo.question_id == question_id, MeToo.user_id == user.id
-        )
-    ).first()
-    return found is not None

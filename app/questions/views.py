@@ -43,7 +43,6 @@ from app.questions.queries import (
     get_question,
     list_questions,
     list_unanswered,
-    viewer_marks,
 )
 from app.search.queries import related_questions, similar_questions
 
@@ -91,13 +90,12 @@ def render_question_page(
 
     The question with author, company and product (1), the answers with their
     authors and their staff titles (1), related questions (1), and for a signed-in
-    viewer their helpful votes (1), me-too and following (1), and on a claimed company's
+    viewer their helpful votes, me-too and following (1), and on a claimed company's
     page their staff roles (1, asked once by the policy and remembered for the request).
     """
     user = viewer()
-    me_too, following = viewer_marks(user, question.id)
+    marks = answer_queries.viewer_marks(user, question.id)
     answers = answer_queries.answers_for_question(question)
-    helpful_ids = answer_queries.helpful_answer_ids(user, [answer.id for answer in answers])
     if user.is_authenticated:
         # Only signed-in people get forms: making one puts a CSRF token in the session,
         # and a signed-out reader's GET must leave them no cookie (nor a page uncacheable).
@@ -109,9 +107,9 @@ def render_question_page(
         question=question,
         answers=answers,
         official_staff=answer_queries.official_staff_count(answers),
-        helpful_ids=helpful_ids,
-        me_too=me_too,
-        following=following,
+        helpful_ids=marks.helpful_ids,
+        me_too=marks.me_too,
+        following=marks.following,
         answer_form=answer_form,
         status_form=status_form,
         markdown_hint=MARKDOWN_HINT,

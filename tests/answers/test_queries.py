@@ -9,16 +9,17 @@ from flask_login import AnonymousUserMixin
 
 from app.answers import services
 from app.answers.queries import (
+    ViewerMarks,
     answers_for_question,
     get_answer,
-    helpful_answer_ids,
     list_answers_by_author,
+    viewer_marks,
 )
 from app.errors import NotFound
 from app.extensions import db
 from app.pagination import BadCursor
 from app.questions import services as question_services
-from app.questions.queries import get_question, has_me_too
+from app.questions.queries import get_question
 from tests.factories import make_answer, make_company, make_product, make_question, make_user
 
 
@@ -62,36 +63,29 @@ def test_answers_for_question_loads_authors_in_one_select(count_queries):
     assert questions == {question_id}
 
 
-def test_helpful_answer_ids_are_the_viewers_votes_in_one_select(count_queries):
-    answers = [make_answer() for _ in range(3)]
-    viewer = make_user()
+def test_viewer_marks_are_the_viewers_own_in_one_select(count_queries):
+    question = make_question()
+    answers = [make_answer(question) for _ in range(3)]
+    elsewhere = make_answer()
+    viewer, other = make_user(), make_user()
     services.vote_helpful(viewer, answers[0])
     services.vote_helpful(viewer, answers[2])
-    services.vote_helpful(make_user(), answers[1])
-    ids = [answer.id for answer in answers]
+    services.vote_helpful(viewer, elsewhere)  # another question's answer
+    services.vote_helpful(other, answers[1])
+    question_services.add_me_too(viewer, question)  # also follows it
+    question_id = question.id
     db.session.refresh(viewer)  # loaded before counting: the services' commits expired it
 
     with count_queries() as statements:
-        voted = helpful_answer_ids(viewer, ids)
+        marks = viewer_marks(viewer, question_id)
     with count_queries() as anonymous:
-        none = helpful_answer_ids(AnonymousUserMixin(), ids)
+        nothing = viewer_marks(AnonymousUserMixin(), question_id)
 
-    assert voted == {answers[0].id, answers[2].id}
+    assert marks.helpful_ids == {answers[0].id, answers[2].id}
+    assert marks.me_too and marks.following
     assert len(statements) == 1
-    assert none == set() and anonymous == []
-
-
-def test_has_me_too(count_queries):
-    question = make_question()
-    viewer = make_user()
-    question_services.add_me_too(viewer, question)
-    question_id = question.id
-
-    with count_queries() as anonymous:
-        assert has_me_too(AnonymousUserMixin(), question_id) is False
-    assert anonymous == []
-    assert has_me_too(viewer, question_id) is True
-    assert has_me_too(make_user(), question_id) is False
+    assert nothing == ViewerMarks() and anonymous == []
+    assert viewer_marks(other, question_id) == ViewerMarks(helpful_ids=frozenset({answers[1].id}))
 
 
 def test_list_answers_by_author_pages_newest_first_with_questions(count_queries):

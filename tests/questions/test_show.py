@@ -168,8 +168,8 @@ def test_the_question_page_runs_a_fixed_number_of_statements(client, count_queri
 
     assert with_3 == with_60
     # question (1) + answers (1) + related questions (1), and for a viewer: the user (1),
-    # votes (1), me-too (1).
-    assert with_3 == (6 if signed_in else 3)
+    # their helpful votes, me-too and following (1).
+    assert with_3 == (5 if signed_in else 3)
 
 
 def _make_questions(n: int, company) -> None:
