@@ -122,3 +122,27 @@ def test_post_an_empty_answer(browsing: Browsing) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("A Linux desktop app")
     expect_field_error(page.get_by_label("Your answer"), "Please write your answer first.")
     expect(page.get_by_role("heading", name="0 answers")).to_be_visible()
+
+
+def test_invite_staff_at_another_domain(browsing: Browsing) -> None:
+    admin = steps.new_username("inviter")
+    company, domain = f"Invico {admin}", f"{admin}.example"
+    page = browsing.new_page()
+    page.goto("/")
+    steps.sign_up(page, admin)
+    steps.add_company(page, company, domain)
+    steps.company_joins(browsing, page, company, domain, admin)
+    steps.open_staff_page(page, company)
+
+    invite = page.get_by_role("region", name="Invite staff")
+    email = invite.get_by_label("Work e-mail")
+    email.fill("sam@gmail.com")
+    invite.get_by_role("radio", name=re.compile("^Admin:")).check()
+    invite.get_by_role("button", name="Send invitation").click()
+
+    invite = page.get_by_role("region", name="Invite staff")
+    email = invite.get_by_label("Work e-mail")
+    expect_field_error(email, f"Use your work e-mail at {domain}")
+    expect(email).to_have_value("sam@gmail.com")
+    expect(invite.get_by_role("radio", name=re.compile("^Admin:"))).to_be_checked()
+    assert steps.mails_to(browsing.server, "sam@gmail.com") == []
