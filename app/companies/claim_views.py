@@ -8,7 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.companies import bp, claims
+from app.companies import bp, claim_queries, claims
 from app.companies.claim_forms import ClaimForm, VerifyClaimForm
 from app.companies.queries import get_company
 from app.errors import ValidationError
@@ -51,7 +51,7 @@ def claim(slug: str) -> Response | tuple[str, int]:
         "companies/claim.html",
         form=form,
         company=company,
-        live=claims.live_claim(user, company),
+        live=claim_queries.live_claim(user, company),
         hours=claims.CLAIM_LINK_HOURS,
     )
     return body, status

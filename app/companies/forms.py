@@ -10,7 +10,6 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.companies.models import DESCRIPTION_MAX, NAME_MAX, NAME_MIN, WEBSITE_MAX
 from app.pagination import BadCursor
-from app.questions.queries import Sort
 
 # Cursors this server issues are well under 100 characters; a much longer one is not ours,
 # and decoding it could recurse deeply (JSON nested thousands of levels).
@@ -85,14 +84,6 @@ class CompanySearchForm(FlaskForm):
             Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters."),
         ],
     )
-
-
-def sort_from(args: Mapping[str, str]) -> Sort:
-    """The question sort a list asks for; an unknown one falls back to recent activity."""
-    try:
-        return Sort(args.get("sort", Sort.ACTIVE.value))
-    except ValueError:
-        return Sort.ACTIVE
 
 
 def cursor_from(args: Mapping[str, str]) -> str | None:

@@ -9,21 +9,14 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.companies import bp, queries, services
-from app.companies.forms import (
-    CompanyEditForm,
-    CompanyForm,
-    CompanySearchForm,
-    cursor_from,
-    sort_from,
-)
+from app.companies.forms import CompanyEditForm, CompanyForm, CompanySearchForm, cursor_from
 from app.errors import DomainError, ValidationError
 from app.forms import show_errors
 from app.notifications.queries import is_following
 from app.pagination import BadCursor
 from app.policy import Permission, require
 from app.products.queries import list_products
-from app.questions.filters import read_filters
-from app.questions.queries import Sort, list_questions
+from app.questions.filters import read_question_list
 
 BAD_CURSOR = "That page of the list is not available. Start again from the first page."
 
@@ -77,32 +70,15 @@ def new() -> Response | str | tuple[str, int]:
 @bp.get("/<slug>")
 def show(slug: str) -> tuple[str, int]:
     company = queries.get_company(slug)
-    sort = sort_from(request.args)
-    filter_form, filters = read_filters(request.args)
-    questions = None
-    if filters is not None:
-        try:
-            questions = list_questions(
-                company_id=company.id,
-                sort=sort,
-                cursor=cursor_from(request.args),
-                limit=current_app.config["PAGE_SIZE"],
-                **filters.as_arguments(),
-            )
-        except BadCursor:
-            raise DomainError(BAD_CURSOR) from None
+    listing = read_question_list(request.args, company_id=company.id)
     body = render_template(
         "companies/show.html",
         company=company,
         products=list_products(company.id),
         following=is_following(_acting_user(), company_id=company.id),
-        questions=questions,
-        sort=sort,
-        sorts=list(Sort),
-        filter_form=filter_form,
-        filters=filters,
+        **listing.template_args(),
     )
-    return body, 200 if filters is not None else 422
+    return body, listing.status
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])

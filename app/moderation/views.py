@@ -8,7 +8,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.companies import claims
+from app.companies import claim_queries, claims
 from app.companies.forms import cursor_from
 from app.companies.models import ClaimStatus
 from app.companies.queries import get_company
@@ -51,7 +51,7 @@ def claims_queue() -> str:
     require(current_user, Permission.CLAIM_REVIEW)
     status = _tab_from(request.args.get("status"))
     try:
-        page = claims.list_claims(
+        page = claim_queries.list_claims(
             status, cursor=cursor_from(request.args), limit=current_app.config["PAGE_SIZE"]
         )
     except BadCursor:
@@ -66,7 +66,7 @@ def claims_queue() -> str:
         page=page,
         status=status,
         tabs=QUEUE_TABS,
-        counts=claims.count_claims(),
+        counts=claim_queries.count_claims(),
         forms=forms,
     )
 
@@ -77,7 +77,7 @@ def claim_page(claim_id: int) -> str:
     address a refused decision is shown again at (so reloading it is not a 405). Two
     SELECTs: the signed-in admin, and the claim with everything it shows."""
     require(current_user, Permission.CLAIM_REVIEW)
-    row = claims.get_claim_row(claim_id)
+    row = claim_queries.get_claim_row(claim_id)
     forms = {}
     if row.status is ClaimStatus.EMAIL_VERIFIED:
         forms[row.claim.id] = decision_form(row.claim.id, formdata=None)
@@ -88,7 +88,7 @@ def claim_page(claim_id: int) -> str:
 def decide_claim(claim_id: int) -> Response | tuple[str, int]:
     # Permission first: to anybody else, an id says nothing about whether a claim exists.
     require(current_user, Permission.CLAIM_REVIEW)
-    claim = claims.get_claim(claim_id)
+    claim = claim_queries.get_claim(claim_id)
     form = decision_form(claim.id)
     if form.validate_on_submit():
         admin = _acting_user()
@@ -109,7 +109,7 @@ def decide_claim(claim_id: int) -> Response | tuple[str, int]:
             return redirect(url_for("moderation.claims"), 303)
     # Shown again on a page of its own, with the note as typed and the reason next to it.
     body = render_template(
-        "moderation/claim.html", row=claims.get_claim_row(claim.id), forms={claim.id: form}
+        "moderation/claim.html", row=claim_queries.get_claim_row(claim.id), forms={claim.id: form}
     )
     return body, 422
 

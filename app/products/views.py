@@ -4,24 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.companies.forms import cursor_from, sort_from
 from app.companies.queries import get_company
-from app.errors import DomainError, ValidationError
+from app.errors import ValidationError
 from app.forms import show_errors
 from app.notifications.queries import is_following
-from app.pagination import BadCursor
 from app.policy import Permission, require
 from app.products import bp, queries, services
 from app.products.forms import ProductForm
 from app.products.models import Product
-from app.questions.filters import read_filters
-from app.questions.queries import Sort, list_questions
-
-BAD_CURSOR = "That page of the list is not available. Start again from the first page."
+from app.questions.filters import read_question_list
 
 
 def _acting_user() -> Any:
@@ -65,32 +60,15 @@ def new(company_slug: str) -> Response | str | tuple[str, int]:
 @bp.get("/<company_slug>/products/<product_slug>")
 def show(company_slug: str, product_slug: str) -> tuple[str, int]:
     product = queries.get_product(company_slug, product_slug)
-    sort = sort_from(request.args)
-    filter_form, filters = read_filters(request.args)
-    questions = None
-    if filters is not None:
-        try:
-            questions = list_questions(
-                product_id=product.id,
-                sort=sort,
-                cursor=cursor_from(request.args),
-                limit=current_app.config["PAGE_SIZE"],
-                **filters.as_arguments(),
-            )
-        except BadCursor:
-            raise DomainError(BAD_CURSOR) from None
+    listing = read_question_list(request.args, product_id=product.id)
     body = render_template(
         "products/show.html",
         product=product,
         company=product.company,
         following=is_following(_acting_user(), product_id=product.id),
-        questions=questions,
-        sort=sort,
-        sorts=list(Sort),
-        filter_form=filter_form,
-        filters=filters,
+        **listing.template_args(),
     )
-    return body, 200 if filters is not None else 422
+    return body, listing.status
 
 
 @bp.route("/<company_slug>/products/<product_slug>/edit", methods=["GET", "POST"])

@@ -2,7 +2,8 @@
 "without any answer" and "without an official answer".
 
 A GET form (nothing changes, no CSRF). The filters travel in the page's links with
-the sort and the cursor, so every page of a filtered list has a stable address.
+the sort and the cursor, so every page of a filtered list has a stable address;
+``read_question_list`` reads all three from a list page's query string.
 """
 
 from __future__ import annotations
@@ -12,13 +13,19 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
-from app.questions.models import Kind, Status
+from app.companies.forms import cursor_from
+from app.errors import DomainError
+from app.pagination import BadCursor, Page
+from app.questions.models import Kind, Question, Status
+from app.questions.queries import Sort, list_questions
 
 ANY = ""
+BAD_CURSOR = "That page of the list is not available. Start again from the first page."
 
 
 class Answers(StrEnum):
@@ -100,3 +107,71 @@ def read_filters(args: Mapping[str, str]) -> tuple[ListFilterForm, ListFilters |
         unanswered=answers is Answers.UNANSWERED,
         no_official_answer=answers is Answers.NO_OFFICIAL,
     )
+
+
+def sort_from(args: Mapping[str, str]) -> Sort:
+    """The question sort a list asks for; an unknown one falls back to recent activity."""
+    try:
+        return Sort(args.get("sort", Sort.ACTIVE.value))
+    except ValueError:
+        return Sort.ACTIVE
+
+
+@dataclass(frozen=True)
+class QuestionList:
+    """A question list as its page's query string asks for it.
+
+    ``questions`` is ``None`` when the filters are not valid: the page then shows the
+    filter form with the reason at the field, and no list.
+    """
+
+    questions: Page[Question] | None
+    sort: Sort
+    filter_form: ListFilterForm
+    filters: ListFilters | None
+
+    @property
+    def status(self) -> int:
+        """The page's HTTP status: 422 while the filters are not valid."""
+        return 200 if self.filters is not None else 422
+
+    def template_args(self) -> dict[str, Any]:
+        """What a list template takes: the questions, the sort tabs and the filter form."""
+        return {
+            "questions": self.questions,
+            "sort": self.sort,
+            "sorts": list(Sort),
+            "filter_form": self.filter_form,
+            "filters": self.filters,
+        }
+
+
+def read_question_list(
+    args: Mapping[str, str],
+    *,
+    company_id: int | None = None,
+    product_id: int | None = None,
+    bad_cursor: str = BAD_CURSOR,
+) -> QuestionList:
+    """The page of questions a list's query string asks for: sort, filters and cursor.
+
+    Site-wide, or one company's or one product's questions. An unknown sort falls back to
+    recent activity; filters that are not valid give no list (and run no SELECT); a cursor
+    this server did not issue is refused with ``bad_cursor`` (a 400). One SELECT.
+    """
+    sort = sort_from(args)
+    filter_form, filters = read_filters(args)
+    questions = None
+    if filters is not None:
+        try:
+            questions = list_questions(
+                company_id=company_id,
+                product_id=product_id,
+                sort=sort,
+                cursor=cursor_from(args),
+                limit=current_app.config["PAGE_SIZE"],
+                **filters.as_arguments(),
+            )
+        except BadCursor:
+            raise DomainError(bad_cursor) from None
+    return QuestionList(questions, sort, filter_form, filters)

@@ -28,7 +28,7 @@ from app.pagination import BadCursor
 from app.policy import Permission, require
 from app.products.queries import list_products
 from app.questions import bp, services
-from app.questions.filters import read_filters
+from app.questions.filters import read_question_list
 from app.questions.forms import (
     MARKDOWN_HINT,
     AskForm,
@@ -51,6 +51,7 @@ HOME_COMPANIES = 8
 # The ask form's hidden field: "1" once the asker has seen the similar questions (the
 # no-JavaScript first step showed them, or the page's script shows them while typing).
 SEEN_SIMILAR = "seen_similar"
+BAD_LINK = "That page link is not valid. Start again from the first page."
 
 
 def viewer() -> Any:
@@ -126,40 +127,10 @@ def home() -> str:
     return render_template("questions/home.html", companies=companies, questions=questions)
 
 
-def _sort_from(value: str | None) -> Sort:
-    """The sort asked for; anything unknown falls back to recent activity."""
-    try:
-        return Sort(value) if value else Sort.ACTIVE
-    except ValueError:
-        return Sort.ACTIVE
-
-
 @bp.get("/questions")
 def index() -> tuple[str, int]:
-    sort = _sort_from(request.args.get("sort"))
-    filter_form, filters = read_filters(request.args)
-    page = None
-    if filters is not None:
-        try:
-            page = list_questions(
-                sort=sort,
-                cursor=request.args.get("cursor") or None,
-                limit=current_app.config["PAGE_SIZE"],
-                **filters.as_arguments(),
-            )
-        except BadCursor as error:
-            raise DomainError(
-                "That page link is not valid. Start again from the first page."
-            ) from error
-    body = render_template(
-        "questions/index.html",
-        page=page,
-        sort=sort,
-        sorts=list(Sort),
-        filter_form=filter_form,
-        filters=filters,
-    )
-    return body, 200 if filters is not None else 422
+    listing = read_question_list(request.args, bad_cursor=BAD_LINK)
+    return render_template("questions/index.html", **listing.template_args()), listing.status
 
 
 @bp.route("/companies/<company_slug>/ask", methods=["GET", "POST"])
@@ -340,9 +311,7 @@ def unanswered(company_slug: str) -> Any:
                 limit=current_app.config["PAGE_SIZE"],
             )
         except BadCursor as error:
-            raise DomainError(
-                "That page link is not valid. Start again from the first page."
-            ) from error
+            raise DomainError(BAD_LINK) from error
     else:
         status = 422
     body = render_template("questions/unanswered.html", company=company, form=form, page=page)

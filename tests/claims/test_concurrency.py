@@ -21,7 +21,7 @@ from sqlalchemy import orm
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
-from app.companies import claims
+from app.companies import claim_queries, claims
 from app.companies.models import Claim, ClaimStatus, Company, Membership
 from app.db import utcnow
 from app.errors import Conflict
@@ -151,7 +151,7 @@ def test_two_approvals_of_one_claim_make_one_admin(app, monkeypatch, committed_w
         with app.app_context():
             try:
                 admin = db.session.get(User, admin_id)
-                claim = claims.get_claim(world["claim_id"])
+                claim = claim_queries.get_claim(world["claim_id"])
                 start.wait(timeout=10)  # both have read the claim as verified
                 claims.approve_claim(admin, claim, note=f"Approved by {admin.username}.")
                 outcomes.append("approved")

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.companies import claims
+from app.companies.claim_queries import count_claims, list_claims
 from app.companies.models import ClaimStatus
 from app.db import utcnow
 from app.moderation import audit
@@ -70,11 +70,11 @@ def test_each_tab_shows_its_claims(client, keeper):
         assert ("Timed Out" in page) is (status is ClaimStatus.EXPIRED)
         # Only claims waiting for review carry the approve / reject form.
         assert ('value="approve"' in page) is (status is ClaimStatus.EMAIL_VERIFIED)
-    assert claims.list_claims(ClaimStatus.EXPIRED).items[0].claim.id in {
+    assert list_claims(ClaimStatus.EXPIRED).items[0].claim.id in {
         timed_out.id,
         claims_by_status[ClaimStatus.EXPIRED].id,
     }
-    counts = claims.count_claims()
+    counts = count_claims()
     assert counts[ClaimStatus.EXPIRED] == 2
     assert counts[ClaimStatus.PENDING_EMAIL] == 1
 
@@ -93,9 +93,9 @@ def test_an_unknown_tab_shows_the_claims_waiting_for_review(client, keeper):
 def test_the_queue_pages_by_keyset():
     made = [make_claim(make_company(f"Firm {n}"), age=timedelta(hours=30 - n)) for n in range(5)]
 
-    first = claims.list_claims(ClaimStatus.EMAIL_VERIFIED, limit=2)
-    second = claims.list_claims(ClaimStatus.EMAIL_VERIFIED, cursor=first.next_cursor, limit=2)
-    third = claims.list_claims(ClaimStatus.EMAIL_VERIFIED, cursor=second.next_cursor, limit=2)
+    first = list_claims(ClaimStatus.EMAIL_VERIFIED, limit=2)
+    second = list_claims(ClaimStatus.EMAIL_VERIFIED, cursor=first.next_cursor, limit=2)
+    third = list_claims(ClaimStatus.EMAIL_VERIFIED, cursor=second.next_cursor, limit=2)
 
     assert _ids(first) + _ids(second) + _ids(third) == [claim.id for claim in made]
     assert third.next_cursor is None
@@ -105,7 +105,7 @@ def test_decided_claims_come_newest_first():
     older = make_claim(make_company("Older"), status=ClaimStatus.APPROVED, age=timedelta(days=2))
     newer = make_claim(make_company("Newer"), status=ClaimStatus.APPROVED, age=timedelta(days=1))
 
-    assert _ids(claims.list_claims(ClaimStatus.APPROVED)) == [newer.id, older.id]
+    assert _ids(list_claims(ClaimStatus.APPROVED)) == [newer.id, older.id]
 
 
 def test_all_claims_come_verified_first_then_the_rest_oldest_first():
@@ -116,9 +116,9 @@ def test_all_claims_come_verified_first_then_the_rest_oldest_first():
     old_verified = make_claim(make_company("C"), age=timedelta(hours=8))
     rejected = make_claim(make_company("D"), status=ClaimStatus.REJECTED, age=timedelta(hours=5))
 
-    everything = claims.list_claims()
-    first = claims.list_claims(limit=3)
-    rest = claims.list_claims(cursor=first.next_cursor, limit=3)
+    everything = list_claims()
+    first = list_claims(limit=3)
+    rest = list_claims(cursor=first.next_cursor, limit=3)
 
     expected = [old_verified.id, verified.id, old_pending.id, rejected.id]
     assert _ids(everything) == expected
@@ -128,7 +128,7 @@ def test_all_claims_come_verified_first_then_the_rest_oldest_first():
 @pytest.mark.parametrize("cursor", ["x", "2abc", "0" + "A" * 50, "9eyJ"])
 def test_a_cursor_the_server_did_not_issue_is_refused(client, keeper, cursor):
     with pytest.raises(BadCursor):
-        claims.list_claims(cursor=cursor)
+        list_claims(cursor=cursor)
     save()
     login_as(client, keeper)
 

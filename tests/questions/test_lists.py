@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from datetime import timedelta
 
@@ -11,7 +12,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.pagination import encode_cursor
 from app.questions import services
-from tests.factories import make_answer, make_company, make_question, make_user
+from tests.factories import make_answer, make_company, make_product, make_question, make_user
 from tests.questions.helpers import text
 
 
@@ -176,6 +177,21 @@ def test_a_date_cursor_on_the_me_too_sort_is_a_bad_request(client):
     response = client.get(f"/questions?sort=me_too&cursor={encode_cursor(utcnow(), 1)}")
 
     assert response.status_code == 400
+
+
+def test_an_overlong_cursor_is_refused_on_every_question_list(client):
+    # Well-formed but padded far past any cursor this server issues: the three lists read
+    # their cursor the same way, so none decodes it.
+    acme = make_company("Acme", slug="acme")
+    make_product(acme, "Anvil", slug="anvil")
+    db.session.commit()
+    padded = f'[{" " * 300}"{utcnow().isoformat()}",1]'.encode()
+    cursor = base64.urlsafe_b64encode(padded).decode()
+
+    for url in ["/questions", "/companies/acme", "/companies/acme/products/anvil"]:
+        response = client.get(url, query_string={"cursor": cursor})
+        assert response.status_code == 400
+        assert "Start again from the first page" in text(response)
 
 
 def test_the_home_page_shows_companies_and_active_questions(client, forum):

@@ -20,7 +20,7 @@ from app.api.schemas import (
     StaffSchema,
 )
 from app.api.views.common import page_or_400
-from app.companies import claims, queries, staff
+from app.companies import claim_queries, claims, queries, staff
 from app.companies.models import Claim, ClaimStatus, Membership
 from app.policy import Permission, require
 
@@ -81,7 +81,7 @@ def list_claims(args: dict[str, Any]) -> dict[str, Any]:
     require(signed_in_user(), Permission.CLAIM_REVIEW)
     status = ClaimStatus(args["status"]) if args["status"] else None
     page = page_or_400(
-        lambda: claims.list_claims(status, cursor=args["cursor"], limit=args["limit"])
+        lambda: claim_queries.list_claims(status, cursor=args["cursor"], limit=args["limit"])
     )
     return {
         "items": [claim_data(row.claim, row.status) for row in page.items],
@@ -99,7 +99,7 @@ def approve_claim(body: dict[str, Any], claim_id: int) -> dict[str, Any]:
     user = signed_in_user()
     # Permission first: to anybody else, an id says nothing about whether a claim exists.
     require(user, Permission.CLAIM_REVIEW)
-    claim = claims.get_claim(claim_id)
+    claim = claim_queries.get_claim(claim_id)
     return claim_data(claims.approve_claim(user, claim, note=body["note"]))
 
 
@@ -111,7 +111,7 @@ def reject_claim(body: dict[str, Any], claim_id: int) -> dict[str, Any]:
     """Reject a verified claim (site admins), saying why in the note."""
     user = signed_in_user()
     require(user, Permission.CLAIM_REVIEW)
-    claim = claims.get_claim(claim_id)
+    claim = claim_queries.get_claim(claim_id)
     return claim_data(claims.reject_claim(user, claim, note=body["note"]))
 
 
