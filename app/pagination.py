@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -19,8 +20,21 @@ from app.db import MAX_ID
 T = TypeVar("T")
 
 
+# Cursors this server issues are well under 100 characters; a much longer one is not ours,
+# and decoding it could recurse deeply (JSON nested thousands of levels).
+CURSOR_MAX = 200
+
+
 class BadCursor(ValueError):
     """A cursor this server did not issue."""
+
+
+def cursor_from(args: Mapping[str, str]) -> str | None:
+    """The ``cursor`` a list page was given; ``BadCursor`` for one far too long to be ours."""
+    cursor = args.get("cursor") or None
+    if cursor is not None and len(cursor) > CURSOR_MAX:
+        raise BadCursor("cursor is not valid")
+    return cursor
 
 
 @dataclass(frozen=True)

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from flask_wtf import FlaskForm
 from wtforms import SearchField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.companies.models import DESCRIPTION_MAX, NAME_MAX, NAME_MIN, WEBSITE_MAX
-from app.pagination import BadCursor
-
-# Cursors this server issues are well under 100 characters; a much longer one is not ours,
-# and decoding it could recurse deeply (JSON nested thousands of levels).
-CURSOR_MAX = 200
 
 
 def _strip(value: str | None) -> str | None:
@@ -84,11 +77,3 @@ class CompanySearchForm(FlaskForm):
             Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters."),
         ],
     )
-
-
-def cursor_from(args: Mapping[str, str]) -> str | None:
-    """The ``cursor`` a list page was given; ``BadCursor`` for one far too long to be ours."""
-    cursor = args.get("cursor") or None
-    if cursor is not None and len(cursor) > CURSOR_MAX:
-        raise BadCursor("cursor is not valid")
-    return cursor

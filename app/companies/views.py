@@ -9,11 +9,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.companies import bp, queries, services
-from app.companies.forms import CompanyEditForm, CompanyForm, CompanySearchForm, cursor_from
+from app.companies.forms import CompanyEditForm, CompanyForm, CompanySearchForm
 from app.errors import DomainError, ValidationError
 from app.forms import show_errors
 from app.notifications.queries import is_following
-from app.pagination import BadCursor
+from app.pagination import BadCursor, cursor_from
 from app.policy import Permission, require
 from app.products.queries import list_products
 from app.questions.filters import read_question_list

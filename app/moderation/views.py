@@ -9,7 +9,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.companies import claim_queries, claims
-from app.companies.forms import cursor_from
 from app.companies.models import ClaimStatus
 from app.companies.queries import get_company
 from app.errors import DomainError, NotFound, ValidationError
@@ -17,7 +16,7 @@ from app.forms import show_errors
 from app.moderation import bp
 from app.moderation.forms import APPROVE, AuditFilterForm, decision_form
 from app.moderation.queries import ACTION_LABELS, list_audit_entries
-from app.pagination import BadCursor
+from app.pagination import BadCursor, cursor_from
 from app.policy import Permission, require
 
 BAD_CURSOR = "That page of the list is not available. Start again from the first page."

@@ -15,7 +15,7 @@ from app.extensions import csrf
 from app.forms import show_errors
 from app.notifications import bp, queries, services
 from app.notifications.forms import ActionForm, FollowForm, SettingsForm
-from app.pagination import BadCursor
+from app.pagination import BadCursor, cursor_from
 from app.products.queries import get_product
 from app.questions.queries import get_question
 from app.questions.views import question_url, sign_in_redirect, viewer
@@ -38,7 +38,7 @@ def index() -> str:
     try:
         page = queries.notifications_page(
             viewer(),
-            cursor=request.args.get("cursor") or None,
+            cursor=cursor_from(request.args),
             limit=current_app.config["PAGE_SIZE"],
         )
     except BadCursor:

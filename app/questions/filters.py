@@ -18,9 +18,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
-from app.companies.forms import cursor_from
 from app.errors import DomainError
-from app.pagination import BadCursor, Page
+from app.pagination import BadCursor, Page, cursor_from
 from app.questions.models import Kind, Question, Status
 from app.questions.queries import Sort, list_questions
 

@@ -24,7 +24,7 @@ from app.errors import DomainError, ValidationError
 from app.feeds.structured_data import qa_page
 from app.forms import show_errors
 from app.page_cache import anonymous_page
-from app.pagination import BadCursor
+from app.pagination import BadCursor, cursor_from
 from app.policy import Permission, require
 from app.products.queries import list_products
 from app.questions import bp, services
@@ -307,7 +307,7 @@ def unanswered(company_slug: str) -> Any:
                 company.id,
                 product_id=product.id if product is not None else None,
                 kind=Kind(form.kind.data) if form.kind.data else None,
-                cursor=request.args.get("cursor") or None,
+                cursor=cursor_from(request.args),
                 limit=current_app.config["PAGE_SIZE"],
             )
         except BadCursor as error:

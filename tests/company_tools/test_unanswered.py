@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -184,11 +185,15 @@ def test_list_unanswered_pages_ascending_by_creation_then_id(acme, questions):
         list_unanswered(acme.company.id, cursor="nonsense")
 
 
-def test_a_bad_cursor_is_a_clear_400(client, acme):
+@pytest.mark.parametrize("cursor", ["nonsense", "padded"])
+def test_a_bad_cursor_is_a_clear_400(client, acme, cursor):
     db.session.commit()
     login_as(client, acme.jane)
+    if cursor == "padded":  # well formed, but far longer than any cursor this server issues
+        padded = f'[{" " * 300}"{utcnow().isoformat()}",1]'.encode()
+        cursor = base64.urlsafe_b64encode(padded).decode()
 
-    response = client.get(URL + "?cursor=nonsense")
+    response = client.get(URL, query_string={"cursor": cursor})
 
     assert response.status_code == 400
     assert "That page link is not valid" in text(response)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -184,10 +185,14 @@ def test_the_list_pages_by_keyset(app, client, monkeypatch):
     assert "Answerer 4 answered" not in second
 
 
-def test_a_cursor_we_did_not_issue_is_a_clear_error(client):
+@pytest.mark.parametrize("cursor", ["bm9wZQ", "padded"])
+def test_a_cursor_we_did_not_issue_is_a_clear_error(client, cursor):
     login_as(client, make_user())
+    if cursor == "padded":  # well formed, but far longer than any cursor this server issues
+        padded = f'[{" " * 300}"{utcnow().isoformat()}",1]'.encode()
+        cursor = base64.urlsafe_b64encode(padded).decode()
 
-    response = client.get("/notifications?cursor=bm9wZQ")
+    response = client.get("/notifications", query_string={"cursor": cursor})
 
     assert response.status_code == 400
     assert "Start again from the first page" in text(response)
