@@ -60,4 +60,8 @@ KEY_PAGES = [
         user="sitekeeper",
         heading="Claim on Nimbus Bikes",
     ),
+    # Notifications as Alice has them (some unread: the bell shows a count) and her e-mail
+    # settings. Looking marks nothing read; journeys use new users for that.
+    KeyPage("notifications", "/notifications", user="alice", heading="Notifications"),
+    KeyPage("email-settings", "/notifications/settings", user="alice", heading="E-mail settings"),
 ]

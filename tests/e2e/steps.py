@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+from email.message import EmailMessage
 from typing import TYPE_CHECKING
 
 from playwright.sync_api import Locator, Page, expect
@@ -111,6 +112,21 @@ def mailed_link(server: LiveServer, to: str) -> str:
     return links[0]
 
 
+def mails_to(server: LiveServer, to: str) -> list[EmailMessage]:
+    """Every e-mail the server sent to ``to`` so far, oldest first."""
+    return [message for message in server.mails() if message["To"] == to]
+
+
+def links_in(server: LiveServer, message: EmailMessage) -> list[str]:
+    """The links of an e-mail's plain-text part, in order; every one leads to this server."""
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    links = re.findall(r"https?://[^\s<>\"]+", text)
+    assert links, f"no link in {text!r}"
+    for link in links:
+        assert link.startswith(server.url + "/"), f"{link} does not lead to Helpsquare"
+    return links
+
+
 def request_claim(page: Page, company: str, work_email: str) -> None:
     """On an unclaimed company's page: "Claim this company", give the work e-mail."""
     page.get_by_role("link", name="Claim this company").click()
@@ -205,3 +221,40 @@ def set_status(page: Page, status: str) -> None:
     page.get_by_label(re.compile(r"^Status of this ")).select_option(label=status)
     page.get_by_role("button", name="Set status").click()
     expect(page.get_by_text(f"Status set to {status}.")).to_be_visible()
+
+
+def bell(page: Page) -> Locator:
+    """The header's notifications link; its name says how many are unread."""
+    return page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name=re.compile(r"^Notifications, ")
+    )
+
+
+def expect_unread(page: Page, count: int) -> None:
+    """The bell says ``count`` unread, to the ear (its name) and to the eye (its badge)."""
+    expect(bell(page)).to_have_accessible_name(f"Notifications, {count or 'none'} unread")
+    if count:
+        expect(bell(page)).to_have_text(str(count))
+    else:
+        expect(bell(page)).to_have_text("")
+
+
+def open_notifications(page: Page) -> None:
+    """The bell in the header: the notifications page."""
+    bell(page).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
+
+
+def follow(page: Page, what: str) -> None:
+    """On a question, product or company page: press "Follow …"; it turns to "Unfollow …"."""
+    page.get_by_role("button", name=f"Follow {what}", exact=True).click()
+    flash = f"You follow {what} now: new activity shows under Notifications."
+    expect(page.get_by_text(flash)).to_be_visible()
+    expect(page.get_by_role("button", name=f"Unfollow {what}", exact=True)).to_be_visible()
+
+
+def unfollow(page: Page, what: str) -> None:
+    """Press "Unfollow …"; the button turns back to "Follow …"."""
+    page.get_by_role("button", name=f"Unfollow {what}", exact=True).click()
+    expect(page.get_by_text(f"You no longer follow {what}.")).to_be_visible()
+    expect(page.get_by_role("button", name=f"Follow {what}", exact=True)).to_be_visible()

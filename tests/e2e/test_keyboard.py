@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
@@ -93,3 +95,52 @@ def test_the_skip_link_is_the_first_stop_and_leads_to_the_content(page: Page) ->
     expect(page.locator("main")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.get_by_role("main").get_by_role("link", name="Ask a question")).to_be_focused()
+
+
+def test_follow_and_unfollow_with_the_keyboard(browsing: Browsing) -> None:
+    page = browsing.new_page()
+    page.goto("/")
+    steps.sign_up(page, steps.new_username("keys"))
+    steps.open_company(page, "Acme Cloud")
+    page.get_by_role("link", name="Acme Drive", exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Acme Drive")
+
+    follow = page.get_by_role("button", name="Follow Acme Drive", exact=True)
+    tab_to(page, follow)
+    assert_focus_is_visible(follow)
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("You follow Acme Drive now")).to_be_visible()
+
+    # The page comes back at the button (#follow), so the next Tab is on it again.
+    unfollow = page.get_by_role("button", name="Unfollow Acme Drive", exact=True)
+    page.keyboard.press("Tab")
+    expect(unfollow).to_be_focused()
+    assert_focus_is_visible(unfollow)
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("You no longer follow Acme Drive.")).to_be_visible()
+    expect(follow).to_be_visible()
+
+
+def test_mark_a_notification_read_with_the_keyboard(browsing: Browsing) -> None:
+    asker, helper = steps.new_username("keys"), steps.new_username("keyhelp")
+    company = f"Keyworks {asker}"
+    page = browsing.new_page()
+    page.goto("/")
+    steps.sign_up(page, asker)
+    steps.add_company(page, company, f"{asker}.example")
+    question_url = steps.ask(page, "Question", "Which keys wake the keyboard?", "Any key?")
+    other = browsing.new_page()
+    other.goto("/")
+    steps.sign_up(other, helper)
+    other.goto(question_url)
+    steps.post_answer(other, "The space bar does.")
+
+    page.reload()
+    steps.open_notifications(page)
+    mark_read = page.get_by_role("button", name=re.compile(r"^Mark as read"))
+    tab_to(page, mark_read)
+    assert_focus_is_visible(mark_read)
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Marked as read.")).to_be_visible()
+    steps.expect_unread(page, 0)
+    expect(mark_read).to_have_count(0)
