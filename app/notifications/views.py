@@ -138,7 +138,8 @@ def _toggle(target_kind: str, target: Any, back_to: str) -> Response:
     if not form.validate_on_submit():
         abort(400)
     user = viewer()
-    what = "this question" if target_kind == "question" else target.name
+    # As its button says it: "this problem", "this idea"…, or the product's or company's name.
+    what = f"this {target.kind.label.lower()}" if target_kind == "question" else target.name
     if form.action.data == "add":
         services.follow(user, **{target_kind: target})
         flash(f"You follow {what} now: new activity shows under Notifications.", "success")

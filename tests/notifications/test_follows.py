@@ -9,6 +9,7 @@ import pytest
 from app.extensions import db
 from app.notifications import services as notifications
 from app.notifications.models import Follow
+from app.questions.models import Kind
 from tests.checks import snapshot
 from tests.conftest import login_as
 from tests.factories import make_company, make_product, make_question, make_user
@@ -121,3 +122,20 @@ def test_a_question_titled_follow_keeps_a_page_of_its_own():
     from app.questions.services import question_slug
 
     assert question_slug("Follow") != "follow"
+
+
+def test_the_message_names_what_was_followed_as_its_button_does(client):
+    problem = make_question(make_company("Acme"), title="Drive beeps", kind=Kind.PROBLEM)
+    reader = make_user()
+    save()
+    login_as(client, reader)
+
+    followed = client.post(
+        f"/questions/{problem.id}/follow", data={"action": "add"}, follow_redirects=True
+    )
+    unfollowed = client.post(
+        f"/questions/{problem.id}/follow", data={"action": "remove"}, follow_redirects=True
+    )
+
+    assert "You follow this problem now" in text(followed)
+    assert "You no longer follow this problem." in text(unfollowed)
