@@ -121,6 +121,14 @@ def _filter_sql(
     return "".join(f" AND {clause}" for clause in clauses), params
 
 
+def _needs_questions(filters: Filters) -> bool:
+    """Whether the filters read the ``questions`` row (the company is in the index too)."""
+    return any(
+        value is not None
+        for value in (filters.product_id, filters.kind, filters.status, filters.exclude_id)
+    )
+
+
 class SQLiteBackend:
     """FTS5 with the Porter stemmer; BM25 weights: title 10, question text 3, answers 1."""
 
@@ -284,13 +292,26 @@ class PostgreSQLBackend:
         # given). Its parser drops anything that looks like an XML tag, so "<" is swapped
         # out and back (and the tsvector is built with "<" as a space, so such text stays
         # searchable).
+        #
+        # Measured at 100,000 questions (bench/RESULTS.md): for a word in a third of them the
+        # planner prefers a sequential scan, which tests every row's whole document (answers
+        # included, out of line) with @@, 190 ms; the GIN bitmap answers @@ without reading
+        # them, so sequential scans are off for this one transaction's statements. The
+        # matches are ranked in a fenced subquery (OFFSET 0) so the sort carries only
+        # (id, score) and never spills to disk; questions are joined only to filter.
+        join = (
+            " JOIN questions ON questions.id = d.question_id" if _needs_questions(filters) else ""
+        )
+        session.execute(sa.text("SET LOCAL enable_seqscan = off"))
         sql = f"""
             WITH hits AS (
-                SELECT d.question_id, ts_rank(d.head, query) AS score
-                FROM websearch_to_tsquery({c}, :q) AS query, {TABLE} d
-                    JOIN questions ON questions.id = d.question_id
-                WHERE d.document @@ query{where}
-                ORDER BY score DESC, questions.id DESC
+                SELECT question_id, score FROM (
+                    SELECT d.question_id, ts_rank(d.head, query) AS score
+                    FROM websearch_to_tsquery({c}, :q) AS query, {TABLE} d{join}
+                    WHERE d.document @@ query{where}
+                    OFFSET 0
+                ) AS matches
+                ORDER BY score DESC, question_id DESC
                 LIMIT :limit OFFSET :offset
             )
             SELECT hits.question_id,

@@ -31,9 +31,17 @@ def _statements(client, count_queries, url: str) -> int:
     return len(statements)
 
 
+def searching() -> int:
+    """The statements a full-text search adds: one, and on PostgreSQL a second that turns
+    sequential scans off for it (app/search/backends.py says why)."""
+    return 2 if db.engine.dialect.name == "postgresql" else 1
+
+
 URLS = {
-    "search": ("/search?q=sync+laptop", 3),
-    "search in a product": ("/search?q=sync&company=acme&product=drive&kind=question", 4),
+    # Besides the search itself (searching()): what the page shows with it; a product
+    # filter reads the product too.
+    "search": ("/search?q=sync+laptop", 2),
+    "search in a product": ("/search?q=sync&company=acme&product=drive&kind=question", 3),
     "similar": ("/search/similar?title=Sync+stops+again&company=acme", 2),
     "similar everywhere": ("/search/similar?title=Sync+stops+again", 1),
     "filtered list": ("/questions?kind=question&answers=no_official&sort=me_too", 1),
@@ -50,6 +58,8 @@ def test_the_same_statements_for_5_and_50_questions(app, client, count_queries, 
     _more_questions(45)
     with_50 = _statements(client, count_queries, url)
 
+    if name.startswith("search"):
+        expected += searching()
     assert with_5 == with_50 == expected
 
 
@@ -72,7 +82,7 @@ def test_the_second_page_of_results_costs_what_the_first_does(client, count_quer
     first = _statements(client, count_queries, "/search?q=sync")
     second = _statements(client, count_queries, "/search?q=sync&page=2")
 
-    assert first == second == 3
+    assert first == second == 2 + searching()
 
 
 def test_a_signed_in_search_adds_only_the_user(client, count_queries):
@@ -80,4 +90,4 @@ def test_a_signed_in_search_adds_only_the_user(client, count_queries):
     login_as(client, make_user("reader"))
     db.session.commit()
 
-    assert _statements(client, count_queries, "/search?q=sync") == 4
+    assert _statements(client, count_queries, "/search?q=sync") == 3 + searching()
