@@ -11,6 +11,7 @@ from flask import Flask, current_app, url_for
 from werkzeug.routing import BaseConverter, ValidationError
 
 from app.db import MAX_ID, utcnow
+from app.page_cache import cached_fragment, question_list_key
 from app.policy import Permission, can
 
 
@@ -70,5 +71,11 @@ def iso(value: datetime | None) -> str:
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
-    app.jinja_env.globals.update(can=can, Permission=Permission, static_url=static_url)
+    app.jinja_env.globals.update(
+        can=can,
+        Permission=Permission,
+        static_url=static_url,
+        cached_fragment=cached_fragment,
+        question_list_key=question_list_key,
+    )
     app.jinja_env.filters.update(format_date=format_date, time_ago=time_ago, iso=iso)

@@ -78,8 +78,7 @@ def test_a_signed_out_reader_is_given_no_cookie(app, question):
 def test_a_new_answer_shows_at_once(client, question):
     client.get(url(question))
 
-    make_answer(question, body="Reinstalling fixed it for me.")
-    question.answer_count += 1
+    make_answer(question, body="Reinstalling fixed it for me.")  # counts itself on the question
     db.session.commit()
 
     assert "Reinstalling fixed it for me." in text(client.get(url(question)))
@@ -189,3 +188,35 @@ def test_workers_share_the_pages_through_redis(app, question):
             with worker.app_context():
                 cache.clear()  # this test's keys only: they share its prefix
                 db.engine.dispose()
+
+
+# The rows of question lists ------------------------------------------------------------
+
+
+def test_list_rows_are_rendered_once_and_change_with_what_they_show(client, question):
+    first = text(client.get("/questions"))
+    assert "Drive stops syncing" in first and "1 answer<" in first
+
+    # Something the rows' key does not cover is kept for the minute…
+    question.author.display_name = "Someone Renamed"
+    db.session.commit()
+    assert "Someone Renamed" not in text(client.get("/questions"))
+
+    # …but what the key covers shows at once, with the rest of the row rendered anew.
+    make_answer(question, body="Another way round it.")  # counts itself on the question
+    db.session.commit()
+    again = text(client.get("/questions"))
+    assert "2 answers<" in again and "Someone Renamed" in again
+
+
+def test_signed_in_and_signed_out_readers_share_the_rows_not_the_page(client, app, question):
+    reader = make_user("reader")
+    db.session.commit()
+    login_as(client, reader)
+    signed_in = text(client.get("/questions"))
+
+    visitor = text(app.test_client().get("/questions"))
+
+    assert ">Sign out<" in signed_in and ">Sign out<" not in visitor
+    rows = re.compile(r'<ol class="question-list">.*?</ol>', re.S)
+    assert rows.search(signed_in)[0] == rows.search(visitor)[0]
