@@ -43,8 +43,9 @@ def _report_given_up() -> None:
         click.echo(f"  #{message.id} to {message.to_address}: {message.last_error}")
 
 
-class _Stopper:
-    """Turns SIGTERM and SIGINT into a request to stop after the message in hand."""
+class Stopper:
+    """Turns SIGTERM and SIGINT into a request to stop after the work in hand: for every
+    ``--loop`` command (this one, ``flask notifications send``)."""
 
     # How often a waiting loop looks whether it was asked to stop.
     TICK = 0.25
@@ -56,7 +57,7 @@ class _Stopper:
         self.requested = True
 
     @contextmanager
-    def on_signals(self) -> Iterator[_Stopper]:
+    def on_signals(self) -> Iterator[Stopper]:
         signals = (signal.SIGTERM, signal.SIGINT)
         previous = {sig: signal.signal(sig, self._handle) for sig in signals}
         try:
@@ -76,7 +77,7 @@ class _Stopper:
 
 
 def _run_forever(interval: float, limit: int) -> None:
-    stopper = _Stopper()
+    stopper = Stopper()
     with stopper.on_signals():
         click.echo(f"Sending the outbox every {interval:g} s. Stop with Ctrl-C or SIGTERM.")
         while not stopper.requested:

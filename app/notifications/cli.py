@@ -9,17 +9,15 @@ MAIL_SEND=inline the outbox is delivered when the command ends; with MAIL_SEND=w
 from __future__ import annotations
 
 import logging
-import signal
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from types import FrameType
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from app.extensions import db
+from app.mail.cli import Stopper
 from app.notifications import mailer
 
 log = logging.getLogger("app.notifications")
@@ -76,15 +74,10 @@ def send_command(loop: bool, interval: float, limit: int, base_url: str | None) 
     if not loop:
         click.echo(f"Queued {_emails(_run(lambda: mailer.send_due(limit), base_url))}.")
         return
-    stop = {"requested": False}
-
-    def _handle(signum: int, frame: FrameType | None) -> None:
-        stop["requested"] = True
-
-    previous = {sig: signal.signal(sig, _handle) for sig in (signal.SIGTERM, signal.SIGINT)}
-    click.echo(f"E-mailing notifications every {interval:g} s. Stop with Ctrl-C or SIGTERM.")
-    try:
-        while not stop["requested"]:
+    stopper = Stopper()
+    with stopper.on_signals():
+        click.echo(f"E-mailing notifications every {interval:g} s. Stop with Ctrl-C or SIGTERM.")
+        while not stopper.requested:
             try:
                 count = _run(lambda: mailer.send_due(limit), base_url)
             except click.ClickException:
@@ -97,12 +90,7 @@ def send_command(loop: bool, interval: float, limit: int, base_url: str | None) 
             if count:
                 click.echo(f"Queued {_emails(count)}.")
             if count < limit:
-                deadline = time.monotonic() + interval
-                while not stop["requested"] and time.monotonic() < deadline:
-                    time.sleep(min(0.25, max(deadline - time.monotonic(), 0)))
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+                stopper.wait(interval)
     click.echo("Stopped.")
 
 

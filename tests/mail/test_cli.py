@@ -107,7 +107,7 @@ def test_mail_send_loop_keeps_going_when_a_run_fails(app, monkeypatch):
         return outbox.Outcome(sent=1)
 
     monkeypatch.setattr(outbox, "deliver_pending", flaky)
-    monkeypatch.setattr("app.mail.cli._Stopper.wait", lambda self, seconds: None)
+    monkeypatch.setattr("app.mail.cli.Stopper.wait", lambda self, seconds: None)
 
     result = app.test_cli_runner().invoke(args=["mail", "send", "--loop"])
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+
 from app.answers import services as answers
+from app.notifications import mailer
 from app.questions import services as questions
 from tests.factories import make_company, make_user
 from tests.mail.helpers import links_in, read_mail, use_file_backend
@@ -59,3 +63,25 @@ def test_digest_twice_the_same_day(app, monkeypatch, tmp_path):
 
     assert runner.invoke(args=["notifications", "digest"]).output == "Queued 1 digest.\n"
     assert runner.invoke(args=["notifications", "digest"]).output == "Queued 0 digests.\n"
+
+
+def test_send_loop_keeps_going_when_a_round_fails_and_stops_on_sigterm(app, monkeypatch):
+    rounds: list[str] = []
+
+    def flaky(limit: int) -> int:
+        rounds.append("round")
+        if len(rounds) == 1:
+            raise ConnectionError("the database restarted")
+        os.kill(os.getpid(), signal.SIGTERM)
+        return 2
+
+    monkeypatch.setattr(mailer, "send_due", flaky)
+    monkeypatch.setattr("app.mail.cli.Stopper.wait", lambda self, seconds: None)
+    handler_before = signal.getsignal(signal.SIGTERM)
+
+    result = app.test_cli_runner().invoke(args=["notifications", "send", "--loop"])
+
+    assert result.exit_code == 0, result.output
+    assert rounds == ["round", "round"]
+    assert result.output.splitlines()[-2:] == ["Queued 2 e-mails.", "Stopped."]
+    assert signal.getsignal(signal.SIGTERM) == handler_before
