@@ -493,7 +493,9 @@ class CompanyListArgsSchema(PageArgsSchema):
     )
 
 
-class QuestionListArgsSchema(PageArgsSchema):
+class CompanyProductArgsSchema(PageArgsSchema):
+    """A page of questions narrowed to a company, or to one of its products."""
+
     company = fields.String(
         load_default=None,
         validate=_length(None, SLUG_PARAM_MAX),
@@ -504,6 +506,9 @@ class QuestionListArgsSchema(PageArgsSchema):
         validate=_length(None, SLUG_PARAM_MAX),
         metadata={"description": "A product's slug (with company)."},
     )
+
+
+class QuestionListArgsSchema(CompanyProductArgsSchema):
     kind = fields.String(load_default=None, validate=_one_of(_values(Kind)))
     status = fields.String(load_default=None, validate=_one_of(_values(Status)))
     sort = fields.String(load_default=Sort.ACTIVE.value, validate=_one_of(_values(Sort)))
@@ -517,21 +522,11 @@ class ClaimListArgsSchema(PageArgsSchema):
     )
 
 
-class SearchArgsSchema(PageArgsSchema):
+class SearchArgsSchema(CompanyProductArgsSchema):
     q = fields.String(
         required=True,
         validate=_length(None, SEARCH_MAX),
         metadata={"description": 'Words; "a phrase" in quotes; -word to exclude.'},
-    )
-    company = fields.String(
-        load_default=None,
-        validate=_length(None, SLUG_PARAM_MAX),
-        metadata={"description": "A company's slug."},
-    )
-    product = fields.String(
-        load_default=None,
-        validate=_length(None, SLUG_PARAM_MAX),
-        metadata={"description": "A product's slug (with company)."},
     )
 
 

@@ -118,19 +118,21 @@ class Event:
 # Follows -------------------------------------------------------------------------------
 
 
-def _target(question: Any, product: Any, company: Any) -> dict[str, int]:
-    given = {
-        name: obj.id
-        for name, obj in (
-            ("question_id", question),
-            ("product_id", product),
-            ("company_id", company),
-        )
-        if obj is not None
-    }
+def _one_target(**ids: int | None) -> dict[str, int]:
+    """The one followed target's column and id, from ``question_id``/``product_id``/
+    ``company_id`` of which exactly one is given."""
+    given = {name: value for name, value in ids.items() if value is not None}
     if len(given) != 1:
         raise ValueError("follow exactly one question, product or company")
     return given
+
+
+def _target(question: Any, product: Any, company: Any) -> dict[str, int]:
+    return _one_target(
+        question_id=question.id if question is not None else None,
+        product_id=product.id if product is not None else None,
+        company_id=company.id if company is not None else None,
+    )
 
 
 def add_follow(
@@ -145,17 +147,7 @@ def add_follow(
     For other services' automatic follows (asking, answering, "me too", joining a
     company's staff). Following twice changes nothing; True when this call added it.
     """
-    target = {
-        name: value
-        for name, value in (
-            ("question_id", question_id),
-            ("product_id", product_id),
-            ("company_id", company_id),
-        )
-        if value is not None
-    }
-    if len(target) != 1:
-        raise ValueError("follow exactly one question, product or company")
+    target = _one_target(question_id=question_id, product_id=product_id, company_id=company_id)
     return insert_if_absent(
         db.session, Follow.__table__, {"user_id": user_id, "created_at": utcnow(), **target}
     )

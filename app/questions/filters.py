@@ -46,24 +46,35 @@ ANSWERS_LABELS = {
 }
 
 
-class ListFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    kind = SelectField(
+def kind_filter() -> SelectField:
+    """A "Kind" select of a filter form: all kinds, or one (question lists, search,
+    the "Unanswered" page)."""
+    return SelectField(
         "Kind",
         choices=[SelectChoice(ANY, "All kinds")]
         + [SelectChoice(kind.value, kind.label) for kind in Kind],
         default=ANY,
         invalid_choice_message="Choose one of: question, problem, idea or praise, or all.",
     )
-    status = SelectField(
+
+
+def status_filter() -> SelectField:
+    """A "Status" select of a filter form: any status, or one."""
+    return SelectField(
         "Status",
         choices=[SelectChoice(ANY, "Any status")]
         + [SelectChoice(status.value, status.label) for status in Status],
         default=ANY,
         invalid_choice_message="Choose one of the statuses listed, or any.",
     )
+
+
+class ListFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    kind = kind_filter()
+    status = status_filter()
     answers = SelectField(
         "Answers",
         choices=[SelectChoice(choice.value, choice.label) for choice in Answers],

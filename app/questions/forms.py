@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length
 from wtforms.validators import ValidationError as FieldError
 
+from app.questions.filters import kind_filter
 from app.questions.models import BODY_MAX, TITLE_MAX, TITLE_MIN, Feeling, Kind, Question
 
 NO_PRODUCT = ""
@@ -120,9 +121,6 @@ class StatusForm(FlaskForm):
             self.status.data = question.status.value
 
 
-ANY_KIND = ""
-
-
 class UnansweredFilterForm(FlaskForm):
     """The filters of the "Unanswered" page (a GET form: nothing changes, no CSRF).
 
@@ -138,13 +136,7 @@ class UnansweredFilterForm(FlaskForm):
         default=NO_PRODUCT,
         invalid_choice_message="Choose one of this company's products, or all.",
     )
-    kind = SelectField(
-        "Kind",
-        choices=[SelectChoice(ANY_KIND, "All kinds")]
-        + [SelectChoice(kind.value, kind.label) for kind in Kind],
-        default=ANY_KIND,
-        invalid_choice_message="Choose one of: question, problem, idea or praise, or all.",
-    )
+    kind = kind_filter()
 
     def set_products(self, products: list[Any]) -> None:
         self.product.choices = [SelectChoice(NO_PRODUCT, "All products")] + [

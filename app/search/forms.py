@@ -12,10 +12,8 @@ from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
 
-from app.questions.models import Kind, Status
+from app.questions.filters import ANY, kind_filter, status_filter
 from app.search.query import clean
-
-ANY = ""
 
 
 class SearchForm(FlaskForm):
@@ -38,20 +36,8 @@ class SearchForm(FlaskForm):
         default=ANY,
         invalid_choice_message="Choose one of this company's products, or all.",
     )
-    kind = SelectField(
-        "Kind",
-        choices=[SelectChoice(ANY, "All kinds")]
-        + [SelectChoice(kind.value, kind.label) for kind in Kind],
-        default=ANY,
-        invalid_choice_message="Choose one of: question, problem, idea or praise, or all.",
-    )
-    status = SelectField(
-        "Status",
-        choices=[SelectChoice(ANY, "Any status")]
-        + [SelectChoice(status.value, status.label) for status in Status],
-        default=ANY,
-        invalid_choice_message="Choose one of the statuses listed, or any.",
-    )
+    kind = kind_filter()
+    status = status_filter()
 
     def set_companies(self, companies: list[Any]) -> None:
         self.company.choices = [SelectChoice(ANY, "All companies")] + [
