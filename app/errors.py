@@ -41,6 +41,31 @@ class PermissionDenied(DomainError):
     code = "forbidden"
 
 
+class EmailUnverified(PermissionDenied):
+    """A write by an account whose e-mail address is not verified yet (product.md,
+    "Keeping it clean")."""
+
+    code = "email_unverified"
+
+
+class Suspended(PermissionDenied):
+    """Anything by an account a moderator suspended."""
+
+    code = "suspended"
+
+
+class RateLimited(DomainError):
+    """Over a limit on writing; ``retry_after`` is the number of seconds until it lets the
+    writer in again, and the message says when in a sentence."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: int, fields: dict[str, str] | None = None):
+        super().__init__(message, fields)
+        self.retry_after = max(1, int(retry_after))
+
+
 class ValidationError(DomainError):
     """Input that breaks a rule; ``fields`` maps each field name to what is wrong with it."""
 
@@ -103,7 +128,10 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         if isinstance(error, PermissionDenied) and not current_user.is_authenticated:
             return login_manager.unauthorized()
-        return _render(error.status, error.message or None)
+        body, status, headers = _render(error.status, error.message or None)
+        if isinstance(error, RateLimited):
+            headers["Retry-After"] = str(error.retry_after)
+        return body, status, headers
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

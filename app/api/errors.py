@@ -22,7 +22,7 @@ from werkzeug.routing import RequestRedirect
 
 from app.companies.claims import ClaimLinkInvalid, TooManyClaims
 from app.companies.staff import InvitationUnusable
-from app.errors import DomainError, PermissionDenied
+from app.errors import DomainError, PermissionDenied, RateLimited
 from app.extensions import db, limiter
 
 log = logging.getLogger(__name__)
@@ -145,6 +145,8 @@ def domain_error(error: DomainError) -> Response:
         code = "invalid_token"
     if isinstance(error, TooManyClaims):
         headers["Retry-After"] = str(CLAIMS_RETRY_AFTER)
+    if isinstance(error, RateLimited):
+        headers["Retry-After"] = str(error.retry_after)
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="helpsquare"'
     return error_response(status, code, message, error.fields, headers)

@@ -31,9 +31,58 @@ CONTRACT = {
     ("POST", "/answers/{id}/endorse"), ("DELETE", "/answers/{id}/endorse"),
     ("GET", "/search"), ("GET", "/questions/similar"),
 }  # fmt: skip
+# Endpoints of docs/api.md's Part 2 not built yet, with the issue that builds them. An endpoint
+# moves from here to CONTRACT when it is built; the test below keeps the two sets honest.
+PENDING = {
+    ("POST", "/users/verify-email"),  # issue 11
+    ("PUT", "/users/{username}/moderator"),  # issue 12 from here
+    ("POST", "/users/{username}/suspend"), ("DELETE", "/users/{username}/suspend"),
+    ("DELETE", "/me"),
+    ("POST", "/questions/{id}/flags"), ("POST", "/answers/{id}/flags"),
+    ("GET", "/flags"), ("POST", "/flags/{id}/resolve"),
+    ("POST", "/questions/{id}/hide"), ("POST", "/answers/{id}/hide"),
+    ("POST", "/questions/{id}/restore"), ("POST", "/answers/{id}/restore"),
+    ("POST", "/questions/{id}/lock"), ("DELETE", "/questions/{id}/lock"),
+    ("DELETE", "/questions/{id}"), ("DELETE", "/answers/{id}"),
+    ("GET", "/questions/{id}/revisions"), ("GET", "/answers/{id}/revisions"),
+    ("POST", "/questions/{id}/merge"),
+    ("GET", "/moderation/log"),
+    ("POST", "/questions/{id}/still-broken"),  # issue 14 from here
+    ("GET", "/questions/{id}/status-history"),
+    ("GET", "/companies/{slug}/scorecard"), ("GET", "/companies/{slug}/insights"),
+    ("GET", "/companies/{slug}/export"),  # issue 15 from here
+    ("GET", "/companies/{slug}/webhooks"), ("POST", "/companies/{slug}/webhooks"),
+    ("DELETE", "/companies/{slug}/webhooks/{id}"),
+    ("POST", "/companies/{slug}/sso"),
+    ("GET", "/companies/{slug}/champions"),  # issue 16
+    ("PUT", "/companies/{slug}/champions/{username}"),
+    ("DELETE", "/companies/{slug}/champions/{username}"),
+}  # fmt: skip
 # docs/api.md beside the repository (CI lays shared/ next to the clone).
 API_MD = Path(__file__).resolve().parents[2].parent / "shared" / "docs" / "api.md"
-ROW = re.compile(r"^\| `([A-Z]+) (/[^` ]*)")
+# A table row's first cell (a "|" inside backticks is escaped as "\|"), and each
+# `METHOD /path` in it; "GET/POST" names two methods.
+FIRST_CELL = re.compile(r"^\|((?:[^|\\]|\\.)*)\|")
+ENDPOINT = re.compile(r"`([A-Z/]+) (/[^` ?]*)")
+
+
+def _plain(path: str) -> str:
+    return re.sub(r"\{[a-z_]+\}", "{x}", path)
+
+
+def _documented_endpoints(text: str) -> set[tuple[str, str]]:
+    """Every API endpoint in the tables of docs/api.md; pages (SSO, the widget) left out."""
+    rows = set()
+    for line in text.splitlines():
+        cell = FIRST_CELL.match(line)
+        if not cell or "a page" in cell.group(1):
+            continue
+        endpoints = ENDPOINT.findall(cell.group(1))
+        for methods, path in endpoints:
+            rows.update((method, _plain(path)) for method in methods.split("/"))
+        if endpoints and "`DELETE` same" in cell.group(1):
+            rows.add(("DELETE", _plain(endpoints[0][1])))
+    return rows
 
 
 def _document(client) -> dict:
@@ -69,18 +118,12 @@ def test_the_contract_table_is_the_one_in_docs_api_md():
     # Read when the shared docs are beside the repository (on developers' machines and in CI).
     if not API_MD.exists():
         return
-    rows = set()
-    for line in API_MD.read_text().splitlines():
-        match = ROW.match(line)
-        if match:
-            method, path = match.groups()
-            path = re.sub(r"\{[a-z_]+\}", "{x}", path.split("?")[0])
-            rows.add((method, path))
-            if "`DELETE` same" in line:
-                rows.add(("DELETE", path))
-    ours = {(method, re.sub(r"\{[a-z_]+\}", "{x}", path)) for method, path in CONTRACT}
-    assert len(rows) == len(CONTRACT) == 36
-    assert rows == ours
+    documented = _documented_endpoints(API_MD.read_text())
+    built = {(method, _plain(path)) for method, path in CONTRACT}
+    pending = {(method, _plain(path)) for method, path in PENDING}
+
+    assert not built & pending
+    assert documented == built | pending
 
 
 def test_every_operation_documents_its_errors_in_the_one_shape(client):
