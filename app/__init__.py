@@ -41,6 +41,7 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     options.update(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     app_config.check_production(app.config)
+    app_config.check_email_verification(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
 
@@ -80,6 +81,7 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from app import api, feeds, notifications, search, templating
     from app.accounts import bp as accounts_bp
+    from app.accounts import verification_views as _verification_views  # noqa: F401
     from app.accounts import views as _accounts_views  # noqa: F401 - registers routes
     from app.answers import bp as answers_bp
     from app.answers import views as _answers_views  # noqa: F401

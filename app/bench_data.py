@@ -502,12 +502,12 @@ def plan_forum(
         created = start - rng.random() * 365 * DAY
         plan.users.append(
             (user_id, username, f"{username}@example.net", f"{first.capitalize()} "
-             f"{last.capitalize()}", password_hash, False, 1, _ts(created))
+             f"{last.capitalize()}", password_hash, False, 1, _ts(created), _ts(created))
         )  # fmt: skip
     admin_id = customer_count + 1
     plan.users.append(
         (admin_id, "bench_admin", "bench_admin@example.net", "Bench Admin", password_hash,
-         True, 1, _ts(start))
+         True, 1, _ts(start), _ts(start))
     )  # fmt: skip
 
     # Companies: Zipf-ranked; the busiest few (and a couple from the tail) are claimed.
@@ -562,7 +562,7 @@ def plan_forum(
             work_email = f"{first}.{last}{user_id}@{company['domain']}"
             plan.users.append(
                 (user_id, username, work_email, f"{first.capitalize()} {last.capitalize()}",
-                 password_hash, False, 1, _ts(joined))
+                 password_hash, False, 1, _ts(joined), _ts(joined))
             )  # fmt: skip
             role = "admin" if position == 0 else "agent"
             plan.memberships.append(
@@ -808,8 +808,9 @@ def plan_forum(
 # --------------------------------------------------------------------------- writing
 
 COLUMNS = {
+    # Every generated account has a verified address, as if it confirmed at sign-up.
     "users": ("id", "username", "email", "display_name", "password_hash", "is_admin",
-              "session_version", "created_at"),
+              "session_version", "created_at", "email_verified_at"),
     "companies": ("id", "slug", "name", "domain", "description", "website", "created_by_id",
                   "created_at", "claimed_at", "product_count", "question_count"),
     "products": ("id", "company_id", "slug", "name", "description", "created_by_id",

@@ -34,7 +34,11 @@ _ENV_SETTINGS: dict[str, Any] = {
     "CACHE_TYPE": str,
     "CACHE_REDIS_URL": str,
     "PAGE_CACHE_SECONDS": int,
+    # Verified e-mail before writing (app.accounts.verification): "required" or "off".
+    "EMAIL_VERIFICATION": lambda v: v.strip().lower(),
 }
+
+EMAIL_VERIFICATION_MODES = ("required", "off")
 
 
 class DefaultConfig:
@@ -85,6 +89,10 @@ class DefaultConfig:
     MAIL_USE_TLS = False  # STARTTLS after connecting (usually port 587)
     MAIL_USE_SSL = False  # TLS from the first byte (usually port 465)
     MAIL_TIMEOUT = 10.0  # seconds for each SMTP connect, command and reply
+    # required: a new account writes nothing others see until it follows the link e-mailed
+    # at sign-up; off: it writes at once (the link still goes out, and notification e-mails
+    # still wait for it).
+    EMAIL_VERIFICATION = "required"
 
 
 class ProductionConfig:
@@ -133,6 +141,16 @@ def engine_options(uri: str) -> dict[str, Any]:
 
 class ConfigError(RuntimeError):
     """The configuration is not safe to run with."""
+
+
+def check_email_verification(config: dict[str, Any]) -> None:
+    """Refuse to start with an EMAIL_VERIFICATION that is neither "required" nor "off"."""
+    mode = config.get("EMAIL_VERIFICATION")
+    if mode not in EMAIL_VERIFICATION_MODES:
+        raise ConfigError(
+            f"EMAIL_VERIFICATION must be one of {', '.join(EMAIL_VERIFICATION_MODES)}, "
+            f"not {mode!r}."
+        )
 
 
 def check_production(config: dict[str, Any]) -> None:

@@ -128,6 +128,10 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         if isinstance(error, PermissionDenied) and not current_user.is_authenticated:
             return login_manager.unauthorized()
+        if isinstance(error, EmailUnverified):
+            # Says what to do, with the button that sends a new link.
+            page = render_template("accounts/email_unverified.html", message=error.message)
+            return page, error.status
         body, status, headers = _render(error.status, error.message or None)
         if isinstance(error, RateLimited):
             headers["Retry-After"] = str(error.retry_after)

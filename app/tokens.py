@@ -1,4 +1,5 @@
-"""Signed tokens for links sent by e-mail: claim verification, invitations, password reset.
+"""Signed tokens for links sent by e-mail: claim and e-mail verification, invitations,
+password reset.
 
 A token is signed with the app's SECRET_KEY and salted with its purpose, so a token
 made for one purpose is worthless for another. It names one object and carries a
@@ -25,6 +26,8 @@ class Purpose(StrEnum):
     CLAIM_VERIFY = "claim-verify"
     STAFF_INVITATION = "staff-invitation"
     PASSWORD_RESET = "password-reset"  # noqa: S105 - a purpose name, not a password
+    # Its version is the EmailVerification row it was sent with (app.accounts.verification).
+    EMAIL_VERIFY = "email-verify"
     # Not single-use: its version is the preference group it turns off (app.notifications).
     NOTIFICATION_UNSUBSCRIBE = "notification-unsubscribe"
 

@@ -30,7 +30,14 @@ def _password_hash() -> str:
     return generate_password_hash(PASSWORD, method="scrypt")
 
 
-def make_user(username: str | None = None, *, is_admin: bool = False, **fields) -> User:
+def make_user(
+    username: str | None = None,
+    *,
+    is_admin: bool = False,
+    email_verified: bool = True,
+    **fields,
+) -> User:
+    """An account; its e-mail address is verified unless ``email_verified=False``."""
     n = next(_sequence)
     username = username or f"user{n}"
     user = User(
@@ -39,6 +46,7 @@ def make_user(username: str | None = None, *, is_admin: bool = False, **fields) 
         display_name=fields.pop("display_name", username.capitalize()),
         password_hash=_password_hash(),
         is_admin=is_admin,
+        email_verified_at=fields.pop("email_verified_at", utcnow() if email_verified else None),
         **fields,
     )
     db.session.add(user)

@@ -8,8 +8,8 @@ views put back onto these fields. The HTML attributes only help the browser.
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import InputRequired
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.accounts.models import (
     DISPLAY_NAME_MAX,
@@ -19,6 +19,7 @@ from app.accounts.models import (
     USERNAME_MAX,
     USERNAME_MIN,
 )
+from app.tokens import TOKEN_MAX
 
 
 class SignUpForm(FlaskForm):
@@ -79,3 +80,16 @@ class ResetPasswordForm(FlaskForm):
 
 class ProfileForm(FlaskForm):
     display_name = StringField("Display name", render_kw={"maxlength": DISPLAY_NAME_MAX})
+
+
+class VerifyEmailForm(FlaskForm):
+    """The button on the page an e-mailed verification link opens; the token travels in a
+    hidden field (the page's GET changes nothing)."""
+
+    token = HiddenField(validators=[DataRequired(), Length(max=TOKEN_MAX)])
+
+
+class ResendVerificationForm(FlaskForm):
+    """ "Resend the link": CSRF, and the page to come back to."""
+
+    next = HiddenField()

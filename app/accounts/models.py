@@ -35,6 +35,10 @@ class User(db.Model):
     # equal to the user's unread notifications with SQL increments in the same transaction.
     unread_notification_count: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the owner followed a verification link (or a password-reset link) sent to
+    # ``email``; None until then. Until it is set the account writes nothing others see
+    # (app.policy.require) and receives no notification e-mails.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # Flask-Login protocol ------------------------------------------------------
     is_authenticated = True
@@ -50,6 +54,11 @@ class User(db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_email_verified(self) -> bool:
+        """Whether the owner has proved that ``email`` is theirs."""
+        return self.email_verified_at is not None
 
     @property
     def name(self) -> str:
@@ -90,3 +99,24 @@ class ApiToken(db.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class EmailVerification(db.Model):
+    """One verification link e-mailed to an account's address (app.accounts.verification).
+
+    The link's token names the user and this row: only the newest row of a user is honoured,
+    so asking for a new link makes every older one worthless. The rows also count how many
+    links were resent in the last hour.
+    """
+
+    __tablename__ = "email_verifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    # The address the link went to: a link proves that address, not a later one.
+    email: Mapped[str] = mapped_column(sa.String(EMAIL_MAX))
+    # False for the link sent at sign-up; True for one the owner asked for again.
+    resent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (sa.Index("ix_email_verifications_user", "user_id", "created_at"),)

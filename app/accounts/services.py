@@ -11,6 +11,7 @@ import hmac
 import re
 import secrets
 import unicodedata
+from collections.abc import Callable
 from datetime import timedelta
 from functools import cache
 from typing import Any
@@ -20,7 +21,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.accounts import passwords
+from app.accounts import passwords, verification
 from app.accounts.models import (
     DISPLAY_NAME_MAX,
     EMAIL_MAX,
@@ -32,7 +33,7 @@ from app.accounts.models import (
     USERNAME_PATTERN,
     User,
 )
-from app.db import increment
+from app.db import increment, utcnow
 from app.errors import ValidationError
 from app.extensions import db
 from app.mail import queue_message
@@ -203,9 +204,13 @@ def _taken(username: str, email: str, *, except_id: int | None = None) -> dict[s
     return errors
 
 
-def _commit_unique() -> None:
-    """Commit; a unique username or e-mail lost to a concurrent request is a field error."""
+def _commit_unique(prepare: Callable[[], object] | None = None) -> None:
+    """Commit (after ``prepare``, which may need the new rows' ids); a unique username or
+    e-mail lost to a concurrent request is a field error."""
     try:
+        if prepare is not None:
+            db.session.flush()
+            prepare()
         db.session.commit()
     except sa.exc.IntegrityError as error:
         db.session.rollback()
@@ -228,7 +233,8 @@ def sign_up(username: str, email: str, password: str, display_name: str = "") ->
     The username is 3–30 of a–z, 0–9, "-" and "_" (typed capitals are lowered), not
     reserved and not taken; the e-mail is valid and not used by another account (both
     are stored lowercase); the password is 10–128 characters, neither the username nor
-    the e-mail, and not a common password; the display name is optional.
+    the e-mail, and not a common password; the display name is optional. A link to
+    confirm the address is e-mailed to it (``app.accounts.verification``).
     """
     fields: dict[str, str] = {}
     username, problem = _clean_username(username)
@@ -252,7 +258,7 @@ def sign_up(username: str, email: str, password: str, display_name: str = "") ->
     user = User(username=username, email=email, display_name=display_name)
     user.set_password(password)
     db.session.add(user)
-    _commit_unique()
+    _commit_unique(prepare=lambda: verification.send_link(user))
     return user
 
 
@@ -325,7 +331,8 @@ def create_site_admin(username: str, email: str, password: str) -> User:
     Creates the account as a site admin; or, when the username exists with that same
     e-mail, makes that account a site admin and sets its password (ending its sessions).
     The sign-up rules apply, except that reserved usernames are allowed: the operator
-    choosing "admin" is exactly who those names are kept for.
+    choosing "admin" is exactly who those names are kept for. The operator vouches for the
+    address: it counts as confirmed.
     """
     fields: dict[str, str] = {}
     username, problem = _clean_username(username, allow_reserved=True)
@@ -348,12 +355,13 @@ def create_site_admin(username: str, email: str, password: str) -> User:
         existing.is_admin = True
         existing.set_password(password)
         increment(db.session, User.session_version, existing.id)
+        verification.mark_verified(existing)
         db.session.commit()
         return existing
     taken = _taken("", email)
     if taken:
         raise ValidationError(FIX_FIELDS, fields=taken)
-    user = User(username=username, email=email, is_admin=True)
+    user = User(username=username, email=email, is_admin=True, email_verified_at=utcnow())
     user.set_password(password)
     db.session.add(user)
     _commit_unique()
@@ -419,7 +427,8 @@ def reset_password(token: str, new_password: str) -> User:
 
     The new password follows the sign-up rules. Every existing session of the account
     ends (its session version goes up), which also uses up this link and every other
-    reset link sent before; the caller signs the current browser in.
+    reset link sent before; the caller signs the current browser in. The link came to the
+    account's address, so the address counts as confirmed from now on.
     """
     user = password_reset_user(token)
     problem = _password_problem(new_password, username=user.username, email=user.email)
@@ -443,5 +452,6 @@ def reset_password(token: str, new_password: str) -> User:
     if changed != 1:
         db.session.rollback()
         raise InvalidToken(RESET_LINK_USED)
+    verification.mark_verified(user)
     db.session.commit()
     return user

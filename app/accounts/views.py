@@ -192,7 +192,10 @@ def sign_up() -> BaseResponse | tuple[str, int]:
             show_errors(form, error)
         else:
             _start_session(user)
-            flash(f"Welcome to Helpsquare, {user.name}! Your account is ready.")
+            flash(
+                f"Welcome to Helpsquare, {user.name}! We sent a link to {user.email}: "
+                "follow it to verify your address."
+            )
             return redirect(next_url or _home())
     page = render_template("accounts/sign_up.html", form=form, next_url=next_url)
     return page, _form_status(form)

@@ -1,0 +1,69 @@
+"""Verification pages: the e-mailed link (GET shows a button, POST verifies) and "Resend
+the link"."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from app.accounts import bp, verification
+from app.accounts.forms import ResendVerificationForm, VerifyEmailForm
+from app.accounts.views import safe_next
+from app.errors import Conflict
+
+
+def _link_refused(error: verification.VerificationLinkInvalid) -> tuple[str, int]:
+    page = render_template("accounts/verify_email_invalid.html", message=error.message)
+    return page, 400
+
+
+@bp.route("/verify-email/<token>", methods=["GET", "POST"])
+def verify_email(token: str) -> Response | tuple[str, int]:
+    """GET (and HEAD) show whose address the link verifies and a button; only the POST
+    changes anything (mail scanners and link previews follow links)."""
+    if request.method == "GET":
+        try:
+            user = verification.user_for_token(token)
+        except verification.VerificationLinkInvalid as error:
+            return _link_refused(error)
+        form = VerifyEmailForm(formdata=None, token=token)
+        return render_template("accounts/verify_email.html", user=user, form=form), 200
+
+    form = VerifyEmailForm()
+    if not form.validate_on_submit() or form.token.data != token:
+        return _link_refused(verification.VerificationLinkInvalid(verification.LINK_INVALID))
+    try:
+        user = verification.verify_email(form.token.data)
+    except verification.VerificationLinkInvalid as error:
+        return _link_refused(error)
+    if current_user.is_authenticated and current_user.id == user.id:
+        flash(f"Thanks — {user.email} is verified. You can post now.", "success")
+        return redirect(url_for("questions.home"), 303)
+    flash(f"Thanks — {user.email} is verified. Sign in as @{user.username} to post.", "success")
+    if current_user.is_authenticated:
+        return redirect(url_for("questions.home"), 303)
+    return redirect(url_for("accounts.sign_in"), 303)
+
+
+@bp.post("/account/verify-email/resend")
+@login_required
+def resend_verification() -> Response:
+    """Send a new link to the signed-in account's address (at most three an hour: the
+    service refuses the fourth with a 429 page saying when to ask again)."""
+    form = ResendVerificationForm()
+    if not form.validate_on_submit():
+        abort(400)
+    back = safe_next(form.next.data) or url_for("questions.home")
+    user = current_user._get_current_object()
+    try:
+        verification.resend_link(user)
+    except Conflict as error:
+        flash(error.message, "info")
+        return redirect(back, 303)
+    flash(
+        f"We sent a new link to {user.email}. It works for {verification.LINK_HOURS} hours; "
+        "earlier links no longer do.",
+        "success",
+    )
+    return redirect(back, 303)
