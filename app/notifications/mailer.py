@@ -35,7 +35,7 @@ from app.notifications.models import (
     Notification,
     NotificationDigest,
 )
-from app.notifications.queries import notification_visible, with_subjects
+from app.notifications.queries import email_verified, notification_visible, with_subjects
 from app.notifications.services import CREATED_FLAG, DIGEST_SCOPE, unsubscribe_token
 
 # Notifications e-mailed right after one request: a request never drains a backlog.
@@ -50,10 +50,15 @@ def _claim(where: Iterable[sa.ColumnElement[bool]], limit: int | None = None) ->
 
     Conditional on ``emailed_at IS NULL`` (checked again after any lock wait), so of two
     senders each notification goes to exactly one. Only notifications their recipient
-    may still see are taken.
+    may still see, at a verified address, are taken.
     """
     table = Notification.__table__
-    conditions = [*where, _EMAIL_DUE, notification_visible(Notification.user_id)]
+    conditions = [
+        *where,
+        _EMAIL_DUE,
+        notification_visible(Notification.user_id),
+        email_verified(Notification.user_id),
+    ]
     # Not correlated with the UPDATE's own table: a subquery of its own rows.
     due = sa.select(Notification.id).where(*conditions).order_by(Notification.id).correlate(None)
     if limit is not None:
@@ -231,7 +236,11 @@ def send_digests(limit: int | None = None) -> int:
     digests = NotificationDigest.__table__
     waiting = (
         sa.select(Notification.user_id)
-        .where(Notification.email == EmailChoice.DAILY, _EMAIL_DUE)
+        .where(
+            Notification.email == EmailChoice.DAILY,
+            _EMAIL_DUE,
+            email_verified(Notification.user_id),
+        )
         .where(~sa.exists().where(digests.c.user_id == Notification.user_id, digests.c.day == day))
         .distinct()
         .order_by(Notification.user_id)

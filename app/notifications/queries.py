@@ -51,6 +51,14 @@ def notification_visible(user_id: sa.ColumnElement[Any] | int) -> sa.ColumnEleme
     )
 
 
+def email_verified(user_id: sa.ColumnElement[Any] | int) -> sa.ColumnElement[bool]:
+    """SQL: the user's e-mail address is verified. Only verified addresses receive
+    notification e-mails (immediate or digests) and invitation notices; an unverified
+    account's notifications are still recorded for the app."""
+    users = db.metadata.tables["users"].alias("verified_recipient")
+    return sa.exists().where(users.c.id == user_id, users.c.email_verified_at.is_not(None))
+
+
 def with_subjects(query: sa.Select) -> sa.Select:
     """Load what a notification's sentence names (actor, question, company, product) in
     the same SELECT."""
@@ -134,6 +142,7 @@ def preferences_of(user_id: int) -> dict[Category, EmailChoice]:
 
 
 __all__ = [
+    "email_verified",
     "follow_condition",
     "is_following",
     "notification_visible",

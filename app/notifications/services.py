@@ -31,7 +31,7 @@ from app.notifications.models import (
     NotificationKind,
     NotificationPreference,
 )
-from app.notifications.queries import preferences_of, question_visible
+from app.notifications.queries import email_verified, preferences_of, question_visible
 from app.policy import Permission, require
 from app.tokens import InvalidToken, Purpose, make_token, read_token
 
@@ -196,8 +196,11 @@ def _recipients(event: Event) -> sa.Subquery:
     elif event.recipient_id is not None:
         query = sa.select(sa.literal(event.recipient_id, sa.Integer).label("user_id"))
     elif event.recipient_email is not None:
+        # Only an account that proved the address is told of what was sent to it.
         users = db.metadata.tables["users"]
-        query = sa.select(users.c.id.label("user_id")).where(users.c.email == event.recipient_email)
+        query = sa.select(users.c.id.label("user_id")).where(
+            users.c.email == event.recipient_email, users.c.email_verified_at.is_not(None)
+        )
     else:
         raise ValueError(f"a {event.kind.value} event names no recipient")
     return query.subquery("recipients")
@@ -217,13 +220,15 @@ def notify(event: Event) -> int:
     the change does. Recipients: the question's followers (answers, status changes), the
     followers of the product or the company (new questions, one notification for someone
     following both), or the one person named (best answer, endorsed, helpful, claim
-    decision, invitation). The actor is never notified; neither is anybody who can no
-    longer see the question (``queries.question_visible``), nor anybody already notified
-    of the same event. Each notification records, from the recipient's preferences (or
-    the defaults), whether it is e-mailed right away, in the daily digest or not at all;
-    claim decisions and invitations have e-mails of their own, so theirs are never
-    e-mailed. Helpful votes on one answer are grouped: while the author has not read the
-    notification, another vote raises its count instead of adding one.
+    decision, invitation; an invitation only to an account whose verified address it was
+    sent to). The actor is never notified; neither is anybody who can no longer see the
+    question (``queries.question_visible``), nor anybody already notified of the same
+    event. Each notification records, from the recipient's preferences (or the defaults),
+    whether it is e-mailed right away, in the daily digest or not at all; never for a
+    recipient whose address is not verified; claim decisions and invitations have e-mails
+    of their own, so theirs are never e-mailed. Helpful votes on one answer are grouped:
+    while the author has not read the notification, another vote raises its count
+    instead of adding one.
     """
     if event.kind is NotificationKind.HELPFUL and _group_helpful(event):
         return 0
@@ -251,7 +256,12 @@ def notify(event: Event) -> int:
     if _CATEGORY[event.kind].emailed_separately:
         email: sa.ColumnElement[Any] = sa.literal(EmailChoice.OFF.value, sa.String)
     else:
-        email = sa.func.coalesce(preferences.c.email, default)
+        # An address not verified yet receives no notification e-mails: its notification
+        # is recorded, never e-mailed (not later either, when the address is verified).
+        email = sa.case(
+            (email_verified(user_id), sa.func.coalesce(preferences.c.email, default)),
+            else_=sa.literal(EmailChoice.OFF.value, sa.String),
+        )
 
     # Who is told: the recipients the recipient rule found, minus the actor, minus anybody
     # who can no longer see the question, minus anybody already told of this event.
