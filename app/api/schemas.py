@@ -167,6 +167,13 @@ class UserSchema(ResponseSchema):
     url = Link(_user_url)
 
 
+class MeSchema(UserSchema):
+    """The account a token belongs to: a user, and whether its e-mail address is verified
+    (until it is, its writes are refused with 403 ``email_unverified``)."""
+
+    email_verified = fields.Boolean(attribute="is_email_verified", required=True)
+
+
 class CompanySchema(ResponseSchema):
     id = fields.Integer(required=True)
     slug = fields.String(required=True)

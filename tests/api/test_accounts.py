@@ -110,4 +110,5 @@ def test_me_is_the_tokens_owner(client):
         "created_at": ada.created_at.isoformat(),
         "is_admin": True,
         "url": "http://helpsquare.test/users/ada",
+        "email_verified": True,
     }

@@ -31,11 +31,15 @@ def _mail_token(folder: Path, to: str, path_start: str) -> str:
     return urlsplit(link).path.rsplit("/", 1)[1]
 
 
-def _sign_up_and_get_token(client, username: str, email: str) -> str:
+def _sign_up_and_get_token(client, folder: Path, username: str, email: str) -> str:
+    """Sign up, verify the address with the token from the mailed link, get a token."""
     created = client.post(
         f"{API}/users", json={"username": username, "email": email, "password": PASSWORD}
     )
     assert created.status_code == 201, created.get_json()
+    link_token = _mail_token(folder, email, "/verify-email/")
+    verified = client.post(f"{API}/users/verify-email", json={"token": link_token})
+    assert verified.status_code == 200, verified.get_json()
     issued = client.post(f"{API}/tokens", json={"username": username, "password": PASSWORD})
     assert issued.status_code == 201
     return issued.get_json()["token"]
@@ -55,7 +59,7 @@ def test_claim_to_official_answer_through_the_api_alone(app, client, monkeypatch
     assert made.exit_code == 0, made.output
 
     # Jane signs up, gets a token, adds her company and asks to claim it.
-    jane = _sign_up_and_get_token(client, "jane", "jane@example.org")
+    jane = _sign_up_and_get_token(client, folder, "jane", "jane@example.org")
     created = _call(client, jane, "POST", "/companies", {"name": "Acme", "domain": "acme.com"})
     assert created.status_code == 201
     claimed = _call(client, jane, "POST", "/companies/acme/claims", {"work_email": "Jane@Acme.com"})
@@ -97,7 +101,7 @@ def test_claim_to_official_answer_through_the_api_alone(app, client, monkeypatch
     )  # fmt: skip
     assert invited.status_code == 202
     invitation = _mail_token(folder, "bob@support.acme.com", "/companies/invitations/")
-    bob = _sign_up_and_get_token(client, "bob", "bob@example.org")
+    bob = _sign_up_and_get_token(client, folder, "bob", "bob@example.org")
     joined = _call(client, bob, "POST", "/invitations/accept", {"token": invitation})
     assert joined.status_code == 200
     assert (joined.get_json()["user"]["username"], joined.get_json()["role"]) == ("bob", "agent")
@@ -105,7 +109,7 @@ def test_claim_to_official_answer_through_the_api_alone(app, client, monkeypatch
     assert reused.status_code in (400, 409)
 
     # A customer asks; Bob's answer is official; Jane endorses nothing official but sets status.
-    carol = _sign_up_and_get_token(client, "carol", "carol@example.org")
+    carol = _sign_up_and_get_token(client, folder, "carol", "carol@example.org")
     asked = _call(
         client, carol, "POST", "/companies/acme/questions",
         {"title": "The rocket will not start", "body": "Help!", "kind": "problem"},

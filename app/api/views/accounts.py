@@ -1,4 +1,4 @@
-"""Accounts through the API: sign up, get a token, who am I."""
+"""Accounts through the API: sign up, verify the e-mail address, get a token, who am I."""
 
 from __future__ import annotations
 
@@ -7,11 +7,18 @@ from typing import Any
 
 from flask import Response, current_app, request
 
-from app.accounts import access_tokens, services
+from app.accounts import access_tokens, services, verification
 from app.accounts.models import EMAIL_MAX, User
 from app.api import bp
 from app.api.auth import operation, signed_in_user
-from app.api.schemas import SignUpSchema, TokenRequestSchema, TokenSchema, UserSchema
+from app.api.schemas import (
+    LinkTokenSchema,
+    MeSchema,
+    SignUpSchema,
+    TokenRequestSchema,
+    TokenSchema,
+    UserSchema,
+)
 from app.extensions import limiter
 
 SIGN_UP_THROTTLED = "Too many new accounts from your network."
@@ -68,7 +75,9 @@ def create_user(body: dict[str, Any]) -> User:
 
     The username is 3–30 of a–z, 0–9, - and _ (capitals are lowered), not reserved and
     not taken; the password 10–128 characters and not a common one. Limited per client
-    address.
+    address. A verification e-mail goes to the address: its link's last path segment is
+    the token for ``POST /users/verify-email``. Until then the account may get a token and
+    read, but its writes are refused with 403 ``email_unverified``.
     """
     return services.sign_up(body["username"], body["email"], body["password"])
 
@@ -100,9 +109,23 @@ def create_token(body: dict[str, Any]) -> dict[str, str]:
     return {"token": issued.secret}
 
 
+@bp.route("/users/verify-email", methods=["POST"])
+@operation(bp, signed_in=False, errors=(400, 413, 422))
+@bp.arguments(LinkTokenSchema)
+@bp.response(200, UserSchema)
+def verify_email(body: dict[str, Any]) -> User:
+    """Verify an account's e-mail address with the token from the verification e-mail.
+
+    Anyone holding the token may (it proves control of the address). A token works once,
+    for 48 hours, and only the newest one sent to the account; an unknown, used, expired,
+    replaced or tampered token is a 400 with the code invalid_token.
+    """
+    return verification.verify_email(body["token"])
+
+
 @bp.route("/me", methods=["GET"])
 @operation(bp, signed_in=True)
-@bp.response(200, UserSchema)
+@bp.response(200, MeSchema)
 def me() -> User:
-    """The account the token belongs to."""
+    """The account the token belongs to, and whether its e-mail address is verified."""
     return signed_in_user()

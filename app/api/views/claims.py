@@ -42,7 +42,7 @@ def claim_data(claim: Claim, status: ClaimStatus | None = None) -> dict[str, Any
 
 
 @bp.route("/companies/<slug:slug>/claims", methods=["POST"])
-@operation(bp, signed_in=True, errors=(400, 404, 409, 413, 422, 429))
+@operation(bp, signed_in=True, errors=(400, 403, 404, 409, 413, 422, 429))
 @links(bp, 202, ("approve_claim", {"claim_id": "id"}), ("reject_claim", {"claim_id": "id"}))
 @bp.arguments(ClaimRequestSchema)
 @bp.response(202, ClaimSchema)
@@ -116,7 +116,7 @@ def reject_claim(body: dict[str, Any], claim_id: int) -> dict[str, Any]:
 
 
 @bp.route("/invitations/accept", methods=["POST"])
-@operation(bp, signed_in=True, errors=(400, 409, 413, 422))
+@operation(bp, signed_in=True, errors=(400, 403, 409, 413, 422))
 @bp.arguments(LinkTokenSchema)
 @bp.response(200, StaffSchema)
 def accept_invitation(body: dict[str, Any]) -> Membership:

@@ -45,7 +45,7 @@ def list_companies(args: dict[str, Any]) -> dict:
 
 
 @bp.route("/companies", methods=["POST"])
-@operation(bp, signed_in=True, errors=(400, 409, 413, 422))
+@operation(bp, signed_in=True, errors=(400, 403, 409, 413, 422))
 @links(
     bp,
     201,

@@ -65,7 +65,7 @@ def list_all_questions(args: dict[str, Any]) -> dict:
 
 
 @bp.route("/companies/<slug:slug>/questions", methods=["POST"])
-@operation(bp, signed_in=True, errors=(400, 404, 413, 422))
+@operation(bp, signed_in=True, errors=(400, 403, 404, 413, 422))
 @links(
     bp,
     201,
