@@ -33,6 +33,7 @@ class Permission(StrEnum):
     ANSWER_ENDORSE = "answer:endorse"
     CLAIM_CREATE = "claim:create"
     CLAIM_REVIEW = "claim:review"
+    CLAIM_LIST = "claim:list"
     STAFF_MANAGE = "staff:manage"
     STAFF_EDIT_TITLE = "staff:edit_title"
     STAFF_JOIN = "staff:join"
@@ -75,6 +76,7 @@ WRITES_NEEDING_VERIFIED_EMAIL = frozenset(
 )
 ALLOWED_BEFORE_VERIFIED_EMAIL = frozenset(
     {
+        Permission.CLAIM_LIST,
         Permission.COMPANY_VIEW_UNANSWERED,
         Permission.AUDIT_READ,
         Permission.FOLLOW,
@@ -224,6 +226,12 @@ def _claim_create(user: Any, company: Any) -> bool:
 @rule(Permission.CLAIM_REVIEW)
 def _claim_review(user: Any, claim: Any) -> bool:
     """Only site admins approve or reject claims and see the queue."""
+    return _site_admin(user)
+
+
+@rule(Permission.CLAIM_LIST)
+def _claim_list(user: Any, obj: Any) -> bool:
+    """Only site admins read the claims waiting for review (deciding is ``claim:review``)."""
     return _site_admin(user)
 
 

@@ -66,3 +66,12 @@ def test_demo_users_sign_in_with_the_published_password(app, client):
 
     assert response.status_code in (302, 303)
     assert "Alice Moreau" in client.get("/").get_data(as_text=True)
+
+
+def test_every_demo_account_is_verified_and_no_verification_mail_waits(app):
+    app.test_cli_runner().invoke(args=["seed-demo"])
+
+    users = db.session.execute(sa.select(User.username, User.email_verified_at)).all()
+    assert len(users) >= 10
+    assert [username for username, verified_at in users if verified_at is None] == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0

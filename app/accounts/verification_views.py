@@ -22,7 +22,7 @@ def _link_refused(error: verification.VerificationLinkInvalid) -> tuple[str, int
 def verify_email(token: str) -> Response | tuple[str, int]:
     """GET (and HEAD) show whose address the link verifies and a button; only the POST
     changes anything (mail scanners and link previews follow links)."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD is a GET without the body: it reads only
         try:
             user = verification.user_for_token(token)
         except verification.VerificationLinkInvalid as error:

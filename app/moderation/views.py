@@ -47,7 +47,7 @@ def _tab_from(value: str | None) -> ClaimStatus:
 def claims_queue() -> str:
     """The review queue: a fixed number of SELECTs whatever the number of claims (the
     signed-in admin, the tab counts, the page of claims with everything it shows)."""
-    require(current_user, Permission.CLAIM_REVIEW)
+    require(current_user, Permission.CLAIM_LIST)
     status = _tab_from(request.args.get("status"))
     try:
         page = claim_queries.list_claims(
@@ -75,7 +75,7 @@ def claim_page(claim_id: int) -> str:
     """One claim on a page of its own: the link a reviewer opens from the queue, and the
     address a refused decision is shown again at (so reloading it is not a 405). Two
     SELECTs: the signed-in admin, and the claim with everything it shows."""
-    require(current_user, Permission.CLAIM_REVIEW)
+    require(current_user, Permission.CLAIM_LIST)
     row = claim_queries.get_claim_row(claim_id)
     forms = {}
     if row.status is ClaimStatus.EMAIL_VERIFIED:

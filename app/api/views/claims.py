@@ -78,7 +78,7 @@ def verify_claim(body: dict[str, Any]) -> dict[str, Any]:
 @bp.response(200, ClaimPageSchema)
 def list_claims(args: dict[str, Any]) -> dict[str, Any]:
     """Claims, for site admins: those of one status, or all with the ones waiting first."""
-    require(signed_in_user(), Permission.CLAIM_REVIEW)
+    require(signed_in_user(), Permission.CLAIM_LIST)
     status = ClaimStatus(args["status"]) if args["status"] else None
     page = page_or_400(
         lambda: claim_queries.list_claims(status, cursor=args["cursor"], limit=args["limit"])
