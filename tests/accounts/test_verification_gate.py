@@ -467,3 +467,17 @@ def test_an_unverified_account_gets_a_token_and_reads_me(client):
     assert issued.status_code == 201
     assert me.status_code == 200
     assert me.get_json()["email_verified"] is False
+
+
+def test_the_openapi_document_names_403_on_every_operation_that_writes_with_a_token(client):
+    document = client.get(f"{API}/openapi.json").get_json()
+    missing = [
+        (method, path)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in {"post", "put", "patch", "delete"}
+        and operation["security"] == [{"bearerAuth": []}]
+        and "403" not in operation["responses"]
+    ]
+
+    assert missing == []
