@@ -132,6 +132,8 @@ def test_get_and_head_of_the_link_show_a_button_and_change_nothing(client, grace
     assert "This confirms that grace@example.org is the address of @grace" in page
     assert "Verify grace@example.org</button>" in page
     assert f'name="token" type="hidden" value="{grace["token"]}"' in page
+    # No "Resend the link" here: pressing it would replace the very link being followed.
+    assert "verify-notice" not in page
     assert head.get_data() == b""
     assert snapshot() == before
     assert verified_at("grace") is None

@@ -18,10 +18,12 @@ from app.demo import DEMO_PASSWORD
 if TYPE_CHECKING:
     from tests.e2e.conftest import Browsing, LiveServer
 
-__all__ = ["DEMO_PASSWORD", "new_username", "sign_up", "sign_in", "sign_out"]
+__all__ = ["DEMO_PASSWORD", "new_username", "sign_up", "verify_email", "sign_in", "sign_out"]
 
 # A password no rule refuses: long, not common, not the username.
 PASSWORD = "violet-harbour-lantern-42"
+# The subject of the e-mail that sign-up sends (fixed: it carries nothing a user typed).
+VERIFY_SUBJECT = "Verify your e-mail address for Helpsquare"
 _serial = itertools.count(1)
 
 
@@ -31,13 +33,26 @@ def new_username(prefix: str) -> str:
 
 
 def sign_up(page: Page, username: str, password: str = PASSWORD) -> None:
-    """From any page: the header's "Sign up", fill in the form, land signed in."""
+    """From any page: the header's "Sign up", fill in the form, land signed in (with the
+    address still to verify: ``verify_email`` before writing anything others see)."""
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign up").click()
     page.get_by_label("Username").fill(username)
     page.get_by_label("E-mail address").fill(f"{username}@example.org")
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_text(f"Welcome to Helpsquare, {username}!")).to_be_visible()
+
+
+def verify_email(page: Page, server: LiveServer, username: str) -> None:
+    """Open the link of the e-mail sign-up sent (to ``username``@example.org) and press its
+    button: the address is verified, and the notice asking for it is gone."""
+    address = f"{username}@example.org"
+    (message,) = [m for m in mails_to(server, address) if m["Subject"] == VERIFY_SUBJECT][-1:]
+    page.goto(links_in(server, message)[0])
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verify your e-mail address")
+    page.get_by_role("button", name=f"Verify {address}").click()
+    expect(page.get_by_text(f"Thanks — {address} is verified. You can post now.")).to_be_visible()
+    expect(page.locator(".verify-notice")).to_have_count(0)
 
 
 def sign_in(page: Page, login: str, password: str = PASSWORD) -> None:

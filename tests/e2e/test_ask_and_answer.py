@@ -20,6 +20,7 @@ def test_ask_answer_and_mark_the_best_answer(browsing: Browsing) -> None:
 
     # The asker signs up and asks Acme Cloud about one of its products.
     steps.sign_up(page, asker)
+    steps.verify_email(page, browsing.server, asker)
     steps.open_company(page, "Acme Cloud")
     page.get_by_role("link", name="Ask a question").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ask Acme Cloud")
@@ -52,6 +53,7 @@ def test_ask_answer_and_mark_the_best_answer(browsing: Browsing) -> None:
     ):
         page.goto(question_url)
         steps.sign_up(page, helper)
+        steps.verify_email(page, browsing.server, helper)
         page.goto(question_url)  # back to the question they came for
         steps.post_answer(page, text)
         expect(steps.answer_card(page, helper)).to_be_visible()

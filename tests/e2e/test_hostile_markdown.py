@@ -99,7 +99,9 @@ def test_hostile_markdown_runs_no_script_even_when_every_link_is_clicked(
     page = context.new_page()
 
     page.goto("/")
-    steps.sign_up(page, steps.new_username("mallory"))
+    mallory = steps.new_username("mallory")
+    steps.sign_up(page, mallory)
+    steps.verify_email(page, browsing.server, mallory)
     page.goto("/companies/paperleaf/ask")
     page.get_by_label("Title").fill(TITLE)
     page.get_by_label("Details").fill(question_body)

@@ -21,12 +21,14 @@ def test_best_answer_endorse_and_status_with_the_keyboard(browsing: Browsing) ->
     page = browsing.new_page()
     page.goto("/")
     steps.sign_up(page, asker)
+    steps.verify_email(page, browsing.server, asker)
     steps.add_company(page, company, domain)
     question_url = steps.ask(page, "Problem", title, "It just stops, no error on screen.")
 
     helper = browsing.new_page()
     helper.goto("/")
     steps.sign_up(helper, peer)
+    steps.verify_email(helper, browsing.server, peer)
     helper.goto(question_url)
     steps.post_answer(helper, "Turn off power saving in the scanner settings.")
 
@@ -42,6 +44,7 @@ def test_best_answer_endorse_and_status_with_the_keyboard(browsing: Browsing) ->
     desk = browsing.new_page()
     desk.goto("/")
     steps.sign_up(desk, staff)
+    steps.verify_email(desk, browsing.server, staff)
     desk.goto(question_url)
     desk.get_by_role("link", name=company, exact=True).first.click()
     steps.company_joins(browsing, desk, company, domain, staff)

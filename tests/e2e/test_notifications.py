@@ -41,6 +41,7 @@ def test_follow_hear_read_unfollow_and_unsubscribe(browsing: Browsing) -> None:
     asker = browsing.new_page()
     asker.goto("/")
     steps.sign_up(asker, pia)
+    steps.verify_email(asker, browsing.server, pia)
     steps.add_company(asker, company, f"{pia}.example")
     steps.expect_unread(asker, 0)
 
@@ -48,6 +49,7 @@ def test_follow_hear_read_unfollow_and_unsubscribe(browsing: Browsing) -> None:
     helper = browsing.new_page()
     helper.goto("/")
     steps.sign_up(helper, quinn)
+    steps.verify_email(helper, browsing.server, quinn)
     steps.open_company(helper, company)
     steps.follow(helper, company)
 
@@ -68,17 +70,19 @@ def test_follow_hear_read_unfollow_and_unsubscribe(browsing: Browsing) -> None:
     # Pia hears of it in the header, and by e-mail right away (her own question).
     asker.reload()
     steps.expect_unread(asker, 1)
+    # (Her mailbox starts with the link that verified her address.)
     mails = steps.mails_to(browsing.server, f"{pia}@example.org")
-    assert [mail["Subject"] for mail in mails] == [quinn_answered]
-    answer_link, settings_link, unsubscribe_link = steps.links_in(browsing.server, mails[0])
+    assert [mail["Subject"] for mail in mails] == [steps.VERIFY_SUBJECT, quinn_answered]
+    answer_link, settings_link, unsubscribe_link = steps.links_in(browsing.server, mails[1])
     assert re.fullmatch(re.escape(question_url) + r"#answer-\d+", answer_link), answer_link
     assert settings_link == browsing.server.url + "/notifications/settings"
-    assert mails[0]["List-Unsubscribe"] == f"<{unsubscribe_link}>"
+    assert mails[1]["List-Unsubscribe"] == f"<{unsubscribe_link}>"
 
     # Rosa answers too: both Pia and Quinn (who follows the question) hear of it.
     other = browsing.new_page()
     other.goto("/")
     steps.sign_up(other, rosa)
+    steps.verify_email(other, browsing.server, rosa)
     other.goto(question_url)
     steps.post_answer(other, "Or pin the app in the recent apps list.")
     asker.reload()
@@ -86,7 +90,7 @@ def test_follow_hear_read_unfollow_and_unsubscribe(browsing: Browsing) -> None:
     helper.reload()
     steps.expect_unread(helper, 2)
     mailed = [mail["Subject"] for mail in steps.mails_to(browsing.server, f"{pia}@example.org")]
-    assert mailed == [quinn_answered, rosa_answered]
+    assert mailed == [steps.VERIFY_SUBJECT, quinn_answered, rosa_answered]
 
     # Quinn unfollows the question: Pia's own answer after that no longer reaches him,
     # while Rosa (who follows it by answering) hears of it.

@@ -87,7 +87,9 @@ def test_similar_questions_appear_while_typing_a_title(page_as: Callable[..., Pa
 def test_without_javascript_similar_questions_come_as_a_first_step(browsing: Browsing) -> None:
     page = browsing.new_page(java_script_enabled=False)
     page.goto("/")
-    steps.sign_up(page, steps.new_username("nojs"))
+    nojs = steps.new_username("nojs")
+    steps.sign_up(page, nojs)
+    steps.verify_email(page, browsing.server, nojs)
     page.goto("/companies/acme-cloud/ask")
     page.get_by_label("Title").fill("Drive stopped syncing on my laptop")
     page.get_by_label("Details").fill("Nothing uploads since this morning.")

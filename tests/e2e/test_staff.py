@@ -27,10 +27,13 @@ def test_an_invited_agent_joins_and_answers_officially(browsing: Browsing) -> No
     admin = browsing.new_page()
     admin.goto("/")
     steps.sign_up(admin, owner)
+    steps.verify_email(admin, browsing.server, owner)
     steps.add_company(admin, company, domain)
     customer = browsing.new_page()
     customer.goto("/")
-    steps.sign_up(customer, steps.new_username("cust"))
+    cust = steps.new_username("cust")
+    steps.sign_up(customer, cust)
+    steps.verify_email(customer, browsing.server, cust)
     steps.open_company(customer, company)
     question_url = steps.ask(customer, "Question", QUESTION, "I would like a CSV every week.")
     steps.company_joins(browsing, admin, company, domain, owner)
@@ -45,6 +48,7 @@ def test_an_invited_agent_joins_and_answers_officially(browsing: Browsing) -> No
     colleague = browsing.new_page()
     colleague.goto("/")
     steps.sign_up(colleague, agent)
+    steps.verify_email(colleague, browsing.server, agent)
     steps.join_staff(colleague, steps.mailed_link(browsing.server, f"{agent}@{domain}"), company)
 
     # His answer to the customer's question is official.
