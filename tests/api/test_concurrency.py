@@ -106,7 +106,12 @@ def committed_world(app: Flask) -> Iterator[dict]:
     now = utcnow()
     with orm.Session(engine) as session:
         people = [
-            User(username=f"{tag}{n}", email=f"{tag}{n}@example.org", password_hash="x")
+            User(
+                username=f"{tag}{n}",
+                email=f"{tag}{n}@example.org",
+                password_hash="x",
+                email_verified_at=now,
+            )
             for n in range(CLIENTS + 2)
         ]
         company = Company(slug=tag, name=f"Crowd {tag}", domain=f"{tag}.example.com")

@@ -80,10 +80,16 @@ def committed_world(app: Flask) -> Iterator[dict]:
                 email=f"{tag}a{n}@example.org",
                 password_hash="x",
                 is_admin=True,
+                email_verified_at=utcnow(),
             )
             for n in range(RACERS)
         ]
-        jane = User(username=f"{tag}j", email=f"{tag}j@example.org", password_hash="x")
+        jane = User(
+            username=f"{tag}j",
+            email=f"{tag}j@example.org",
+            password_hash="x",
+            email_verified_at=utcnow(),
+        )
         company = Company(slug=tag, name=f"Race {tag}", domain=f"{tag}.example.com")
         session.add_all([*admins, jane, company])
         session.flush()
