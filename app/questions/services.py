@@ -15,11 +15,12 @@ from slugify import slugify
 from app import content
 from app.companies.models import Company
 from app.db import increment, insert_if_absent, utcnow
-from app.errors import ValidationError
+from app.errors import PermissionDenied, ValidationError
 from app.extensions import db
+from app.moderation import audit, revisions
 from app.notifications.models import NotificationKind
 from app.notifications.services import Event, add_follow, notify
-from app.policy import Permission, require
+from app.policy import Permission, can, require
 from app.products.models import Product
 from app.questions.models import (
     BODY_MAX,
@@ -171,29 +172,186 @@ def ask_question(
     return question
 
 
-def edit_question(user: Any, question: Question, *, title: str, body: str) -> Question:
-    """The author (or a site admin) edits a question's title and body.
+class _Keep:
+    """The product argument left out: the question keeps its product."""
 
-    The same bounds as asking apply. The slug follows the new title; the old URL
-    still works because the slug is cosmetic and redirects to the new one.
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+# ``edit_question(…, product=KEEP)``: unchanged; ``product=None``: the company in general.
+KEEP = _Keep()
+
+# Which permission changes which field of a question.
+_FIELD_PERMISSIONS = {
+    "title": Permission.QUESTION_EDIT,
+    "body": Permission.QUESTION_EDIT,
+    "kind": Permission.QUESTION_CHANGE_KIND,
+    "product": Permission.QUESTION_CHANGE_PRODUCT,
+}
+_NOT_YOURS = {
+    "title": "Only the author or a moderator may change the title.",
+    "body": "Only the author or a moderator may change the details.",
+    "kind": "Only the author, the company's staff or a moderator may change the kind.",
+    "product": "Only the author, the company's staff or a moderator may change the product.",
+}
+
+
+def editable_fields(user: Any, question: Question) -> frozenset[str]:
+    """The fields of the question ``user`` may change: ``title`` and ``body`` (its author or
+    a moderator), ``kind`` and ``product`` (also the staff of its claimed company).
+
+    Raises ``PermissionDenied`` for someone who may change none of them.
     """
-    require(user, Permission.QUESTION_EDIT, question)
+    fields = frozenset(
+        name for name, permission in _FIELD_PERMISSIONS.items() if can(user, permission, question)
+    )
+    if not fields:
+        raise PermissionDenied("You are not allowed to edit this question.")
+    return fields
+
+
+def status_for_kind(question: Question, kind: Kind) -> Status:
+    """The status a question has once it becomes ``kind``: its status when the kind has it,
+    else open; a ``question`` with a best or an official answer is answered."""
+    if kind == Kind.QUESTION and question.is_answered:
+        return Status.ANSWERED
+    return question.status if question.status in STATUSES_BY_KIND[kind] else Status.OPEN
+
+
+def _product_name(product: Product | None) -> str:
+    return product.name if product is not None else "none"
+
+
+def edit_question(
+    user: Any,
+    question: Question,
+    *,
+    title: str | None = None,
+    body: str | None = None,
+    kind: Kind | str | None = None,
+    product: Product | None | _Keep = KEEP,
+) -> Question:
+    """Edit a question: its title and body (the author, or a moderator), its kind and its
+    product (also the staff of its claimed company).
+
+    Fields left out (``None``, ``KEEP``) stay as they are. Someone who may change none of
+    them is refused; naming a field one may not change, with a value other than the current
+    one, is a field error and changes nothing. The same bounds as asking apply; the product
+    is one of the question's company's, or none. The slug follows the new title; the old URL
+    still works because the slug is cosmetic and redirects to the new one.
+
+    A status the new kind lacks goes back to open (a ``question`` with a best or an official
+    answer reads answered), and the change is written to the audit log. A new product moves
+    the question's count from the old product to the new one; the new product's followers
+    are not notified: moving a question is not news, and would let anyone who may move one
+    ring a product's followers at will.
+
+    The version the edit replaces is kept in the edit history, in this transaction; an edit
+    of someone else's question is written to the audit log. Saving with nothing changed keeps
+    nothing and changes nothing.
+    """
+    allowed = editable_fields(user, question)
+    revisions.lock_for_edit(question)
     errors: dict[str, str] = {}
-    title_text, body_text = _check_title_and_body(title, body, errors)
+    new = {
+        "title": question.title,
+        "body": question.body,
+        "kind": question.kind,
+        "product": question.product_id,
+    }
+    # The same checks as asking, of the fields given (a title stored before a rule was
+    # added is not held against someone changing only the kind).
+    text_errors: dict[str, str] = {}
+    title_text, body_text = _check_title_and_body(
+        question.title if title is None else title,
+        question.body if body is None else body,
+        text_errors,
+    )
+    if title is not None:
+        new["title"] = title_text
+    if body is not None:
+        new["body"] = body_text
+    given = {"title": title, "body": body}
+    errors.update((name, why) for name, why in text_errors.items() if given[name] is not None)
+    if kind is not None:
+        new["kind"] = _parse_kind(kind, errors)
+    if not isinstance(product, _Keep):
+        if product is not None and product.company_id != question.company_id:
+            errors["product"] = f"Choose one of {question.company.name}'s products, or none."
+        new["product"] = product.id if product is not None else None
+    old = {
+        "title": question.title,
+        "body": question.body,
+        "kind": question.kind,
+        "product": question.product_id,
+    }
+    changed = [name for name in new if new[name] != old[name] and name not in errors]
+    for name in changed:
+        if name not in allowed:
+            errors[name] = _NOT_YOURS[name]
     if errors:
         raise ValidationError("Please correct the marked fields.", fields=errors)
+    if not changed:
+        return question
 
-    rendered = content.render(body_text)
-    question.title = title_text
-    question.slug = question_slug(title_text)
-    question.body = body_text
-    question.body_html = rendered.html
-    question.body_renderer_version = rendered.version
-    question.updated_at = utcnow()
-    search_index.refresh_question(question.id)
-    search_index.refresh_related(question)
+    old_status, old_product = question.status, question.product
+    revisions.keep_question_version(user, question)
+    now = utcnow()
+    if "title" in changed:
+        question.title = new["title"]
+        question.slug = question_slug(new["title"])
+    if "body" in changed:
+        rendered = content.render(new["body"])
+        question.body = new["body"]
+        question.body_html = rendered.html
+        question.body_renderer_version = rendered.version
+    if "kind" in changed:
+        question.status = status_for_kind(question, new["kind"])
+        question.kind = new["kind"]
+    if "product" in changed:
+        if old["product"] is not None:
+            increment(db.session, Product.question_count, old["product"], -1)
+        if new["product"] is not None:
+            increment(db.session, Product.question_count, new["product"])
+        question.product = product if isinstance(product, Product) else None
+    question.updated_at = now
+    # page version: bumped at merge with issue 11
+    if "title" in changed or "body" in changed:
+        search_index.refresh_question(question.id)
+    if "title" in changed:
+        search_index.refresh_related(question)
+    if user.id != question.author_id:
+        notes = [f"Question {question.id}: changed " + ", ".join(changed)]
+        if "kind" in changed:
+            notes.append(f"kind {old['kind'].value} → {question.kind.value}")
+        if "product" in changed:
+            notes.append(
+                f"product {_product_name(old_product)} → {_product_name(question.product)}"
+            )
+        audit.record(
+            user,
+            "question.edited",
+            company_id=question.company_id,
+            subject_user_id=question.author_id,
+            note="; ".join(notes),
+        )
+    if question.status is not old_status:
+        _record_status_change(user, question, old_status, why="the kind changed")
     db.session.commit()
     return question
+
+
+def _record_status_change(user: Any, question: Question, old: Status, *, why: str = "") -> None:
+    """Write a status change to the audit log: who, which question, from what to what."""
+    note = f"Question {question.id}: {old.value} → {question.status.value}"
+    audit.record(
+        user,
+        "question.status_changed",
+        company_id=question.company_id,
+        subject_user_id=question.author_id,
+        note=f"{note} ({why})" if why else note,
+    )
 
 
 def add_me_too(user: Any, question: Question) -> bool:
@@ -243,7 +401,7 @@ def set_status(user: Any, question: Question, status: Status | str) -> Question:
     (kind ``question``) is open or answered: it turns answered by itself when a
     best or an official answer exists, staff may mark it answered by hand, and
     it cannot be set back to open while such an answer exists. A change of status is
-    notified to the question's followers.
+    notified to the question's followers and written to the audit log.
     """
     require(user, Permission.QUESTION_SET_STATUS, question)
     allowed = STATUSES_BY_KIND[question.kind]
@@ -266,7 +424,8 @@ def set_status(user: Any, question: Question, status: Status | str) -> Question:
                 "status": "This question has a best or an official answer, so it stays answered."
             },
         )
-    if wanted is not question.status:
+    old_status = question.status
+    if wanted is not old_status:
         notify(
             Event(
                 NotificationKind.STATUS_CHANGED,
@@ -277,6 +436,8 @@ def set_status(user: Any, question: Question, status: Status | str) -> Question:
             )
         )
     question.status = wanted
+    if wanted is not old_status:
+        _record_status_change(user, question, old_status)
     # Activity, not an edit: updated_at (and the "(edited)" marker) is for the author's words.
     question.last_activity_at = utcnow()
     db.session.commit()
