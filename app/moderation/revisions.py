@@ -28,10 +28,19 @@ def lock_for_edit(post: Question | Answer) -> None:
 
     Two people saving at once then edit one after the other: the second edit keeps the
     first one's text as the version it replaces, instead of both keeping the same old text
-    and one edit vanishing from the history. (PostgreSQL: ``SELECT … FOR UPDATE``; SQLite
-    lets one writer in at a time anyway.)
+    and one edit vanishing from the history. (PostgreSQL: ``SELECT … FOR NO KEY UPDATE``,
+    the lock the edit's UPDATE takes anyway, taken before reading; a plain ``FOR UPDATE``
+    would also hold off, and deadlock with, writes of rows that merely point at the post,
+    such as its search entry. SQLite lets one writer in at a time anyway.)
     """
-    db.session.refresh(post, with_for_update=True)
+    model = type(post)
+    # Fetched, not only executed: the row read under the lock overwrites what was loaded.
+    db.session.execute(
+        sa.select(model)
+        .where(model.id == post.id)
+        .with_for_update(key_share=True)  # PostgreSQL: FOR NO KEY UPDATE
+        .execution_options(populate_existing=True)
+    ).scalar_one()
 
 
 def _next_number(column: Any, post_column: Any, post_id: int) -> int:

@@ -295,7 +295,7 @@ def edit_question(
     if not changed:
         return question
 
-    old_status, old_product = question.status, question.product
+    old_status = question.status
     revisions.keep_question_version(user, question)
     now = utcnow()
     if "title" in changed:
@@ -326,9 +326,11 @@ def edit_question(
         if "kind" in changed:
             notes.append(f"kind {old['kind'].value} → {question.kind.value}")
         if "product" in changed:
-            notes.append(
-                f"product {_product_name(old_product)} → {_product_name(question.product)}"
+            before, after = (
+                db.session.get(Product, old["product"]) if old["product"] else None,
+                question.product,
             )
+            notes.append(f"product {_product_name(before)} → {_product_name(after)}")
         audit.record(
             user,
             "question.edited",
