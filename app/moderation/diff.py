@@ -27,12 +27,18 @@ class Op(StrEnum):
     EQUAL = "equal"
     INSERT = "insert"
     DELETE = "delete"
+    SKIP = "skip"  # unchanged lines a page leaves out (``with_context``)
 
 
 @dataclass(frozen=True)
 class Segment:
     op: Op
     text: str
+
+    @property
+    def lines(self) -> int:
+        """How many lines the text spans (for "12 unchanged lines")."""
+        return len(self.text.splitlines())
 
 
 # Words, runs of spaces, line ends and single other characters (punctuation, Markdown marks).
@@ -151,6 +157,35 @@ def diff_text(old: str, new: str) -> list[Segment]:
     return _readable(_merged(differ.out))
 
 
+# Unchanged lines kept on each side of a change when a page shows a diff.
+CONTEXT_LINES = 2
+
+
+def with_context(segments: list[Segment], lines: int = CONTEXT_LINES) -> list[Segment]:
+    """The diff as a page shows it: a long stretch of unchanged text keeps ``lines`` lines
+    next to each change, and the lines between become one ``SKIP`` segment.
+
+    An unchanged stretch that follows a change starts with the rest of the changed line,
+    and one that leads to a change ends with its start: those partial lines are kept too.
+    """
+    shown: list[Segment] = []
+    last = len(segments) - 1
+    for index, segment in enumerate(segments):
+        if segment.op is not Op.EQUAL:
+            shown.append(segment)
+            continue
+        parts = segment.text.splitlines(keepends=True)
+        head = 0 if index == 0 else lines + 1
+        tail = 0 if index == last else lines + 1
+        if len(parts) - head - tail < 2:  # leaving out one line saves nothing
+            shown.append(segment)
+            continue
+        shown.append(Segment(Op.EQUAL, "".join(parts[:head])))
+        shown.append(Segment(Op.SKIP, "".join(parts[head : len(parts) - tail])))
+        shown.append(Segment(Op.EQUAL, "".join(parts[len(parts) - tail :])))
+    return [segment for segment in shown if segment.text]
+
+
 def changed(segments: list[Segment]) -> bool:
     """Whether a diff holds any change at all."""
-    return any(segment.op is not Op.EQUAL for segment in segments)
+    return any(segment.op in (Op.INSERT, Op.DELETE) for segment in segments)

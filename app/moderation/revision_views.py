@@ -17,7 +17,7 @@ from flask import Blueprint, render_template, request
 
 from app.answers.queries import get_answer
 from app.errors import DomainError
-from app.moderation.diff import Segment, changed, diff_text
+from app.moderation.diff import Segment, changed, diff_text, with_context
 from app.moderation.revision_queries import Version, answer_versions, question_versions
 from app.pagination import BadCursor, Page, cursor_from
 from app.questions.queries import get_question
@@ -49,7 +49,7 @@ def _shown(version: Version) -> Shown:
     return Shown(
         version,
         title=title if changed(title) else None,
-        body=body if changed(body) else None,
+        body=with_context(body) if changed(body) else None,
         kind_changed=before.kind != now.kind,
         product_changed=getattr(before.product, "id", None) != getattr(now.product, "id", None),
     )

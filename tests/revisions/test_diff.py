@@ -96,3 +96,30 @@ def test_the_budget_is_spent_once_per_diff_not_once_per_changed_part(monkeypatch
     assert Segment(Op.DELETE, "d e f g h") in segments
     assert Segment(Op.INSERT, "D e F g H") in segments
     assert _sides(segments) == (old, new)
+
+
+def test_a_page_keeps_two_lines_beside_each_change_and_counts_the_rest():
+    old = "".join(f"line {n}\n" for n in range(1, 21))
+    new = old.replace("line 10\n", "line ten\n")
+
+    shown = diff.with_context(diff_text(old, new))
+
+    assert shown == [
+        Segment(Op.SKIP, "".join(f"line {n}\n" for n in range(1, 8))),
+        Segment(Op.EQUAL, "line 8\nline 9\nline "),
+        Segment(Op.DELETE, "10"),
+        Segment(Op.INSERT, "ten"),
+        Segment(Op.EQUAL, "\nline 11\nline 12\n"),
+        Segment(Op.SKIP, "".join(f"line {n}\n" for n in range(13, 21))),
+    ]
+    assert (shown[0].lines, shown[-1].lines) == (7, 8)
+
+
+def test_short_unchanged_stretches_are_shown_whole():
+    old = "a\nb\nc\nd\ne\n"
+    new = "A\nb\nc\nd\nE\n"
+
+    shown = diff.with_context(diff_text(old, new))
+
+    assert Op.SKIP not in [segment.op for segment in shown]
+    assert _sides(shown) == (old, new)

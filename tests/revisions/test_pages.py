@@ -185,3 +185,23 @@ def test_the_pages_run_the_same_statements_for_1_and_40_versions(
     assert _statements(client, count_queries, f"/answers/{long_answer.id}/revisions") == (
         3 + signed_in
     )
+
+
+def test_long_unchanged_stretches_are_counted_and_the_whole_text_is_one_click_away(
+    client, question
+):
+    long_body = "".join(f"Step {n} of the setup.\n" for n in range(1, 31))
+    services.edit_question(question.author, question, body=long_body)
+    services.edit_question(
+        question.author, question, body=long_body.replace("Step 15 of", "Step fifteen of")
+    )
+    save()
+
+    html = text(client.get(f"/questions/{question.id}/revisions"))
+    current = html.split('id="version-3"')[1].split('id="version-2"')[0]
+
+    assert '<span class="diff__skip">(12 unchanged lines)</span>\n' in current
+    assert "Step 13 of the setup.\nStep 14 of the setup.\nStep <del>15</del>" in current
+    assert 'Step 17 of the setup.\n<span class="diff__skip">(13 unchanged lines)</span>' in current
+    assert "Step 1 of the setup." not in current.split("<details>")[0]
+    assert "Step 1 of the setup." in current.split("<details>")[1]
