@@ -55,6 +55,15 @@ def _shown(version: Version) -> Shown:
     )
 
 
+def _edited_before_history(post: Any, page: Page[Version]) -> bool:
+    """Whether the post was edited before edit history was kept: it reads as edited, yet
+    no version of it was kept (its one version is then not the original)."""
+    only = page.items[0] if len(page.items) == 1 else None
+    if only is None or not only.is_current:
+        return False
+    return only.number == 1 and post.updated_at > post.created_at
+
+
 def _page(read: Any) -> Page[Version]:
     try:
         return read(cursor_from(request.args))
@@ -72,6 +81,7 @@ def question(question_id: int) -> str:
         answer=None,
         page=page,
         shown=[_shown(version) for version in page.items],
+        edited_before_history=_edited_before_history(question, page),
     )
 
 
@@ -86,4 +96,5 @@ def answer(answer_id: int) -> str:
         answer=answer,
         page=page,
         shown=[_shown(version) for version in page.items],
+        edited_before_history=_edited_before_history(answer, page),
     )

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from app.answers import services as answer_services
+from app.moderation.revision_queries import version_cursor
 from app.questions import services
 from tests.api.helpers import save
 from tests.conftest import login_as
@@ -147,6 +148,11 @@ def test_the_history_comes_in_pages(client, clock, question):
     assert _versions(second) == [f"Version {n}" for n in range(4, 1, -1)] + ["Version 1 (original)"]
     assert 'rel="next"' not in second
     assert bad.status_code == 400
+    # A page holding only the original of an edited question is no "edited before history".
+    last_url = f"/questions/{question.id}/revisions?cursor={version_cursor(2, question.id)}"
+    last = text(client.get(last_url))
+    assert _versions(last) == ["Version 1 (original)"]
+    assert "before Helpsquare kept edit history" not in last
 
 
 def _statements(client, count_queries, url: str) -> int:
@@ -205,3 +211,14 @@ def test_long_unchanged_stretches_are_counted_and_the_whole_text_is_one_click_aw
     assert 'Step 17 of the setup.\n<span class="diff__skip">(13 unchanged lines)</span>' in current
     assert "Step 1 of the setup." not in current.split("<details>")[0]
     assert "Step 1 of the setup." in current.split("<details>")[1]
+
+
+def test_a_post_edited_before_history_was_kept_says_so(client, question):
+    # Edited before this feature existed: a later updated_at, and no version kept.
+    question.updated_at = question.created_at.replace(hour=question.created_at.hour + 1)
+    save()
+
+    html = text(client.get(f"/questions/{question.id}/revisions"))
+
+    assert _versions(html) == ["Version 1 (current)"]
+    assert "before Helpsquare kept edit history: this is the text as it is now" in html
