@@ -1,8 +1,12 @@
-"""Question writes: asking, editing, "me too", statuses.
+"""Question writes: asking, editing (words, kind and product), "me too", statuses.
 
 Every function takes the acting user first, asks the policy, validates every
 field again (the JSON API calls these without forms), changes rows and commits
 once. Counters change only through SQL increments.
+
+One room past 400 lines: asking, editing and statuses share the field rules (text
+bounds, kinds, the statuses each kind has), and each change of a question's kind is a
+change of its status too.
 """
 
 from __future__ import annotations
@@ -219,8 +223,70 @@ def status_for_kind(question: Question, kind: Kind) -> Status:
     return question.status if question.status in STATUSES_BY_KIND[kind] else Status.OPEN
 
 
-def _product_name(product: Product | None) -> str:
+def _current(question: Question) -> dict[str, Any]:
+    return {
+        "title": question.title,
+        "body": question.body,
+        "kind": question.kind,
+        "product": question.product_id,
+    }
+
+
+def _wanted(
+    question: Question,
+    *,
+    title: str | None,
+    body: str | None,
+    kind: Kind | str | None,
+    product: Product | None | _Keep,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """What an edit asks for (the current value of each field left out; the product by id),
+    and what is wrong with it, field by field."""
+    wanted, errors = _current(question), {}
+    # The same checks as asking, of the fields given (a title stored before a rule was
+    # added is not held against someone changing only the kind).
+    text_errors: dict[str, str] = {}
+    title_text, body_text = _check_title_and_body(
+        question.title if title is None else title,
+        question.body if body is None else body,
+        text_errors,
+    )
+    for name, given, text in (("title", title, title_text), ("body", body, body_text)):
+        if given is not None:
+            wanted[name] = text
+            if name in text_errors:
+                errors[name] = text_errors[name]
+    if kind is not None:
+        wanted["kind"] = _parse_kind(kind, errors)
+    if not isinstance(product, _Keep):
+        if product is not None and product.company_id != question.company_id:
+            errors["product"] = f"Choose one of {question.company.name}'s products, or none."
+        wanted["product"] = product.id if product is not None else None
+    return wanted, errors
+
+
+def _product_name(product_id: int | None) -> str:
+    product = db.session.get(Product, product_id) if product_id is not None else None
     return product.name if product is not None else "none"
+
+
+def _audit_edit(
+    user: Any, question: Question, changed: list[str], old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    """Write an edit of someone else's question to the audit log: which question and which
+    fields, with the old and new kind and product; never its text."""
+    notes = [f"Question {question.id}: changed " + ", ".join(changed)]
+    if "kind" in changed:
+        notes.append(f"kind {old['kind'].value} → {new['kind'].value}")
+    if "product" in changed:
+        notes.append(f"product {_product_name(old['product'])} → {_product_name(new['product'])}")
+    audit.record(
+        user,
+        "question.edited",
+        company_id=question.company_id,
+        subject_user_id=question.author_id,
+        note="; ".join(notes),
+    )
 
 
 def edit_question(
@@ -253,43 +319,10 @@ def edit_question(
     """
     allowed = editable_fields(user, question)
     revisions.lock_for_edit(question)
-    errors: dict[str, str] = {}
-    new = {
-        "title": question.title,
-        "body": question.body,
-        "kind": question.kind,
-        "product": question.product_id,
-    }
-    # The same checks as asking, of the fields given (a title stored before a rule was
-    # added is not held against someone changing only the kind).
-    text_errors: dict[str, str] = {}
-    title_text, body_text = _check_title_and_body(
-        question.title if title is None else title,
-        question.body if body is None else body,
-        text_errors,
-    )
-    if title is not None:
-        new["title"] = title_text
-    if body is not None:
-        new["body"] = body_text
-    given = {"title": title, "body": body}
-    errors.update((name, why) for name, why in text_errors.items() if given[name] is not None)
-    if kind is not None:
-        new["kind"] = _parse_kind(kind, errors)
-    if not isinstance(product, _Keep):
-        if product is not None and product.company_id != question.company_id:
-            errors["product"] = f"Choose one of {question.company.name}'s products, or none."
-        new["product"] = product.id if product is not None else None
-    old = {
-        "title": question.title,
-        "body": question.body,
-        "kind": question.kind,
-        "product": question.product_id,
-    }
-    changed = [name for name in new if new[name] != old[name] and name not in errors]
-    for name in changed:
-        if name not in allowed:
-            errors[name] = _NOT_YOURS[name]
+    old = _current(question)
+    wanted, errors = _wanted(question, title=title, body=body, kind=kind, product=product)
+    changed = [name for name in wanted if wanted[name] != old[name] and name not in errors]
+    errors.update((name, _NOT_YOURS[name]) for name in changed if name not in allowed)
     if errors:
         raise ValidationError("Please correct the marked fields.", fields=errors)
     if not changed:
@@ -297,47 +330,31 @@ def edit_question(
 
     old_status = question.status
     revisions.keep_question_version(user, question)
-    now = utcnow()
     if "title" in changed:
-        question.title = new["title"]
-        question.slug = question_slug(new["title"])
+        question.title = wanted["title"]
+        question.slug = question_slug(wanted["title"])
     if "body" in changed:
-        rendered = content.render(new["body"])
-        question.body = new["body"]
+        rendered = content.render(wanted["body"])
+        question.body = wanted["body"]
         question.body_html = rendered.html
         question.body_renderer_version = rendered.version
     if "kind" in changed:
-        question.status = status_for_kind(question, new["kind"])
-        question.kind = new["kind"]
+        question.status = status_for_kind(question, wanted["kind"])
+        question.kind = wanted["kind"]
     if "product" in changed:
         if old["product"] is not None:
             increment(db.session, Product.question_count, old["product"], -1)
-        if new["product"] is not None:
-            increment(db.session, Product.question_count, new["product"])
+        if wanted["product"] is not None:
+            increment(db.session, Product.question_count, wanted["product"])
         question.product = product if isinstance(product, Product) else None
-    question.updated_at = now
+    question.updated_at = utcnow()
     # page version: bumped at merge with issue 11
     if "title" in changed or "body" in changed:
         search_index.refresh_question(question.id)
     if "title" in changed:
         search_index.refresh_related(question)
     if user.id != question.author_id:
-        notes = [f"Question {question.id}: changed " + ", ".join(changed)]
-        if "kind" in changed:
-            notes.append(f"kind {old['kind'].value} → {question.kind.value}")
-        if "product" in changed:
-            before, after = (
-                db.session.get(Product, old["product"]) if old["product"] else None,
-                question.product,
-            )
-            notes.append(f"product {_product_name(before)} → {_product_name(after)}")
-        audit.record(
-            user,
-            "question.edited",
-            company_id=question.company_id,
-            subject_user_id=question.author_id,
-            note="; ".join(notes),
-        )
+        _audit_edit(user, question, changed, old, wanted)
     if question.status is not old_status:
         _record_status_change(user, question, old_status, why="the kind changed")
     db.session.commit()
