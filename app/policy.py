@@ -27,6 +27,8 @@ class Permission(StrEnum):
     QUESTION_ME_TOO = "question:me_too"
     QUESTION_CHOOSE_BEST = "question:choose_best_answer"
     QUESTION_SET_STATUS = "question:set_status"
+    QUESTION_CHANGE_KIND = "question:change_kind"
+    QUESTION_CHANGE_PRODUCT = "question:change_product"
     ANSWER_CREATE = "answer:create"
     ANSWER_EDIT = "answer:edit"
     ANSWER_VOTE_HELPFUL = "answer:vote_helpful"
@@ -61,6 +63,8 @@ WRITES_NEEDING_VERIFIED_EMAIL = frozenset(
         Permission.QUESTION_ME_TOO,
         Permission.QUESTION_CHOOSE_BEST,
         Permission.QUESTION_SET_STATUS,
+        Permission.QUESTION_CHANGE_KIND,
+        Permission.QUESTION_CHANGE_PRODUCT,
         Permission.ANSWER_CREATE,
         Permission.ANSWER_EDIT,
         Permission.ANSWER_VOTE_HELPFUL,
@@ -101,6 +105,13 @@ def _signed_in(user: Any) -> bool:
 
 
 def _site_admin(user: Any) -> bool:
+    return _signed_in(user) and bool(user.is_admin)
+
+
+def _moderator(user: Any) -> bool:
+    """Whether the user looks after content site-wide (product.md, "Keeping it clean")."""
+    # For now a moderator is a site admin: issue 12's modcore slice widens this one helper
+    # to ``user.is_moderator`` (site admins are moderators too).
     return _signed_in(user) and bool(user.is_admin)
 
 
@@ -185,6 +196,30 @@ def _question_set_status(user: Any, question: Any) -> bool:
         return True
     company = question.company
     return company.is_claimed and is_company_staff(user, company)
+
+
+def _files_the_question(user: Any, question: Any) -> bool:
+    """The author, staff of the question's company while it is claimed, or a moderator."""
+    if not _signed_in(user):
+        return False
+    if user.id == question.author_id or _moderator(user):
+        return True
+    company = question.company
+    return company.is_claimed and is_company_staff(user, company)
+
+
+@rule(Permission.QUESTION_CHANGE_KIND)
+def _question_change_kind(user: Any, question: Any) -> bool:
+    """The author, staff of the question's claimed company, or a moderator changes whether it
+    is a question, a problem, an idea or praise (staff file what customers post)."""
+    return _files_the_question(user, question)
+
+
+@rule(Permission.QUESTION_CHANGE_PRODUCT)
+def _question_change_product(user: Any, question: Any) -> bool:
+    """The author, staff of the question's claimed company, or a moderator moves it to another
+    of the company's products, or to the company in general."""
+    return _files_the_question(user, question)
 
 
 @rule(Permission.ANSWER_CREATE)

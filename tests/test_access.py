@@ -163,6 +163,22 @@ class Action:
             "see unanswered": (f"/companies/{acme}/unanswered", {}),
             "follow a question": (f"/questions/{q.id}/follow", {"action": "add"}),
             "follow a company": (f"/companies/{acme}/follow", {"action": "add"}),
+            # The author's form also holds the title and the details: sent back unchanged.
+            "change kind and product (claimed)": (
+                f"/questions/{w.problem.id}/edit",
+                {
+                    "kind": "idea",
+                    "product": w.claimed_product.slug,
+                    "title": w.problem.title,
+                    "body": w.problem.body,
+                },
+            ),
+            "change kind (unclaimed)": (
+                f"/questions/{q.id}/edit",
+                {"kind": "problem", "product": "", "title": q.title, "body": q.body},
+            ),
+            "read a question's edit history": (f"/questions/{q.id}/revisions", {}),
+            "read an answer's edit history": (f"/answers/{a.id}/revisions", {}),
         }[self.name]
 
 
@@ -192,6 +208,10 @@ ACTIONS = [
     Action("see unanswered", ACME_STAFF, method="GET"),
     Action("follow a question", SIGNED_IN),
     Action("follow a company", SIGNED_IN),
+    Action("change kind and product (claimed)", ACME_STAFF | {"asker"}),
+    Action("change kind (unclaimed)", frozenset({"asker", "site_admin"})),
+    Action("read a question's edit history", frozenset(ROLES), method="GET"),
+    Action("read an answer's edit history", frozenset(ROLES), method="GET"),
 ]
 
 

@@ -16,6 +16,7 @@ from app.answers.models import BODY_MAX, BODY_MIN, Answer, HelpfulVote
 from app.db import increment, insert_if_absent, utcnow
 from app.errors import ValidationError
 from app.extensions import db
+from app.moderation import audit, revisions
 from app.notifications.models import NotificationKind
 from app.notifications.services import Event, add_follow, notify
 from app.policy import Permission, require
@@ -81,15 +82,33 @@ def post_answer(author: Any, question: Question, *, body: str) -> Answer:
 
 
 def edit_answer(user: Any, answer: Answer, *, body: str) -> Answer:
-    """The author (or a site admin) edits an answer's body; the same bounds as posting."""
+    """The author (or a site admin) edits an answer's body; the same bounds as posting.
+
+    The version the edit replaces is kept in the edit history, in this transaction; an edit
+    of someone else's answer is written to the audit log. Saving the same text again keeps
+    nothing and changes nothing.
+    """
     require(user, Permission.ANSWER_EDIT, answer)
+    revisions.lock_for_edit(answer)
     body_text = _clean_body(body)
+    if body_text == answer.body:
+        return answer
+    revisions.keep_answer_version(user, answer)
     rendered = content.render(body_text)
     answer.body = body_text
     answer.body_html = rendered.html
     answer.body_renderer_version = rendered.version
     answer.updated_at = utcnow()
+    # page version: bumped at merge with issue 11
     search_index.refresh_question(answer.question_id)
+    if user.id != answer.author_id:
+        audit.record(
+            user,
+            "answer.edited",
+            company_id=answer.question.company_id,
+            subject_user_id=answer.author_id,
+            note=f"Answer {answer.id} on question {answer.question_id}: changed body",
+        )
     db.session.commit()
     return answer
 

@@ -37,6 +37,7 @@ from app.companies.models import (
 from app.companies.models import NAME_MAX as COMPANY_NAME_MAX
 from app.companies.models import NAME_MIN as COMPANY_NAME_MIN
 from app.db import MAX_ID
+from app.moderation.revision_queries import version_cursor
 from app.products.models import NAME_MAX as PRODUCT_NAME_MAX
 from app.products.models import NAME_MIN as PRODUCT_NAME_MIN
 from app.questions.models import BODY_MAX, BODY_MIN, TITLE_MAX, TITLE_MIN, Feeling, Kind, Status
@@ -301,6 +302,62 @@ class TokenSchema(ResponseSchema):
     )
 
 
+def _revision_url(version: Any) -> str:
+    """The version on its history page: the page that starts with it, at its heading."""
+    endpoint, argument = (
+        ("revisions.question", "question_id")
+        if version.post_type == "question"
+        else ("revisions.answer", "answer_id")
+    )
+    cursor = None if version.is_current else version_cursor(version.number + 1, version.post_id)
+    return url_for(
+        endpoint,
+        **{argument: version.post_id},
+        cursor=cursor,
+        _anchor=f"version-{version.number}",
+        _external=True,
+    )
+
+
+def _editor_field() -> fields.Nested:
+    return fields.Nested(
+        UserSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "Who wrote this version (null: an account that is gone)."},
+    )
+
+
+class QuestionRevisionSchema(ResponseSchema):
+    """One version of a question: 1 is the original, the highest is the question as it is
+    now."""
+
+    number = fields.Integer(required=True)
+    title = fields.String(required=True)
+    body = fields.String(required=True, metadata={"description": "Markdown, as written."})
+    kind = fields.Enum(Kind, by_value=True, required=True)
+    product = fields.String(
+        attribute="product.slug",
+        required=True,
+        allow_none=True,
+        dump_default=None,
+        metadata={"description": "The product's slug, or null."},
+    )
+    editor = _editor_field()
+    created_at = fields.DateTime(required=True)
+    url = Link(_revision_url, metadata={"description": "The version on its history page."})
+
+
+class AnswerRevisionSchema(ResponseSchema):
+    """One version of an answer: 1 is the original, the highest is the answer as it is now."""
+
+    number = fields.Integer(required=True)
+    body = fields.String(required=True, metadata={"description": "Markdown, as written."})
+    editor = _editor_field()
+    created_at = fields.DateTime(required=True)
+    url = Link(_revision_url, metadata={"description": "The version on its history page."})
+
+
 def page_of(item: type[ma.Schema], name: str) -> type[ma.Schema]:
     """The schema of one page of a list: ``{"items": [...], "next_cursor": ...}``."""
     return type(
@@ -324,6 +381,8 @@ QuestionPageSchema = page_of(QuestionSchema, "QuestionPageSchema")
 AnswerPageSchema = page_of(AnswerSchema, "AnswerPageSchema")
 ClaimPageSchema = page_of(ClaimSchema, "ClaimPageSchema")
 StaffPageSchema = page_of(StaffSchema, "StaffPageSchema")
+QuestionRevisionPageSchema = page_of(QuestionRevisionSchema, "QuestionRevisionPageSchema")
+AnswerRevisionPageSchema = page_of(AnswerRevisionSchema, "AnswerRevisionPageSchema")
 
 
 class QuestionListSchema(ResponseSchema):
@@ -445,6 +504,18 @@ class QuestionEditSchema(RequestSchema):
     title = fields.String(validate=_length(TITLE_MIN, TITLE_MAX))
     body = fields.String(
         validate=_length(BODY_MIN, BODY_MAX), metadata={"description": "Markdown."}
+    )
+    kind = fields.String(
+        validate=_one_of(_values(Kind)),
+        metadata={"description": "The author, staff of the claimed company or a moderator."},
+    )
+    product = fields.String(
+        allow_none=True,
+        validate=_length(None, SLUG_PARAM_MAX),
+        metadata={
+            "description": "The slug of one of the company's products, or null for the "
+            "company in general. The author, staff of the claimed company or a moderator."
+        },
     )
 
 

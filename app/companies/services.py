@@ -30,6 +30,7 @@ from app.companies.models import (
 )
 from app.errors import Conflict, ValidationError
 from app.extensions import db
+from app.moderation import audit
 from app.policy import Permission, require
 
 # Slugs that would read as a page of their own under /companies/ (the "add a company"
@@ -291,7 +292,8 @@ def create_company(user: Any, *, name: str, domain: str, description: str = "") 
 def edit_company(user: Any, company: Company, *, description: str, website: str) -> Company:
     """The company's admin staff (or a site admin) edit its description and web address.
 
-    The web address must be an http(s) URL, or empty. The name, domain and slug stay.
+    The web address must be an http(s) URL, or empty. The name, domain and slug stay. A
+    change is written to the audit log (who, which fields, when).
     """
     require(user, Permission.COMPANY_EDIT, company)
     errors: dict[str, str] = {}
@@ -299,6 +301,18 @@ def edit_company(user: Any, company: Company, *, description: str, website: str)
     website = clean_website(website, errors)
     if errors:
         raise ValidationError("Please correct the fields shown.", fields=errors)
+    changed = [
+        name
+        for name, value in (("description", description), ("website", website))
+        if getattr(company, name) != value
+    ]
+    if changed:
+        audit.record(
+            user,
+            "company.edited",
+            company_id=company.id,
+            note=f"{company.name}: changed " + ", ".join(changed),
+        )
     company.description = description
     company.website = website
     db.session.commit()

@@ -22,6 +22,11 @@ ACTION_LABELS = {
     "staff.revoked": "revoked staff",
     "staff.title_changed": "changed a staff title",
     "invitation.revoked": "revoked an invitation",
+    "question.edited": "edited someone else's question",
+    "answer.edited": "edited someone else's answer",
+    "question.status_changed": "changed a question's status",
+    "company.edited": "edited the company profile",
+    "product.edited": "edited a product",
 }
 
 

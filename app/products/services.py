@@ -15,6 +15,7 @@ from app.companies.services import (
 from app.db import increment
 from app.errors import Conflict, ValidationError
 from app.extensions import db
+from app.moderation import audit
 from app.policy import Permission, require
 from app.products import queries
 from app.products.models import Product
@@ -77,13 +78,26 @@ def edit_product(user: Any, product: Product, *, name: str, description: str) ->
     """Rename a product or change its description: its creator or a site admin while the
     company is unclaimed, the company's admin staff (or a site admin) once it is claimed.
 
-    The slug stays as it was, so links to the product keep working after a rename.
+    The slug stays as it was, so links to the product keep working after a rename. A
+    change is written to the audit log (who, which fields, when).
     """
     require(user, Permission.PRODUCT_EDIT, product)
     name, description = _validated(name, description)
     existing = queries.find_product_by_name(product.company_id, name, other_than=product.id)
     if existing is not None:
         raise ProductExists(existing, product.company)
+    changed = []
+    if name != product.name:
+        changed.append(f"name (was {product.name})")
+    if description != product.description:
+        changed.append("description")
+    if changed:
+        audit.record(
+            user,
+            "product.edited",
+            company_id=product.company_id,
+            note=f"{name}: changed " + ", ".join(changed),
+        )
     product.name = name
     product.description = description
     db.session.commit()

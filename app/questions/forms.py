@@ -95,8 +95,31 @@ class AskForm(FlaskForm):
 
 
 class EditQuestionForm(FlaskForm):
+    """Edit a question. ``keep_only`` drops the fields the editor may not change (staff of the
+    company change the kind and the product, not the author's words)."""
+
+    kind = RadioField(
+        "What is it?",
+        choices=[SelectChoice(kind.value, kind.label) for kind in Kind],
+        invalid_choice_message="Choose one of: question, problem, idea or praise.",
+    )
+    product = SelectField(
+        "Product",
+        choices=[SelectChoice(NO_PRODUCT, ANY_PRODUCT)],
+        invalid_choice_message="Choose one of this company's products, or none.",
+    )
     title = _title_field()
     body = _body_field("Details")
+
+    def keep_only(self, fields: frozenset[str], products: list[Any]) -> None:
+        """Keep the fields named (of title, body, kind, product); offer ``products``."""
+        for name in ("title", "body", "kind", "product"):
+            if name not in fields:
+                delattr(self, name)
+        if "product" in fields:
+            self.product.choices = [SelectChoice(NO_PRODUCT, ANY_PRODUCT)] + [
+                SelectChoice(product.slug, product.name) for product in products
+            ]
 
 
 class MeTooForm(FlaskForm):

@@ -37,7 +37,7 @@ from app.questions.forms import (
     StatusForm,
     UnansweredFilterForm,
 )
-from app.questions.models import Kind, Question
+from app.questions.models import Kind, Question, Status
 from app.questions.queries import (
     Sort,
     get_question,
@@ -224,19 +224,58 @@ def edit(question_id: int) -> Any:
         return sign_in_redirect(_here())
     user = viewer()
     question = get_question(question_id)
-    require(user, Permission.QUESTION_EDIT, question)
-    form = EditQuestionForm(obj=question)
+    fields = services.editable_fields(user, question)
+    products = list_products(question.company_id) if "product" in fields else []
+    form = EditQuestionForm(
+        data={
+            "title": question.title,
+            "body": question.body,
+            "kind": question.kind.value,
+            "product": question.product.slug if question.product else "",
+        }
+    )
+    form.keep_only(fields, products)
     if request.method == "GET":
         return _render_edit(form, question)
     if form.validate_on_submit():
+        old_status = question.status
         try:
-            services.edit_question(user, question, title=form.title.data, body=form.body.data)
+            services.edit_question(
+                user,
+                question,
+                title=form.title.data if "title" in form else None,
+                body=form.body.data if "body" in form else None,
+                kind=form.kind.data if "kind" in form else None,
+                product=(
+                    next((p for p in products if p.slug == form.product.data), None)
+                    if "product" in form
+                    else services.KEEP
+                ),
+            )
         except ValidationError as error:
             show_errors(form, error)
         else:
             flash("Your changes are saved.", "success")
+            if question.status is not old_status:
+                flash(_status_sentence(question, old_status), "info")
             return redirect(question_url(question), 303)
     return _render_edit(form, question), 422
+
+
+# "a problem cannot be Planned", "an idea cannot be Solved", "praise cannot be Solved".
+_A_KIND = {
+    Kind.QUESTION: "a question",
+    Kind.PROBLEM: "a problem",
+    Kind.IDEA: "an idea",
+    Kind.PRAISE: "praise",
+}
+
+
+def _status_sentence(question: Question, old_status: Status) -> str:
+    """Why changing the kind changed the status."""
+    if question.status is Status.ANSWERED:
+        return "The status is now Answered: this question has a best or an official answer."
+    return f"The status went back to Open: {_A_KIND[question.kind]} cannot be {old_status.label}."
 
 
 def _render_edit(form: EditQuestionForm, question: Question) -> str:

@@ -1,4 +1,5 @@
-"""Answers through the API: reading and posting, editing, helpful votes, endorsements."""
+"""Answers through the API: reading and posting, editing (and the edit history), helpful votes,
+endorsements."""
 
 from __future__ import annotations
 
@@ -10,8 +11,15 @@ from app.answers.queries import answers_page, get_answer
 from app.api import bp
 from app.api.auth import operation, signed_in_user
 from app.api.links import links
-from app.api.schemas import AnswerBodySchema, AnswerPageSchema, AnswerSchema, PageArgsSchema
+from app.api.schemas import (
+    AnswerBodySchema,
+    AnswerPageSchema,
+    AnswerRevisionPageSchema,
+    AnswerSchema,
+    PageArgsSchema,
+)
 from app.api.views.common import as_page, page_or_400
+from app.moderation.revision_queries import answer_versions
 from app.questions.queries import get_question
 
 
@@ -65,6 +73,19 @@ def edit_answer(body: dict[str, Any], answer_id: int) -> Answer:
     user = signed_in_user()
     answer = get_answer(answer_id)
     return services.edit_answer(user, answer, body=body["body"])
+
+
+@bp.route("/answers/<id:answer_id>/revisions", methods=["GET"])
+@operation(bp, signed_in=False, errors=(400, 404, 422))
+@bp.arguments(PageArgsSchema, location="query")
+@bp.response(200, AnswerRevisionPageSchema)
+def list_answer_revisions(args: dict[str, Any], answer_id: int) -> dict:
+    """The answer's versions, newest first: number 1 is the original, the first item the
+    answer as it is now (n edits, n + 1 versions). Anyone who can read the answer."""
+    answer = get_answer(answer_id)
+    get_question(answer.question_id)  # the question page's loader: its readers only
+    page = page_or_400(lambda: answer_versions(answer, cursor=args["cursor"], limit=args["limit"]))
+    return as_page(page)
 
 
 @bp.route("/answers/<id:answer_id>/helpful", methods=["POST"])

@@ -1,4 +1,5 @@
-"""Questions through the API: lists, asking, editing, status, best answer, me too."""
+"""Questions through the API: lists, asking, editing (and the edit history), status, best
+answer, me too."""
 
 from __future__ import annotations
 
@@ -11,16 +12,19 @@ from app.api.auth import operation, signed_in_user
 from app.api.links import links
 from app.api.schemas import (
     BestAnswerSchema,
+    PageArgsSchema,
     QuestionCreateSchema,
     QuestionEditSchema,
     QuestionListArgsSchema,
     QuestionPageSchema,
+    QuestionRevisionPageSchema,
     QuestionSchema,
     StatusSchema,
 )
 from app.api.views.common import as_page, page_or_400
 from app.companies.queries import get_company
 from app.errors import NotFound, ValidationError
+from app.moderation.revision_queries import question_versions
 from app.policy import Permission, require
 from app.products.queries import get_product
 from app.questions import services
@@ -122,15 +126,48 @@ def show_question(question_id: int) -> Question:
 @bp.arguments(QuestionEditSchema)
 @bp.response(200, QuestionSchema)
 def edit_question(body: dict[str, Any], question_id: int) -> Question:
-    """Edit a question's title or body: its author, or a site admin. Fields left out stay."""
+    """Edit a question: its title and body (its author, or a site admin), its kind and its
+    product (also staff of its claimed company). Fields left out stay.
+
+    Naming a field you may not change, with a value other than its current one, is a 422
+    naming it. A status the new kind does not have goes back to open.
+    """
     user = signed_in_user()
     question = get_question(question_id)
+    # Permission first: to anybody else, a product slug says nothing about the company.
+    services.editable_fields(user, question)
+    product: Any = services.KEEP
+    if "product" in body:
+        product = None
+        if body["product"] is not None:
+            try:
+                product = get_product(question.company.slug, body["product"])
+            except NotFound:
+                raise ValidationError(
+                    NO_SUCH_PRODUCT, fields={"product": NO_SUCH_PRODUCT}
+                ) from None
     return services.edit_question(
         user,
         question,
-        title=body.get("title", question.title),
-        body=body.get("body", question.body),
+        title=body.get("title"),
+        body=body.get("body"),
+        kind=body.get("kind"),
+        product=product,
     )
+
+
+@bp.route("/questions/<id:question_id>/revisions", methods=["GET"])
+@operation(bp, signed_in=False, errors=(400, 404, 422))
+@bp.arguments(PageArgsSchema, location="query")
+@bp.response(200, QuestionRevisionPageSchema)
+def list_question_revisions(args: dict[str, Any], question_id: int) -> dict:
+    """The question's versions, newest first: number 1 is the original, the first item the
+    question as it is now (n edits, n + 1 versions). Anyone who can read the question."""
+    question = get_question(question_id)
+    page = page_or_400(
+        lambda: question_versions(question, cursor=args["cursor"], limit=args["limit"])
+    )
+    return as_page(page)
 
 
 @bp.route("/questions/<id:question_id>/status", methods=["PUT"])
