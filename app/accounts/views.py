@@ -192,7 +192,7 @@ def sign_up() -> BaseResponse | tuple[str, int]:
             show_errors(form, error)
         else:
             _start_session(user)
-            flash(f"Welcome to Helpsquare, {user.name}! Your account is ready.")
+            flash(f"Welcome to Helpsquare, {user.label}! Your account is ready.")
             return redirect(next_url or _home())
     page = render_template("accounts/sign_up.html", form=form, next_url=next_url)
     return page, _form_status(form)
@@ -223,7 +223,7 @@ def sign_in() -> BaseResponse | tuple[str, int]:
         user = services.authenticate(form.login.data, form.password.data)
         if user is not None:
             _start_session(user, remember=bool(form.remember.data))
-            flash(f"Welcome back, {user.name}.")
+            flash(f"Welcome back, {user.label}.")
             return redirect(next_url or _home())
         g.sign_in_failed = True
         form.form_errors.append(SIGN_IN_FAILED)

@@ -104,7 +104,7 @@ def decide_claim(claim_id: int) -> Response | tuple[str, int]:
         except ValidationError as error:
             show_errors(form, error)
         else:
-            flash(f"{message} We e-mailed {claim.user.name} the decision.", "success")
+            flash(f"{message} We e-mailed {claim.user.label} the decision.", "success")
             return redirect(url_for("moderation.claims"), 303)
     # Shown again on a page of its own, with the note as typed and the reason next to it.
     body = render_template(

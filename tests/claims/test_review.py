@@ -62,7 +62,7 @@ def test_approval_claims_the_company_and_makes_the_claimant_its_admin(keeper, ac
     assert elsewhere.status is ClaimStatus.EMAIL_VERIFIED
     assert audit_trail(acme) == [("claim.approved", keeper.id, jane.id, "")]
     (message,) = sent_to("jane@example.org")
-    assert message.subject == "Your claim on Acme is approved"
+    assert message.subject == "Your claim on Helpsquare is approved"
     assert can(jane, Permission.STAFF_MANAGE, acme)
     assert can(jane, Permission.COMPANY_EDIT, acme)
 
@@ -189,7 +189,7 @@ def test_rejection_needs_a_reason_and_tells_the_claimant(keeper, acme, jane):
         ("claim.rejected", keeper.id, jane.id, "We could not confirm you work at Acme.")
     ]
     (message,) = sent_to("jane@example.org")
-    assert message.subject == "Your claim on Acme was not approved"
+    assert message.subject == "Your claim on Helpsquare was not approved"
     assert "We could not confirm you work at Acme." in message.body_text
     assert "We could not confirm you work at Acme." in message.body_html
 

@@ -96,7 +96,7 @@ def test_the_last_admin_cannot_be_removed(client, who):
     response = client.post(_revoke_url(jane))
 
     assert response.status_code == 409
-    assert "Jane Doe is Acme's only admin." in text(response)
+    assert "Jane Doe (@jane) is Acme's only admin." in text(response)
     assert snapshot() == before
 
 

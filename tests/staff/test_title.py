@@ -27,7 +27,7 @@ def test_a_staff_member_sets_their_own_title(client):
     assert audit_actions() == [("staff.title_changed", company.id, bob.id)]
     page = text(client.get("/companies/acme/staff"))
     assert "Your title is “Head of Billing”." in page
-    assert "Bob Stone Head of Billing · Agent · staff since" in page
+    assert "Bob Stone @bob Head of Billing · Agent · staff since" in page
 
 
 def test_an_empty_title_clears_it(client):
@@ -52,7 +52,9 @@ def test_a_company_admin_sets_a_members_title(client):
 
     assert response.status_code == 303
     assert membership_of(company, bob).title == "Billing"
-    assert "Bob Stone's title is “Billing”." in text(client.get("/companies/acme/staff"))
+    assert "The title of Bob Stone (@bob) is “Billing”." in text(
+        client.get("/companies/acme/staff")
+    )
 
 
 @pytest.mark.parametrize("who", ["agent", "plain user", "admin of another company"])
