@@ -161,7 +161,7 @@ def revoke_staff(slug: str, user_id: int) -> Response:
     _check_button()
     membership = staff.get_active_membership(company.id, user_id)
     staff.revoke_staff(user, company, membership.user)
-    flash(f"{membership.user.name} is no longer on {company.name}'s staff.", "success")
+    flash(f"{membership.user.label} is no longer on {company.name}'s staff.", "success")
     return redirect(_staff_url(company), 303)
 
 

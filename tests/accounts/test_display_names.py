@@ -131,28 +131,49 @@ def _named_with_handle(content: str, display_name: str, username: str) -> list[s
     return bare
 
 
+def _bare_names(content: str) -> list[str]:
+    """Every display name of every account that appears in ``content`` without its handle."""
+    people = db.session.execute(sa.select(User.display_name, User.username)).all()
+    return [
+        bare
+        for display_name, username in people
+        if display_name
+        for bare in _named_with_handle(content, display_name, username)
+    ]
+
+
 @pytest.fixture
 def story():
     """Acme with staff; "Acme Support" is mallory, a customer, who asks, answers and claims."""
     acme = make_company("Acme", slug="acme", domain="acme.com")
     drive = make_product(acme, "Drive", slug="drive")
     jane = make_staff(acme, make_user("jane", display_name="Jane Doe"), role="admin").user
+    sam = make_staff(acme, make_user("sam", display_name="Sam Agent"), title="Billing").user
     mallory = make_user("mallory", display_name="Acme Support")
-    alice = make_user("alice", display_name="Alice")
-    keeper = make_user("keeper", display_name="Keeper", is_admin=True)
+    alice = make_user("alice", display_name="Alice Moreau")
+    keeper = make_user("keeper", display_name="Kim Keeper", is_admin=True)
     asked = questions.ask_question(
         mallory, acme, title="Reset your password here", body="Details.", product=drive
     )
     answers.post_answer(jane, asked, body="Please do not.")
+    answers.post_answer(sam, asked, body="Really, do not.")
     alices = questions.ask_question(alice, acme, title="Sync stops", body="It stops.")
     answers.post_answer(mallory, alices, body="Send me your password.")
     globex = make_company("Globex", slug="globex", domain="globex.com")
     claims.request_claim(mallory, globex, work_email="mallory@globex.com")
-    make_claim(make_company("Initech", slug="initech", domain="initech.com"), mallory)
+    initech = make_claim(make_company("Initech", slug="initech", domain="initech.com"), mallory)
     staff.invite_staff(jane, acme, email="bob@acme.com")
     mailer.send_due()
     save()
-    return {"asked": asked, "alices": alices, "alice": alice, "keeper": keeper, "jane": jane}
+    return {
+        "asked": asked,
+        "alices": alices,
+        "alice": alice,
+        "keeper": keeper,
+        "jane": jane,
+        "sam": sam,
+        "initech": initech,
+    }
 
 
 def test_every_page_naming_a_person_shows_the_username_beside_the_display_name(client, story):
@@ -166,36 +187,51 @@ def test_every_page_naming_a_person_shows_the_username_beside_the_display_name(c
         f"/questions/{alices.id}/{alices.slug}",
         f"/questions/{alices.id}/feed.atom",
         "/users/mallory",
+        "/users/jane",
         "/companies/acme/staff",
     ]
     reader = {page: client.get(page) for page in pages}
     login_as(client, story["alice"])
     reader["/notifications (Alice)"] = client.get("/notifications")
+    login_as(client, story["jane"])
+    reader["/companies/acme/staff (its admin)"] = client.get("/companies/acme/staff")
+    revoked = client.post(f"/companies/acme/staff/{story['sam'].id}/revoke")
+    reader["staff revoked (its admin)"] = client.get(revoked.location)
     login_as(client, story["keeper"])
     reader["/admin/claims (a site admin)"] = client.get("/admin/claims")
+    claim_id = story["initech"].id
+    approved = client.post(
+        f"/admin/claims/{claim_id}", data={f"claim-{claim_id}-decision": "approve"}
+    )
+    reader["claim approved (a site admin)"] = client.get(approved.location)
     reader["/admin/audit (a site admin)"] = client.get("/admin/audit")
 
     for page, response in reader.items():
         assert response.status_code == 200, page
         content = response.get_data(as_text=True)
-        assert "Acme Support" in content or page.startswith("/companies/acme/staff"), page
-        assert _named_with_handle(content, "Acme Support", "mallory") == [], page
-        assert _named_with_handle(content, "Jane Doe", "jane") == [], page
+        assert _bare_names(content) == [], page
+    assert "Acme Support" in reader[f"/questions/{asked.id}/{asked.slug}"].get_data(as_text=True)
+    assert "Sam Agent (@sam) is no longer on Acme" in html.unescape(
+        reader["staff revoked (its admin)"].get_data(as_text=True)
+    )
+    assert "Approved: Acme Support (@mallory) is now an admin of Initech" in html.unescape(
+        reader["claim approved (a site admin)"].get_data(as_text=True)
+    )
 
 
 def test_every_e_mail_naming_a_person_shows_the_username_beside_the_display_name(story):
     messages = db.session.scalars(sa.select(OutboxMessage)).all()
-    # Alice's e-mail about mallory's answer, the claim verification naming the claimant,
-    # and the invitation naming who sent it.
+    # Alice's e-mail about mallory's answer, mallory's about the official answer, the claim
+    # verification naming the claimant, and the invitation naming who sent it.
     assert {m.to_address for m in messages} >= {
         "alice@example.org",
+        "mallory@example.org",
         "mallory@globex.com",
         "bob@acme.com",
     }
     for message in messages:
         for part in (message.subject, message.body_text, message.body_html or ""):
-            assert _named_with_handle(part, "Acme Support", "mallory") == [], message.subject
-            assert _named_with_handle(part, "Jane Doe", "jane") == [], message.subject
+            assert _bare_names(part) == [], message.subject
     assert any("Acme Support (@mallory) answered" in m.body_text for m in messages)
     assert any("Acme Support (@mallory) asked on Helpsquare" in m.body_text for m in messages)
     assert any("Jane Doe (@jane) invites you" in m.body_text for m in messages)

@@ -94,7 +94,9 @@ def test_a_claim_from_request_to_approval(app, client, count_queries):
 
     assert decided.status_code == 303
     assert decided.location == "/admin/claims"
-    assert "Approved: Jane Doe is now an admin of Acme" in text(admin_client.get("/admin/claims"))
+    assert "Approved: Jane Doe (@jane) is now an admin of Acme" in text(
+        admin_client.get("/admin/claims")
+    )
     db.session.expire_all()
     company = db.session.execute(sa.select(Company).where(Company.slug == "acme")).scalar_one()
     assert company.claimed_at is not None

@@ -51,7 +51,7 @@ def test_an_admin_sees_the_invitations_and_remove_buttons(client):
     assert "Agent: answers officially" in page and "Admin: also edits" in page
     assert "carol@acme.com as admin · invited by Jane Doe" in page
     assert "Withdraw the invitation to carol@acme.com" in page
-    assert "Remove Bob Stone from Acme staff" in page
+    assert "Remove Bob Stone (@bob) from Acme staff" in page
 
 
 def test_an_agent_sees_no_invitations(client):
