@@ -115,6 +115,9 @@ def test_visitors_see_no_title_forms(client):
     [
         ("x" * 81, "Use at most 80 characters."),
         ("Head\x00of Support", "NUL"),
+        # The title stands in the official badge: nothing may reorder or hide in it.
+        ("Head of Support\u202etroppuS", "U+202E"),
+        ("Head of\u200bSupport", "U+200B"),
     ],
 )
 def test_a_bad_title_is_refused_at_the_field_and_kept(client, title, error):
@@ -154,6 +157,8 @@ def test_the_service_cleans_and_bounds_titles():
     assert membership.title == "Head of Support"
     staff.set_title(jane, membership, title="x" * 80)
     assert membership.title == "x" * 80
+    staff.set_title(jane, membership, title="\uff28ead")  # fullwidth: NFKC-normalised
+    assert membership.title == "Head"
     for bad in ("x" * 81, "a\x00b", "a\x07b", 42):
         with pytest.raises(ValidationError) as refused:
             staff.set_title(jane, membership, title=bad)
