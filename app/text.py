@@ -55,6 +55,8 @@ CONTROL_MESSAGE = "Use letters, digits and punctuation only: no control characte
 def is_default_ignorable(char: str) -> bool:
     """Whether ``char`` has Unicode's Default_Ignorable_Code_Point property."""
     point = ord(char)
+    if point < 0x00AD:  # ASCII and Latin-1 letters: most of what anyone types
+        return False
     return any(low <= point <= high for low, high in DEFAULT_IGNORABLE)
 
 
