@@ -43,6 +43,8 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from app.confusables import name_cased_skeleton, name_skeleton
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'bench' / 'data' / 'bench.db'}"
 # Every bench user signs in with this password (the hash is computed once for all of them).
@@ -739,7 +741,8 @@ def plan_forum(
 
     for company in company_rows:
         plan.companies.append(
-            (company["id"], company["slug"], company["name"], company["domain"],
+            (company["id"], company["slug"], company["name"], name_skeleton(company["name"]),
+             name_cased_skeleton(company["name"]), company["domain"],
              f"{company['name']} makes {', '.join(p['name'] for p in company['products'][:3])}.",
              f"https://{company['domain']}/", None, _ts(start - DAY),
              _ts(company["claimed_at"]) if company["claimed_at"] else None,
@@ -748,6 +751,7 @@ def plan_forum(
     for product in product_rows:
         plan.products.append(
             (product["id"], product["company"]["id"], product["slug"], product["name"],
+             name_skeleton(product["name"]), name_cased_skeleton(product["name"]),
              f"{product['name']} by {product['company']['name']}.", None, _ts(start - DAY),
              product["questions"])
         )  # fmt: skip
@@ -811,10 +815,11 @@ COLUMNS = {
     # Every generated account has a verified address, as if it confirmed at sign-up.
     "users": ("id", "username", "email", "display_name", "password_hash", "is_admin",
               "session_version", "created_at", "email_verified_at"),
-    "companies": ("id", "slug", "name", "domain", "description", "website", "created_by_id",
-                  "created_at", "claimed_at", "product_count", "question_count"),
-    "products": ("id", "company_id", "slug", "name", "description", "created_by_id",
-                 "created_at", "question_count"),
+    "companies": ("id", "slug", "name", "name_skeleton", "name_cased_skeleton", "domain",
+                  "description", "website", "created_by_id", "created_at", "claimed_at",
+                  "product_count", "question_count"),
+    "products": ("id", "company_id", "slug", "name", "name_skeleton", "name_cased_skeleton",
+                 "description", "created_by_id", "created_at", "question_count"),
     "memberships": ("id", "company_id", "user_id", "role", "title", "work_email", "created_at",
                     "revoked_at", "revoked_by_id"),
     "claims": ("id", "company_id", "user_id", "work_email", "status", "created_at",

@@ -1,4 +1,4 @@
-"""What templates may use: the policy question, URL helpers, date formatting."""
+"""What templates may use: the policy question, URL helpers, date formatting, people."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import hashlib
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app, url_for
+from markupsafe import Markup
 from werkzeug.routing import BaseConverter, ValidationError
 
 from app.db import MAX_ID, utcnow
@@ -69,6 +71,25 @@ def iso(value: datetime | None) -> str:
     return value.isoformat() if value else ""
 
 
+def person(user: Any, link: bool = True) -> Markup:
+    """A person as every page names them: the display name beside the @username, linked to
+    their profile (``link=False`` inside a badge or a heading).
+
+    The display name sits in ``<bdi>``, so right-to-left letters in it cannot reorder the
+    @username after it; the username is always shown, so a display name such as "Acme
+    Support" cannot pass for the company's staff. ``User.label`` is the same in plain text.
+    """
+    handle = Markup('<span class="person__handle">@{}</span>').format(user.username)
+    if user.display_name:
+        inner = Markup('<bdi class="person__name">{}</bdi> {}').format(user.display_name, handle)
+    else:
+        inner = handle
+    if not link:
+        return Markup('<span class="person">{}</span>').format(inner)
+    href = url_for("accounts.profile", username=user.username)
+    return Markup('<a class="person" href="{}">{}</a>').format(href, inner)
+
+
 def init_app(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     app.jinja_env.globals.update(
@@ -78,4 +99,4 @@ def init_app(app: Flask) -> None:
         cached_fragment=cached_fragment,
         question_list_key=question_list_key,
     )
-    app.jinja_env.filters.update(format_date=format_date, time_ago=time_ago, iso=iso)
+    app.jinja_env.filters.update(format_date=format_date, time_ago=time_ago, iso=iso, person=person)

@@ -16,3 +16,12 @@ def snapshot() -> dict[str, list[tuple]]:
         )
         for table in db.metadata.sorted_tables
     }
+
+
+def person(username: str, display_name: str = "") -> str:
+    """The inside of how pages name a person (``app.templating.person``): the display name
+    beside the @username."""
+    handle = f'<span class="person__handle">@{username}</span>'
+    if not display_name:
+        return handle
+    return f'<bdi class="person__name">{display_name}</bdi> {handle}'

@@ -62,8 +62,18 @@ class User(db.Model):
 
     @property
     def name(self) -> str:
-        """What other people see: the display name, or the username."""
+        """The display name, or the username. To name a person anywhere (pages, e-mails,
+        even greetings), use ``label`` or the ``person`` filter instead."""
         return self.display_name or self.username
+
+    @property
+    def label(self) -> str:
+        """How text names a person to others: "Ada Lovelace (@ada)", or "@ada" without a
+        display name. The @username is always there, so a display name such as "Acme
+        Support" can never pass for someone else (``app.templating.person`` on pages)."""
+        if self.display_name:
+            return f"{self.display_name} (@{self.username})"
+        return f"@{self.username}"
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"

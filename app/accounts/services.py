@@ -37,6 +37,7 @@ from app.db import increment, utcnow
 from app.errors import ValidationError
 from app.extensions import db
 from app.mail import queue_message
+from app.text import name_problem, normalize_name
 from app.tokens import InvalidToken, Purpose, make_token, read_token
 
 # Names that would let an account pass for Helpsquare itself, its staff, or a page of
@@ -78,6 +79,7 @@ PASSWORD_PROBLEMS = {
     "current_wrong": "That is not your current password.",
 }
 DISPLAY_NAME_TOO_LONG = f"Use at most {DISPLAY_NAME_MAX} characters."
+DISPLAY_NAME_AT = "Leave out “@”: it marks usernames, and yours is always shown beside this name."
 PASSWORD_RESET_HOURS = 1
 PASSWORD_RESET_MAX_AGE = timedelta(hours=PASSWORD_RESET_HOURS)
 RESET_SUBJECT = "Choose a new password for Helpsquare"
@@ -172,12 +174,21 @@ def _password_problem(password: Any, *, username: str, email: str) -> str | None
 
 
 def _clean_display_name(raw: Any) -> tuple[str, str | None]:
+    """A display name as ``app.text`` cleans names (NFKC, spaces collapsed, no bidi or
+    invisible characters), without "@" (which would fake a username), or empty. Display
+    names need not be unique: pages always show the @username beside them."""
     value = _as_text(raw)
     if value is None:
         return "", NOT_TEXT
     value = value.strip()
     if _has_control_characters(value):
         return value, CONTROL_CHARACTER
+    value = normalize_name(value)
+    problem = name_problem(value)
+    if problem:
+        return value, problem
+    if "@" in value:
+        return value, DISPLAY_NAME_AT
     if len(value) > DISPLAY_NAME_MAX:
         return value, DISPLAY_NAME_TOO_LONG
     return value, None

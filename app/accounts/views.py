@@ -193,7 +193,7 @@ def sign_up() -> BaseResponse | tuple[str, int]:
         else:
             _start_session(user)
             flash(
-                f"Welcome to Helpsquare, {user.name}! We sent a link to {user.email}: "
+                f"Welcome to Helpsquare, {user.label}! We sent a link to {user.email}: "
                 "follow it to verify your address."
             )
             return redirect(next_url or _home())
@@ -226,7 +226,7 @@ def sign_in() -> BaseResponse | tuple[str, int]:
         user = services.authenticate(form.login.data, form.password.data)
         if user is not None:
             _start_session(user, remember=bool(form.remember.data))
-            flash(f"Welcome back, {user.name}.")
+            flash(f"Welcome back, {user.label}.")
             return redirect(next_url or _home())
         g.sign_in_failed = True
         form.form_errors.append(SIGN_IN_FAILED)

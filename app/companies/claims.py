@@ -40,6 +40,14 @@ CLAIM_LINK_HOURS = 48
 # The verification e-mail goes to an address the user typed: a cap per user keeps
 # Helpsquare from being used to send mail to strangers.
 CLAIMS_PER_DAY = 5
+# Fixed subjects: the verification e-mail goes to an address not yet proven to be the
+# claimant's, and a subject is what an inbox shows before anyone opens the mail; a company
+# name anyone can type ("Your account is locked – act now") has no place there. The decision
+# goes to the account's own address; it names no company either, so it cannot be misused
+# while e-mail verification is switched off. The bodies name the company.
+CLAIM_VERIFY_SUBJECT = "Verify your work e-mail address for Helpsquare"
+CLAIM_APPROVED_SUBJECT = "Your claim on Helpsquare is approved"
+CLAIM_REJECTED_SUBJECT = "Your claim on Helpsquare was not approved"
 
 LINK_INVALID = (
     "That link does not work. It may be cut short or mistyped: copy the whole link from the "
@@ -155,7 +163,7 @@ def request_claim(user: Any, company: Company, *, work_email: Any) -> Claim:
     token = make_token(Purpose.CLAIM_VERIFY, claim.id, ClaimStatus.PENDING_EMAIL.value)
     queue_message(
         email,
-        f"Verify your work e-mail to claim {company.name} on Helpsquare",
+        CLAIM_VERIFY_SUBJECT,
         "claim_verify",
         user=user,
         company=company,
@@ -397,14 +405,9 @@ def _tell_claimant(claim: Claim, *, approved: bool, note: str) -> None:
             detail="approved" if approved else "rejected",
         )
     )
-    subject = (
-        f"Your claim on {company.name} is approved"
-        if approved
-        else f"Your claim on {company.name} was not approved"
-    )
     queue_message(
         claim.user.email,
-        subject,
+        CLAIM_APPROVED_SUBJECT if approved else CLAIM_REJECTED_SUBJECT,
         "claim_decision",
         user=claim.user,
         company=company,

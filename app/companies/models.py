@@ -6,12 +6,15 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from app.confusables import SKELETON_CHARS_PER_CHAR, name_cased_skeleton, name_skeleton
 from app.db import UTCDateTime, string_enum, utcnow
 from app.extensions import db
 
 NAME_MIN, NAME_MAX = 2, 100
+# The longest skeleton a NAME_MAX-character name can have.
+NAME_SKELETON_MAX = NAME_MAX * SKELETON_CHARS_PER_CHAR
 SLUG_MAX = 110
 DOMAIN_MAX = 253
 DESCRIPTION_MAX = 2000
@@ -24,6 +27,10 @@ class Company(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(SLUG_MAX), unique=True)
     name: Mapped[str] = mapped_column(sa.String(NAME_MAX))
+    # What the name reads as, in any case and as written (app.confusables), kept by
+    # ``_name`` below: one page per reading, so "Acme", "ACME.", "Αcme" cannot all have one.
+    name_skeleton: Mapped[str] = mapped_column(sa.String(NAME_SKELETON_MAX))
+    name_cased_skeleton: Mapped[str] = mapped_column(sa.String(NAME_SKELETON_MAX))
     # One page per web domain: the claim workflow verifies staff against it.
     domain: Mapped[str] = mapped_column(sa.String(DOMAIN_MAX), unique=True)
     description: Mapped[str] = mapped_column(sa.Text, default="")
@@ -40,7 +47,18 @@ class Company(db.Model):
     products = relationship("Product", back_populates="company", order_by="Product.name")
 
     # The home page and the directory list companies by size.
-    __table_args__ = (sa.Index("ix_companies_question_count", "question_count", "id"),)
+    __table_args__ = (
+        sa.Index("ix_companies_question_count", "question_count", "id"),
+        # Unique indexes rather than constraints: SQLite adds them without copying the table.
+        sa.Index("ix_companies_name_skeleton", "name_skeleton", unique=True),
+        sa.Index("ix_companies_name_cased_skeleton", "name_cased_skeleton", unique=True),
+    )
+
+    @validates("name")
+    def _name(self, _key: str, name: str) -> str:
+        self.name_skeleton = name_skeleton(name)
+        self.name_cased_skeleton = name_cased_skeleton(name)
+        return name
 
     @property
     def is_claimed(self) -> bool:

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import g, has_app_context
 
 from app.companies.models import Company, Membership, StaffRole
+from app.confusables import name_cased_skeleton, name_skeleton
 from app.errors import NotFound
 from app.extensions import db
 from app.pagination import BadCursor, Page, decode_cursor, encode_cursor
@@ -61,10 +62,17 @@ def slugs_taken(base: str) -> set[str]:
 
 
 def find_company_by_name_or_domain(name: str, domain: str) -> Company | None:
-    """A company called ``name`` (case-insensitively) or at ``domain``, if one exists."""
+    """A company whose name reads the same as ``name`` (``app.confusables``: either of its
+    skeletons equal) or at ``domain``, if one exists (one SELECT, on unique indexes)."""
     return db.session.execute(
         sa.select(Company)
-        .where(sa.or_(sa.func.lower(Company.name) == name.lower(), Company.domain == domain))
+        .where(
+            sa.or_(
+                Company.name_skeleton == name_skeleton(name),
+                Company.name_cased_skeleton == name_cased_skeleton(name),
+                Company.domain == domain,
+            )
+        )
         .order_by(Company.id)
         .limit(1)
     ).scalar_one_or_none()

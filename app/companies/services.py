@@ -8,7 +8,6 @@ is chosen.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Collection
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts.services import clean_email
 from app.companies import queries
+from app.companies.domains import shared_domain_problem
 from app.companies.models import (
     DESCRIPTION_MAX,
     DOMAIN_MAX,
@@ -28,10 +28,12 @@ from app.companies.models import (
     WEBSITE_MAX,
     Company,
 )
+from app.confusables import read_the_same
 from app.errors import Conflict, ValidationError
 from app.extensions import db
 from app.moderation import audit
 from app.policy import Permission, require
+from app.text import has_visible, name_problem, normalize_name
 
 # Slugs that would read as a page of their own under /companies/ (the "add a company"
 # form, and pages later issues may add); a company called "New" gets "new-2".
@@ -49,10 +51,13 @@ _SCHEME = re.compile(r"^https?://")
 
 
 class CompanyExists(Conflict):
-    """A company with this name or domain already has a page; ``company`` is that page."""
+    """A company with this name (or one that reads the same) or this domain already has a
+    page; ``company`` is that page."""
 
-    def __init__(self, company: Company, field: str) -> None:
+    def __init__(self, company: Company, field: str, *, name: str = "") -> None:
         why = f"{company.name} already has a page."
+        if field == "name" and name and name.casefold() != company.name.casefold():
+            why = f"{company.name} already has a page, and “{name}” reads the same."
         super().__init__(why, fields={field: why})
         self.company = company
 
@@ -61,15 +66,18 @@ class CompanyExists(Conflict):
 
 
 def clean_name(value: str | None, errors: dict[str, str], *, field: str = "name") -> str:
-    """A name: stripped, inner whitespace collapsed, NAME_MIN–NAME_MAX characters, printable."""
+    """A name: NFKC-normalised, stripped, inner whitespace collapsed, NAME_MIN–NAME_MAX
+    characters, with something visible and no control, bidirectional or invisible
+    character (``app.text``)."""
     raw = value or ""
     if "\x00" in raw:
         errors[field] = NUL_MESSAGE
         return raw
-    name = " ".join(raw.split())
-    if any(unicodedata.category(char) == "Cc" for char in name):
-        errors[field] = "Use letters, digits and punctuation only: no control characters."
-    elif not name:
+    name = normalize_name(raw)
+    problem = name_problem(name)
+    if problem:
+        errors[field] = problem
+    elif not has_visible(name):
         errors[field] = "Enter a name."
     elif len(name) < NAME_MIN:
         errors[field] = f"Use at least {NAME_MIN} characters."
@@ -81,12 +89,17 @@ def clean_name(value: str | None, errors: dict[str, str], *, field: str = "name"
 def clean_description(
     value: str | None, errors: dict[str, str], *, field: str = "description"
 ) -> str:
-    """A plain-text description: stripped, at most DESCRIPTION_MAX characters, no NUL."""
+    """A plain-text description: stripped, at most DESCRIPTION_MAX characters, no NUL.
+
+    One that shows nothing (only invisible characters) is no description: stored empty.
+    """
     text = (value or "").replace("\r\n", "\n").strip()
     if "\x00" in text:
         errors[field] = NUL_MESSAGE
     elif len(text) > DESCRIPTION_MAX:
         errors[field] = f"Use at most {DESCRIPTION_MAX:,} characters (this has {len(text):,})."
+    elif not has_visible(text):
+        text = ""
     return text
 
 
@@ -229,12 +242,17 @@ def check_work_email(raw: Any, domain: str) -> str:
 
     ``jane@acme.com`` and ``jane@support.acme.com`` pass for ``acme.com``;
     ``jane@acme.com.evil.io``, ``jane@notacme.com`` and look-alike letters (compared in
-    their punycode form) do not. Raises ``ValidationError`` on the ``work_email`` field.
+    their punycode form) do not. A trailing dot is dropped (``jane@acme.com.`` is
+    ``jane@acme.com``). Neither the company's domain nor the address's may be a free
+    e-mail service or a public suffix (``app.companies.domains``): an address anyone can
+    get proves nothing. Raises ``ValidationError`` on the ``work_email`` field.
     """
+    if isinstance(raw, str):
+        raw = raw.strip().removesuffix(".")
     email, problem = clean_email(raw)
     if problem:
         raise ValidationError(problem, fields={"work_email": problem})
-    host = email.rpartition("@")[2].rstrip(".")
+    host = email.rpartition("@")[2]
     try:
         host = idna.encode(host, uts46=True).decode("ascii")
     except (idna.IDNAError, UnicodeError):
@@ -242,6 +260,9 @@ def check_work_email(raw: Any, domain: str) -> str:
     if not (host == domain or host.endswith("." + domain)):
         message = WORK_EMAIL_MISMATCH.format(domain=domain)
         raise ValidationError(message, fields={"work_email": message})
+    problem = shared_domain_problem(domain) or shared_domain_problem(host)
+    if problem:
+        raise ValidationError(problem, fields={"work_email": problem})
     return email
 
 
@@ -252,8 +273,11 @@ def create_company(user: Any, *, name: str, domain: str, description: str = "") 
     """Anyone signed in creates a company page, unclaimed until its staff claim it.
 
     The name (2–100 characters) and the web domain must not belong to a company that
-    already has a page (names compared case-insensitively); ``CompanyExists`` names that
-    page. The slug comes from the name and never changes; a taken or reserved one gets
+    already has a page; ``CompanyExists`` names that page. Names are compared by what they
+    read as (``app.confusables``: "ACME", "Acme." and "Αcme" with a Greek alpha are all
+    "Acme"), and the database keeps each reading unique, so two requests at once cannot
+    both create it. The domain may not be a free e-mail service or a public
+    suffix. The slug comes from the name and never changes; a taken or reserved one gets
     ``-2``, ``-3`` … appended.
     """
     require(user, Permission.COMPANY_CREATE)
@@ -264,17 +288,22 @@ def create_company(user: Any, *, name: str, domain: str, description: str = "") 
         domain = normalize_domain(domain)
     except ValidationError as error:
         errors.update(error.fields)
+    else:
+        problem = shared_domain_problem(domain)
+        if problem:
+            errors["domain"] = problem
     if errors:
         raise ValidationError("Please correct the fields shown.", fields=errors)
 
     base = slug_base(name, fallback="company")
 
     def make_company() -> Company:
-        # Checked on every attempt: a lost slug race may mean the same company just arrived.
+        # Checked on every attempt: a lost race (slug, domain or name skeleton) may mean
+        # the same company just arrived.
         existing = queries.find_company_by_name_or_domain(name, domain)
         if existing is not None:
-            field = "name" if existing.name.lower() == name.lower() else "domain"
-            raise CompanyExists(existing, field)
+            field = "name" if read_the_same(existing.name, name) else "domain"
+            raise CompanyExists(existing, field, name=name)
         return Company(
             slug=free_slug(base, queries.slugs_taken(base), RESERVED_SLUGS),
             name=name,

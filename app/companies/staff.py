@@ -8,7 +8,6 @@ afterwards (earlier official answers keep their badge and title).
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -29,12 +28,16 @@ from app.notifications.models import NotificationKind
 from app.notifications.services import Event, add_follow, notify
 from app.pagination import BadCursor, Page, decode_cursor, encode_cursor
 from app.policy import Permission, require
+from app.text import name_problem, normalize_name
 from app.tokens import InvalidToken, Purpose, make_token, read_token
 
 # An invitation link works this long, once.
 INVITATION_LIFETIME = timedelta(hours=48)
 # The token's version while the invitation waits; any other state makes old links worthless.
 PENDING = "pending"
+# Fixed: the invitation goes to an address nobody has proven yet, so its subject carries no
+# text a user typed (company and display names could say anything); the body names them.
+INVITATION_SUBJECT = "You are invited to join a company's staff on Helpsquare"
 
 ROLE_CHOICE = "Choose a role: admin or agent."
 LAST_ADMIN = (
@@ -306,7 +309,7 @@ def invite_staff(actor: Any, company: Company, *, email: Any, role: Any = "agent
     )
     queue_message(
         address,
-        f"{actor.name} invites you to join {company.name}'s staff on Helpsquare",
+        INVITATION_SUBJECT,
         "staff_invitation",
         company=company,
         inviter=actor,
@@ -442,7 +445,7 @@ def revoke_staff(actor: Any, company: Company, member_user: Any) -> Membership:
             .with_for_update()
         ).all()
         if len(admins) <= 1:
-            raise Conflict(LAST_ADMIN.format(name=member_user.name, company=company.name))
+            raise Conflict(LAST_ADMIN.format(name=member_user.label, company=company.name))
     membership.revoked_at = utcnow()
     membership.revoked_by_id = actor.id
     audit.record(
@@ -465,7 +468,8 @@ def sole_admin_id(members: list[Membership]) -> int | None:
 
 
 def clean_title(value: Any) -> str:
-    """A public title: stripped, spaces collapsed, at most TITLE_MAX characters; may be empty.
+    """A public title, cleaned as names are (``app.text``: NFKC, spaces collapsed, no
+    control, bidi or invisible character), at most TITLE_MAX characters; may be empty.
 
     Raises ``ValidationError`` on the ``title`` field.
     """
@@ -475,9 +479,9 @@ def clean_title(value: Any) -> str:
         raise ValidationError("This must be text.", fields={"title": "This must be text."})
     if "\x00" in value:
         raise ValidationError(NUL_MESSAGE, fields={"title": NUL_MESSAGE})
-    title = " ".join(value.split())
-    if any(unicodedata.category(char) == "Cc" for char in title):
-        why = "Use letters, digits and punctuation only: no control characters."
+    title = normalize_name(value)
+    why = name_problem(title)
+    if why:
         raise ValidationError(why, fields={"title": why})
     if len(title) > TITLE_MAX:
         why = f"Use at most {TITLE_MAX} characters (this has {len(title)})."

@@ -161,7 +161,7 @@ def revoke_staff(slug: str, user_id: int) -> Response:
     _check_button()
     membership = staff.get_active_membership(company.id, user_id)
     staff.revoke_staff(user, company, membership.user)
-    flash(f"{membership.user.name} is no longer on {company.name}'s staff.", "success")
+    flash(f"{membership.user.label} is no longer on {company.name}'s staff.", "success")
     return redirect(_staff_url(company), 303)
 
 
@@ -208,8 +208,12 @@ def staff_title(slug: str) -> Response | tuple[str, int]:
         except ValidationError as error:
             show_errors(form, error)
         else:
-            who = "Your" if membership.user_id == user.id else f"{membership.user.name}'s"
+            whose_title = (
+                "Your title"
+                if membership.user_id == user.id
+                else f"The title of {membership.user.label}"
+            )
             shown = f"“{membership.title}”" if membership.title else "cleared"
-            flash(f"{who} title is {shown}.", "success")
+            flash(f"{whose_title} is {shown}.", "success")
             return redirect(_staff_url(company), 303)
     return _render_staff_page(company, title_form=form, title_user_id=whose, status=422)

@@ -55,7 +55,7 @@ def new_feed(
 
 def _person(user: Any) -> dict[str, str]:
     return {
-        "author_name": clean_text(user.name),
+        "author_name": clean_text(user.label),
         "author_link": url_for("accounts.profile", username=user.username, _external=True),
     }
 
@@ -88,7 +88,7 @@ def add_answer(feed: Feed, question: Any, answer: Any) -> None:
         _external=True,
     )
     feed.add_item(
-        title=clean_text(f"{official} by {answer.author.name}"),
+        title=clean_text(f"{official} by {answer.author.label}"),
         link=link,
         unique_id=url_for(
             "questions.show", question_id=question.id, _anchor=f"answer-{answer.id}", _external=True

@@ -20,7 +20,7 @@ SUGGESTED_MAX = 10
 def _person(user: Any) -> dict[str, str]:
     return {
         "@type": "Person",
-        "name": user.name,
+        "name": user.label,
         "url": url_for("accounts.profile", username=user.username, _external=True),
     }
 

@@ -95,16 +95,16 @@ def decide_claim(claim_id: int) -> Response | tuple[str, int]:
             if form.decision.data == APPROVE:
                 claims.approve_claim(admin, claim, note=form.note.data)
                 message = (
-                    f"Approved: {claim.user.name} is now an admin of {claim.company.name}, "
+                    f"Approved: {claim.user.label} is now an admin of {claim.company.name}, "
                     "which is claimed."
                 )
             else:
                 claims.reject_claim(admin, claim, note=form.note.data)
-                message = f"Rejected {claim.user.name}'s claim on {claim.company.name}."
+                message = f"Rejected the claim of {claim.user.label} on {claim.company.name}."
         except ValidationError as error:
             show_errors(form, error)
         else:
-            flash(f"{message} We e-mailed {claim.user.name} the decision.", "success")
+            flash(f"{message} We e-mailed {claim.user.label} the decision.", "success")
             return redirect(url_for("moderation.claims"), 303)
     # Shown again on a page of its own, with the note as typed and the reason next to it.
     body = render_template(

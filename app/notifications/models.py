@@ -218,7 +218,7 @@ class Notification(db.Model):
         """What happened, in one plain-text sentence (the page, the e-mails; escaped by
         the templates). Needs actor, question, company and product loaded
         (``queries.with_subjects``)."""
-        actor = self.actor.name if self.actor is not None else "Someone"
+        actor = self.actor.label if self.actor is not None else "Someone"
         title = f"“{self.question.title}”" if self.question is not None else "a question"
         company = self.company.name if self.company is not None else "The company"
         kind = self.kind

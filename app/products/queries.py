@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
 from app.companies.models import Company
+from app.confusables import name_cased_skeleton, name_skeleton
 from app.errors import NotFound
 from app.extensions import db
 from app.pagination import BadCursor, Page, decode_cursor, encode_cursor
@@ -73,9 +74,14 @@ def slugs_taken(company_id: int, base: str) -> set[str]:
 def find_product_by_name(
     company_id: int, name: str, *, other_than: int | None = None
 ) -> Product | None:
-    """The company's product called ``name`` (case-insensitively), ignoring ``other_than``."""
+    """The company's product whose name reads the same as ``name`` (``app.confusables``:
+    either of its skeletons equal), ignoring ``other_than``."""
     query = sa.select(Product).where(
-        Product.company_id == company_id, sa.func.lower(Product.name) == name.lower()
+        Product.company_id == company_id,
+        sa.or_(
+            Product.name_skeleton == name_skeleton(name),
+            Product.name_cased_skeleton == name_cased_skeleton(name),
+        ),
     )
     if other_than is not None:
         query = query.where(Product.id != other_than)

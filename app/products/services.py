@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from app.companies.models import Company
 from app.companies.services import (
     clean_description,
@@ -27,8 +29,10 @@ RESERVED_SLUGS = frozenset({"new", "edit"})
 class ProductExists(Conflict):
     """The company already has a product by this name; ``product`` is that product."""
 
-    def __init__(self, product: Product, company: Company) -> None:
+    def __init__(self, product: Product, company: Company, *, name: str = "") -> None:
         why = f"{company.name} already has a product called {product.name}."
+        if name and name.casefold() != product.name.casefold():
+            why = why[:-1] + f", and “{name}” reads the same."
         super().__init__(why, fields={"name": why})
         self.product = product
 
@@ -46,20 +50,22 @@ def create_product(user: Any, company: Company, *, name: str, description: str =
     """Add a product to a company: anyone signed in for an unclaimed company, its admin
     staff (or a site admin) for a claimed one.
 
-    The name (2–100 characters) must not already be one of the company's products (compared
-    case-insensitively). The slug comes from the name, is unique within the company and
-    never changes; a taken or reserved one gets ``-2``, ``-3`` … appended. The company's
-    product count goes up by one.
+    The name (2–100 characters, cleaned as company names are) must not read the same as
+    one of the company's products (``app.confusables``: "Drive", "DRIVE." and
+    "Drіve" with a Cyrillic i are one name); the database keeps that unique per company. The
+    slug comes from the name, is unique within the company and never changes; a taken or
+    reserved one gets ``-2``, ``-3`` … appended. The company's product count goes up by one.
     """
     require(user, Permission.PRODUCT_CREATE, company)
     name, description = _validated(name, description)
     base = slug_base(name, fallback="product")
 
     def make_product() -> Product:
-        # Checked on every attempt: a lost slug race may mean the same product just arrived.
+        # Checked on every attempt: a lost race (slug or name) may mean the same product
+        # just arrived.
         existing = queries.find_product_by_name(company.id, name)
         if existing is not None:
-            raise ProductExists(existing, company)
+            raise ProductExists(existing, company, name=name)
         return Product(
             company_id=company.id,
             slug=free_slug(base, queries.slugs_taken(company.id, base), RESERVED_SLUGS),
@@ -78,14 +84,16 @@ def edit_product(user: Any, product: Product, *, name: str, description: str) ->
     """Rename a product or change its description: its creator or a site admin while the
     company is unclaimed, the company's admin staff (or a site admin) once it is claimed.
 
-    The slug stays as it was, so links to the product keep working after a rename. A
-    change is written to the audit log (who, which fields, when).
+    The new name must not read the same as another of the company's products. The slug
+    stays as it was, so links to the product keep working after a rename. A change is
+    written to the audit log (who, which fields, when).
     """
     require(user, Permission.PRODUCT_EDIT, product)
     name, description = _validated(name, description)
-    existing = queries.find_product_by_name(product.company_id, name, other_than=product.id)
+    company_id, product_id = product.company_id, product.id
+    existing = queries.find_product_by_name(company_id, name, other_than=product_id)
     if existing is not None:
-        raise ProductExists(existing, product.company)
+        raise ProductExists(existing, product.company, name=name)
     changed = []
     if name != product.name:
         changed.append(f"name (was {product.name})")
@@ -100,5 +108,13 @@ def edit_product(user: Any, product: Product, *, name: str, description: str) ->
         )
     product.name = name
     product.description = description
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        # Another request gave a product this reading between the check and the commit.
+        db.session.rollback()
+        existing = queries.find_product_by_name(company_id, name, other_than=product_id)
+        if existing is None:
+            raise
+        raise ProductExists(existing, existing.company, name=name) from error
     return product

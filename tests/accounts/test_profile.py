@@ -6,6 +6,7 @@ import pytest
 
 from app.extensions import db
 from tests.accounts.helpers import field_error
+from tests.checks import person
 from tests.conftest import login_as
 from tests.factories import make_answer, make_question, make_user
 
@@ -21,9 +22,8 @@ def test_profile_shows_name_member_since_questions_and_answers(client):
 
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "<h1>Ada Lovelace</h1>" in page
-    assert "@ada" in page
-    assert "member since" in page
+    assert f'<h1><span class="person">{person("ada", "Ada Lovelace")}</span></h1>' in page
+    assert "Member since" in page
     assert "<title>Ada Lovelace (@ada) · Helpsquare</title>" in page
     assert "Why does my sync stop at night?" in page
     assert f"/questions/{asked.id}/" in page
@@ -38,9 +38,9 @@ def test_profile_of_someone_without_posts_says_so(client):
 
     page = client.get("/users/quiet").get_data(as_text=True)
 
-    assert "<h1>quiet</h1>" in page
-    assert "quiet has not asked anything yet." in page
-    assert "quiet has not answered anything yet." in page
+    assert f'<h1><span class="person">{person("quiet")}</span></h1>' in page
+    assert "@quiet has not asked anything yet." in page
+    assert "@quiet has not answered anything yet." in page
 
 
 def test_profile_marks_a_best_answer(client):
@@ -134,7 +134,7 @@ def test_edit_profile_changes_the_display_name(client):
     response = client.post("/account/profile", data={"display_name": "  Ada L.  "})
 
     assert response.status_code == 302
-    assert "<h1>Ada L.</h1>" in client.get("/users/ada").get_data(as_text=True)
+    assert person("ada", "Ada L.") in client.get("/users/ada").get_data(as_text=True)
 
 
 def test_edit_profile_refuses_a_too_long_name_and_keeps_it(client):

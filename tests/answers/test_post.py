@@ -12,6 +12,7 @@ from app.answers.models import Answer
 from app.errors import PermissionDenied, ValidationError
 from app.extensions import db
 from app.questions.models import Kind, Status
+from tests.checks import person
 from tests.conftest import login_as
 from tests.factories import make_answer, make_company, make_question, make_staff, make_user
 from tests.questions.helpers import assert_counters_match_rows, count, is_sign_in_redirect, text
@@ -45,7 +46,7 @@ def test_posting_an_answer_shows_it_and_bumps_the_question(client, question):
     assert "Thanks, your answer is posted." in page
     assert f'id="answer-{answer.id}"' in page
     assert "<p>Turn <em>sync</em> off and on.</p>" in page
-    assert ">Pat Peer</a>" in page
+    assert f"{person('peer', 'Pat Peer')}</a>" in page
     assert "1 answer</h2>" in page
     db.session.refresh(question)
     assert question.answer_count == 1
@@ -204,7 +205,8 @@ def test_the_official_badge_is_shown(client, question):
     # The badge names the author and the company (the title, when any: tests/company_tools).
     assert (
         f'<span class="badge badge--official" id="answer-{answer.id}-official">'
-        '<span aria-hidden="true">◆ </span>Official answer · Rae Rep at Acme</span>'
+        '<span aria-hidden="true">◆ </span>Official answer · '
+        f'<span class="person">{person("rep", "Rae Rep")}</span> at Acme</span>'
     ) in page
 
 

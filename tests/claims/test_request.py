@@ -21,6 +21,8 @@ GOOD = [
     ("jane@acme.com", "jane@acme.com"),
     ("Jane@ACME.com", "jane@acme.com"),
     ("jane@support.acme.com", "jane@support.acme.com"),
+    # A trailing dot ends a fully qualified domain: acme.com. is acme.com.
+    ("jane@acme.com.", "jane@acme.com"),
 ]
 MISMATCH = "Use your work e-mail at acme.com (or a subdomain of it), like jane@acme.com."
 BAD = [
@@ -28,7 +30,7 @@ BAD = [
     ("jane@notacme.com", MISMATCH),
     ("jane@acme.co", MISMATCH),
     ("jane@\u0430cme.com", MISMATCH),  # a Cyrillic "а" that looks like the Latin one
-    ("jane@acme.com.", "Enter a valid e-mail address, like name@example.com."),
+    ("jane@acme.com..", "Enter a valid e-mail address, like name@example.com."),
     ("", "Enter your work e-mail at acme.com, like jane@acme.com."),
     ("   ", "Enter your work e-mail at acme.com, like jane@acme.com."),
     ("jane\x00@acme.com", "Remove the invisible control character (such as NUL) from this."),

@@ -62,7 +62,7 @@ def test_approval_claims_the_company_and_makes_the_claimant_its_admin(keeper, ac
     assert elsewhere.status is ClaimStatus.EMAIL_VERIFIED
     assert audit_trail(acme) == [("claim.approved", keeper.id, jane.id, "")]
     (message,) = sent_to("jane@example.org")
-    assert message.subject == "Your claim on Acme is approved"
+    assert message.subject == "Your claim on Helpsquare is approved"
     assert can(jane, Permission.STAFF_MANAGE, acme)
     assert can(jane, Permission.COMPANY_EDIT, acme)
 
@@ -189,7 +189,7 @@ def test_rejection_needs_a_reason_and_tells_the_claimant(keeper, acme, jane):
         ("claim.rejected", keeper.id, jane.id, "We could not confirm you work at Acme.")
     ]
     (message,) = sent_to("jane@example.org")
-    assert message.subject == "Your claim on Acme was not approved"
+    assert message.subject == "Your claim on Helpsquare was not approved"
     assert "We could not confirm you work at Acme." in message.body_text
     assert "We could not confirm you work at Acme." in message.body_html
 
@@ -315,7 +315,7 @@ def test_the_queue_opens_a_claim_on_its_own_page_with_the_decision_form(
     page = text(response)
     assert "<h1>Claim on Acme</h1>" in page and "jane@acme.com" in page
     assert f'action="/admin/claims/{claim.id}"' in page
-    assert "Approve: make Jane Doe admin of Acme" in page
+    assert "Approve: make Jane Doe (@jane) admin of Acme" in page
     assert "Open the claim on Acme" not in page  # no link to the page it is on
     # The signed-in admin, and the claim with all it shows.
     assert len(statements) == 2, statements
@@ -383,7 +383,7 @@ def test_a_rejection_through_the_queue(client, keeper, acme, jane):
     )
 
     assert response.status_code == 303
-    assert "Rejected Jane Doe's claim on Acme." in text(client.get(response.location))
+    assert "Rejected the claim of Jane Doe (@jane) on Acme." in text(client.get(response.location))
     db.session.expire_all()
     assert (claim.status, claim.note) == (ClaimStatus.REJECTED, "Not an Acme address we know.")
     rejected_tab = text(client.get("/admin/claims?status=rejected"))

@@ -9,7 +9,7 @@ from app.companies.models import ClaimStatus, Company, StaffRole
 from app.db import utcnow
 from app.extensions import db
 from app.policy import Permission, can
-from tests.checks import snapshot
+from tests.checks import person, snapshot
 from tests.claims.helpers import (
     audit_trail,
     claims_of,
@@ -52,7 +52,7 @@ def test_a_claim_from_request_to_approval(app, client, count_queries):
 
     # The e-mail went to the work address, with an absolute link that works 48 hours, once.
     (message,) = sent_to("jane@acme.com")
-    assert message.subject == "Verify your work e-mail to claim Acme on Helpsquare"
+    assert message.subject == "Verify your work e-mail address for Helpsquare"
     assert "works for 48 hours, once" in message.body_text
     path, token = verify_link("jane@acme.com")
     assert f'href="http://helpsquare.test{path}"' in message.body_html
@@ -80,7 +80,7 @@ def test_a_claim_from_request_to_approval(app, client, count_queries):
     login_as(admin_client, keeper)
     queue = text(admin_client.get("/admin/claims"))
     assert 'href="/companies/acme">Acme</a>' in queue
-    assert 'href="/users/jane">Jane Doe</a>' in queue
+    assert f'href="/users/jane">{person("jane", "Jane Doe")}</a>' in queue
     assert "jane@acme.com" in queue
     assert "1 question · 0 answers" in queue
 
@@ -94,7 +94,9 @@ def test_a_claim_from_request_to_approval(app, client, count_queries):
 
     assert decided.status_code == 303
     assert decided.location == "/admin/claims"
-    assert "Approved: Jane Doe is now an admin of Acme" in text(admin_client.get("/admin/claims"))
+    assert "Approved: Jane Doe (@jane) is now an admin of Acme" in text(
+        admin_client.get("/admin/claims")
+    )
     db.session.expire_all()
     company = db.session.execute(sa.select(Company).where(Company.slug == "acme")).scalar_one()
     assert company.claimed_at is not None
@@ -114,7 +116,7 @@ def test_a_claim_from_request_to_approval(app, client, count_queries):
         ("claim.approved", keeper.id, jane.id, "Checked: Jane runs support at Acme."),
     ]
     (decision,) = sent_to(jane.email)
-    assert decision.subject == "Your claim on Acme is approved"
+    assert decision.subject == "Your claim on Helpsquare is approved"
     assert "Checked: Jane runs support at Acme." in decision.body_text
     assert "http://helpsquare.test/companies/acme" in decision.body_text
 
@@ -127,7 +129,7 @@ def test_a_claim_from_request_to_approval(app, client, count_queries):
     log = text(admin_client.get("/admin/audit"))
     assert log.index("approved the claim") < log.index("asked to claim the company")
     assert "Checked: Jane runs support at Acme." in log
-    assert 'href="/users/keeper">Keeper</a>' in log
+    assert f'href="/users/keeper">{person("keeper", "Keeper")}</a>' in log
 
 
 def test_the_link_works_for_someone_not_signed_in(app, client):

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from app.answers.models import Answer
 from app.extensions import db
 from app.questions.models import Status
+from tests.checks import person
 from tests.company_tools.helpers import make_acme, revoke
 from tests.conftest import login_as
 from tests.factories import make_answer, make_company, make_question, make_staff, make_user
@@ -61,7 +62,8 @@ def test_a_staff_answer_carries_the_official_badge_with_name_title_and_company(
     badge = (
         f'<span class="badge badge--official" id="answer-{answer.id}-official">'
         '<span aria-hidden="true">◆ </span>'
-        "Official answer · Jane Doe, Head of Support at Acme</span>"
+        f'Official answer · <span class="person">{person("jane", "Jane Doe")}</span>, '
+        "Head of Support at Acme</span>"
     )
     assert badge in page
     # Screen readers name the answer by its badge and its author.
@@ -78,7 +80,10 @@ def test_staff_without_a_title_are_named_with_the_company(client, acme, question
 
     _post(client, question, "We are on it.")
 
-    assert "Official answer · Bo Boss at Acme</span>" in _page(client, question)
+    assert (
+        f'Official answer · <span class="person">{person("boss", "Bo Boss")}</span> at Acme</span>'
+        in _page(client, question)
+    )
 
 
 def test_the_badge_survives_a_later_revoke_and_later_answers_are_not_official(
@@ -97,7 +102,7 @@ def test_the_badge_survives_a_later_revoke_and_later_answers_are_not_official(
     assert _answer("Posted after leaving Acme.").is_official is False
     page = _page(client, question)
     assert page.count(BADGE) == 1
-    assert "Official answer · Jane Doe, Head of Support at Acme</span>" in page
+    assert f"{person('jane', 'Jane Doe')}</span>, Head of Support at Acme</span>" in page
     later = _answer("Posted after leaving Acme.")
     card = page[page.index(f'id="answer-{later.id}"') :]
     card = card[: card.index("</article>")]
@@ -129,7 +134,7 @@ def test_a_staff_member_of_two_companies_shows_the_title_of_the_questions_compan
     _post(client, question, "Answering for Acme.")
 
     page = _page(client, question)
-    assert "Official answer · Jane Doe, Head of Support at Acme</span>" in page
+    assert f"{person('jane', 'Jane Doe')}</span>, Head of Support at Acme</span>" in page
     assert "Consultant" not in page
 
 

@@ -42,8 +42,8 @@ KEY_PAGES = [
     KeyPage("ask", "/companies/acme-cloud/ask", user="dana", heading="Ask Acme Cloud"),
     KeyPage("sign-in", "/sign-in", heading="Sign in to Helpsquare"),
     KeyPage("sign-up", "/sign-up", heading="Create your Helpsquare account"),
-    KeyPage("profile", "/users/alice", heading="Alice Moreau"),
-    KeyPage("own-profile", "/users/chen", user="chen", heading="Chen Wei"),
+    KeyPage("profile", "/users/alice", heading="Alice Moreau @alice"),
+    KeyPage("own-profile", "/users/chen", user="chen", heading="Chen Wei @chen"),
     # Companies joining: the claim form, a claim waiting for review (Kai's, on Nimbus Bikes),
     # the staff page as a company admin sees it (Jane, Acme Cloud's admin), and the site
     # admin's queue and one claim's review page (Site Keeper). Looking changes nothing.

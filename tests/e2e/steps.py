@@ -40,7 +40,8 @@ def sign_up(page: Page, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("E-mail address").fill(f"{username}@example.org")
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_text(f"Welcome to Helpsquare, {username}!")).to_be_visible()
+    # Without a display name, a person is named by the @username.
+    expect(page.get_by_text(f"Welcome to Helpsquare, @{username}!")).to_be_visible()
 
 
 def verify_email(page: Page, server: LiveServer, username: str) -> None:
@@ -77,8 +78,9 @@ def open_company(page: Page, name: str) -> None:
 
 
 def answer_card(page: Page, author: str) -> Locator:
-    """The answer written by ``author`` (its article is named "Answer by …")."""
-    return page.get_by_role("article", name=f"Answer by {author}")
+    """The answer written by ``author``, a display name or a username (its article is named
+    "Answer by <display name> @<username>", or "Answer by @<username>")."""
+    return page.get_by_role("article", name=re.compile(rf"^Answer by @?{re.escape(author)}\b"))
 
 
 def post_answer(page: Page, text: str) -> None:
@@ -183,9 +185,9 @@ def approve_claim(admin: Page, company: str, claimant: str, note: str) -> None:
     admin.get_by_role("link", name=f"Open the claim on {company}", exact=True).click()
     expect(admin.get_by_role("heading", level=1)).to_have_text(f"Claim on {company}")
     admin.get_by_label("Note").fill(note)
-    admin.get_by_role("button", name=f"Approve: make {claimant} admin of {company}").click()
+    admin.get_by_role("button", name=f"Approve: make @{claimant} admin of {company}").click()
     expect(
-        admin.get_by_text(f"Approved: {claimant} is now an admin of {company}, which is claimed.")
+        admin.get_by_text(f"Approved: @{claimant} is now an admin of {company}, which is claimed.")
     ).to_be_visible()
 
 

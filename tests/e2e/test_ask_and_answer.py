@@ -63,15 +63,15 @@ def test_ask_answer_and_mark_the_best_answer(browsing: Browsing) -> None:
     steps.sign_in(page, asker)
     page.goto(question_url)
     answers = page.get_by_role("region", name="2 answers").get_by_role("article")
-    expect(answers.first).to_have_accessible_name(f"Answer by {first_helper}")
+    expect(answers.first).to_have_accessible_name(f"Answer by @{first_helper}")
     choose = steps.answer_card(page, second_helper).get_by_role("button", name="Choose as best")
     choose.click()
 
     expect(page.get_by_text("Marked as the best answer.")).to_be_visible()
     expect(steps.badge(page.get_by_role("article", name=TITLE), "Answered")).to_be_visible()
-    expect(answers.first).to_have_accessible_name(f"Answer by {second_helper}")
+    expect(answers.first).to_have_accessible_name(f"Answer by @{second_helper}")
     expect(steps.badge(answers.first, "Best answer")).to_be_visible()
-    expect(answers.nth(1)).to_have_accessible_name(f"Answer by {first_helper}")
+    expect(answers.nth(1)).to_have_accessible_name(f"Answer by @{first_helper}")
     expect(answers.first.get_by_role("button", name="Unmark best answer")).to_be_visible()
 
     # Everyone else sees the same: answered, best answer first.
@@ -79,5 +79,5 @@ def test_ask_answer_and_mark_the_best_answer(browsing: Browsing) -> None:
     visitor.goto(question_url)
     expect(steps.badge(visitor.get_by_role("article", name=TITLE), "Answered")).to_be_visible()
     first = visitor.get_by_role("region", name="2 answers").get_by_role("article").first
-    expect(first).to_have_accessible_name(f"Answer by {second_helper}")
+    expect(first).to_have_accessible_name(f"Answer by @{second_helper}")
     expect(steps.badge(first, "Best answer")).to_be_visible()

@@ -39,12 +39,12 @@ def test_a_visitor_browses_from_home_to_an_answered_question(page: Page) -> None
     # The best answer comes first, set apart, then the company's official answer.
     cards = page.get_by_role("region", name="3 answers").get_by_role("article")
     best = cards.nth(0)
-    expect(best).to_have_accessible_name("Answer by Chen Wei")
+    expect(best).to_have_accessible_name("Answer by Chen Wei @chen")
     expect(steps.badge(best, "Best answer")).to_be_visible()
     expect(best.get_by_text("Settings → Sync")).to_be_visible()
     official = cards.nth(1)
     expect(
-        official.get_by_text("Official answer · Jane Doe, Head of Support at Acme Cloud")
+        official.get_by_text("Official answer · Jane Doe @jane, Head of Support at Acme Cloud")
     ).to_be_visible()
     expect(steps.answer_card(page, "Bruno Silva")).to_be_visible()
     expect(page.get_by_role("button", name="Me too")).to_have_count(0)

@@ -85,7 +85,7 @@ def test_a_staff_member_claims_the_company_and_answers_officially(browsing: Brow
     page.goto(question_url)
     steps.post_answer(page, "Thanks for reporting it. Firmware 2.3.1 keeps the schedule.")
     official = steps.badge(steps.answer_card(page, claimant), "Official answer")
-    expect(official).to_have_text(f"◆ Official answer · {claimant}, {TITLE} at {company}")
+    expect(official).to_have_text(f"◆ Official answer · @{claimant}, {TITLE} at {company}")
 
     # As staff she sets the problem's status; the page says it, for everyone.
     steps.set_status(page, "Solved")

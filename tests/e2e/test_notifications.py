@@ -32,10 +32,10 @@ def notification(page: Page, sentence: str) -> Locator:
 def test_follow_hear_read_unfollow_and_unsubscribe(browsing: Browsing) -> None:
     pia, quinn, rosa = (steps.new_username(p) for p in ("pia", "quinn", "rosa"))
     company = f"Lanternworks {pia}"
-    asker_asked = f"{pia} asked about {company}: “{TITLE}”"
-    quinn_answered = f"{quinn} answered “{TITLE}”"
-    rosa_answered = f"{rosa} answered “{TITLE}”"
-    pia_answered = f"{pia} answered “{TITLE}”"
+    asker_asked = f"@{pia} asked about {company}: “{TITLE}”"
+    quinn_answered = f"@{quinn} answered “{TITLE}”"
+    rosa_answered = f"@{rosa} answered “{TITLE}”"
+    pia_answered = f"@{pia} answered “{TITLE}”"
 
     # Pia puts her company's page up; nothing has happened to her yet.
     asker = browsing.new_page()

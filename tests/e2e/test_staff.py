@@ -56,7 +56,7 @@ def test_an_invited_agent_joins_and_answers_officially(browsing: Browsing) -> No
     steps.post_answer(colleague, "Yes: Settings → Export, then choose CSV and a weekday.")
     card = steps.answer_card(colleague, agent)
     expect(steps.badge(card, "Official answer")).to_have_text(
-        f"◆ Official answer · {agent} at {company}"
+        f"◆ Official answer · @{agent} at {company}"
     )
 
     # The staff page lists him as an agent; the invitation is used up.
@@ -65,8 +65,8 @@ def test_an_invited_agent_joins_and_answers_officially(browsing: Browsing) -> No
     expect(pending).to_contain_text("No invitations are waiting.")
 
     # Rhea removes him from the staff: his earlier answer stays official, a new one is not.
-    admin.get_by_role("button", name=f"Remove {agent} from {company} staff").click()
-    expect(admin.get_by_text(f"{agent} is no longer on {company}'s staff.")).to_be_visible()
+    admin.get_by_role("button", name=f"Remove @{agent} from {company} staff").click()
+    expect(admin.get_by_text(f"@{agent} is no longer on {company}'s staff.")).to_be_visible()
     expect(admin.get_by_role("article", name=agent)).to_have_count(0)
     colleague.goto(question_url)
     steps.post_answer(colleague, "Also: the export keeps the last 90 days.")

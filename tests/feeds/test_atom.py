@@ -66,7 +66,7 @@ def test_the_company_feed_lists_only_its_questions(client, forum):
     assert entry_titles(feed) == ["Problem: Drive sync stops", "Question: Old question"]
     assert feed.findtext(f"{ATOM}title") == "Acme on Helpsquare"
     author = entries(feed)[1].find(f"{ATOM}author")
-    assert author.findtext(f"{ATOM}name") == "Alice Moreau"
+    assert author.findtext(f"{ATOM}name") == "Alice Moreau (@alice)"
     assert author.findtext(f"{ATOM}uri") == "http://helpsquare.test/users/alice"
 
 
@@ -91,8 +91,8 @@ def test_the_question_feed_lists_its_answers_newest_first_and_the_question(clien
     feed = check_atom(client.get(f"/questions/{old.id}/feed.atom").data)
 
     assert entry_titles(feed) == [
-        "Official answer from Acme by Sam",
-        f"Answer by {peer.author.name}",
+        "Official answer from Acme by Sam (@sam)",
+        f"Answer by {peer.author.label}",
         "Question: Old question",
     ]
     first = entries(feed)[0]
@@ -141,7 +141,7 @@ def test_hostile_text_stays_text_and_the_feed_stays_xml(client):
         assert any("</title><script>alert(1)</script>" in title for title in titles)
         assert all("\x01" not in title for title in titles)
     names = [e.findtext(f"{ATOM}author/{ATOM}name") for e in entries(feed)]
-    assert "<Evil> & Co" in names
+    assert "<Evil> & Co (@evil)" in names
 
 
 def test_pages_link_to_their_feeds_in_the_head(client, forum):

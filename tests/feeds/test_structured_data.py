@@ -49,12 +49,16 @@ def test_the_question_is_the_main_entity_with_the_best_answer_accepted(client, a
     assert main["name"] == "Sync stops" and main["text"] == "It stops."
     assert main["answerCount"] == 2 and main["upvoteCount"] == 4
     assert main["dateCreated"] == question.created_at.isoformat()
-    assert main["author"] == {"@type": "Person", "name": "Ann Asker", "url": f"{BASE}/users/asker"}
+    assert main["author"] == {
+        "@type": "Person",
+        "name": "Ann Asker (@asker)",
+        "url": f"{BASE}/users/asker",
+    }
     accepted = main["acceptedAnswer"]
     assert accepted["text"] == "Restart it." and accepted["upvoteCount"] == 3
     assert accepted["url"] == f"{BASE}/questions/{question.id}/{question.slug}#answer-{best.id}"
     assert [a["text"] for a in main["suggestedAnswer"]] == ["Update to 4.3."]
-    assert main["suggestedAnswer"][0]["author"]["name"] == staff.name
+    assert main["suggestedAnswer"][0]["author"]["name"] == staff.label
     assert official.id != best.id
 
 

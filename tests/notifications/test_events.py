@@ -114,7 +114,7 @@ def test_an_official_answer_says_so():
 
     (note,) = notifications_of(asker)
     assert note.kind is K.OFFICIAL_ANSWER
-    assert note.sentence == "Jane Doe answered “The widget overheats” officially for Acme"
+    assert note.sentence == "Jane Doe (@jane) answered “The widget overheats” officially for Acme"
 
 
 def test_answering_asking_and_me_too_follow_the_question():

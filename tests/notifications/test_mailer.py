@@ -59,9 +59,9 @@ def test_the_asker_gets_an_email_as_soon_as_an_answer_is_posted(app, client, mon
     # Alice (right away by default) only: not Bob, who answered; not the fan (daily).
     (message,) = read_mail(folder)
     assert message["To"] == "alice@example.org"
-    assert message["Subject"] == "Bob answered “Why does the widget beep?”"
+    assert message["Subject"] == "Bob (@bob) answered “Why does the widget beep?”"
     body = text_of(message)
-    assert "Bob answered “Why does the widget beep?”." in body
+    assert "Bob (@bob) answered “Why does the widget beep?”." in body
     answer_link, settings_link, unsubscribe_link = links_in(message)
     answer_id = notifications_of(alice)[0].answer_id
     assert answer_link == (
@@ -158,11 +158,11 @@ def _fan_of_two_questions():  # noqa: ANN202
 
 def test_the_digest_groups_by_question_and_goes_out_once_a_day(clock):
     fan, first, second = _fan_of_two_questions()
-    answers.post_answer(make_user(display_name="Ann"), first, body="One.")
-    answers.post_answer(make_user(display_name="Ben"), second, body="Two.")
-    answers.post_answer(make_user(display_name="Cat"), first, body="Three.")
+    answers.post_answer(make_user("ann", display_name="Ann"), first, body="One.")
+    answers.post_answer(make_user("ben", display_name="Ben"), second, body="Two.")
+    answers.post_answer(make_user("cat", display_name="Cat"), first, body="Three.")
     own = make_answer(second, author=fan)
-    answers.vote_helpful(make_user(display_name="Dan"), own)
+    answers.vote_helpful(make_user("dan", display_name="Dan"), own)
 
     assert mailer.send_due() == 3  # the askers' answers, right away; nothing for the fan
     mailer.send_digests()
@@ -172,11 +172,11 @@ def test_the_digest_groups_by_question_and_goes_out_once_a_day(clock):
     message = digest[0]
     assert message.subject == "Your Helpsquare digest: 4 updates"
     body = message.body_text
-    assert body.index("First question about the widget") < body.index("Ann answered")
-    assert body.index("Ann answered") < body.index("Cat answered")
-    assert body.index("Cat answered") < body.index("Second question about the widget")
-    assert body.index("Second question about the widget") < body.index("Ben answered")
-    assert "Dan found your answer to “Second question about the widget” helpful" in body
+    assert body.index("First question about the widget") < body.index("Ann (@ann) answered")
+    assert body.index("Ann (@ann) answered") < body.index("Cat (@cat) answered")
+    assert body.index("Cat (@cat) answered") < body.index("Second question about the widget")
+    assert body.index("Second question about the widget") < body.index("Ben (@ben) answered")
+    assert "Dan (@dan) found your answer to “Second question about the widget” helpful" in body
     assert f"http://helpsquare.test/questions/{first.id}/{first.slug}" in body
     assert "http://helpsquare.test/notifications/settings" in body
     assert '"List-Unsubscribe-Post": "List-Unsubscribe=One-Click"' in message.headers
@@ -184,7 +184,7 @@ def test_the_digest_groups_by_question_and_goes_out_once_a_day(clock):
 
     # Again the same day, at any hour: nothing more, also for what arrives meanwhile.
     clock.now = MORNING + timedelta(hours=10)
-    answers.post_answer(make_user(display_name="Eve"), first, body="Four.")
+    answers.post_answer(make_user("eve", display_name="Eve"), first, body="Four.")
     mailer.send_digests()
     clock.now = MORNING + timedelta(hours=15, minutes=59)  # 23:59 UTC
     mailer.send_digests()
@@ -196,8 +196,8 @@ def test_the_digest_groups_by_question_and_goes_out_once_a_day(clock):
     assert mailer.send_digests() == 0
     latest = _digests_to("fan@example.org")[-1]
     assert len(_digests_to("fan@example.org")) == 2
-    assert "Eve answered" in latest.body_text
-    assert "Ann answered" not in latest.body_text
+    assert "Eve (@eve) answered" in latest.body_text
+    assert "Ann (@ann) answered" not in latest.body_text
     days = db.session.scalars(
         sa.select(NotificationDigest.day).where(NotificationDigest.user_id == fan.id)
     ).all()
@@ -218,7 +218,7 @@ def test_the_digest_renders_as_text_and_html_with_working_links(
 ):
     folder = use_file_backend(app, monkeypatch, tmp_path)
     fan, first, _second = _fan_of_two_questions()
-    answers.post_answer(make_user(display_name="Ann"), first, body="One.")
+    answers.post_answer(make_user("ann", display_name="Ann"), first, body="One.")
     save()
 
     result = app.test_cli_runner().invoke(args=["notifications", "digest"])
@@ -229,6 +229,6 @@ def test_the_digest_renders_as_text_and_html_with_working_links(
     assert all(link.startswith("http://helpsquare.test/") for link in links)
     assert message["List-Unsubscribe"].startswith("<http://helpsquare.test/notifications/")
     html = html_of(message)
-    assert "Ann answered “First question about the widget”" in html
+    assert "Ann (@ann) answered “First question about the widget”" in html
     for link in links:  # the settings page sends a signed-out reader to sign in first
         assert client.get(urlsplit(link).path).status_code in (200, 302)

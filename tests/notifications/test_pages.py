@@ -57,8 +57,8 @@ def test_the_page_lists_newest_first_with_links_to_the_answers(client):
 
     page = text(client.get("/notifications"))
 
-    assert page.index("Answerer 2 answered") < page.index("Answerer 1 answered")
-    assert page.index("Answerer 1 answered") < page.index("Answerer 0 answered")
+    assert page.index("Answerer 2 (@") < page.index("Answerer 1 (@")
+    assert page.index("Answerer 1 (@") < page.index("Answerer 0 (@")
     question_id = made[0].question_id
     for answer in made:
         assert re.search(rf'href="/questions/{question_id}/[^"#]+#answer-{answer.id}"', page)
@@ -180,9 +180,9 @@ def test_the_list_pages_by_keyset(app, client, monkeypatch):
     next_link = re.search(r'rel="next" href="([^"]+)"', first).group(1)
     second = text(client.get(next_link.replace("&amp;", "&")))
 
-    assert "Answerer 4 answered" in first and "Answerer 3 answered" in first
-    assert "Answerer 2 answered" in second and "Answerer 1 answered" in second
-    assert "Answerer 4 answered" not in second
+    assert "Answerer 4 (@" in first and "Answerer 3 (@" in first
+    assert "Answerer 2 (@" in second and "Answerer 1 (@" in second
+    assert "Answerer 4 (@" not in second
 
 
 @pytest.mark.parametrize("cursor", ["bm9wZQ", "padded"])

@@ -9,6 +9,7 @@ import pytest
 from app.db import MAX_ID
 from app.extensions import db
 from app.questions.models import Feeling, Kind
+from tests.checks import person
 from tests.conftest import login_as
 from tests.factories import make_answer, make_company, make_product, make_question, make_user
 from tests.questions.helpers import text
@@ -42,7 +43,7 @@ def test_the_page_shows_the_question(client, question):
     assert "Sync stops after the update</h1>" in page
     assert '<span class="badge badge--problem">Problem</span>' in page
     assert "Feeling confused" in page
-    assert ">Ada Asker</a>" in page
+    assert f"{person('asker', 'Ada Asker')}</a>" in page
     assert ">Acme</a>" in page and ">Drive</a>" in page
     assert '<div class="prose"><p>It <em>stops</em> syncing.</p>' in page
     assert "0 people have this problem too" in page

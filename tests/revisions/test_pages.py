@@ -58,9 +58,15 @@ def test_edited_leads_to_the_history_with_what_changed(client, clock, question):
     assert f'<a href="/questions/{question.id}/revisions">(edited)' in page
     assert history.status_code == 200
     assert _versions(html) == ["Version 2 (current)", "Version 1 (original)"]
-    assert 'Edited by <a href="/users/keeper">Keeper</a>' in html
+    assert (
+        'Edited by <a class="person" href="/users/keeper"><bdi class="person__name">Keeper</bdi> '
+        '<span class="person__handle">@keeper</span></a>'
+    ) in html
     assert '<time datetime="2026-03-03T09:30:00+00:00">3 March 2026 at 09:30 UTC</time>' in html
-    assert 'Asked by <a href="/users/asker">Asker</a>' in html
+    assert (
+        'Asked by <a class="person" href="/users/asker"><bdi class="person__name">Asker</bdi> '
+        '<span class="person__handle">@asker</span></a>'
+    ) in html
     assert (
         '<div class="diff">The sync stops<ins> every hour</ins>.\n\nIt worked yesterday.</div>'
         in (html)
@@ -116,7 +122,10 @@ def test_an_answers_history_is_reached_from_its_edited_mark(client, clock, quest
     assert "<h1>Edit history of an answer</h1>" in html
     assert _versions(html) == ["Version 2 (current)", "Version 1 (original)"]
     assert '<div class="diff">A<ins>, then B</ins></div>' in html
-    assert 'Answered by <a href="/users/helper">Helper</a>' in html
+    assert (
+        'Answered by <a class="person" href="/users/helper"><bdi class="person__name">Helper</bdi> '
+        '<span class="person__handle">@helper</span></a>'
+    ) in html
 
 
 def test_a_change_of_kind_and_product_shows_in_the_history(client, question):

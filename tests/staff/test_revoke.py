@@ -37,7 +37,7 @@ def test_an_admin_removes_an_agent(client):
     save()
     login_as(client, jane)
     page = text(client.get("/companies/acme/staff"))
-    assert "Remove Bob Stone from Acme staff" in page
+    assert "Remove Bob Stone (@bob) from Acme staff" in page
 
     response = client.post(_revoke_url(bob))
 
@@ -48,7 +48,7 @@ def test_an_admin_removes_an_agent(client):
     assert membership.revoked_at is not None and membership.revoked_by_id == jane.id
     assert audit_actions() == [("staff.revoked", company.id, bob.id)]
     page = text(client.get(response.location))
-    assert "Bob Stone is no longer on Acme's staff." in page
+    assert "Bob Stone (@bob) is no longer on Acme's staff." in page
     assert "Remove Bob Stone" not in page
     assert "1 staff member" in page
 
@@ -96,7 +96,7 @@ def test_the_last_admin_cannot_be_removed(client, who):
     response = client.post(_revoke_url(jane))
 
     assert response.status_code == 409
-    assert "Jane Doe is Acme's only admin." in text(response)
+    assert "Jane Doe (@jane) is Acme's only admin." in text(response)
     assert snapshot() == before
 
 
@@ -110,7 +110,7 @@ def test_the_staff_page_offers_no_remove_button_for_the_only_admin(client):
 
     assert "Remove Jane Doe" not in page
     assert "The only admin" in page
-    assert "Remove Bob Stone from Acme staff" in page
+    assert "Remove Bob Stone (@bob) from Acme staff" in page
 
 
 def test_one_of_two_admins_may_remove_the_other(client):

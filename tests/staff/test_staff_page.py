@@ -28,8 +28,8 @@ def test_anyone_reads_the_active_staff_admins_first(client):
     assert "3 staff members" in page
     jane_at, carol_at, bob_at = (page.index(n) for n in ("Jane Doe", "Carol Diaz", "Bob Stone"))
     assert jane_at < carol_at < bob_at
-    assert "Jane Doe Head of Support · Admin · staff since" in page
-    assert "Bob Stone Billing · Agent · staff since" in page
+    assert "Jane Doe @jane Head of Support · Admin · staff since" in page
+    assert "Bob Stone @bob Billing · Agent · staff since" in page
     assert "Dave Gone" not in page
     # Nothing to manage for a visitor, and reading wrote nothing.
     assert "Remove" not in page and "Send invitation" not in page
@@ -51,7 +51,7 @@ def test_an_admin_sees_the_invitations_and_remove_buttons(client):
     assert "Agent: answers officially" in page and "Admin: also edits" in page
     assert "carol@acme.com as admin · invited by Jane Doe" in page
     assert "Withdraw the invitation to carol@acme.com" in page
-    assert "Remove Bob Stone from Acme staff" in page
+    assert "Remove Bob Stone (@bob) from Acme staff" in page
 
 
 def test_an_agent_sees_no_invitations(client):

@@ -27,7 +27,7 @@ def test_a_staff_member_sets_their_own_title(client):
     assert audit_actions() == [("staff.title_changed", company.id, bob.id)]
     page = text(client.get("/companies/acme/staff"))
     assert "Your title is “Head of Billing”." in page
-    assert "Bob Stone Head of Billing · Agent · staff since" in page
+    assert "Bob Stone @bob Head of Billing · Agent · staff since" in page
 
 
 def test_an_empty_title_clears_it(client):
@@ -52,7 +52,9 @@ def test_a_company_admin_sets_a_members_title(client):
 
     assert response.status_code == 303
     assert membership_of(company, bob).title == "Billing"
-    assert "Bob Stone's title is “Billing”." in text(client.get("/companies/acme/staff"))
+    assert "The title of Bob Stone (@bob) is “Billing”." in text(
+        client.get("/companies/acme/staff")
+    )
 
 
 @pytest.mark.parametrize("who", ["agent", "plain user", "admin of another company"])
@@ -113,6 +115,9 @@ def test_visitors_see_no_title_forms(client):
     [
         ("x" * 81, "Use at most 80 characters."),
         ("Head\x00of Support", "NUL"),
+        # The title stands in the official badge: nothing may reorder or hide in it.
+        ("Head of Support\u202etroppuS", "U+202E"),
+        ("Head of\u200bSupport", "U+200B"),
     ],
 )
 def test_a_bad_title_is_refused_at_the_field_and_kept(client, title, error):
@@ -152,6 +157,8 @@ def test_the_service_cleans_and_bounds_titles():
     assert membership.title == "Head of Support"
     staff.set_title(jane, membership, title="x" * 80)
     assert membership.title == "x" * 80
+    staff.set_title(jane, membership, title="\uff28ead")  # fullwidth: NFKC-normalised
+    assert membership.title == "Head"
     for bad in ("x" * 81, "a\x00b", "a\x07b", 42):
         with pytest.raises(ValidationError) as refused:
             staff.set_title(jane, membership, title=bad)
