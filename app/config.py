@@ -54,8 +54,12 @@ class DefaultConfig:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Failed sign-ins (app/accounts/sign_in.py): per network address across accounts, per
+    # account across addresses, and per account from one address (or one browser that has
+    # signed in to it before). Successful sign-ins never count.
     SIGNIN_LIMITS_PER_ADDRESS = "6 per minute; 30 per hour"
     SIGNIN_LIMITS_PER_ACCOUNT = "10 per hour"
+    SIGNIN_LIMITS_PER_ACCOUNT_AND_ADDRESS = "6 per minute; 10 per hour"
     # Reverse proxies in front of the app: 0 trusts no X-Forwarded-* header at all (the
     # client is whoever connected); n trusts the last n hops of X-Forwarded-For and
     # X-Forwarded-Proto, each added by one proxy of ours.

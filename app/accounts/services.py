@@ -32,6 +32,7 @@ from app.accounts.models import (
     USERNAME_PATTERN,
     User,
 )
+from app.accounts.throttle import Count, take_places
 from app.db import increment
 from app.errors import ValidationError
 from app.extensions import db
@@ -82,6 +83,7 @@ PASSWORD_RESET_MAX_AGE = timedelta(hours=PASSWORD_RESET_HOURS)
 RESET_SUBJECT = "Choose a new password for Helpsquare"
 RESET_LINK_USED = "That link has already been used, or the password was changed after it was sent."
 NOT_TEXT = "This must be text."
+WRONG_CURRENT = "Too many attempts with a wrong current password. Please wait {wait} and try again."
 FIX_FIELDS = "Please correct the fields marked below."
 
 
@@ -261,24 +263,41 @@ def _dummy_password_hash() -> str:
     return generate_password_hash(secrets.token_urlsafe(16), method=PASSWORD_METHOD)
 
 
-def authenticate(login: str, password: str) -> User | None:
+def find_account(login: Any) -> User | None:
+    """The account whose username or e-mail address (any letter case) is ``login``, or
+    None; one SELECT (none for an empty login)."""
+    login_text = (_as_text(login) or "").strip().lower()
+    # A NUL byte cannot be in any stored value (and PostgreSQL refuses it in a query).
+    if not login_text or "\x00" in login_text or len(login_text) > EMAIL_MAX:
+        return None
+    column = User.email if "@" in login_text else User.username
+    return db.session.execute(sa.select(User).where(column == login_text)).scalar_one_or_none()
+
+
+def password_matches(user: User | None, password: Any) -> bool:
+    """Whether ``password`` is ``user``'s password.
+
+    A password is hashed even when there is no such account (against a hash of nothing
+    anybody knows), so the answer takes the same time either way and does not reveal
+    which accounts exist.
+    """
+    password_text = _as_text(password) or ""
+    if user is None or len(password_text) > PASSWORD_MAX:
+        check_password_hash(_dummy_password_hash(), password_text[:PASSWORD_MAX])
+        return False
+    return user.check_password(password_text)
+
+
+def authenticate(login: Any, password: Any) -> User | None:
     """The account whose username or e-mail (any letter case) is ``login``, if ``password``
-    is its password; None otherwise.
+    is its password; None otherwise. Counts nothing: signing in goes through
+    ``app.accounts.sign_in``, which limits the failures.
 
     The password is hashed whether or not the account exists, so the answer takes the
     same time either way and does not reveal which accounts exist.
     """
-    login_text = (_as_text(login) or "").strip().lower()
-    password_text = _as_text(password) or ""
-    user = None
-    # A NUL byte cannot be in any stored value (and PostgreSQL refuses it in a query).
-    if login_text and "\x00" not in login_text and len(login_text) <= EMAIL_MAX:
-        column = User.email if "@" in login_text else User.username
-        user = db.session.execute(sa.select(User).where(column == login_text)).scalar_one_or_none()
-    if user is None or len(password_text) > PASSWORD_MAX:
-        check_password_hash(_dummy_password_hash(), password_text[:PASSWORD_MAX])
-        return None
-    return user if user.check_password(password_text) else None
+    user = find_account(login)
+    return user if password_matches(user, password) else None
 
 
 def sign_out(user: User) -> None:
@@ -292,12 +311,19 @@ def change_password(user: User, current_password: str, new_password: str) -> Use
     """Change the user's password; it needs the current one.
 
     The new password follows the sign-up rules. Every existing session of the user ends
-    (the session version goes up); the caller signs the current browser in again.
+    (the session version goes up); the caller signs the current browser in again. Wrong
+    current passwords
+    are limited per account (``SIGNIN_LIMITS_PER_ACCOUNT``): past it ``RateLimited``,
+    without checking, counted atomically (``app.accounts.throttle``).
     """
+    limits = current_app.config["SIGNIN_LIMITS_PER_ACCOUNT"]
+    places = take_places([Count(f"current-password:user:{user.id}", limits)], WRONG_CURRENT)
     fields: dict[str, str] = {}
     current_text = _as_text(current_password) or ""
     if not current_text or not user.check_password(current_text):
         fields["current_password"] = PASSWORD_PROBLEMS["current_wrong"]
+    else:
+        places.give_back()  # only wrong current passwords count
     problem = _password_problem(new_password, username=user.username, email=user.email)
     if problem:
         fields["new_password"] = problem
