@@ -4,6 +4,10 @@ A token is ``hsp_`` followed by 43 URL-safe characters of randomness (256 bits).
 shown once, when it is issued; the database keeps only its sha256, so a copy of the
 database lets nobody use the API as anybody. Looking a token up by its hash also takes
 the same time whatever the token, so timing tells an attacker nothing.
+
+Tokens end with the password: changing or resetting it, and "sign out everywhere", revoke
+every token of the account in the same transaction (``app.accounts.services``). Plain
+sign-out ends the browser sessions only.
 """
 
 from __future__ import annotations

@@ -1,6 +1,12 @@
 """Account writes: sign-up, sign-in checks, sign-out, password changes and resets,
 site admins.
 
+What ends when: signing out ends every session of the account (its session version goes
+up: a session is a signed cookie carrying that version). Changing or resetting the
+password, "sign out everywhere" and the operator setting a password with
+``flask create-admin`` end every session and revoke every API token, in the same
+transaction (``_end_sessions_and_tokens``).
+
 Every function validates its input itself (the JSON API calls them without
 forms) and reports what is wrong per field in ``ValidationError.fields``.
 """
@@ -30,10 +36,11 @@ from app.accounts.models import (
     USERNAME_MAX,
     USERNAME_MIN,
     USERNAME_PATTERN,
+    ApiToken,
     User,
 )
 from app.accounts.throttle import Count, take_places
-from app.db import increment
+from app.db import increment, utcnow
 from app.errors import ValidationError
 from app.extensions import db
 from app.mail import queue_message
@@ -300,10 +307,35 @@ def authenticate(login: Any, password: Any) -> User | None:
     return user if password_matches(user, password) else None
 
 
+def _revoke_api_tokens(user_id: int) -> None:
+    """Revoke every API token of the account that still works, in the caller's transaction."""
+    db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def _end_sessions_and_tokens(user_id: int) -> None:
+    """End every session of the account and revoke every API token it has, in the caller's
+    transaction (two UPDATEs; the caller commits them with its own change)."""
+    increment(db.session, User.session_version, user_id)
+    _revoke_api_tokens(user_id)
+
+
 def sign_out(user: User) -> None:
     """End every session of the user, on every device: their session version goes up, so
-    each cookie issued before (copied ones included) no longer signs anybody in."""
+    each cookie issued before (copied ones included) no longer signs anybody in. The
+    user's API tokens keep working (``sign_out_everywhere`` revokes them too)."""
     increment(db.session, User.session_version, user.id)
+    db.session.commit()
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session of the user, on every device, and revoke every API token of
+    theirs, at once: for when a password or a token may have leaked."""
+    _end_sessions_and_tokens(user.id)
     db.session.commit()
 
 
@@ -311,8 +343,8 @@ def change_password(user: User, current_password: str, new_password: str) -> Use
     """Change the user's password; it needs the current one.
 
     The new password follows the sign-up rules. Every existing session of the user ends
-    (the session version goes up); the caller signs the current browser in again. Wrong
-    current passwords
+    (the session version goes up) and every API token of theirs is revoked, in the same
+    transaction; the caller signs the current browser in again. Wrong current passwords
     are limited per account (``SIGNIN_LIMITS_PER_ACCOUNT``): past it ``RateLimited``,
     without checking, counted atomically (``app.accounts.throttle``).
     """
@@ -330,7 +362,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Use
     if fields:
         raise ValidationError(FIX_FIELDS, fields=fields)
     user.set_password(new_password)
-    increment(db.session, User.session_version, user.id)
+    _end_sessions_and_tokens(user.id)
     db.session.commit()
     return user
 
@@ -349,9 +381,9 @@ def create_site_admin(username: str, email: str, password: str) -> User:
     """Make a site admin, for the operator's ``flask create-admin``.
 
     Creates the account as a site admin; or, when the username exists with that same
-    e-mail, makes that account a site admin and sets its password (ending its sessions).
-    The sign-up rules apply, except that reserved usernames are allowed: the operator
-    choosing "admin" is exactly who those names are kept for.
+    e-mail, makes that account a site admin and sets its password (ending its sessions and
+    revoking its API tokens). The sign-up rules apply, except that reserved usernames are
+    allowed: the operator choosing "admin" is exactly who those names are kept for.
     """
     fields: dict[str, str] = {}
     username, problem = _clean_username(username, allow_reserved=True)
@@ -373,7 +405,7 @@ def create_site_admin(username: str, email: str, password: str) -> User:
             raise ValidationError(FIX_FIELDS, fields={"email": EMAIL_OTHER_ACCOUNT})
         existing.is_admin = True
         existing.set_password(password)
-        increment(db.session, User.session_version, existing.id)
+        _end_sessions_and_tokens(existing.id)
         db.session.commit()
         return existing
     taken = _taken("", email)
@@ -445,7 +477,8 @@ def reset_password(token: str, new_password: str) -> User:
 
     The new password follows the sign-up rules. Every existing session of the account
     ends (its session version goes up), which also uses up this link and every other
-    reset link sent before; the caller signs the current browser in.
+    reset link sent before, and every API token of the account is revoked, in the same
+    transaction; the caller signs the current browser in.
     """
     user = password_reset_user(token)
     problem = _password_problem(new_password, username=user.username, email=user.email)
@@ -469,5 +502,6 @@ def reset_password(token: str, new_password: str) -> User:
     if changed != 1:
         db.session.rollback()
         raise InvalidToken(RESET_LINK_USED)
+    _revoke_api_tokens(user.id)
     db.session.commit()
     return user

@@ -202,6 +202,9 @@ def sign_in_page() -> BaseResponse | tuple[str, int]:
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out() -> BaseResponse:
+    """Sign out: every session of the account ends, here and on every other device (a
+    session is a signed cookie, so ending one means ending all). API tokens keep
+    working; "Sign out everywhere" on the account page revokes them too."""
     was_signed_in = current_user.is_authenticated
     if was_signed_in:
         services.sign_out(current_user._get_current_object())
@@ -210,6 +213,21 @@ def sign_out() -> BaseResponse:
     if was_signed_in:
         flash("You are signed out, on this device and every other one.")
     return redirect(_home())
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere() -> BaseResponse:
+    """Sign out everywhere: every session of the account ends and every API token of it is
+    revoked, for when a password or a token may have leaked."""
+    services.sign_out_everywhere(current_user._get_current_object())
+    session.clear()
+    logout_user()
+    flash(
+        "You are signed out everywhere, and every API token of yours is revoked: programs "
+        "that used one need a new token."
+    )
+    return redirect(_home(), 303)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -230,7 +248,10 @@ def change_password() -> BaseResponse | tuple[str, int]:
             # The new session version is in the new cookie: this browser stays signed in,
             # every other session (and every copied cookie) has ended.
             _start_session(user, remember=remember_cookie in request.cookies)
-            flash("Your password is changed. You were signed out on every other device.")
+            flash(
+                "Your password is changed. You were signed out on every other device, and "
+                "your API tokens are revoked."
+            )
             return redirect(url_for("accounts.profile", username=user.username))
     page = render_template("accounts/change_password.html", form=form)
     return page, _form_status(form)
@@ -285,7 +306,10 @@ def reset_password(token: str) -> BaseResponse | tuple[str, int]:
             show_errors(form, error)
         else:
             _start_session(user)
-            flash("Your new password is set and you are signed in. Every other session has ended.")
+            flash(
+                "Your new password is set and you are signed in. Every other session has "
+                "ended, and your API tokens are revoked."
+            )
             return redirect(_home())
     page = render_template("accounts/reset_password.html", form=form, user=user, token=token)
     return page, _form_status(form)
