@@ -43,7 +43,7 @@ from app.accounts.throttle import Count, take_places
 from app.db import increment, utcnow
 from app.errors import ValidationError
 from app.extensions import db
-from app.mail import queue_message
+from app.mail import after_response, queue_message
 from app.tokens import InvalidToken, Purpose, make_token, read_token
 
 # Names that would let an account pass for Helpsquare itself, its staff, or a page of
@@ -435,15 +435,24 @@ def _password_reset_version(user: User) -> str:
 
 
 def request_password_reset(email: str) -> None:
-    """E-mail a link to choose a new password to the account that uses ``email``.
+    """E-mail a link to choose a new password to the account that uses ``email``, if any.
 
-    The address must be a valid e-mail address. When no account uses it nothing is
-    sent, and nothing tells the caller so: the answer is the same either way. The link
-    works for one hour, once, and not after the password has changed.
+    The address must be a valid e-mail address (``ValidationError``). Nothing else happens
+    while the request is answered: the account is looked up, and the link written and
+    sent, after the response has gone out (``app.mail.after_response``). So the answer is
+    the same, takes the same time and runs the same statements (none) whether or not an
+    account uses the address. The link works for one hour, once, and not after the
+    password has changed.
     """
     address, problem = clean_email(email)
     if problem:
         raise ValidationError(FIX_FIELDS, fields={"email": problem})
+    after_response(send_password_reset, address)
+
+
+def send_password_reset(address: str) -> None:
+    """Queue the link to choose a new password for the account that uses ``address`` (a
+    cleaned address); nothing when no account does. Runs after the response."""
     user = db.session.execute(sa.select(User).where(User.email == address)).scalar_one_or_none()
     if user is None:
         return
