@@ -9,6 +9,11 @@ transaction (``_end_sessions_and_tokens``).
 
 Every function validates its input itself (the JSON API calls them without
 forms) and reports what is wrong per field in ``ValidationError.fields``.
+
+One room past 400 lines: every write here goes through the same field checks (username,
+e-mail, password rules) and the same "end sessions and tokens" step, which is what a
+change to one of them must be read against. Signing in with its failure counts lives in
+``sign_in.py``, the counting itself in ``throttle.py``, API tokens in ``access_tokens.py``.
 """
 
 from __future__ import annotations
