@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as app_config
 
@@ -14,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the application: config → extensions → blueprints → errors → CLI."""
+    """Build the application: config → proxies → extensions → blueprints → errors → CLI."""
     app = Flask(
         __name__,
         instance_path=str(ROOT / "instance"),
@@ -22,6 +23,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     _configure(app, test_config)
+    _trust_proxies(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_errors_and_cli(app)
@@ -43,6 +45,27 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     app_config.check_production(app.config)
     app_config.check_email_verification(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Read the client's address (and scheme) from the proxies we run, and from no one else.
+
+    ``TRUSTED_PROXY_COUNT`` proxies each append the address they were connected from to
+    X-Forwarded-For, so the n-th value from the end is the client as our outermost proxy
+    saw it; anything before it was written by the client and is ignored. With 0 (the
+    default) no X-Forwarded-* header is read: the client is whoever connected, so a forged
+    header cannot dodge the rate limits. X-Forwarded-Proto is trusted as far, so e-mailed
+    links say https behind a proxy that ends TLS. X-Forwarded-Host is never trusted: the
+    proxy passes the Host header on, TRUSTED_HOSTS checks it, and a second, unchecked
+    source for the host of e-mailed links would only be a way to poison them.
+    """
+    count = app.config["TRUSTED_PROXY_COUNT"]
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise app_config.ConfigError(
+            f"TRUSTED_PROXY_COUNT must be a whole number of proxies (0 or more), not {count!r}."
+        )
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
 def _init_extensions(app: Flask) -> None:

@@ -18,6 +18,8 @@ _ENV_SETTINGS: dict[str, Any] = {
     "SERVER_NAME": str,
     "PREFERRED_URL_SCHEME": str,
     "MAX_CONTENT_LENGTH": int,
+    # How many reverse proxies in front of the app add to X-Forwarded-For (app/__init__.py).
+    "TRUSTED_PROXY_COUNT": int,
     # E-mail (app/mail): which backend delivers, and when.
     "MAIL_BACKEND": lambda v: v.strip().lower(),
     "MAIL_SEND": lambda v: v.strip().lower(),
@@ -56,8 +58,16 @@ class DefaultConfig:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Failed sign-ins (app/accounts/sign_in.py): per network address across accounts, per
+    # account across addresses, and per account from one address (or one browser that has
+    # signed in to it before). Successful sign-ins never count.
     SIGNIN_LIMITS_PER_ADDRESS = "6 per minute; 30 per hour"
     SIGNIN_LIMITS_PER_ACCOUNT = "10 per hour"
+    SIGNIN_LIMITS_PER_ACCOUNT_AND_ADDRESS = "6 per minute; 10 per hour"
+    # Reverse proxies in front of the app: 0 trusts no X-Forwarded-* header at all (the
+    # client is whoever connected); n trusts the last n hops of X-Forwarded-For and
+    # X-Forwarded-Proto, each added by one proxy of ours.
+    TRUSTED_PROXY_COUNT = 0
     SIGNUP_LIMITS_PER_ADDRESS = "10 per hour"
     # "Forgot your password?": per network address, and per e-mail address typed (so
     # nobody can flood one inbox with reset links from many addresses).

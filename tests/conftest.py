@@ -97,9 +97,14 @@ class RequestClient(FlaskClient):
     Flask would otherwise reuse the test's app context for the request, so ``g`` (where
     Flask-Login caches the signed-in user, and the CSP nonce lives) and the database
     session would carry over from one request to the next.
+
+    Like a server, it reads the whole response and then closes it, which runs the work
+    done after the response (``app.mail.after_response``). ``buffered=False`` leaves the
+    response open, for a test that looks at the moment the answer is made.
     """
 
     def open(self, *args, **kwargs):  # noqa: ANN002, ANN003 - FlaskClient.open's signature
+        kwargs.setdefault("buffered", True)
         with self.application.app_context():
             return super().open(*args, **kwargs)
 

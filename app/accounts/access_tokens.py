@@ -4,6 +4,10 @@ A token is ``hsp_`` followed by 43 URL-safe characters of randomness (256 bits).
 shown once, when it is issued; the database keeps only its sha256, so a copy of the
 database lets nobody use the API as anybody. Looking a token up by its hash also takes
 the same time whatever the token, so timing tells an attacker nothing.
+
+Tokens end with the password: changing or resetting it, and "sign out everywhere", revoke
+every token of the account in the same transaction (``app.accounts.services``). Plain
+sign-out ends the browser sessions only.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
 from app.accounts.models import TOKEN_HINT_LENGTH, ApiToken, User
-from app.accounts.services import authenticate
+from app.accounts.sign_in import sign_in
 from app.db import MAX_ID, utcnow
 from app.errors import Conflict, DomainError, NotFound, PermissionDenied
 from app.extensions import db
@@ -56,15 +60,17 @@ def token_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def issue_token(username: Any, password: Any) -> IssuedToken:
+def issue_token(username: Any, password: Any, *, address: str | None) -> IssuedToken:
     """Issue a personal access token to whoever proves an account's password.
 
     ``username`` may also be the account's e-mail address, as at sign-in; a wrong pair
-    says nothing about whether the account exists (``WrongCredentials``). A user has at
-    most ``ACTIVE_TOKENS_MAX`` tokens that are not revoked (``Conflict`` beyond that:
-    revoke one on the account's token page first).
+    says nothing about whether the account exists (``WrongCredentials``). Failures count
+    as failed sign-ins from ``address``, in the same counts as the sign-in page's
+    (``app.accounts.sign_in``: ``RateLimited`` past them). A user has at most
+    ``ACTIVE_TOKENS_MAX`` tokens that are not revoked (``Conflict`` beyond that: revoke one
+    on the account's token page first).
     """
-    user = authenticate(username, password)
+    user = sign_in(username, password, address=address)
     if user is None:
         raise WrongCredentials(WRONG_CREDENTIALS)
     active = db.session.execute(

@@ -1,8 +1,19 @@
 """Account writes: sign-up, sign-in checks, sign-out, password changes and resets,
 site admins.
 
+What ends when: signing out ends every session of the account (its session version goes
+up: a session is a signed cookie carrying that version). Changing or resetting the
+password, "sign out everywhere" and the operator setting a password with
+``flask create-admin`` end every session and revoke every API token, in the same
+transaction (``_end_sessions_and_tokens``).
+
 Every function validates its input itself (the JSON API calls them without
 forms) and reports what is wrong per field in ``ValidationError.fields``.
+
+One room past 400 lines: every write here goes through the same field checks (username,
+e-mail, password rules) and the same "end sessions and tokens" step, which is what a
+change to one of them must be read against. Signing in with its failure counts lives in
+``sign_in.py``, the counting itself in ``throttle.py``, API tokens in ``access_tokens.py``.
 """
 
 from __future__ import annotations
@@ -31,12 +42,14 @@ from app.accounts.models import (
     USERNAME_MAX,
     USERNAME_MIN,
     USERNAME_PATTERN,
+    ApiToken,
     User,
 )
+from app.accounts.throttle import Count, take_places
 from app.db import increment, utcnow
 from app.errors import ValidationError
 from app.extensions import db
-from app.mail import queue_message
+from app.mail import after_response, queue_message
 from app.text import name_problem, normalize_name
 from app.tokens import InvalidToken, Purpose, make_token, read_token
 
@@ -85,6 +98,7 @@ PASSWORD_RESET_MAX_AGE = timedelta(hours=PASSWORD_RESET_HOURS)
 RESET_SUBJECT = "Choose a new password for Helpsquare"
 RESET_LINK_USED = "That link has already been used, or the password was changed after it was sent."
 NOT_TEXT = "This must be text."
+WRONG_CURRENT = "Too many attempts with a wrong current password. Please wait {wait} and try again."
 FIX_FIELDS = "Please correct the fields marked below."
 
 
@@ -278,30 +292,72 @@ def _dummy_password_hash() -> str:
     return generate_password_hash(secrets.token_urlsafe(16), method=PASSWORD_METHOD)
 
 
-def authenticate(login: str, password: str) -> User | None:
+def find_account(login: Any) -> User | None:
+    """The account whose username or e-mail address (any letter case) is ``login``, or
+    None; one SELECT (none for an empty login)."""
+    login_text = (_as_text(login) or "").strip().lower()
+    # A NUL byte cannot be in any stored value (and PostgreSQL refuses it in a query).
+    if not login_text or "\x00" in login_text or len(login_text) > EMAIL_MAX:
+        return None
+    column = User.email if "@" in login_text else User.username
+    return db.session.execute(sa.select(User).where(column == login_text)).scalar_one_or_none()
+
+
+def password_matches(user: User | None, password: Any) -> bool:
+    """Whether ``password`` is ``user``'s password.
+
+    A password is hashed even when there is no such account (against a hash of nothing
+    anybody knows), so the answer takes the same time either way and does not reveal
+    which accounts exist.
+    """
+    password_text = _as_text(password) or ""
+    if user is None or len(password_text) > PASSWORD_MAX:
+        check_password_hash(_dummy_password_hash(), password_text[:PASSWORD_MAX])
+        return False
+    return user.check_password(password_text)
+
+
+def authenticate(login: Any, password: Any) -> User | None:
     """The account whose username or e-mail (any letter case) is ``login``, if ``password``
-    is its password; None otherwise.
+    is its password; None otherwise. Counts nothing: signing in goes through
+    ``app.accounts.sign_in``, which limits the failures.
 
     The password is hashed whether or not the account exists, so the answer takes the
     same time either way and does not reveal which accounts exist.
     """
-    login_text = (_as_text(login) or "").strip().lower()
-    password_text = _as_text(password) or ""
-    user = None
-    # A NUL byte cannot be in any stored value (and PostgreSQL refuses it in a query).
-    if login_text and "\x00" not in login_text and len(login_text) <= EMAIL_MAX:
-        column = User.email if "@" in login_text else User.username
-        user = db.session.execute(sa.select(User).where(column == login_text)).scalar_one_or_none()
-    if user is None or len(password_text) > PASSWORD_MAX:
-        check_password_hash(_dummy_password_hash(), password_text[:PASSWORD_MAX])
-        return None
-    return user if user.check_password(password_text) else None
+    user = find_account(login)
+    return user if password_matches(user, password) else None
+
+
+def _revoke_api_tokens(user_id: int) -> None:
+    """Revoke every API token of the account that still works, in the caller's transaction."""
+    db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def _end_sessions_and_tokens(user_id: int) -> None:
+    """End every session of the account and revoke every API token it has, in the caller's
+    transaction (two UPDATEs; the caller commits them with its own change)."""
+    increment(db.session, User.session_version, user_id)
+    _revoke_api_tokens(user_id)
 
 
 def sign_out(user: User) -> None:
     """End every session of the user, on every device: their session version goes up, so
-    each cookie issued before (copied ones included) no longer signs anybody in."""
+    each cookie issued before (copied ones included) no longer signs anybody in. The
+    user's API tokens keep working (``sign_out_everywhere`` revokes them too)."""
     increment(db.session, User.session_version, user.id)
+    db.session.commit()
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session of the user, on every device, and revoke every API token of
+    theirs, at once: for when a password or a token may have leaked."""
+    _end_sessions_and_tokens(user.id)
     db.session.commit()
 
 
@@ -309,19 +365,26 @@ def change_password(user: User, current_password: str, new_password: str) -> Use
     """Change the user's password; it needs the current one.
 
     The new password follows the sign-up rules. Every existing session of the user ends
-    (the session version goes up); the caller signs the current browser in again.
+    (the session version goes up) and every API token of theirs is revoked, in the same
+    transaction; the caller signs the current browser in again. Wrong current passwords
+    are limited per account (``SIGNIN_LIMITS_PER_ACCOUNT``): past it ``RateLimited``,
+    without checking, counted atomically (``app.accounts.throttle``).
     """
+    limits = current_app.config["SIGNIN_LIMITS_PER_ACCOUNT"]
+    places = take_places([Count(f"current-password:user:{user.id}", limits)], WRONG_CURRENT)
     fields: dict[str, str] = {}
     current_text = _as_text(current_password) or ""
     if not current_text or not user.check_password(current_text):
         fields["current_password"] = PASSWORD_PROBLEMS["current_wrong"]
+    else:
+        places.give_back()  # only wrong current passwords count
     problem = _password_problem(new_password, username=user.username, email=user.email)
     if problem:
         fields["new_password"] = problem
     if fields:
         raise ValidationError(FIX_FIELDS, fields=fields)
     user.set_password(new_password)
-    increment(db.session, User.session_version, user.id)
+    _end_sessions_and_tokens(user.id)
     db.session.commit()
     return user
 
@@ -340,10 +403,10 @@ def create_site_admin(username: str, email: str, password: str) -> User:
     """Make a site admin, for the operator's ``flask create-admin``.
 
     Creates the account as a site admin; or, when the username exists with that same
-    e-mail, makes that account a site admin and sets its password (ending its sessions).
-    The sign-up rules apply, except that reserved usernames are allowed: the operator
-    choosing "admin" is exactly who those names are kept for. The operator vouches for the
-    address: it counts as confirmed.
+    e-mail, makes that account a site admin and sets its password (ending its sessions and
+    revoking its API tokens). The sign-up rules apply, except that reserved usernames are
+    allowed: the operator choosing "admin" is exactly who those names are kept for. The
+    operator vouches for the address: it counts as confirmed.
     """
     fields: dict[str, str] = {}
     username, problem = _clean_username(username, allow_reserved=True)
@@ -365,7 +428,7 @@ def create_site_admin(username: str, email: str, password: str) -> User:
             raise ValidationError(FIX_FIELDS, fields={"email": EMAIL_OTHER_ACCOUNT})
         existing.is_admin = True
         existing.set_password(password)
-        increment(db.session, User.session_version, existing.id)
+        _end_sessions_and_tokens(existing.id)
         verification.mark_verified(existing)
         db.session.commit()
         return existing
@@ -396,15 +459,24 @@ def _password_reset_version(user: User) -> str:
 
 
 def request_password_reset(email: str) -> None:
-    """E-mail a link to choose a new password to the account that uses ``email``.
+    """E-mail a link to choose a new password to the account that uses ``email``, if any.
 
-    The address must be a valid e-mail address. When no account uses it nothing is
-    sent, and nothing tells the caller so: the answer is the same either way. The link
-    works for one hour, once, and not after the password has changed.
+    The address must be a valid e-mail address (``ValidationError``). Nothing else happens
+    while the request is answered: the account is looked up, and the link written and
+    sent, after the response has gone out (``app.mail.after_response``). So the answer is
+    the same, takes the same time and runs the same statements (none) whether or not an
+    account uses the address. The link works for one hour, once, and not after the
+    password has changed.
     """
     address, problem = clean_email(email)
     if problem:
         raise ValidationError(FIX_FIELDS, fields={"email": problem})
+    after_response(send_password_reset, address)
+
+
+def send_password_reset(address: str) -> None:
+    """Queue the link to choose a new password for the account that uses ``address`` (a
+    cleaned address); nothing when no account does. Runs after the response."""
     user = db.session.execute(sa.select(User).where(User.email == address)).scalar_one_or_none()
     if user is None:
         return
@@ -438,8 +510,9 @@ def reset_password(token: str, new_password: str) -> User:
 
     The new password follows the sign-up rules. Every existing session of the account
     ends (its session version goes up), which also uses up this link and every other
-    reset link sent before; the caller signs the current browser in. The link came to the
-    account's address, so the address counts as confirmed from now on.
+    reset link sent before, and every API token of the account is revoked, in the same
+    transaction; the caller signs the current browser in. The link came to the account's
+    address, so the address counts as confirmed from now on.
     """
     user = password_reset_user(token)
     problem = _password_problem(new_password, username=user.username, email=user.email)
@@ -463,6 +536,7 @@ def reset_password(token: str, new_password: str) -> User:
     if changed != 1:
         db.session.rollback()
         raise InvalidToken(RESET_LINK_USED)
+    _revoke_api_tokens(user.id)
     verification.mark_verified(user)
     db.session.commit()
     return user

@@ -7,9 +7,9 @@ import time
 from flask import (
     Response,
     abort,
+    after_this_request,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -22,7 +22,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
 from app import content
-from app.accounts import access_tokens, bp, queries, services
+from app.accounts import access_tokens, bp, queries, services, sign_in
 from app.accounts.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -32,6 +32,7 @@ from app.accounts.forms import (
     SignUpForm,
 )
 from app.accounts.models import EMAIL_MAX, User
+from app.accounts.throttle import wait_in_words
 from app.answers.queries import list_answers_by_author
 from app.errors import DomainError, ValidationError
 from app.extensions import limiter
@@ -43,9 +44,7 @@ from app.tokens import InvalidToken
 # Never says whether the account exists: the same words for a wrong password and for
 # an unknown username or e-mail.
 SIGN_IN_FAILED = "That username/e-mail and password do not match."
-SIGN_IN_THROTTLED = "Too many sign-in attempts."
 SIGN_UP_THROTTLED = "Too many new accounts from your network."
-WRONG_CURRENT_THROTTLED = "Too many attempts with a wrong current password."
 RESET_THROTTLED = "Too many requests for a new password."
 # The same words whether or not an account uses the address.
 RESET_LINK_SENT = (
@@ -82,14 +81,6 @@ def _home() -> str:
 # Rate limits: read from the config at each request, so the config decides. -------------
 
 
-def _sign_in_limits_per_address() -> str:
-    return current_app.config["SIGNIN_LIMITS_PER_ADDRESS"]
-
-
-def _sign_in_limits_per_account() -> str:
-    return current_app.config["SIGNIN_LIMITS_PER_ACCOUNT"]
-
-
 def _sign_up_limits_per_address() -> str:
     return current_app.config["SIGNUP_LIMITS_PER_ADDRESS"]
 
@@ -107,28 +98,6 @@ def _typed_email_key() -> str:
     return "reset-email:" + (request.form.get("email") or "").strip().lower()[:EMAIL_MAX]
 
 
-def _typed_login_key() -> str:
-    """The account an attempt is for: the login as typed, normalised (whether or not such
-    an account exists, so the limit says nothing about that either)."""
-    login = request.form.get("login", "").strip().lower()[:EMAIL_MAX]
-    return f"login:{login}"
-
-
-def _signed_in_user_key() -> str:
-    if current_user.is_authenticated:
-        return f"user:{current_user.id}"
-    return f"address:{request.remote_addr}"
-
-
-def _sign_in_failed(response: Response) -> bool:
-    """Only failed attempts count: signing in successfully never locks anybody out."""
-    return bool(g.get("sign_in_failed"))
-
-
-def _password_check_failed(response: Response) -> bool:
-    return bool(g.get("password_check_failed"))
-
-
 @bp.errorhandler(RateLimitExceeded)
 def too_many_attempts(error: RateLimitExceeded) -> tuple[str, int]:
     """The friendly 429 page, saying what was limited and how long to wait.
@@ -136,21 +105,11 @@ def too_many_attempts(error: RateLimitExceeded) -> tuple[str, int]:
     Registered on this blueprint because the site-wide handler shows one generic text;
     Flask-Limiter still adds its Retry-After header to this response.
     """
-    message = f"{error.description} Please wait {_wait_time()} and try again."
-    page = render_template("errors/error.html", status=429, title="Slow down", message=message)
-    return page, 429
-
-
-def _wait_time() -> str:
     limit = limiter.current_limit
     seconds = limit.reset_at - time.time() if limit is not None else 60
-    minutes = max(1, round(seconds / 60))
-    if minutes == 1:
-        return "a minute"
-    if minutes < 55:
-        return f"{minutes} minutes"
-    hours = max(1, round(minutes / 60))
-    return "an hour" if hours == 1 else f"{hours} hours"
+    message = f"{error.description} Please wait {wait_in_words(seconds)} and try again."
+    page = render_template("errors/error.html", status=429, title="Slow down", message=message)
+    return page, 429
 
 
 # Forms ----------------------------------------------------------------------------------
@@ -162,9 +121,29 @@ def _form_status(form: FlaskForm) -> int:
 
 
 def _start_session(user: User, *, remember: bool = False) -> None:
-    """Sign the user in on a brand-new session: nothing set before carries over."""
+    """Sign the user in on a brand-new session: nothing set before carries over.
+
+    The browser is remembered as one where this account has signed in (the
+    ``signed_in_before`` cookie), so other people's failed sign-ins never hold its owner
+    back here (``app.accounts.sign_in``).
+    """
     session.clear()
     login_user(user, remember=remember)
+    cookie = sign_in.browser_cookie_after_sign_in(request.cookies.get(sign_in.BROWSER_COOKIE), user)
+
+    @after_this_request
+    def remember_this_browser(response: Response) -> Response:
+        response.set_cookie(
+            sign_in.BROWSER_COOKIE,
+            cookie,
+            max_age=int(sign_in.BROWSER_MAX_AGE.total_seconds()),
+            # Only the sign-in page reads it: no other request carries it.
+            path=url_for("accounts.sign_in"),
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
 
 
 # Views ----------------------------------------------------------------------------------
@@ -201,34 +180,24 @@ def sign_up() -> BaseResponse | tuple[str, int]:
     return page, _form_status(form)
 
 
-@bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(
-    _sign_in_limits_per_address,
-    methods=["POST"],
-    deduct_when=_sign_in_failed,
-    scope="sign-in-address",
-    error_message=SIGN_IN_THROTTLED,
-)
-@limiter.limit(
-    _sign_in_limits_per_account,
-    key_func=_typed_login_key,
-    methods=["POST"],
-    deduct_when=_sign_in_failed,
-    scope="sign-in-account",
-    error_message=SIGN_IN_THROTTLED,
-)
-def sign_in() -> BaseResponse | tuple[str, int]:
+@bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
+def sign_in_page() -> BaseResponse | tuple[str, int]:
+    """Sign in; failures are limited (429) by ``app.accounts.sign_in``."""
     next_url = safe_next(request.args.get("next"))
     if request.method == "GET" and current_user.is_authenticated:
         return redirect(next_url or _home())
     form = SignInForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.login.data, form.password.data)
+        user = sign_in.sign_in(
+            form.login.data,
+            form.password.data,
+            address=request.remote_addr,
+            browser_cookie=request.cookies.get(sign_in.BROWSER_COOKIE),
+        )
         if user is not None:
             _start_session(user, remember=bool(form.remember.data))
             flash(f"Welcome back, {user.label}.")
             return redirect(next_url or _home())
-        g.sign_in_failed = True
         form.form_errors.append(SIGN_IN_FAILED)
     page = render_template("accounts/sign_in.html", form=form, next_url=next_url)
     return page, _form_status(form)
@@ -236,6 +205,9 @@ def sign_in() -> BaseResponse | tuple[str, int]:
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out() -> BaseResponse:
+    """Sign out: every session of the account ends, here and on every other device (a
+    session is a signed cookie, so ending one means ending all). API tokens keep
+    working; "Sign out everywhere" on the account page revokes them too."""
     was_signed_in = current_user.is_authenticated
     if was_signed_in:
         services.sign_out(current_user._get_current_object())
@@ -246,16 +218,23 @@ def sign_out() -> BaseResponse:
     return redirect(_home())
 
 
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere() -> BaseResponse:
+    """Sign out everywhere: every session of the account ends and every API token of it is
+    revoked, for when a password or a token may have leaked."""
+    services.sign_out_everywhere(current_user._get_current_object())
+    session.clear()
+    logout_user()
+    flash(
+        "You are signed out everywhere, and every API token of yours is revoked: programs "
+        "that used one need a new token."
+    )
+    return redirect(_home(), 303)
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-@limiter.limit(
-    _sign_in_limits_per_account,
-    key_func=_signed_in_user_key,
-    methods=["POST"],
-    deduct_when=_password_check_failed,
-    scope="change-password",
-    error_message=WRONG_CURRENT_THROTTLED,
-)
 def change_password() -> BaseResponse | tuple[str, int]:
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -266,14 +245,16 @@ def change_password() -> BaseResponse | tuple[str, int]:
                 new_password=form.new_password.data,
             )
         except ValidationError as error:
-            g.password_check_failed = "current_password" in error.fields
             show_errors(form, error)
         else:
             remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
             # The new session version is in the new cookie: this browser stays signed in,
             # every other session (and every copied cookie) has ended.
             _start_session(user, remember=remember_cookie in request.cookies)
-            flash("Your password is changed. You were signed out on every other device.")
+            flash(
+                "Your password is changed. You were signed out on every other device, and "
+                "your API tokens are revoked."
+            )
             return redirect(url_for("accounts.profile", username=user.username))
     page = render_template("accounts/change_password.html", form=form)
     return page, _form_status(form)
@@ -328,7 +309,10 @@ def reset_password(token: str) -> BaseResponse | tuple[str, int]:
             show_errors(form, error)
         else:
             _start_session(user)
-            flash("Your new password is set and you are signed in. Every other session has ended.")
+            flash(
+                "Your new password is set and you are signed in. Every other session has "
+                "ended, and your API tokens are revoked."
+            )
             return redirect(_home())
     page = render_template("accounts/reset_password.html", form=form, user=user, token=token)
     return page, _form_status(form)

@@ -10,17 +10,33 @@ Services call ``queue_message``; nothing else in the app sends mail. Delivery:
 - ``MAIL_SEND=worker``: nothing inline; ``flask mail send --loop`` runs as its own process
   (several may run at once, see ``app.mail.outbox``).
 
+Teardown runs before the WSGI server writes the response, so a client still waits for
+what happens there. Work whose cost must not show in the response time at all (whether a
+password-reset mail was written for the address typed) goes through ``after_response``:
+it runs once the response has been sent, and its mail goes out as after any request.
+
 ``app.mail.backends`` builds the messages and holds the backends (``MAIL_BACKEND``).
 """
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from collections.abc import Callable
 from contextlib import suppress
+from typing import Any
 
-from flask import Flask, current_app, g, render_template
+from flask import (
+    Flask,
+    Response,
+    after_this_request,
+    current_app,
+    g,
+    has_request_context,
+    render_template,
+    request,
+)
 from jinja2 import TemplateNotFound
 
 from app.config import ConfigError
@@ -82,6 +98,43 @@ def add_inline_step(app: Flask, step: Callable[[], None]) -> None:
     steps = app.extensions.setdefault(_STEPS, [])
     if step not in steps:
         steps.append(step)
+
+
+def after_response(task: Callable[..., None], *args: Any) -> None:
+    """Run ``task(*args)`` after the response to this request has been sent.
+
+    The client has its whole answer before the task starts, so neither how long the task
+    takes nor what it finds can show in the answer. The task runs in a request context of
+    its own, made from this request's environment (``url_for`` builds the same links), with
+    a database session of its own; it commits its work itself, and mail it queues is sent
+    when it ends (``MAIL_SEND=inline``) or by the worker. A task that fails is logged: the
+    client already has its answer. It runs when the server closes the response (WSGI's
+    ``close()``, after the last byte), in the worker that served the request; should that
+    process die in between, the task is lost, so it suits work a person can ask for again.
+    Outside a request the task simply runs now.
+    """
+    if not has_request_context():
+        task(*args)
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    # The request's own values (strings: its address, host, scheme, path, cookies); not
+    # its body, which has been read, nor objects tied to this request.
+    environ: dict[str, Any] = {k: v for k, v in request.environ.items() if isinstance(v, str)}
+    environ.update({"REQUEST_METHOD": "GET", "CONTENT_LENGTH": "0", "wsgi.input": io.BytesIO(b"")})
+    environ.pop("CONTENT_TYPE", None)
+    environ["wsgi.errors"] = request.environ.get("wsgi.errors")
+
+    def run() -> None:
+        try:
+            with app.app_context(), app.request_context(environ):
+                task(*args)
+        except Exception:
+            log.exception("work after the response failed: %s", getattr(task, "__name__", task))
+
+    @after_this_request
+    def run_once_sent(response: Response) -> Response:
+        response.call_on_close(run)
+        return response
 
 
 def _run_inline_steps() -> None:

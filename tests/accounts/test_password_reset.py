@@ -119,6 +119,72 @@ def test_a_known_and_an_unknown_address_get_the_same_answer(app, client, mailbox
     assert outbox_count() == before + 1
 
 
+def _statements(statements: list[str]) -> list[str]:
+    return [" ".join(statement.split()) for statement in statements]
+
+
+def test_a_known_and_an_unknown_address_cost_the_same_work_in_the_request(
+    app, count_queries, mailbox, ada
+):
+    """The work that differs (finding the account, writing and sending the mail) happens
+    after the response has been sent: the answer cannot tell the two apart by its time."""
+    known_client, unknown_client = app.test_client(), app.test_client()
+    form = {"REMOTE_ADDR": "127.0.0.1"}
+
+    with count_queries() as known:
+        known_answer = known_client.post(
+            "/forgot-password", data={"email": "ada@example.org"}, environ_base=form, buffered=False
+        )
+    with count_queries() as unknown:
+        unknown_answer = unknown_client.post(
+            "/forgot-password",
+            data={"email": "nobody@example.org"},
+            environ_base=form,
+            buffered=False,
+        )
+
+    assert (known_answer.status_code, unknown_answer.status_code) == (302, 302)
+    assert _statements(known) == _statements(unknown)
+    assert read_mail(mailbox) == []  # nothing is sent while the answer is being made
+    known_answer.close()  # the server has sent the answer
+    unknown_answer.close()
+    assert [m["To"] for m in read_mail(mailbox)] == ["ada@example.org"]
+    assert outbox_count() == 1
+
+
+def test_with_a_mail_worker_the_link_waits_in_the_outbox_for_it(app, client, monkeypatch, ada):
+    monkeypatch.setitem(app.config, "MAIL_SEND", "worker")
+
+    ask(client, "ada@example.org")
+    ask(client, "nobody@example.org")
+
+    (message,) = db.session.scalars(sa.select(OutboxMessage)).all()
+    assert message.to_address == "ada@example.org"
+    assert message.sent_at is None
+    assert "/reset-password/" in message.body_text
+
+
+def test_work_that_fails_after_the_answer_is_logged_and_the_answer_stands(
+    client, monkeypatch, mailbox, ada, caplog
+):
+    def broken(address: str) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services, "send_password_reset", broken)
+
+    response = ask(client)
+
+    assert response.status_code == 302
+    assert read_mail(mailbox) == []
+    assert "work after the response failed: broken" in caplog.text
+
+
+def test_outside_a_request_the_work_is_done_at_once(mailbox, ada):
+    services.request_password_reset("ada@example.org")
+
+    assert outbox_count() == 1
+
+
 def test_the_email_carries_a_working_link(client, mailbox, ada):
     ask(client)
 

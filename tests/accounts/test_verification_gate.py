@@ -230,7 +230,7 @@ def test_what_an_unverified_account_may_still_do(app, w):
     notifications.set_preferences(ivy, {Category.MY_QUESTIONS: "daily"})
     notifications.mark_all_read(ivy)
     account_services.update_profile(ivy, display_name="Ivy Ng")
-    issued = access_tokens.issue_token("ivy", PASSWORD)
+    issued = access_tokens.issue_token("ivy", PASSWORD, address="192.0.2.1")
     access_tokens.revoke_token(ivy, issued.row.id)
 
     assert ivy.display_name == "Ivy Ng" and not ivy.is_email_verified

@@ -82,7 +82,7 @@ def test_the_walk_finds_the_services_that_send_mail():
 
     assert ("companies/claims.py", "request_claim") in places
     assert ("companies/staff.py", "invite_staff") in places
-    assert ("accounts/services.py", "request_password_reset") in places
+    assert ("accounts/services.py", "send_password_reset") in places
     assert VERIFIED_OWNERS_ONLY <= places
 
 
