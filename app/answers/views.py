@@ -13,6 +13,7 @@ from app.answers.forms import AnswerForm, BestAnswerForm, EndorseForm, HelpfulFo
 from app.answers.queries import get_answer
 from app.errors import ValidationError
 from app.forms import show_errors
+from app.pagination import CURSOR_MAX
 from app.policy import Permission, require
 from app.questions.forms import MARKDOWN_HINT
 from app.questions.queries import get_question
@@ -21,6 +22,18 @@ from app.questions.views import question_url, render_question_page, sign_in_redi
 
 def _answer_anchor(answer_id: int) -> str:
     return f"answer-{answer_id}"
+
+
+def _page_cursor() -> str | None:
+    """The later page of answers an action was taken on: its buttons and edit link carry
+    that page's cursor in their URL, so the reader comes back to the same page. The question
+    page decides whether it is valid; one far too long to be ours is dropped here."""
+    cursor = request.args.get("cursor") or None
+    return cursor if cursor is not None and len(cursor) <= CURSOR_MAX else None
+
+
+def _back_to_answer(answer: Any) -> str:
+    return question_url(answer.question, anchor=_answer_anchor(answer.id), cursor=_page_cursor())
 
 
 @bp.post("/questions/<id:question_id>/answers")
@@ -59,10 +72,15 @@ def edit(answer_id: int) -> Any:
             show_errors(form, error)
         else:
             flash("Your answer is updated.", "success")
-            return redirect(question_url(answer.question, anchor=_answer_anchor(answer.id)), 303)
+            return redirect(_back_to_answer(answer), 303)
     status = 422 if request.method == "POST" else 200
     page = render_template(
-        "answers/edit.html", form=form, answer=answer, markdown_hint=MARKDOWN_HINT
+        "answers/edit.html",
+        form=form,
+        answer=answer,
+        markdown_hint=MARKDOWN_HINT,
+        cursor=_page_cursor(),
+        back_to=_back_to_answer(answer),
     )
     return page, status
 
@@ -70,7 +88,7 @@ def edit(answer_id: int) -> Any:
 @bp.post("/answers/<id:answer_id>/helpful")
 def helpful(answer_id: int) -> Response:
     answer = get_answer(answer_id)
-    back_to = question_url(answer.question, anchor=_answer_anchor(answer.id))
+    back_to = _back_to_answer(answer)
     if not current_user.is_authenticated:
         return sign_in_redirect(question_url(answer.question))
     form = HelpfulForm()
@@ -115,7 +133,7 @@ def best(question_id: int) -> Response:
 @bp.post("/answers/<id:answer_id>/endorse")
 def endorse(answer_id: int) -> Response:
     answer = get_answer(answer_id)
-    back_to = question_url(answer.question, anchor=_answer_anchor(answer.id))
+    back_to = _back_to_answer(answer)
     if not current_user.is_authenticated:
         return sign_in_redirect(question_url(answer.question))
     form = EndorseForm()

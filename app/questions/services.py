@@ -65,6 +65,20 @@ def clean_text(
     return text, None
 
 
+def page_changed(question_id: int) -> None:
+    """Something the question's page shows changed: its ``page_version`` moves by one.
+
+    Every service that changes what the page shows calls this in its own transaction (an
+    answer posted or edited, a helpful vote or an endorsement given or withdrawn, the best
+    answer, the status, an edit of the question, a "me too"; moderation on hide, restore and
+    lock), so the anonymous page cache, keyed by the version, never serves the old page.
+    An SQL increment: concurrent changes each move it. Call it before notifying anyone, so
+    the question's row is always locked before notification rows (no deadlock between two
+    services).
+    """
+    increment(db.session, Question.page_version, question_id)
+
+
 def question_slug(title: str) -> str:
     """The cosmetic slug of a question's URL, made from its title."""
     slug = slugify(title, max_length=SLUG_MAX) or _FALLBACK_SLUG
@@ -190,6 +204,7 @@ def edit_question(user: Any, question: Question, *, title: str, body: str) -> Qu
     question.body_html = rendered.html
     question.body_renderer_version = rendered.version
     question.updated_at = utcnow()
+    page_changed(question.id)
     search_index.refresh_question(question.id)
     search_index.refresh_related(question)
     db.session.commit()
@@ -210,6 +225,7 @@ def add_me_too(user: Any, question: Question) -> bool:
     )
     if added:
         increment(db.session, Question.me_too_count, question.id)
+        page_changed(question.id)
     add_follow(user.id, question_id=question.id)
     db.session.commit()
     return added
@@ -224,6 +240,7 @@ def remove_me_too(user: Any, question: Question) -> bool:
     removed = bool(result.rowcount)
     if removed:
         increment(db.session, Question.me_too_count, question.id, -1)
+        page_changed(question.id)
     db.session.commit()
     return removed
 
@@ -266,6 +283,7 @@ def set_status(user: Any, question: Question, status: Status | str) -> Question:
                 "status": "This question has a best or an official answer, so it stays answered."
             },
         )
+    page_changed(question.id)
     if wanted is not question.status:
         notify(
             Event(
