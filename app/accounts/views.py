@@ -216,7 +216,7 @@ def sign_up() -> BaseResponse | tuple[str, int]:
 )
 def sign_in() -> BaseResponse | tuple[str, int]:
     next_url = safe_next(request.args.get("next"))
-    if request.method == "GET" and current_user.is_authenticated:
+    if request.method in ("GET", "HEAD") and current_user.is_authenticated:
         return redirect(next_url or _home())
     form = SignInForm()
     if form.validate_on_submit():

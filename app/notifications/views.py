@@ -86,7 +86,7 @@ def settings() -> Any:
     """Which notifications are e-mailed: right away, in a daily digest, or never."""
     user = viewer()
     form = SettingsForm()
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD: a GET without the body
         form.fill(queries.preferences_of(user.id))
         return render_template("notifications/settings.html", form=form)
     if form.validate_on_submit():
@@ -117,7 +117,7 @@ def unsubscribe(token: str) -> Any:
     except InvalidToken:
         message = UNSUBSCRIBE_INVALID
         return render_template("notifications/unsubscribe_invalid.html", message=message), 400
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD: a GET without the body
         labels = _scope_labels(user.id, scope)
         return render_template(
             "notifications/unsubscribe.html", token=token, labels=labels, scope=scope

@@ -169,7 +169,7 @@ def ask(company_slug: str) -> Any:
     products = list_products(company.id)
     form = AskForm()
     form.set_products(products)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD: a GET without the body
         wanted = request.args.get("product", "")
         if any(product.slug == wanted for product in products):
             form.product.data = wanted
@@ -246,7 +246,7 @@ def edit(question_id: int) -> Any:
     question = get_question(question_id)
     require(user, Permission.QUESTION_EDIT, question)
     form = EditQuestionForm(obj=question)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD: a GET without the body
         return _render_edit(form, question)
     if form.validate_on_submit():
         try:
