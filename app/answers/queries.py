@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -55,6 +55,13 @@ def _reading_rank(question: Question) -> sa.ColumnElement[int]:
         whens.append((Answer.id == question.best_answer_id, 0))
     whens.append((Answer.is_official, 1))
     return sa.case(*whens, else_=2)
+
+
+def _rank_of(question: Question, answer: Answer) -> int:
+    """What ``_reading_rank`` says of one answer already loaded."""
+    if answer.id == question.best_answer_id:
+        return 0
+    return 1 if answer.is_official else 2
 
 
 def _number(text: str) -> int:
@@ -130,13 +137,41 @@ def answers_page(
         return AnswerPage(answers, None, start=shown + 1)
     answers = answers[:limit]
     last = answers[-1]
-    if last.id == question.best_answer_id:
-        last_rank = 0
-    else:
-        last_rank = 1 if last.is_official else 2
     after_last = encode_cursor(last.created_at, last.id)
-    next_cursor = f"{last_rank}.{last.helpful_count}.{shown + limit}.{after_last}"
+    next_cursor = f"{_rank_of(question, last)}.{last.helpful_count}.{shown + limit}.{after_last}"
     return AnswerPage(answers, next_cursor, start=shown + 1)
+
+
+def page_cursor_for(question: Question, answer: Answer) -> str | None:
+    """The cursor of a page of the question's answers that starts at ``answer``, or None
+    when it is among the first page's: where a link to the answer leads (one SELECT, a
+    count of the answers before it in reading order).
+
+    Votes move answers between pages, so this is asked when the link is followed, not
+    when it is written.
+    """
+    rank = _rank_of(question, answer)
+    key = sa.tuple_(_reading_rank(question), -Answer.helpful_count, Answer.created_at, Answer.id)
+    its_key = sa.tuple_(
+        sa.literal(rank),
+        sa.literal(-answer.helpful_count),
+        sa.literal(answer.created_at, Answer.created_at.type),
+        sa.literal(answer.id),
+    )
+    before = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Answer)
+        .where(Answer.question_id == question.id, key < its_key)
+    )
+    if before < ANSWERS_PER_PAGE:
+        return None
+    # Strictly after the key just below this answer's: the page starts with it. (Ids start
+    # at 1; an id of 1 takes the microsecond before instead, where no other answer can be.)
+    if answer.id > 1:
+        after = encode_cursor(answer.created_at, answer.id - 1)
+    else:
+        after = encode_cursor(answer.created_at - timedelta(microseconds=1), MAX_ID)
+    return f"{rank}.{answer.helpful_count}.{before}.{after}"
 
 
 def official_staff_count(answers: Iterable[Answer]) -> int:

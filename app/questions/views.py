@@ -118,7 +118,6 @@ def render_question_page(
             "questions/answers_page.html",
             question=question,
             page=page,
-            cursor=cursor,
             helpful_ids=marks.helpful_ids,
         )
         return body, status

@@ -30,7 +30,10 @@ def test_profile_shows_name_member_since_questions_and_answers(client):
     assert "Why does my sync stop at night?" in page
     assert f"/questions/{asked.id}/" in page
     assert "Where is the export button?" in page
-    assert f"/questions/{someone_elses.id}/{someone_elses.slug}#answer-{answer.id}" in page
+    assert f'href="/answers/{answer.id}"' in page
+    assert client.get(f"/answers/{answer.id}").location == (
+        f"/questions/{someone_elses.id}/{someone_elses.slug}#answer-{answer.id}"
+    )
     assert "It is under Settings → Export." in page
     assert "A question by somebody else entirely" not in page
 
