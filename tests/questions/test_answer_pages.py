@@ -14,6 +14,7 @@ from app import content
 from app.answers.models import Answer
 from app.answers.queries import ANSWERS_PER_PAGE, answers_page, page_cursor_for
 from app.extensions import db
+from tests.api.helpers import Api
 from tests.conftest import login_as
 from tests.factories import make_answer, make_company, make_question, make_staff, make_user
 from tests.questions.helpers import text
@@ -227,3 +228,62 @@ def test_the_first_answer_ever_has_an_address_too():
     page = answers_page(question, cursor=cursor)
 
     assert cursor is not None and page.start == 32
+
+
+def test_the_api_lists_answers_in_the_page_order(client):
+    question, _ = make_thread(45)
+
+    html = sum((card_ids(page) for page in walk(client, url(question))), [])
+    api, cursor, listed = Api(client), "", []
+    while cursor is not None:
+        page = api.get(f"/questions/{question.id}/answers?limit=7&cursor={cursor}").get_json()
+        listed += [answer["id"] for answer in page["items"]]
+        cursor = page["next_cursor"]
+
+    assert listed == html and len(listed) == 45
+
+
+def test_a_page_past_the_last_answer_says_so(client):
+    """The 31st answer is gone (deleted) by the time its page is opened."""
+    question, _ = make_thread(31)
+    link = next_link(text(client.get(url(question))))
+    db.session.delete(_in_reading_order(question)[-1])
+    db.session.commit()
+
+    page = text(client.get(link))
+
+    assert "No more answers" in page and "Back to the question" in page
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_later_pages_run_a_fixed_number_of_statements(client, count_queries, signed_in):
+    small, _ = make_thread(35)
+    large, _ = make_thread(200)
+    viewer = make_user("reader")
+    db.session.commit()
+    if signed_in:
+        login_as(client, viewer)
+    links = [next_link(text(client.get(url(question)))) for question in (small, large)]
+
+    counts = []
+    for link in links:
+        db.session.expunge_all()
+        with count_queries() as statements:
+            assert client.get(link).status_code == 200
+        counts.append(len(statements))
+
+    # The question (1) and its page of answers (1); for a viewer also the user (1), their
+    # marks (1) and, on this claimed company's page, their staff roles (1).
+    assert counts == [5, 5] if signed_in else counts == [2, 2]
+
+
+@pytest.mark.parametrize(
+    "cursor", ["nonsense", "3.0.30.abc", "0.0.30", "0.99999999999.30.eyJ4Ijox", "0." * 150]
+)
+def test_a_cursor_the_server_did_not_issue_is_a_clear_400(client, cursor):
+    question, _ = make_thread(3)
+
+    response = client.get(f"{url(question)}?cursor={cursor}")
+
+    assert response.status_code == 400
+    assert "That page link is not valid" in text(response)
