@@ -13,6 +13,7 @@ from app.bench_data import seed_bench_command
 from app.errors import DomainError
 from app.extensions import db
 from app.questions.models import Question
+from app.questions.services import page_changed
 
 
 @click.command("create-admin")
@@ -55,6 +56,10 @@ def rerender_command(batch_size: int) -> None:
             for row in rows:
                 rendered = content.render(row.body)
                 row.body_html, row.body_renderer_version = rendered.html, rendered.version
+            # A new renderer may be a sanitizer fix: no cached page keeps the old HTML.
+            pages = {row.question_id if isinstance(row, Answer) else row.id for row in rows}
+            for question_id in sorted(pages):
+                page_changed(question_id)
             db.session.commit()
             changed, last_id = changed + len(rows), rows[-1].id
         click.echo(f"{model.__tablename__}: {changed} re-rendered")

@@ -2,12 +2,19 @@
 the rows of question lists, which look the same to everybody.
 
 Most people who open a question come from a search engine, signed out; they all get the
-same HTML but for the CSP nonce. Rendering fifty answers costs milliseconds of Python on
+same HTML but for the CSP nonce. Rendering thirty answers costs milliseconds of Python on
 every view (bench/RESULTS.md), so that HTML is kept for ``PAGE_CACHE_SECONDS`` (60 by
-default) under a key that changes whenever the question changes in a way a reader must see
-at once: a new answer, an edit, a status, a best answer. Anything else on the page (helpful
-counts, an endorsement, someone's new display name) reaches anonymous readers within that
-minute; signed-in people always get a fresh page.
+default) under a key that names the question's ``page_version``: every service that changes
+what the page shows (an answer posted or edited, a helpful vote, an endorsement, the best
+answer, the status, an edit, a "me too"; moderation's hide, restore and lock) moves it in
+its own transaction (``app.questions.services.page_changed``), so the next reader gets the
+new page at once. Only what lives outside the question (someone's new display name, a
+staff title, "5 minutes ago") may lag by up to that minute; signed-in people always get a
+fresh page.
+
+Every key also holds ``key_parts()``: the scheme and host the request came in on (a page
+holds absolute links built from them, and a forged ``Host`` must never fill the cache for
+the real one), and later the language.
 
 A page is cached only for a visitor who is signed out and has an empty session (no flashed
 message, no form token): such a page holds nothing of its reader's. The nonce is swapped for
@@ -25,7 +32,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -47,12 +54,30 @@ def _cacheable() -> bool:
     )
 
 
-def anonymous_page(key: str, render: Callable[[], str]) -> str:
-    """The page ``render`` makes, from the cache under ``key`` when the visitor may share it."""
+def key_parts() -> tuple[str, ...]:
+    """What every cached page and fragment is keyed by besides its own key: the scheme and
+    host of the request (links in the page are built from them). The page's language joins
+    them when pages are translated."""
+    if not has_request_context():
+        return ()
+    return (request.scheme, request.host.lower())
+
+
+def _store_key(kind: str, key: tuple[object, ...]) -> str:
+    # Hashed: the host comes from the request, and stores limit what a key may hold.
+    return f"{kind}:" + hashlib.sha256(repr((*key_parts(), *key)).encode()).hexdigest()
+
+
+def anonymous_page(key: tuple[object, ...], render: Callable[[], str]) -> str:
+    """The page ``render`` makes, from the cache under ``key`` when the visitor may share it.
+
+    ``key`` names everything the page shows that may change (for a question page, its id
+    and ``page_version``); ``key_parts()`` are added here."""
     if not _cacheable():
         return render()
+    name = _store_key("page", key)
     try:
-        cached = cache.get(key)
+        cached = cache.get(name)
     except Exception:
         log.exception("the page cache could not be read; rendering instead")
         return render()
@@ -62,7 +87,7 @@ def anonymous_page(key: str, render: Callable[[], str]) -> str:
     if not session:  # rendering wrote nothing of this visitor's (e.g. a form token)
         try:
             cache.set(
-                key,
+                name,
                 page.replace(csp_nonce(), NONCE_MARKER),
                 timeout=current_app.config["PAGE_CACHE_SECONDS"],
             )
@@ -82,7 +107,7 @@ def cached_fragment(*key: object, caller: Callable[[], Markup]) -> Markup:
     seconds = current_app.config["PAGE_CACHE_SECONDS"]
     if seconds <= 0:
         return caller()
-    name = "fragment:" + hashlib.sha256(repr(key).encode()).hexdigest()
+    name = _store_key("fragment", key)
     try:
         cached = cache.get(name)
     except Exception:

@@ -12,7 +12,7 @@ import binascii
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from app.db import MAX_ID
@@ -23,6 +23,10 @@ T = TypeVar("T")
 # Cursors this server issues are well under 100 characters; a much longer one is not ours,
 # and decoding it could recurse deeply (JSON nested thousands of levels).
 CURSOR_MAX = 200
+
+
+# What a page says (a 400) when its list was given a cursor this server did not issue.
+BAD_PAGE_LINK = "That page link is not valid. Start again from the first page."
 
 
 class BadCursor(ValueError):
@@ -50,7 +54,13 @@ def encode_cursor(key: int | datetime, row_id: int) -> str:
 
 
 def decode_cursor(cursor: str, key_type: type) -> tuple[Any, int]:
-    """The (sort key, id) a cursor carries; ``BadCursor`` for anything else."""
+    """The (sort key, id) a cursor carries; ``BadCursor`` for anything else, however crafted.
+
+    The id is a whole number that can exist (1 to ``MAX_ID``); an ``int`` key is a whole
+    number in the same range either way; a ``datetime`` key is an ISO 8601 time with an
+    offset that has a UTC form, returned in UTC. Floats, booleans, nested lists, strings
+    that are not ours: all ``BadCursor``.
+    """
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         value, row_id = json.loads(raw)
@@ -67,7 +77,12 @@ def decode_cursor(cursor: str, key_type: type) -> tuple[Any, int]:
             raise BadCursor("cursor is not valid") from error
         if key.tzinfo is None:
             raise BadCursor("cursor is not valid")
-        return key, row_id
+        try:
+            # In UTC here, as every stored time is: a time by year 1 or 9999 with an offset
+            # has no UTC form, and would fail later, in the database layer, as a 500.
+            return key.astimezone(UTC), row_id
+        except OverflowError as error:
+            raise BadCursor("cursor is not valid") from error
     if type(value) is not int or abs(value) > MAX_ID:
         raise BadCursor("cursor is not valid")
     return value, row_id

@@ -1,10 +1,11 @@
-"""Response headers every page carries: CSP with a fresh nonce, nosniff, referrer, HSTS."""
+"""Response headers every page carries: CSP with a fresh nonce, nosniff, referrer, HSTS;
+and ``Cache-Control: private, no-store`` on every response to a signed-in person."""
 
 from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, current_app, g, request, session
 
 
 def csp_nonce() -> str:
@@ -39,6 +40,31 @@ def set_security_headers(response: Response) -> Response:
     return response
 
 
+PRIVATE = "private, no-store"
+
+
+def _signed_in_browser() -> bool:
+    """Whether a signed-in browser session made this request. A request that sent no
+    session cookie and never opened the session has none (and opening it here would add
+    ``Vary: Cookie`` to a response that does not vary)."""
+    if not session.accessed and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+        return False
+    return "_user_id" in session
+
+
+def set_cache_control(response: Response) -> Response:
+    """A response to a signed-in person, in a browser or through the API with a token, is
+    theirs alone: no shared cache (a proxy, a CDN) may keep it, nor the browser's disk
+    after they sign out. Signed-out pages keep their headers; static files, the same for
+    everybody and named by their content, keep their long cache life."""
+    if request.endpoint == "static":
+        return response
+    if g.get("api_user") is not None or _signed_in_browser():
+        response.headers["Cache-Control"] = PRIVATE
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.after_request(set_security_headers)
+    app.after_request(set_cache_control)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

@@ -1,20 +1,25 @@
 """The anonymous page cache (app/page_cache.py): question pages as signed-out visitors see
-them, kept a minute, never stale about what a reader must see at once, never shared with or
-taken from a signed-in person or a visitor with something of their own in the session."""
+them, kept a minute, never stale about anything the question's page shows (every change moves
+its page version), never shared between hosts, with or from a signed-in person, or a visitor
+with something of their own in the session."""
 
 from __future__ import annotations
 
 import re
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
 from app import create_app
+from app.answers import services as answer_services
 from app.extensions import cache, db
-from app.questions.models import Status
+from app.questions import services as question_services
+from app.questions.models import Kind
 from tests.conftest import login_as
-from tests.factories import make_answer, make_question, make_user
+from tests.factories import make_answer, make_company, make_question, make_staff, make_user
 from tests.questions.helpers import text
 
 
@@ -75,41 +80,185 @@ def test_a_signed_out_reader_is_given_no_cookie(app, question):
     assert "Set-Cookie" not in response.headers
 
 
-def test_a_new_answer_shows_at_once(client, question):
-    client.get(url(question))
+# Every change the page shows reaches a signed-out reader at once -------------------------
 
-    make_answer(question, body="Reinstalling fixed it for me.")  # counts itself on the question
+
+@dataclass
+class Thread:
+    """A problem on a claimed company's page, asked by ``asker``, with one peer answer."""
+
+    question: Any
+    answer: Any
+    asker: Any
+    peer: Any
+    agent: Any  # staff of the company: endorses, sets statuses
+    reader: Any  # signed in: votes, says "me too", answers
+
+
+@pytest.fixture
+def thread() -> Thread:
+    company = make_company("Acme", domain="acme.com")
+    agent = make_user("agent")
+    make_staff(company, agent)
+    asker, peer, reader = make_user("asker"), make_user("peer"), make_user("reader")
+    question = make_question(company, author=asker, kind=Kind.PROBLEM, title="Drive stops syncing")
+    answer = make_answer(question, author=peer, body="Call me on 555-0100, my card is 4111.")
+    db.session.commit()
+    return Thread(question, answer, asker, peer, agent, reader)
+
+
+def _vote(t: Thread) -> None:
+    answer_services.vote_helpful(t.reader, t.answer)
+
+
+def _endorse(t: Thread) -> None:
+    answer_services.endorse_answer(t.agent, t.answer)
+
+
+def _choose_best(t: Thread) -> None:
+    answer_services.choose_best_answer(t.asker, t.question, t.answer)
+
+
+def _me_too(t: Thread) -> None:
+    question_services.add_me_too(t.reader, t.question)
+
+
+# What happens: (what was done before the page was cached, the change, what the reader
+# must then see, what they must no longer see).
+CHANGES: dict[str, tuple[Any, Any, str | None, str | None]] = {
+    "answer edited": (
+        None,
+        lambda t: answer_services.edit_answer(t.peer, t.answer, body="[removed by its author]"),
+        "[removed by its author]",
+        "555-0100",
+    ),
+    "helpful vote": (None, _vote, "1 found this helpful", "0 found this helpful"),
+    "helpful vote withdrawn": (
+        _vote,
+        lambda t: answer_services.withdraw_helpful(t.reader, t.answer),
+        "0 found this helpful",
+        "1 found this helpful",
+    ),
+    "endorsed": (None, _endorse, "Acme endorsed", None),
+    "endorsement withdrawn": (
+        _endorse,
+        lambda t: answer_services.withdraw_endorsement(t.agent, t.answer),
+        None,
+        "Acme endorsed",
+    ),
+    "status": (
+        None,
+        lambda t: question_services.set_status(t.agent, t.question, "acknowledged"),
+        "marked this problem: <strong>Acknowledged</strong>",
+        None,
+    ),
+    "best answer": (None, _choose_best, "Best answer</span>", None),
+    "best answer cleared": (
+        _choose_best,
+        lambda t: answer_services.clear_best_answer(t.asker, t.question),
+        None,
+        "Best answer</span>",
+    ),
+    "new answer": (
+        None,
+        lambda t: answer_services.post_answer(t.reader, t.question, body="Reinstall it."),
+        "Reinstall it.",
+        None,
+    ),
+    "question edited": (
+        None,
+        lambda t: question_services.edit_question(
+            t.asker, t.question, title="Drive stops syncing on Mondays", body="Only Mondays."
+        ),
+        "Drive stops syncing on Mondays",
+        None,
+    ),
+    "me too": (None, _me_too, "1 person has this problem too", "0 people have"),
+    "me too withdrawn": (
+        _me_too,
+        lambda t: question_services.remove_me_too(t.reader, t.question),
+        "0 people have this problem too",
+        "1 person has",
+    ),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_every_change_the_page_shows_reaches_a_signed_out_reader_at_once(
+    client, thread, change, count_queries
+):
+    before, act, shown, gone = CHANGES[change]
+    if before is not None:
+        before(thread)
+    address = url(thread.question)
+    first = text(client.get(address))
+    with count_queries() as statements:
+        client.get(address)
+    assert len(statements) == 1  # the page is in the cache
+    assert gone is None or gone in first
+
+    act(thread)
+    db.session.commit()
+    after = text(client.get(url(thread.question)))
+
+    assert shown is None or shown in after
+    assert gone is None or gone not in after
+
+
+def test_each_change_moves_the_page_version_once(thread):
+    version = thread.question.page_version
+
+    _vote(thread)
+    answer_services.vote_helpful(thread.reader, thread.answer)  # a second click changes nothing
+    db.session.refresh(thread.question)
+
+    assert thread.question.page_version == version + 1
+
+
+def test_a_question_whose_page_version_moved_is_rendered_anew(client, question):
+    """What moderation does on hide, restore and lock: change the row, move the version."""
+    before = text(client.get(url(question)))
+    assert "This question is locked" not in before
+
+    question.locked = True
+    question_services.page_changed(question.id)
     db.session.commit()
 
-    assert "Reinstalling fixed it for me." in text(client.get(url(question)))
+    assert "This question is locked" in text(client.get(url(question)))
+
+
+def test_a_change_the_page_does_not_show_keeps_the_cached_page(client, question, count_queries):
+    client.get(url(question))
+
+    question.author.display_name = "Someone Renamed"  # lives outside the question's row
+    db.session.commit()
+    address = url(question)
+    with count_queries() as statements:
+        page = text(client.get(address))
+
+    assert len(statements) == 1 and "Someone Renamed" not in page
 
 
 @pytest.mark.parametrize(
-    "change",
+    ("one", "other"),
     [
-        {"title": "Drive stops syncing on Mondays", "updated_at_step": True},
-        {"status": Status.ANSWERED},
-        {"locked": True},
+        ("http://one.example", "http://two.example"),
+        ("http://one.example", "https://one.example"),
     ],
-    ids=["edited", "status", "locked"],
+    ids=["host", "scheme"],
 )
-def test_a_change_to_the_question_shows_at_once(client, question, change):
-    before = text(client.get(url(question)))
-    values = dict(change)
-    if values.pop("updated_at_step", False):
-        values["updated_at"] = question.updated_at.replace(microsecond=1)
-    for name, value in values.items():
-        setattr(question, name, value)
-    db.session.commit()
+def test_two_hosts_never_share_a_page(app, monkeypatch, question, one, other):
+    """Absolute links in a page are built from the request's host and scheme (without
+    SERVER_NAME), so a page asked for under a forged Host must never reach the real one."""
+    monkeypatch.setitem(app.config, "SERVER_NAME", None)
+    client = app.test_client()
 
-    after = text(client.get(url(question)))
+    first = text(client.get(url(question), base_url=one))
+    second = text(client.get(url(question), base_url=other))
 
-    assert after != before.replace(*_nonces(before, after))
-
-
-def _nonces(before: str, after: str) -> tuple[str, str]:
-    find = re.compile(r'nonce="([^"]+)"')
-    return find.search(before)[1], find.search(after)[1]
+    assert f'href="{one}/questions/{question.id}/feed.atom"' in first
+    assert f'href="{other}/questions/{question.id}/feed.atom"' in second
+    assert f"{one}/" not in second
 
 
 def test_a_signed_in_reader_never_gets_nor_leaves_a_cached_page(client, app, question):

@@ -37,7 +37,7 @@ from app.answers.queries import list_answers_by_author
 from app.errors import DomainError, ValidationError
 from app.extensions import limiter
 from app.forms import show_errors
-from app.pagination import BadCursor
+from app.pagination import BAD_PAGE_LINK, BadCursor
 from app.questions.queries import Sort, list_questions
 from app.tokens import InvalidToken
 
@@ -51,7 +51,6 @@ RESET_LINK_SENT = (
     "If an account uses {email}, we have sent it a link to choose a new password. "
     "The link works for one hour. No e-mail? Check your spam folder, or ask again."
 )
-BAD_CURSOR = "That page of the list is not available. Start again from the first page."
 
 
 # Where to go next ---------------------------------------------------------------------
@@ -184,7 +183,7 @@ def sign_up() -> BaseResponse | tuple[str, int]:
 def sign_in_page() -> BaseResponse | tuple[str, int]:
     """Sign in; failures are limited (429) by ``app.accounts.sign_in``."""
     next_url = safe_next(request.args.get("next"))
-    if request.method == "GET" and current_user.is_authenticated:
+    if request.method in ("GET", "HEAD") and current_user.is_authenticated:
         return redirect(next_url or _home())
     form = SignInForm()
     if form.validate_on_submit():
@@ -352,7 +351,7 @@ def profile(username: str) -> BaseResponse | str:
             user.id, cursor=request.args.get("answers") or None, limit=page_size
         )
     except BadCursor:
-        raise DomainError(BAD_CURSOR) from None
+        raise DomainError(BAD_PAGE_LINK) from None
     excerpts = {answer.id: content.to_text(answer.body, 160) for answer in answers.items}
     return render_template(
         "accounts/profile.html",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,45 +37,15 @@ def get_answer(answer_id: int) -> Answer:
     return answer
 
 
-def answers_for_question(question: Question) -> list[Answer]:
-    """The question's answers with their authors (one SELECT), in reading order.
+# A question page shows at most this many answers; the rest are on its later pages.
+ANSWERS_PER_PAGE = 30
 
-    The best answer first, then official answers, then the most helpful, then
-    the oldest; the id breaks ties so the order never wobbles between requests.
 
-    Each answer also carries ``staff_title``: for an official answer, the public
-    title on its author's membership of the question's company ("Head of
-    Support"; empty when they chose none), read by an outer join in the same
-    SELECT. The membership row stays when staff are revoked, so an earlier
-    official answer keeps its badge. ``None`` for every other answer.
-    """
-    order: list[sa.ColumnElement[Any]] = []
-    if question.best_answer_id is not None:
-        order.append(sa.case((Answer.id == question.best_answer_id, 0), else_=1))
-    order += [
-        sa.case((Answer.is_official, 0), else_=1),
-        Answer.helpful_count.desc(),
-        Answer.created_at.asc(),
-        Answer.id.asc(),
-    ]
-    membership = sa.and_(
-        Membership.company_id == question.company_id, Membership.user_id == Answer.author_id
-    )
-    rows = db.session.execute(
-        sa.select(Answer, Membership.title)
-        .outerjoin(Membership, membership)
-        .options(joinedload(Answer.author))
-        .where(Answer.question_id == question.id)
-        .order_by(*order)
-    ).all()
-    answers = []
-    for answer, title in rows:
-        # The page already holds the question: no lazy load per answer.
-        set_committed_value(answer, "question", question)
-        # A plain attribute, not a column: it lives as long as this page's objects.
-        answer.staff_title = (title or "") if answer.is_official else None
-        answers.append(answer)
-    return answers
+@dataclass(frozen=True)
+class AnswerPage(Page[Answer]):
+    """A page of a question's answers, and where it starts among them (1 for the first)."""
+
+    start: int = 1
 
 
 def _reading_rank(question: Question) -> sa.ColumnElement[int]:
@@ -87,36 +57,62 @@ def _reading_rank(question: Question) -> sa.ColumnElement[int]:
     return sa.case(*whens, else_=2)
 
 
-def _decode_answer_cursor(cursor: str) -> tuple[int, int, datetime, int]:
-    """A cursor of ``answers_page``: ``<rank>.<helpful count>.<created_at, id cursor>``."""
-    parts = cursor.split(".", 2)
-    if len(parts) != 3 or parts[0] not in {"0", "1", "2"}:
-        raise BadCursor("cursor is not valid")
-    helpful = parts[1]
-    if not (helpful.isascii() and helpful.isdigit()) or len(helpful) > 10:
-        raise BadCursor("cursor is not valid")
-    if int(helpful) > MAX_ID:
-        raise BadCursor("cursor is not valid")
-    created_at, last_id = decode_cursor(parts[2], datetime)
-    return int(parts[0]), int(helpful), created_at, last_id
+def _rank_of(question: Question, answer: Answer) -> int:
+    """What ``_reading_rank`` says of one answer already loaded."""
+    if answer.id == question.best_answer_id:
+        return 0
+    return 1 if answer.is_official else 2
 
 
-def answers_page(question: Question, *, cursor: str | None = None, limit: int = 20) -> Page[Answer]:
-    """A page of the question's answers, with authors, in ``answers_for_question``'s
-    order: the best answer first, then official ones, then by helpful votes, then oldest
-    first (one SELECT).
+def _number(text: str) -> int:
+    """A whole number written by ``answers_page``'s cursors; ``BadCursor`` for anything else."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 10 or int(text) > MAX_ID:
+        raise BadCursor("cursor is not valid")
+    return int(text)
 
-    Keyset on (rank, helpful votes, creation time, id). Raises ``BadCursor`` for a cursor
-    this server did not issue.
+
+def _decode_answer_cursor(cursor: str) -> tuple[int, int, int, datetime, int]:
+    """A cursor of ``answers_page``: ``<rank>.<helpful count>.<answers shown>.<created_at,
+    id cursor>``."""
+    parts = cursor.split(".", 3)
+    if len(parts) != 4 or parts[0] not in {"0", "1", "2"}:
+        raise BadCursor("cursor is not valid")
+    created_at, last_id = decode_cursor(parts[3], datetime)
+    return int(parts[0]), _number(parts[1]), _number(parts[2]), created_at, last_id
+
+
+def answers_page(
+    question: Question, *, cursor: str | None = None, limit: int = ANSWERS_PER_PAGE
+) -> AnswerPage:
+    """A page of the question's answers in reading order, with their authors (one SELECT).
+
+    The best answer first, then official answers, then the most helpful, then the oldest;
+    the id breaks ties so the order never wobbles between requests. The question page and
+    the API's list of answers both read this, so they agree.
+
+    Keyset on (rank, helpful votes, creation time, id): a later page costs what the first
+    costs. The cursor also counts the answers before it, so a page knows where it starts.
+    Raises ``BadCursor`` for a cursor this server did not issue.
+
+    Each answer also carries ``staff_title``: for an official answer, the public title on
+    its author's membership of the question's company ("Head of Support"; empty when they
+    chose none), read by an outer join in the same SELECT. The membership row stays when
+    staff are revoked, so an earlier official answer keeps its badge. ``None`` for every
+    other answer.
     """
     rank = _reading_rank(question)
+    membership = sa.and_(
+        Membership.company_id == question.company_id, Membership.user_id == Answer.author_id
+    )
     query = (
-        sa.select(Answer)
+        sa.select(Answer, Membership.title)
+        .outerjoin(Membership, membership)
         .options(joinedload(Answer.author))
         .where(Answer.question_id == question.id)
     )
+    shown = 0
     if cursor:
-        after_rank, helpful, created_at, last_id = _decode_answer_cursor(cursor)
+        after_rank, helpful, shown, created_at, last_id = _decode_answer_cursor(cursor)
         key = sa.tuple_(rank, -Answer.helpful_count, Answer.created_at, Answer.id)
         after = sa.tuple_(
             sa.literal(after_rank),
@@ -128,19 +124,54 @@ def answers_page(question: Question, *, cursor: str | None = None, limit: int = 
     query = query.order_by(
         rank, Answer.helpful_count.desc(), Answer.created_at.asc(), Answer.id.asc()
     ).limit(limit + 1)
-    rows = list(db.session.execute(query).scalars())
-    for answer in rows:
+    answers = []
+    for answer, title in db.session.execute(query).all():
+        # The page already holds the question: no lazy load per answer.
         set_committed_value(answer, "question", question)
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        if last.id == question.best_answer_id:
-            last_rank = 0
-        else:
-            last_rank = 1 if last.is_official else 2
-        key = encode_cursor(last.created_at, last.id)
-        return Page(rows, f"{last_rank}.{last.helpful_count}.{key}")
-    return Page(rows, None)
+        # A plain attribute, not a column: it lives as long as this page's objects.
+        answer.staff_title = (title or "") if answer.is_official else None
+        answers.append(answer)
+    # A cursor is a reader's to edit: where a page says it starts never passes the end.
+    shown = min(shown, max(question.answer_count - min(len(answers), limit), 0))
+    if len(answers) <= limit:
+        return AnswerPage(answers, None, start=shown + 1)
+    answers = answers[:limit]
+    last = answers[-1]
+    after_last = encode_cursor(last.created_at, last.id)
+    next_cursor = f"{_rank_of(question, last)}.{last.helpful_count}.{shown + limit}.{after_last}"
+    return AnswerPage(answers, next_cursor, start=shown + 1)
+
+
+def page_cursor_for(question: Question, answer: Answer) -> str | None:
+    """The cursor of a page of the question's answers that starts at ``answer``, or None
+    when it is among the first page's: where a link to the answer leads (one SELECT, a
+    count of the answers before it in reading order).
+
+    Votes move answers between pages, so this is asked when the link is followed, not
+    when it is written.
+    """
+    rank = _rank_of(question, answer)
+    key = sa.tuple_(_reading_rank(question), -Answer.helpful_count, Answer.created_at, Answer.id)
+    its_key = sa.tuple_(
+        sa.literal(rank),
+        sa.literal(-answer.helpful_count),
+        sa.literal(answer.created_at, Answer.created_at.type),
+        sa.literal(answer.id),
+    )
+    before = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Answer)
+        .where(Answer.question_id == question.id, key < its_key)
+    )
+    if before < ANSWERS_PER_PAGE:
+        return None
+    # Strictly after the key just below this answer's: the page starts with it. (Ids start
+    # at 1; an id of 1 takes the microsecond before instead, where no other answer can be.)
+    if answer.id > 1:
+        after = encode_cursor(answer.created_at, answer.id - 1)
+    else:
+        after = encode_cursor(answer.created_at - timedelta(microseconds=1), MAX_ID)
+    return f"{rank}.{answer.helpful_count}.{before}.{after}"
 
 
 def official_staff_count(answers: Iterable[Answer]) -> int:

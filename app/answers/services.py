@@ -21,7 +21,7 @@ from app.notifications.models import NotificationKind
 from app.notifications.services import Event, add_follow, notify
 from app.policy import Permission, require
 from app.questions.models import Kind, Question, Status
-from app.questions.services import clean_text
+from app.questions.services import clean_text, page_changed
 from app.search import index as search_index
 
 
@@ -61,6 +61,7 @@ def post_answer(author: Any, question: Question, *, body: str) -> Answer:
     db.session.add(answer)
     db.session.flush()
     increment(db.session, Question.answer_count, question.id)
+    page_changed(question.id)
     question.last_activity_at = now
     if official:
         question.has_official_answer = True
@@ -99,7 +100,7 @@ def edit_answer(user: Any, answer: Answer, *, body: str) -> Answer:
     answer.body_html = rendered.html
     answer.body_renderer_version = rendered.version
     answer.updated_at = utcnow()
-    # page version: bumped at merge with issue 11
+    page_changed(answer.question_id)
     search_index.refresh_question(answer.question_id)
     if user.id != answer.author_id:
         audit.record(
@@ -127,6 +128,7 @@ def vote_helpful(user: Any, answer: Answer) -> bool:
     )
     if added:
         increment(db.session, Answer.helpful_count, answer.id)
+        page_changed(answer.question_id)
         notify(
             Event(
                 NotificationKind.HELPFUL,
@@ -151,6 +153,7 @@ def withdraw_helpful(user: Any, answer: Answer) -> bool:
     removed = bool(result.rowcount)
     if removed:
         increment(db.session, Answer.helpful_count, answer.id, -1)
+        page_changed(answer.question_id)
     db.session.commit()
     return removed
 
@@ -168,6 +171,7 @@ def choose_best_answer(user: Any, question: Question, answer: Answer) -> Questio
             "That answer belongs to another question.",
             fields={"answer_id": "Choose one of this question's answers."},
         )
+    page_changed(question.id)
     if question.best_answer_id != answer.id:
         notify(
             Event(
@@ -193,6 +197,7 @@ def clear_best_answer(user: Any, question: Question) -> Question:
     a question with an official answer stays answered.
     """
     require(user, Permission.QUESTION_CHOOSE_BEST, question)
+    page_changed(question.id)
     question.best_answer_id = None
     if question.kind == Kind.QUESTION and not question.has_official_answer:
         question.status = Status.OPEN
@@ -223,6 +228,7 @@ def endorse_answer(user: Any, answer: Answer) -> bool:
     )
     endorsed = result.rowcount == 1
     if endorsed:
+        page_changed(answer.question_id)
         notify(
             Event(
                 NotificationKind.ENDORSED,
@@ -250,5 +256,7 @@ def withdraw_endorsement(user: Any, answer: Answer) -> bool:
         .execution_options(synchronize_session=False)
     )
     withdrawn = result.rowcount == 1
+    if withdrawn:
+        page_changed(answer.question_id)
     db.session.commit()
     return withdrawn

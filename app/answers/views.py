@@ -9,7 +9,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.answers import bp, services
+from app.answers import queries as answer_queries
 from app.answers.forms import AnswerForm, BestAnswerForm, EndorseForm, HelpfulForm
+from app.answers.models import Answer
 from app.answers.queries import get_answer
 from app.errors import ValidationError
 from app.forms import show_errors
@@ -19,8 +21,20 @@ from app.questions.queries import get_question
 from app.questions.views import question_url, render_question_page, sign_in_redirect, viewer
 
 
-def _answer_anchor(answer_id: int) -> str:
-    return f"answer-{answer_id}"
+def answer_page_url(answer: Answer) -> str:
+    """Where an answer is shown now: the page of its question's answers that holds it
+    (the first page, or a later one starting with it), at the answer."""
+    question = answer.question
+    cursor = answer_queries.page_cursor_for(question, answer)
+    return question_url(question, anchor=f"answer-{answer.id}", cursor=cursor)
+
+
+@bp.get("/answers/<id:answer_id>")
+def show(answer_id: int) -> Response:
+    """An answer's own address, for links written once and followed later (e-mails, feeds,
+    profiles, the API's ``url``): votes move answers between pages, so where it is shown
+    is looked up when the link is followed. Two SELECTs."""
+    return redirect(answer_page_url(get_answer(answer_id)), 302)
 
 
 @bp.post("/questions/<id:question_id>/answers")
@@ -39,7 +53,7 @@ def create(question_id: int) -> Any:
             show_errors(form, error)
         else:
             flash("Thanks, your answer is posted.", "success")
-            return redirect(question_url(question, anchor=_answer_anchor(answer.id)), 303)
+            return redirect(answer_page_url(answer), 303)
     # The question page again, with the error at the answer and the text kept.
     return render_question_page(question, answer_form=form, status=422)
 
@@ -59,10 +73,13 @@ def edit(answer_id: int) -> Any:
             show_errors(form, error)
         else:
             flash("Your answer is updated.", "success")
-            return redirect(question_url(answer.question, anchor=_answer_anchor(answer.id)), 303)
+            return redirect(answer_page_url(answer), 303)
     status = 422 if request.method == "POST" else 200
     page = render_template(
-        "answers/edit.html", form=form, answer=answer, markdown_hint=MARKDOWN_HINT
+        "answers/edit.html",
+        form=form,
+        answer=answer,
+        markdown_hint=MARKDOWN_HINT,
     )
     return page, status
 
@@ -70,7 +87,6 @@ def edit(answer_id: int) -> Any:
 @bp.post("/answers/<id:answer_id>/helpful")
 def helpful(answer_id: int) -> Response:
     answer = get_answer(answer_id)
-    back_to = question_url(answer.question, anchor=_answer_anchor(answer.id))
     if not current_user.is_authenticated:
         return sign_in_redirect(question_url(answer.question))
     form = HelpfulForm()
@@ -87,7 +103,7 @@ def helpful(answer_id: int) -> Response:
             flash("Your helpful vote is withdrawn.", "success")
         else:
             flash("You had not voted this answer helpful.", "info")
-    return redirect(back_to, 303)
+    return redirect(answer_page_url(answer), 303)
 
 
 @bp.post("/questions/<id:question_id>/best-answer")
@@ -109,13 +125,12 @@ def best(question_id: int) -> Response:
     # An answer of another question is refused by the service (422), nothing changes.
     services.choose_best_answer(user, question, answer)
     flash("Marked as the best answer. Thanks for letting everyone know what worked.", "success")
-    return redirect(question_url(question, anchor=_answer_anchor(answer.id)), 303)
+    return redirect(answer_page_url(answer), 303)
 
 
 @bp.post("/answers/<id:answer_id>/endorse")
 def endorse(answer_id: int) -> Response:
     answer = get_answer(answer_id)
-    back_to = question_url(answer.question, anchor=_answer_anchor(answer.id))
     if not current_user.is_authenticated:
         return sign_in_redirect(question_url(answer.question))
     form = EndorseForm()
@@ -133,4 +148,4 @@ def endorse(answer_id: int) -> Response:
             flash("The endorsement is withdrawn.", "success")
         else:
             flash("This answer was not endorsed.", "info")
-    return redirect(back_to, 303)
+    return redirect(answer_page_url(answer), 303)

@@ -149,14 +149,8 @@ def _question_url(question: Any) -> str:
 
 
 def _answer_url(answer: Any) -> str:
-    question = answer.question
-    return url_for(
-        "questions.show",
-        question_id=question.id,
-        slug=question.slug,
-        _anchor=f"answer-{answer.id}",
-        _external=True,
-    )
+    # Its own address, which leads to the page of answers that holds it when followed.
+    return url_for("answers.show", answer_id=answer.id, _external=True)
 
 
 class UserSchema(ResponseSchema):

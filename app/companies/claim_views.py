@@ -65,7 +65,7 @@ def _link_refused(error: claims.ClaimLinkInvalid) -> tuple[str, int]:
 def verify_claim(token: str) -> Response | tuple[str, int]:
     """GET shows what the link is for and a button; only the POST changes anything
     (mail scanners and link previews follow links, and a GET never writes)."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD: a GET without the body
         try:
             pending = claims.claim_for_token(token)
         except claims.ClaimLinkInvalid as error:

@@ -13,12 +13,10 @@ from app.companies.forms import CompanyEditForm, CompanyForm, CompanySearchForm
 from app.errors import DomainError, ValidationError
 from app.forms import show_errors
 from app.notifications.queries import is_following
-from app.pagination import BadCursor, cursor_from
+from app.pagination import BAD_PAGE_LINK, BadCursor, cursor_from
 from app.policy import Permission, require
 from app.products.queries import list_products
 from app.questions.filters import read_question_list
-
-BAD_CURSOR = "That page of the list is not available. Start again from the first page."
 
 
 def _acting_user() -> Any:
@@ -37,7 +35,7 @@ def index() -> str | tuple[str, int]:
             q, cursor=cursor_from(request.args), limit=current_app.config["PAGE_SIZE"]
         )
     except BadCursor:
-        raise DomainError(BAD_CURSOR) from None
+        raise DomainError(BAD_PAGE_LINK) from None
     return render_template("companies/index.html", form=form, page=page, q=q)
 
 

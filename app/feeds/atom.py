@@ -80,13 +80,9 @@ def add_question(feed: Feed, question: Any) -> None:
 def add_answer(feed: Feed, question: Any, answer: Any) -> None:
     """An entry for an answer to ``question``, marked when it is official."""
     official = f"Official answer from {question.company.name}" if answer.is_official else "Answer"
-    link = url_for(
-        "questions.show",
-        question_id=question.id,
-        slug=question.slug,
-        _anchor=f"answer-{answer.id}",
-        _external=True,
-    )
+    # The answer's own address: past the first 30 it is on a later page of answers. (The
+    # entry's id below stays what it always was, so readers see no entry twice.)
+    link = url_for("answers.show", answer_id=answer.id, _external=True)
     feed.add_item(
         title=clean_text(f"{official} by {answer.author.label}"),
         link=link,

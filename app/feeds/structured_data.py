@@ -52,7 +52,8 @@ def accepted_answer(question: Any, answers: Sequence[Any]) -> Any | None:
 
 
 def qa_page(question: Any, answers: Sequence[Any]) -> dict[str, Any]:
-    """The page as a ``QAPage`` whose ``mainEntity`` is the question.
+    """The page as a ``QAPage`` whose ``mainEntity`` is the question; ``answers`` are those
+    on the page (its first page of answers: the best and official ones come first).
 
     ``acceptedAnswer`` is the best answer, else the newest official one; the others
     (at most ``SUGGESTED_MAX``, in the page's order) are ``suggestedAnswer``.
@@ -64,7 +65,8 @@ def qa_page(question: Any, answers: Sequence[Any]) -> dict[str, Any]:
         "@type": "Question",
         "name": question.title,
         "text": plain_text(question.body_html) or question.title,
-        "answerCount": len(answers),
+        # All of them, not only the first page's.
+        "answerCount": max(question.answer_count, len(answers)),
         "upvoteCount": question.me_too_count,
         "dateCreated": question.created_at.isoformat(),
         "author": _person(question.author),

@@ -19,14 +19,13 @@ from app.answers.queries import get_answer
 from app.errors import DomainError
 from app.moderation.diff import Segment, changed, diff_text, with_context
 from app.moderation.revision_queries import Version, answer_versions, question_versions
-from app.pagination import BadCursor, Page, cursor_from
+from app.pagination import BAD_PAGE_LINK, BadCursor, Page, cursor_from
 from app.questions.queries import get_question
 
 bp = Blueprint("revisions", __name__)
 
 # Each version shows a diff of texts of up to 20,000 characters: fewer a page than a list.
 PAGE_SIZE = 10
-BAD_CURSOR = "That page of the history is not available. Start again from the newest version."
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ def _page(read: Any) -> Page[Version]:
     try:
         return read(cursor_from(request.args))
     except BadCursor:
-        raise DomainError(BAD_CURSOR) from None
+        raise DomainError(BAD_PAGE_LINK) from None
 
 
 @bp.get("/questions/<id:question_id>/revisions")

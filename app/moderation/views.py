@@ -16,10 +16,8 @@ from app.forms import show_errors
 from app.moderation import bp
 from app.moderation.forms import APPROVE, AuditFilterForm, decision_form
 from app.moderation.queries import ACTION_LABELS, list_audit_entries
-from app.pagination import BadCursor, cursor_from
+from app.pagination import BAD_PAGE_LINK, BadCursor, cursor_from
 from app.policy import Permission, require
-
-BAD_CURSOR = "That page of the list is not available. Start again from the first page."
 
 # The queue's tabs, in the order shown; the first is where a reviewer starts.
 QUEUE_TABS = [
@@ -54,7 +52,7 @@ def claims_queue() -> str:
             status, cursor=cursor_from(request.args), limit=current_app.config["PAGE_SIZE"]
         )
     except BadCursor:
-        raise DomainError(BAD_CURSOR) from None
+        raise DomainError(BAD_PAGE_LINK) from None
     forms = {
         row.claim.id: decision_form(row.claim.id, formdata=None)
         for row in page.items
@@ -140,7 +138,7 @@ def audit() -> tuple[str, int]:
                 limit=current_app.config["PAGE_SIZE"],
             )
         except BadCursor:
-            raise DomainError(BAD_CURSOR) from None
+            raise DomainError(BAD_PAGE_LINK) from None
     body = render_template(
         "moderation/audit.html", form=form, page=page, company=company, labels=ACTION_LABELS
     )

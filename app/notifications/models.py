@@ -258,16 +258,16 @@ class Notification(db.Model):
 
     @property
     def target(self) -> tuple[str, dict[str, object]]:
-        """Where the notification leads, as ``url_for`` arguments: the answer on its
-        question page, the question, or the company."""
+        """Where the notification leads, as ``url_for`` arguments: the answer (its own
+        address finds the page of answers that holds it), the question, or the company."""
+        if self.answer_id is not None:
+            return "answers.show", {"answer_id": self.answer_id}
         if self.question is not None:
             values: dict[str, object] = {
                 "question_id": self.question.id,
                 "slug": self.question.slug,
             }
-            if self.answer_id is not None:
-                values["_anchor"] = f"answer-{self.answer_id}"
-            elif self.kind is NotificationKind.STATUS_CHANGED:
+            if self.kind is NotificationKind.STATUS_CHANGED:
                 values["_anchor"] = "question"
             return "questions.show", values
         if self.company is not None:

@@ -15,13 +15,12 @@ from app.extensions import csrf
 from app.forms import show_errors
 from app.notifications import bp, queries, services
 from app.notifications.forms import ActionForm, FollowForm, SettingsForm
-from app.pagination import BadCursor, cursor_from
+from app.pagination import BAD_PAGE_LINK, BadCursor, cursor_from
 from app.products.queries import get_product
 from app.questions.queries import get_question
 from app.questions.views import question_url, sign_in_redirect, viewer
 from app.tokens import InvalidToken
 
-BAD_CURSOR = "That page of notifications is not available. Start again from the first page."
 UNSUBSCRIBE_INVALID = (
     "That unsubscribe link does not work: it may be cut short or changed. Copy the whole "
     "link from the e-mail, or sign in and choose your e-mails on the settings page."
@@ -42,7 +41,7 @@ def index() -> str:
             limit=current_app.config["PAGE_SIZE"],
         )
     except BadCursor:
-        raise DomainError(BAD_CURSOR) from None
+        raise DomainError(BAD_PAGE_LINK) from None
     return render_template("notifications/index.html", page=page)
 
 
@@ -86,7 +85,7 @@ def settings() -> Any:
     """Which notifications are e-mailed: right away, in a daily digest, or never."""
     user = viewer()
     form = SettingsForm()
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD: a GET without the body
         form.fill(queries.preferences_of(user.id))
         return render_template("notifications/settings.html", form=form)
     if form.validate_on_submit():
@@ -117,7 +116,7 @@ def unsubscribe(token: str) -> Any:
     except InvalidToken:
         message = UNSUBSCRIBE_INVALID
         return render_template("notifications/unsubscribe_invalid.html", message=message), 400
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD: a GET without the body
         labels = _scope_labels(user.id, scope)
         return render_template(
             "notifications/unsubscribe.html", token=token, labels=labels, scope=scope

@@ -19,12 +19,11 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
 from app.errors import DomainError
-from app.pagination import BadCursor, Page, cursor_from
+from app.pagination import BAD_PAGE_LINK, BadCursor, Page, cursor_from
 from app.questions.models import Kind, Question, Status
 from app.questions.queries import Sort, list_questions
 
 ANY = ""
-BAD_CURSOR = "That page of the list is not available. Start again from the first page."
 
 
 class Answers(StrEnum):
@@ -161,13 +160,12 @@ def read_question_list(
     *,
     company_id: int | None = None,
     product_id: int | None = None,
-    bad_cursor: str = BAD_CURSOR,
 ) -> QuestionList:
     """The page of questions a list's query string asks for: sort, filters and cursor.
 
     Site-wide, or one company's or one product's questions. An unknown sort falls back to
     recent activity; filters that are not valid give no list (and run no SELECT); a cursor
-    this server did not issue is refused with ``bad_cursor`` (a 400). One SELECT.
+    this server did not issue is refused with ``BAD_PAGE_LINK`` (a 400). One SELECT.
     """
     sort = sort_from(args)
     filter_form, filters = read_filters(args)
@@ -183,5 +181,5 @@ def read_question_list(
                 **filters.as_arguments(),
             )
         except BadCursor:
-            raise DomainError(bad_cursor) from None
+            raise DomainError(BAD_PAGE_LINK) from None
     return QuestionList(questions, sort, filter_form, filters)

@@ -110,6 +110,9 @@ class Question(db.Model):
     locked: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     answer_count: Mapped[int] = mapped_column(default=0, server_default="0")
     me_too_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Moves by one with every change the question's page shows (``services.page_changed``):
+    # the anonymous page cache keys the page by it, so no reader sees an old page.
+    page_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

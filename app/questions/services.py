@@ -75,6 +75,20 @@ def clean_text(
     return text, None
 
 
+def page_changed(question_id: int) -> None:
+    """Something the question's page shows changed: its ``page_version`` moves by one.
+
+    Every service that changes what the page shows calls this in its own transaction (an
+    answer posted or edited, a helpful vote or an endorsement given or withdrawn, the best
+    answer, the status, an edit of the question, a "me too"; moderation on hide, restore and
+    lock), so the anonymous page cache, keyed by the version, never serves the old page.
+    An SQL increment: concurrent changes each move it. Call it before notifying anyone, so
+    the question's row is always locked before notification rows (no deadlock between two
+    services).
+    """
+    increment(db.session, Question.page_version, question_id)
+
+
 def question_slug(title: str) -> str:
     """The cosmetic slug of a question's URL, made from its title."""
     slug = slugify(title, max_length=SLUG_MAX) or _FALLBACK_SLUG
@@ -357,7 +371,7 @@ def edit_question(
             increment(db.session, Product.question_count, wanted["product"])
         question.product = product if isinstance(product, Product) else None
     question.updated_at = utcnow()
-    # page version: bumped at merge with issue 11
+    page_changed(question.id)
     if "title" in changed or "body" in changed:
         search_index.refresh_question(question.id)
     if "title" in changed:
@@ -396,6 +410,7 @@ def add_me_too(user: Any, question: Question) -> bool:
     )
     if added:
         increment(db.session, Question.me_too_count, question.id)
+        page_changed(question.id)
     add_follow(user.id, question_id=question.id)
     db.session.commit()
     return added
@@ -410,6 +425,7 @@ def remove_me_too(user: Any, question: Question) -> bool:
     removed = bool(result.rowcount)
     if removed:
         increment(db.session, Question.me_too_count, question.id, -1)
+        page_changed(question.id)
     db.session.commit()
     return removed
 
@@ -453,6 +469,7 @@ def set_status(user: Any, question: Question, status: Status | str) -> Question:
             },
         )
     old_status = question.status
+    page_changed(question.id)
     if wanted is not old_status:
         notify(
             Event(

@@ -24,7 +24,7 @@ from app.errors import DomainError, ValidationError
 from app.feeds.structured_data import qa_page
 from app.forms import show_errors
 from app.page_cache import anonymous_page
-from app.pagination import BadCursor, cursor_from
+from app.pagination import BAD_PAGE_LINK, BadCursor, cursor_from
 from app.policy import Permission, require
 from app.products.queries import list_products
 from app.questions import bp, services
@@ -51,7 +51,6 @@ HOME_COMPANIES = 8
 # The ask form's hidden field: "1" once the asker has seen the similar questions (the
 # no-JavaScript first step showed them, or the page's script shows them while typing).
 SEEN_SIMILAR = "seen_similar"
-BAD_LINK = "That page link is not valid. Start again from the first page."
 
 
 def viewer() -> Any:
@@ -59,9 +58,16 @@ def viewer() -> Any:
     return current_user._get_current_object()
 
 
-def question_url(question: Question, anchor: str | None = None) -> str:
-    """The canonical URL of a question page, with its current slug."""
-    return url_for("questions.show", question_id=question.id, slug=question.slug, _anchor=anchor)
+def question_url(question: Question, anchor: str | None = None, cursor: str | None = None) -> str:
+    """The canonical URL of a question page, with its current slug; with ``cursor``, the
+    later page of its answers that cursor leads to."""
+    return url_for(
+        "questions.show",
+        question_id=question.id,
+        slug=question.slug,
+        cursor=cursor or None,
+        _anchor=anchor,
+    )
 
 
 def _here() -> str:
@@ -83,20 +89,37 @@ def sign_in_redirect(next_path: str) -> Response:
 def render_question_page(
     question: Question,
     *,
+    cursor: str | None = None,
     answer_form: AnswerForm | None = None,
     status_form: StatusForm | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
     """The question page: a fixed number of SELECTs whatever the number of answers.
 
-    The question with author, company and product (1), the answers with their
-    authors and their staff titles (1), related questions (1), and for a signed-in
-    viewer their helpful votes, me-too and following (1), and on a claimed company's
-    page their staff roles (1, asked once by the policy and remembered for the request).
+    The first page shows the question, its first ``ANSWERS_PER_PAGE`` answers, the forms and
+    related questions; a ``cursor`` asks for a later page of answers (``BAD_PAGE_LINK``, a 400,
+    for one this server did not issue), which shows the answers only.
+
+    The question with author, company and product (1), one page of answers with their
+    authors and their staff titles (1), on the first page related questions (1), and for a
+    signed-in viewer their helpful votes, me-too and following (1), and on a claimed
+    company's page their staff roles (1, asked once by the policy and remembered for the
+    request).
     """
     user = viewer()
     marks = answer_queries.viewer_marks(user, question.id)
-    answers = answer_queries.answers_for_question(question)
+    try:
+        page = answer_queries.answers_page(question, cursor=cursor)
+    except BadCursor as error:
+        raise DomainError(BAD_PAGE_LINK) from error
+    if cursor:
+        body = render_template(
+            "questions/answers_page.html",
+            question=question,
+            page=page,
+            helpful_ids=marks.helpful_ids,
+        )
+        return body, status
     if user.is_authenticated:
         # Only signed-in people get forms: making one puts a CSRF token in the session,
         # and a signed-out reader's GET must leave them no cookie (nor a page uncacheable).
@@ -106,8 +129,9 @@ def render_question_page(
     body = render_template(
         "questions/show.html",
         question=question,
-        answers=answers,
-        official_staff=answer_queries.official_staff_count(answers),
+        page=page,
+        answers=page.items,
+        official_staff=answer_queries.official_staff_count(page.items),
         helpful_ids=marks.helpful_ids,
         me_too=marks.me_too,
         following=marks.following,
@@ -115,7 +139,7 @@ def render_question_page(
         status_form=status_form,
         markdown_hint=MARKDOWN_HINT,
         related=related_questions(question),
-        structured_data=qa_page(question, answers),
+        structured_data=qa_page(question, page.items),
     )
     return body, status
 
@@ -129,7 +153,7 @@ def home() -> str:
 
 @bp.get("/questions")
 def index() -> tuple[str, int]:
-    listing = read_question_list(request.args, bad_cursor=BAD_LINK)
+    listing = read_question_list(request.args)
     return render_template("questions/index.html", **listing.template_args()), listing.status
 
 
@@ -143,7 +167,7 @@ def ask(company_slug: str) -> Any:
     products = list_products(company.id)
     form = AskForm()
     form.set_products(products)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD: a GET without the body
         wanted = request.args.get("product", "")
         if any(product.slug == wanted for product in products):
             form.product.data = wanted
@@ -196,26 +220,20 @@ def show(question_id: int, slug: str | None) -> Any:
         if request.query_string:
             location += "?" + request.query_string.decode("latin-1")
         return redirect(location, 301)
+    try:
+        cursor = cursor_from(request.args)
+    except BadCursor as error:
+        raise DomainError(BAD_PAGE_LINK) from error
+    if cursor:
+        # A later page of answers: read far less than the first, and not kept in the cache.
+        return render_question_page(question, cursor=cursor)[0]
     return anonymous_page(_page_key(question), lambda: render_question_page(question)[0])
 
 
-def _page_key(question: Question) -> str:
-    """What a signed-out reader must never see stale: the question, its answers' number,
-    its status and its best answer (app/page_cache.py)."""
-    return ":".join(
-        str(part)
-        for part in (
-            "question-page",
-            question.id,
-            question.updated_at.timestamp(),
-            question.last_activity_at.timestamp(),
-            question.answer_count,
-            question.status.value,
-            question.best_answer_id,
-            question.has_official_answer,
-            question.locked,
-        )
-    )
+def _page_key(question: Question) -> tuple[object, ...]:
+    """The first page of a question as signed-out readers share it: the question and its
+    ``page_version``, which every change the page shows moves (app/page_cache.py)."""
+    return ("question-page", question.id, question.page_version)
 
 
 @bp.route("/questions/<id:question_id>/edit", methods=["GET", "POST"])
@@ -235,7 +253,7 @@ def edit(question_id: int) -> Any:
         }
     )
     form.keep_only(fields, products)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD: a GET without the body
         return _render_edit(form, question)
     if form.validate_on_submit():
         old_status = question.status
@@ -350,7 +368,7 @@ def unanswered(company_slug: str) -> Any:
                 limit=current_app.config["PAGE_SIZE"],
             )
         except BadCursor as error:
-            raise DomainError(BAD_LINK) from error
+            raise DomainError(BAD_PAGE_LINK) from error
     else:
         status = 422
     body = render_template("questions/unanswered.html", company=company, form=form, page=page)

@@ -1,6 +1,8 @@
 """Profile pages: who someone is, what they asked and what they answered."""
 
+import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 
@@ -28,7 +30,10 @@ def test_profile_shows_name_member_since_questions_and_answers(client):
     assert "Why does my sync stop at night?" in page
     assert f"/questions/{asked.id}/" in page
     assert "Where is the export button?" in page
-    assert f"/questions/{someone_elses.id}/{someone_elses.slug}#answer-{answer.id}" in page
+    assert f'href="/answers/{answer.id}"' in page
+    assert client.get(f"/answers/{answer.id}").location == (
+        f"/questions/{someone_elses.id}/{someone_elses.slug}#answer-{answer.id}"
+    )
     assert "It is under Settings → Export." in page
     assert "A question by somebody else entirely" not in page
 
@@ -100,18 +105,59 @@ def test_a_forged_list_cursor_is_a_clear_error(client):
     assert "Start again from the first page" in response.get_data(as_text=True)
 
 
-def test_profile_runs_the_same_queries_whatever_the_number_of_posts(client, count_queries):
+def _posts(author, n: int) -> None:
+    """``n`` questions and ``n`` answers by ``author``, a minute apart."""
+    for i in range(n):
+        make_question(author=author, title=f"Question number {i}", age=timedelta(minutes=i))
+        make_answer(author=author, body=f"Answer number {i}")
+
+
+def _next_links(page: str) -> dict[str, str]:
+    """The profile's "Older questions" and "Older answers" links."""
+    found = re.findall(r'<a rel="next" href="([^"]+)">(Older \w+)</a>', page)
+    return {label: unescape(href) for href, label in found}
+
+
+def test_a_busy_profile_lists_twenty_of_each_with_older_pages(client):
+    """The finding: profiles listed 20 questions and nothing told there were more."""
+    ada = make_user("ada")
+    _posts(ada, 25)
+    db.session.commit()
+
+    first = client.get("/users/ada").get_data(as_text=True)
+    links = _next_links(first)
+    older_questions = client.get(links["Older questions"]).get_data(as_text=True)
+    older_answers = client.get(links["Older answers"]).get_data(as_text=True)
+
+    assert first.count('<li class="question-item">') == 20 and first.count('class="card"') == 20
+    assert "Question number 19<" in first and "Question number 20<" not in first
+    assert older_questions.count('<li class="question-item">') == 5
+    assert "Question number 20<" in older_questions and "Question number 24<" in older_questions
+    assert older_answers.count('class="card"') == 5
+    assert "Older questions" not in _next_links(older_questions)
+    assert "Newest questions" in older_questions
+
+
+@pytest.mark.parametrize("page", ["first", "older"])
+def test_profile_pages_run_the_same_statements_whatever_the_number_of_posts(
+    client, count_queries, page
+):
+    """Keyset pages: an older page costs what the first costs, at any size."""
     few, many = make_user("few"), make_user("many")
-    for author, n in ((few, 2), (many, 15)):
-        for _ in range(n):
-            make_answer(make_question(author=author), author=author)
+    _posts(few, 3 if page == "first" else 25)  # an older page needs more than 20
+    _posts(many, 60)
+    db.session.commit()
 
-    with count_queries() as small:
-        client.get("/users/few")
-    with count_queries() as large:
-        client.get("/users/many")
+    def statements(username: str) -> int:
+        path = f"/users/{username}"
+        if page == "older":
+            path = _next_links(client.get(path).get_data(as_text=True))["Older questions"]
+        db.session.expunge_all()
+        with count_queries() as recorded:
+            assert client.get(path).status_code == 200
+        return len(recorded)
 
-    assert len(small) == len(large)
+    assert statements("few") == statements("many")
 
 
 def test_own_profile_links_to_account_settings_and_others_do_not(client):

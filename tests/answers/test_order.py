@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app.answers import services
-from app.answers.queries import answers_for_question
+from app.answers.queries import answers_page
 from app.extensions import db
 from tests.factories import make_answer, make_company, make_question, make_user
 from tests.questions.helpers import assert_counters_match_rows, positions, text
@@ -51,7 +51,7 @@ def test_answers_come_best_then_official_then_helpful_then_oldest(client):
     ]
     found = positions(page, [f"<p>{label}</p>" for label in expected])
     assert found == sorted(found)
-    assert [a.id for a in answers_for_question(question)] == [
+    assert [a.id for a in answers_page(question).items] == [
         best.id,
         official_old.id,
         official_new.id,

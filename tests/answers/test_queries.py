@@ -10,7 +10,7 @@ from flask_login import AnonymousUserMixin
 from app.answers import services
 from app.answers.queries import (
     ViewerMarks,
-    answers_for_question,
+    answers_page,
     get_answer,
     list_answers_by_author,
     viewer_marks,
@@ -44,7 +44,7 @@ def test_get_question_and_get_answer_raise_not_found():
         get_answer(123456)
 
 
-def test_answers_for_question_loads_authors_in_one_select(count_queries):
+def test_answers_page_loads_authors_in_one_select(count_queries):
     question = make_question()
     for _ in range(4):
         make_answer(question)
@@ -54,7 +54,7 @@ def test_answers_for_question_loads_authors_in_one_select(count_queries):
     question = get_question(question_id)
 
     with count_queries() as statements:
-        answers = answers_for_question(question)
+        answers = answers_page(question).items
         names = [answer.author.name for answer in answers]
         questions = {answer.question.id for answer in answers}
 

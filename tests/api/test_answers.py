@@ -42,7 +42,8 @@ def test_answers_come_best_first_then_official_then_most_helpful(client):
     first = everything["items"][0]
     assert set(first) == ANSWER_FIELDS
     assert first["is_best"] is True and everything["items"][1]["is_best"] is False
-    assert first["url"].endswith(f"#answer-{best.id}")
+    assert first["url"] == f"http://helpsquare.test/answers/{best.id}"
+    assert client.get(first["url"]).location.endswith(f"#answer-{best.id}")
 
 
 def test_the_answers_of_an_unknown_question_are_404(client):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -246,11 +247,15 @@ def test_the_question_page_runs_a_fixed_number_of_statements(
 
 
 def test_the_large_page_shows_every_badge(client, acme):
+    """60 answers: the best, then the 20 official ones, on the first page of 30; the
+    endorsed peer answers on both pages."""
     question = _question_with_answers(acme, 60)
     db.session.commit()
 
     page = text(client.get(f"/questions/{question.id}/{question.slug}"))
+    more = re.search(r'<a rel="next"[^>]* href="([^"#]+)', page)[1].replace("&amp;", "&")
+    second = text(client.get(more))
 
-    assert page.count(BADGE) == 20
-    assert page.count("Acme endorsed</span>") == 20
+    assert page.count(BADGE) == 20 and second.count(BADGE) == 0
+    assert page.count("Acme endorsed</span>") + second.count("Acme endorsed</span>") == 20
     assert "Acme takes part in this community: 5 of its staff answered here." in page

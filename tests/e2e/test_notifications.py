@@ -74,7 +74,8 @@ def test_follow_hear_read_unfollow_and_unsubscribe(browsing: Browsing) -> None:
     mails = steps.mails_to(browsing.server, f"{pia}@example.org")
     assert [mail["Subject"] for mail in mails] == [steps.VERIFY_SUBJECT, quinn_answered]
     answer_link, settings_link, unsubscribe_link = steps.links_in(browsing.server, mails[1])
-    assert re.fullmatch(re.escape(question_url) + r"#answer-\d+", answer_link), answer_link
+    # The answer's own address, which leads to the page of answers that holds it.
+    assert re.fullmatch(re.escape(browsing.server.url) + r"/answers/\d+", answer_link), answer_link
     assert settings_link == browsing.server.url + "/notifications/settings"
     assert mails[1]["List-Unsubscribe"] == f"<{unsubscribe_link}>"
 

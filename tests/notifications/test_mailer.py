@@ -64,8 +64,10 @@ def test_the_asker_gets_an_email_as_soon_as_an_answer_is_posted(app, client, mon
     assert "Bob (@bob) answered “Why does the widget beep?”." in body
     answer_link, settings_link, unsubscribe_link = links_in(message)
     answer_id = notifications_of(alice)[0].answer_id
-    assert answer_link == (
-        f"http://helpsquare.test/questions/{question.id}/{question.slug}#answer-{answer_id}"
+    # The answer's own address: it leads to the page of answers that holds it.
+    assert answer_link == f"http://helpsquare.test/answers/{answer_id}"
+    assert client.get(answer_link).location == (
+        f"/questions/{question.id}/{question.slug}#answer-{answer_id}"
     )
     assert settings_link == "http://helpsquare.test/notifications/settings"
     assert unsubscribe_link.startswith("http://helpsquare.test/notifications/unsubscribe/")
@@ -75,7 +77,7 @@ def test_the_asker_gets_an_email_as_soon_as_an_answer_is_posted(app, client, mon
     for link in (answer_link, settings_link, unsubscribe_link):
         assert f'href="{link}"' in html
     # The links work: the answer's page, and the unsubscribe page without signing in.
-    assert client.get(urlsplit(answer_link).path).status_code == 200
+    assert client.get(urlsplit(answer_link).path, follow_redirects=True).status_code == 200
     client.post("/sign-out")
     assert client.get(urlsplit(unsubscribe_link).path).status_code == 200
     assert notifications_of(alice)[0].emailed_at is not None

@@ -61,7 +61,11 @@ def test_the_page_lists_newest_first_with_links_to_the_answers(client):
     assert page.index("Answerer 1 (@") < page.index("Answerer 0 (@")
     question_id = made[0].question_id
     for answer in made:
-        assert re.search(rf'href="/questions/{question_id}/[^"#]+#answer-{answer.id}"', page)
+        assert f'href="/answers/{answer.id}"' in page
+        assert re.fullmatch(
+            rf"/questions/{question_id}/[^#]+#answer-{answer.id}",
+            client.get(f"/answers/{answer.id}").location,
+        )
     # Unread is said in words, not only shown in colour.
     assert page.count(">New</strong>") == 3
     assert "3 unread." in page
