@@ -81,7 +81,11 @@ def post_answer(author: Any, question: Question, *, body: str) -> Answer:
 
 
 def edit_answer(user: Any, answer: Answer, *, body: str) -> Answer:
-    """The author (or a site admin) edits an answer's body; the same bounds as posting."""
+    """The author (or a site admin) edits an answer's body; the same bounds as posting.
+
+    The author of an official answer edits it only while still active staff of the
+    question's company (``policy``'s answer:edit rule).
+    """
     require(user, Permission.ANSWER_EDIT, answer)
     body_text = _clean_body(body)
     rendered = content.render(body_text)
@@ -182,7 +186,8 @@ def clear_best_answer(user: Any, question: Question) -> Question:
 
 
 def endorse_answer(user: Any, answer: Answer) -> bool:
-    """Staff of the question's claimed company (or a site admin) endorse a peer answer.
+    """Staff of the question's claimed company (or a site admin) endorse a peer answer;
+    nobody endorses on an unclaimed company.
 
     An official answer already speaks for the company, so endorsing it is refused
     with an explanation. Endorsing twice changes nothing: the first endorser and

@@ -235,7 +235,8 @@ def allowed_statuses(kind: Kind) -> str:
 
 
 def set_status(user: Any, question: Question, status: Status | str) -> Question:
-    """Staff of the question's claimed company (or a site admin) set its status.
+    """Staff of the question's claimed company (or a site admin) set its status; nobody
+    sets one on an unclaimed company.
 
     The status must be one its kind has (product.md): a problem is open,
     acknowledged, in progress or solved; an idea open, under consideration,

@@ -61,7 +61,11 @@ def post_answer(body: dict[str, Any], question_id: int) -> Answer:
 @bp.arguments(AnswerBodySchema)
 @bp.response(200, AnswerSchema)
 def edit_answer(body: dict[str, Any], answer_id: int) -> Answer:
-    """Edit an answer: its author, or a site admin."""
+    """Edit an answer: its author, or a site admin.
+
+    An official answer is edited by its author only while they are still on the staff of
+    the question's company (403 once they are not).
+    """
     user = signed_in_user()
     answer = get_answer(answer_id)
     return services.edit_answer(user, answer, body=body["body"])
@@ -95,8 +99,8 @@ def withdraw_helpful(answer_id: int) -> Answer:
 def endorse_answer(answer_id: int) -> Answer:
     """Endorse a peer answer: staff of the question's claimed company, or a site admin.
 
-    An official answer already speaks for the company (422). Endorsing twice changes
-    nothing.
+    Claimed companies only: on an unclaimed company nobody may (403). An official answer
+    already speaks for the company (422). Endorsing twice changes nothing.
     """
     user = signed_in_user()
     answer = get_answer(answer_id)

@@ -140,7 +140,8 @@ def edit_question(body: dict[str, Any], question_id: int) -> Question:
 def set_question_status(body: dict[str, Any], question_id: int) -> Question:
     """Set a question's status: staff of its claimed company, or a site admin.
 
-    A status the question's kind does not have is a 422.
+    Claimed companies only: on an unclaimed company nobody may (403). A status the
+    question's kind does not have is a 422.
     """
     user = signed_in_user()
     question = get_question(question_id)
