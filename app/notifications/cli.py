@@ -76,7 +76,9 @@ def _site(base_url: str | None) -> Iterator[None]:
             "E-mailed links need the site's address: set SERVER_NAME, or pass --base-url "
             "https://your.site"
         )
-    with current_app.test_request_context("/", base_url=base_url):
+    # POST: the command writes, so on SQLite its transactions take the write lock up front
+    # like a form's (app.db.begin_statement), never failing to upgrade a read lock.
+    with current_app.test_request_context("/", base_url=base_url, method="POST"):
         yield
 
 
