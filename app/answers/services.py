@@ -31,6 +31,16 @@ def _clean_body(body: Any) -> str:
     return text
 
 
+def answer_problems(body: Any) -> dict[str, str]:
+    """What posting or editing would refuse in ``body`` (empty when nothing): for the API,
+    which reports it beside its own shape checks."""
+    try:
+        _clean_body(body)
+    except ValidationError as error:
+        return error.fields
+    return {}
+
+
 def post_answer(author: Any, question: Question, *, body: str) -> Answer:
     """Anyone signed in answers a question that is not locked (site admins answer any).
 

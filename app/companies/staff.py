@@ -255,6 +255,22 @@ def _role(value: Any) -> StaffRole:
         raise _refuse("role", ROLE_CHOICE) from None
 
 
+def invitation_problems(company: Company, *, email: Any, role: Any = "agent") -> dict[str, str]:
+    """What ``invite_staff`` would refuse in the address and the role, field by field (empty
+    when nothing; it does not ask whether the address is already on the staff or invited):
+    for the API, which reports them beside its own shape checks."""
+    problems: dict[str, str] = {}
+    for field, check in (
+        ("email", lambda: check_work_email(email, company.domain)),
+        ("role", lambda: _role(role)),
+    ):
+        try:
+            check()
+        except ValidationError as error:
+            problems[field] = error.message
+    return problems
+
+
 def invite_staff(actor: Any, company: Company, *, email: Any, role: Any = "agent") -> Invitation:
     """A claimed company's admin staff (or a site admin) invite someone to its staff.
 

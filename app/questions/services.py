@@ -105,6 +105,24 @@ def _check_title_and_body(title: Any, body: Any, errors: dict[str, str]) -> tupl
     return title_text, body_text
 
 
+def question_problems(
+    *, title: Any = None, body: Any = None, kind: Any = None, feeling: Any = None
+) -> dict[str, str]:
+    """What asking or editing would refuse among the fields given (None: not given), field
+    by field: for the API, which reports them beside its own shape checks."""
+    errors: dict[str, str] = {}
+    if title is not None or body is not None:
+        _check_title_and_body(title, body, errors)
+        for given, field in ((title, "title"), (body, "body")):
+            if given is None:
+                errors.pop(field, None)
+    if kind is not None:
+        _parse_kind(kind, errors)
+    if feeling is not None:
+        _parse_feeling(feeling, errors)
+    return errors
+
+
 def ask_question(
     author: Any,
     company: Company,
@@ -247,26 +265,7 @@ def set_status(user: Any, question: Question, status: Status | str) -> Question:
     notified to the question's followers.
     """
     require(user, Permission.QUESTION_SET_STATUS, question)
-    allowed = STATUSES_BY_KIND[question.kind]
-    kind = question.kind.label.lower()
-    wanted: Status | None = None
-    if isinstance(status, str):
-        try:
-            wanted = Status(status)
-        except ValueError:
-            wanted = None
-    if wanted not in allowed:
-        raise ValidationError(
-            "Please choose one of the statuses listed.",
-            fields={"status": f"This {kind} can be {allowed_statuses(question.kind)}."},
-        )
-    if wanted is Status.OPEN and question.kind == Kind.QUESTION and question.is_answered:
-        raise ValidationError(
-            "This question stays answered.",
-            fields={
-                "status": "This question has a best or an official answer, so it stays answered."
-            },
-        )
+    wanted = _wanted_status(question, status)
     if wanted is not question.status:
         notify(
             Event(
@@ -282,3 +281,37 @@ def set_status(user: Any, question: Question, status: Status | str) -> Question:
     question.last_activity_at = utcnow()
     db.session.commit()
     return question
+
+
+def _wanted_status(question: Question, status: Any) -> Status:
+    """The status asked for, if the question may take it; ``ValidationError`` otherwise."""
+    allowed = STATUSES_BY_KIND[question.kind]
+    kind = question.kind.label.lower()
+    wanted: Status | None = None
+    if isinstance(status, str):
+        try:
+            wanted = Status(status)
+        except ValueError:
+            wanted = None
+    if wanted is None or wanted not in allowed:
+        raise ValidationError(
+            "Please choose one of the statuses listed.",
+            fields={"status": f"This {kind} can be {allowed_statuses(question.kind)}."},
+        )
+    if wanted is Status.OPEN and question.kind == Kind.QUESTION and question.is_answered:
+        raise ValidationError(
+            "This question stays answered.",
+            fields={
+                "status": "This question has a best or an official answer, so it stays answered."
+            },
+        )
+    return wanted
+
+
+def status_problems(question: Question, status: Any) -> dict[str, str]:
+    """What ``set_status`` would refuse in ``status`` (empty when nothing): for the API."""
+    try:
+        _wanted_status(question, status)
+    except ValidationError as error:
+        return error.fields
+    return {}

@@ -10,8 +10,16 @@ from app.answers.queries import answers_page, get_answer
 from app.api import bp
 from app.api.auth import operation, signed_in_user
 from app.api.links import links
-from app.api.schemas import AnswerBodySchema, AnswerPageSchema, AnswerSchema, PageArgsSchema
+from app.api.schemas import (
+    AnswerCreateSchema,
+    AnswerEditSchema,
+    AnswerPageSchema,
+    AnswerSchema,
+    PageArgsSchema,
+)
+from app.api.target import acting_on, target
 from app.api.views.common import as_page, page_or_400
+from app.policy import Permission
 from app.questions.queries import get_question
 
 
@@ -43,7 +51,7 @@ def list_answers(args: dict[str, Any], question_id: int) -> dict:
         )
     ],
 )
-@bp.arguments(AnswerBodySchema)
+@bp.arguments(AnswerCreateSchema)
 @bp.response(201, AnswerSchema)
 def post_answer(body: dict[str, Any], question_id: int) -> Answer:
     """Answer a question (not a locked one).
@@ -58,17 +66,18 @@ def post_answer(body: dict[str, Any], question_id: int) -> Answer:
 
 @bp.route("/answers/<id:answer_id>", methods=["PATCH"])
 @operation(bp, signed_in=True, errors=(400, 403, 404, 413, 422))
-@bp.arguments(AnswerBodySchema)
+@acting_on(get_answer, Permission.ANSWER_EDIT)
+@bp.arguments(AnswerEditSchema)
 @bp.response(200, AnswerSchema)
 def edit_answer(body: dict[str, Any], answer_id: int) -> Answer:
     """Edit an answer: its author, or a site admin.
 
     An official answer is edited by its author only while they are still on the staff of
-    the question's company (403 once they are not).
+    the question's company (403 once they are not). Anybody else is a 403, whatever the
+    body. The answer's other fields may be sent back as read: those the server owns are
+    ignored, the others must be unchanged (422 naming them).
     """
-    user = signed_in_user()
-    answer = get_answer(answer_id)
-    return services.edit_answer(user, answer, body=body["body"])
+    return services.edit_answer(signed_in_user(), target(), body=body["body"])
 
 
 @bp.route("/answers/<id:answer_id>/helpful", methods=["POST"])
