@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -92,6 +95,26 @@ SQLITE_BEGIN_OPTION = "sqlite_begin"
 _BEGIN_MODES = frozenset({"DEFERRED", "IMMEDIATE", "EXCLUSIVE"})
 
 
+# Set by ``writing()``: the transactions begun inside take the write lock up front.
+_WRITING: ContextVar[bool] = ContextVar("helpsquare_writing", default=False)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Transactions begun inside this block take SQLite's write lock up front, even in a GET.
+
+    For the rare write a read-only request makes (an API token's "last used" time): end the
+    read transaction first (commit or roll back), then write inside this block. Without it
+    the write would upgrade a read lock, which SQLite refuses at once while someone else
+    writes. PostgreSQL needs nothing of the kind.
+    """
+    reset = _WRITING.set(True)
+    try:
+        yield
+    finally:
+        _WRITING.reset(reset)
+
+
 def begin_statement() -> str:
     """How a SQLite transaction begins: ``BEGIN IMMEDIATE`` unless it serves a request that
     only reads.
@@ -103,9 +126,9 @@ def begin_statement() -> str:
     front and waits its turn (the busy timeout). Every transaction of a request whose
     method may write, of a CLI command and of any other work outside a request begins
     IMMEDIATE; those of GET, HEAD and OPTIONS requests never write, so they stay DEFERRED
-    and read beside the writer (WAL).
+    and read beside the writer (WAL), unless they write inside ``writing()``.
     """
-    if has_request_context() and request.method in READ_METHODS:
+    if has_request_context() and request.method in READ_METHODS and not _WRITING.get():
         return "BEGIN"
     return "BEGIN IMMEDIATE"
 

@@ -24,6 +24,7 @@ from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import orm
 
 from app import create_app
+from app.accounts.models import ApiToken
 from app.answers.models import Answer, HelpfulVote
 from app.db import SQLITE_BEGIN_OPTION
 from app.extensions import db
@@ -42,7 +43,9 @@ def embedded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'embedded.db'}",
             "SERVER_NAME": "helpsquare.test",
-            "RATELIMIT_ENABLED": False,
+            # Limits stay on (the limiter is one object shared by every app: switching it
+            # off here would switch it off for the tests that follow).
+            "RATELIMIT_STORAGE_URI": "memory://",
             "EMAIL_VERIFICATION": "off",
             "PAGE_CACHE_SECONDS": 0,
             "MAIL_BACKEND": "file",
@@ -182,3 +185,25 @@ def test_a_long_read_does_not_hold_up_a_write(embedded):
         assert reader.execute(count).scalar_one() == 0
     with engine.connect() as later:
         assert later.execute(count).scalar_one() == 1
+
+
+def test_sixteen_api_reads_whose_tokens_note_their_use_all_succeed(embedded):
+    # A GET writes once: its token's "last used" time (at most once a minute). That write
+    # takes the lock up front too (app.db.writing), after the read that found the token.
+    with embedded.app_context():
+        tokens = [token_for(make_user(f"fan{n}"), used_just_now=False) for n in range(VOTERS)]
+        db.session.commit()
+
+    def read(index: int) -> int:
+        return embedded.test_client().get(f"{API}/me", headers=auth(tokens[index])).status_code
+
+    statuses = _at_once(VOTERS, read)
+
+    assert statuses == [200] * VOTERS
+    with embedded.app_context():
+        used = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(ApiToken)
+            .where(ApiToken.last_used_at.is_not(None))
+        )
+    assert used == VOTERS
