@@ -36,7 +36,8 @@ def seed_demo_command() -> None:
     from app.demo import seed_demo
 
     base_url = f"{current_app.config['PREFERRED_URL_SCHEME']}://127.0.0.1:5000"
-    with current_app.test_request_context("/", base_url=base_url):
+    # POST: it writes, so on SQLite its transactions take the write lock up front (app.db).
+    with current_app.test_request_context("/", base_url=base_url, method="POST"):
         created = seed_demo()
     click.echo("Demo data loaded." if created else "Demo data already present.")
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
 import sqlalchemy.orm
+from flask import has_request_context, request
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -80,11 +84,64 @@ class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def configure_engine(engine: sa.Engine) -> None:
-    """Make SQLite enforce foreign keys and honour transactions and savepoints.
+# Requests with these methods never write (architecture.md: "A GET never writes").
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# How long a SQLite transaction waits for the one writer before giving up (a 503).
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+# A connection's execution option naming how its transactions begin on SQLite, over
+# ``begin_statement``: "DEFERRED" for the tests' outer transaction, which is always rolled
+# back and must not keep other connections of a test from writing.
+SQLITE_BEGIN_OPTION = "sqlite_begin"
+_BEGIN_MODES = frozenset({"DEFERRED", "IMMEDIATE", "EXCLUSIVE"})
 
-    pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; the
-    recipe from SQLAlchemy's SQLite notes hands transaction control back to it.
+
+# Set by ``writing()``: the transactions begun inside take the write lock up front.
+_WRITING: ContextVar[bool] = ContextVar("helpsquare_writing", default=False)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Transactions begun inside this block take SQLite's write lock up front, even in a GET.
+
+    For the rare write a read-only request makes (an API token's "last used" time): end the
+    read transaction first (commit or roll back), then write inside this block. Without it
+    the write would upgrade a read lock, which SQLite refuses at once while someone else
+    writes. PostgreSQL needs nothing of the kind.
+    """
+    reset = _WRITING.set(True)
+    try:
+        yield
+    finally:
+        _WRITING.reset(reset)
+
+
+def begin_statement() -> str:
+    """How a SQLite transaction begins: ``BEGIN IMMEDIATE`` unless it serves a request that
+    only reads.
+
+    SQLite has one writer at a time. A DEFERRED transaction that reads and then writes
+    must upgrade its lock, and while another writer is at work SQLite refuses the upgrade at
+    once ("database is locked", no busy wait, since waiting could deadlock): 16 people
+    voting at the same moment got 503s. An IMMEDIATE transaction takes the write lock up
+    front and waits its turn (the busy timeout). Every transaction of a request whose
+    method may write, of a CLI command and of any other work outside a request begins
+    IMMEDIATE; those of GET, HEAD and OPTIONS requests never write, so they stay DEFERRED
+    and read beside the writer (WAL), unless they write inside ``writing()``.
+    """
+    if has_request_context() and request.method in READ_METHODS and not _WRITING.get():
+        return "BEGIN"
+    return "BEGIN IMMEDIATE"
+
+
+def configure_engine(engine: sa.Engine) -> None:
+    """Make SQLite enforce foreign keys, honour transactions and savepoints, and take
+    concurrent writers in turn.
+
+    pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; the recipe
+    from SQLAlchemy's SQLite notes hands transaction control back to it, and
+    ``begin_statement`` says how each transaction begins. The database is in WAL mode
+    (readers never wait for the writer, nor it for them) and a connection waits up to
+    ``SQLITE_BUSY_TIMEOUT_MS`` for the write lock.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -94,12 +151,20 @@ def configure_engine(engine: sa.Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # Kept in the file once set; an in-memory database stays in its "memory" mode.
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION)
+        if mode is None:
+            connection.exec_driver_sql(begin_statement())
+        elif mode in _BEGIN_MODES:
+            connection.exec_driver_sql(f"BEGIN {mode}")
+        else:
+            raise ValueError(f"{SQLITE_BEGIN_OPTION} must be one of {sorted(_BEGIN_MODES)}")
 
 
 # Ids are 32-bit integers in the database; anything larger cannot exist.

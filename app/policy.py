@@ -109,10 +109,11 @@ def _site_admin(user: Any) -> bool:
 
 
 def _moderator(user: Any) -> bool:
-    """Whether the user looks after content site-wide (product.md, "Keeping it clean")."""
+    """Whether the user looks after content site-wide (product.md, "Keeping it clean").
+    Site admins are moderators."""
     # For now a moderator is a site admin: issue 12's modcore slice widens this one helper
-    # to ``user.is_moderator`` (site admins are moderators too).
-    return _signed_in(user) and bool(user.is_admin)
+    # to ``user.is_moderator``.
+    return _site_admin(user)
 
 
 def is_company_staff(user: Any, company: Any, *, admin: bool = False) -> bool:
@@ -191,11 +192,15 @@ def _question_choose_best(user: Any, question: Any) -> bool:
 
 @rule(Permission.QUESTION_SET_STATUS)
 def _question_set_status(user: Any, question: Any) -> bool:
-    """Staff of a claimed company (or a site admin) set a question's status."""
-    if _site_admin(user):
-        return True
+    """Staff of a claimed company (or a site admin) set a question's status.
+
+    Statuses are the company's word (product.md): on an unclaimed company nobody sets one,
+    site admins included; the asker's best answer is the only resolution there.
+    """
     company = question.company
-    return company.is_claimed and is_company_staff(user, company)
+    if not company.is_claimed:
+        return False
+    return _site_admin(user) or is_company_staff(user, company)
 
 
 def _files_the_question(user: Any, question: Any) -> bool:
@@ -232,8 +237,19 @@ def _answer_create(user: Any, question: Any) -> bool:
 
 @rule(Permission.ANSWER_EDIT)
 def _answer_edit(user: Any, answer: Any) -> bool:
-    """The author edits their own answer; a site admin edits any."""
-    return _signed_in(user) and (user.id == answer.author_id or _site_admin(user))
+    """The author edits their own answer; a moderator (a site admin) edits any.
+
+    An official answer speaks for its company, so its author edits it only while still
+    active staff of the question's company: power ends when the role ends (security.md).
+    The official badge itself stays on the answer.
+    """
+    if not _signed_in(user):
+        return False
+    if _moderator(user):
+        return True
+    if user.id != answer.author_id:
+        return False
+    return not answer.is_official or is_company_staff(user, answer.question.company)
 
 
 @rule(Permission.ANSWER_VOTE_HELPFUL)
@@ -244,11 +260,16 @@ def _answer_vote_helpful(user: Any, answer: Any) -> bool:
 
 @rule(Permission.ANSWER_ENDORSE)
 def _answer_endorse(user: Any, answer: Any) -> bool:
-    """Staff of the question's claimed company (or a site admin) endorse an answer."""
-    if _site_admin(user):
-        return True
+    """Staff of the question's claimed company (or a site admin) endorse an answer, and
+    withdraw an endorsement.
+
+    An endorsement speaks for the company, so there is none on an unclaimed company, from
+    anybody (site admins included).
+    """
     company = answer.question.company
-    return company.is_claimed and is_company_staff(user, company)
+    if not company.is_claimed:
+        return False
+    return _site_admin(user) or is_company_staff(user, company)
 
 
 @rule(Permission.CLAIM_CREATE)

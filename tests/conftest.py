@@ -20,6 +20,7 @@ from sqlalchemy import orm
 
 from app import create_app
 from app.config import database_url_from_env
+from app.db import SQLITE_BEGIN_OPTION
 from app.extensions import db, limiter
 
 
@@ -71,10 +72,11 @@ def _transaction(app: Flask) -> Iterator[None]:
     """Every test runs in a transaction that is rolled back at its end.
 
     Sessions join it through savepoints, so a service's commit (or a view's
-    rollback) stays inside the test.
+    rollback) stays inside the test. On SQLite it begins DEFERRED (app.db): it takes the
+    write lock only once the test writes, so a test's own other connections may write too.
     """
     with app.app_context():
-        connection = db.engine.connect()
+        connection = db.engine.connect().execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"})
         outer = connection.begin()
         original_session = db.session
         factory = orm.sessionmaker(

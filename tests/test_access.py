@@ -37,6 +37,7 @@ ROLES = (
     "agent",
     "company_admin",
     "other_staff",
+    "former_staff",
     "site_admin",
 )
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
@@ -55,6 +56,7 @@ class World:
     problem: Any  # on the claimed company (Acme), with a peer answer by "answerer"
     peer_answer: Any
     claim: Any  # a verified claim on the unclaimed company, waiting for review
+    former_answer: Any  # an official answer on the problem by "former_staff", since removed
 
 
 @pytest.fixture
@@ -66,6 +68,8 @@ def world() -> World:
         "agent": make_user("agent"),
         "company_admin": make_user("acmeadmin"),
         "other_staff": make_user("otherstaff"),
+        # Was Acme's agent and answered officially; removed from the staff since.
+        "former_staff": make_user("formerstaff"),
         "site_admin": make_user("keeper", is_admin=True),
     }
     unclaimed = make_company("Unclaimed Co", domain="unclaimed.example")
@@ -80,6 +84,11 @@ def world() -> World:
         claimed, author=users["asker"], kind=Kind.PROBLEM, title="The widget overheats"
     )
     peer_answer = make_answer(problem, author=users["answerer"], body="Let it cool down.")
+    former = make_staff(claimed, users["former_staff"], role="agent")
+    former_answer = make_answer(
+        problem, author=users["former_staff"], body="A firmware fix is coming.", is_official=True
+    )
+    former.revoked_at = utcnow()
     claimant = make_user("claimant")
     claim = Claim(
         company=unclaimed,
@@ -92,7 +101,16 @@ def world() -> World:
     db.session.add(claim)
     db.session.commit()
     return World(
-        users, unclaimed, claimed, claimed_product, question, answer, problem, peer_answer, claim
+        users,
+        unclaimed,
+        claimed,
+        claimed_product,
+        question,
+        answer,
+        problem,
+        peer_answer,
+        claim,
+        former_answer,
     )
 
 
@@ -132,6 +150,10 @@ class Action:
                 {"title": "Why does it beep twice?", "body": "Edited."},
             ),
             "edit answer": (f"/answers/{a.id}/edit", {"body": "Because of the charger."}),
+            "edit an official answer (its author left the staff)": (
+                f"/answers/{w.former_answer.id}/edit",
+                {"body": "No fix is coming."},
+            ),
             "me too": (f"/questions/{q.id}/me-too", {"action": "add"}),
             "helpful vote": (f"/answers/{a.id}/helpful", {"action": "add"}),
             "choose best answer": (f"/questions/{q.id}/best-answer", {"answer_id": str(a.id)}),
@@ -160,6 +182,8 @@ class Action:
             ),
             "endorse an answer": (f"/answers/{w.peer_answer.id}/endorse", {"action": "add"}),
             "set status": (f"/questions/{w.problem.id}/status", {"status": "acknowledged"}),
+            "endorse an answer (unclaimed)": (f"/answers/{a.id}/endorse", {"action": "add"}),
+            "set status (unclaimed)": (f"/questions/{q.id}/status", {"status": "answered"}),
             "see unanswered": (f"/companies/{acme}/unanswered", {}),
             "follow a question": (f"/questions/{q.id}/follow", {"action": "add"}),
             "follow a company": (f"/companies/{acme}/follow", {"action": "add"}),
@@ -192,6 +216,8 @@ ACTIONS = [
     Action("answer", SIGNED_IN),
     Action("edit question", frozenset({"asker", "site_admin"})),
     Action("edit answer", frozenset({"answerer", "site_admin"})),
+    # Power ends when the role ends (security.md): only a moderator edits it now.
+    Action("edit an official answer (its author left the staff)", frozenset({"site_admin"})),
     Action("me too", SIGNED_IN - {"asker"}),
     Action("helpful vote", SIGNED_IN - {"answerer"}),
     Action("choose best answer", frozenset({"asker", "site_admin"})),
@@ -205,6 +231,9 @@ ACTIONS = [
     Action("set the agent's title", ACME_STAFF),
     Action("endorse an answer", ACME_STAFF),
     Action("set status", ACME_STAFF),
+    # Statuses and endorsements are a claimed company's word: nobody's on an unclaimed one.
+    Action("endorse an answer (unclaimed)", frozenset()),
+    Action("set status (unclaimed)", frozenset()),
     Action("see unanswered", ACME_STAFF, method="GET"),
     Action("follow a question", SIGNED_IN),
     Action("follow a company", SIGNED_IN),

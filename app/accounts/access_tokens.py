@@ -23,7 +23,7 @@ from sqlalchemy.orm import contains_eager
 
 from app.accounts.models import TOKEN_HINT_LENGTH, ApiToken, User
 from app.accounts.sign_in import sign_in
-from app.db import MAX_ID, utcnow
+from app.db import MAX_ID, utcnow, writing
 from app.errors import Conflict, DomainError, NotFound, PermissionDenied
 from app.extensions import db
 
@@ -115,22 +115,26 @@ def user_for_token(secret: Any) -> User | None:
         return None
     now = utcnow()
     if found.last_used_at is None or now - found.last_used_at >= LAST_USED_RESOLUTION:
-        db.session.execute(
-            sa.update(ApiToken)
-            .where(
-                ApiToken.id == found.id,
-                sa.or_(
-                    ApiToken.last_used_at.is_(None),
-                    ApiToken.last_used_at <= now - LAST_USED_RESOLUTION,
-                ),
-            )
-            .values(last_used_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        user = found.user
-        # Only this small write is in the transaction yet. The commit expires the loaded
-        # user, so this request reads it once more: once a minute per token at most.
+        token_id, user = found.id, found.user
+        # The read ends first and the write takes SQLite's lock up front, even in a GET
+        # (app.db.writing): a read turned write would be refused while others write. The
+        # commits expire the loaded user, so this request reads it once more: once a
+        # minute per token at most.
         db.session.commit()
+        with writing():
+            db.session.execute(
+                sa.update(ApiToken)
+                .where(
+                    ApiToken.id == token_id,
+                    sa.or_(
+                        ApiToken.last_used_at.is_(None),
+                        ApiToken.last_used_at <= now - LAST_USED_RESOLUTION,
+                    ),
+                )
+                .values(last_used_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            db.session.commit()
         return user
     return found.user
 

@@ -252,15 +252,10 @@ def _commit_unique(prepare: Callable[[], object] | None = None) -> None:
 # Services ------------------------------------------------------------------------------
 
 
-def sign_up(username: str, email: str, password: str, display_name: str = "") -> User:
-    """Create an account.
-
-    The username is 3–30 of a–z, 0–9, "-" and "_" (typed capitals are lowered), not
-    reserved and not taken; the e-mail is valid and not used by another account (both
-    are stored lowercase); the password is 10–128 characters, neither the username nor
-    the e-mail, and not a common password; the display name is optional. A link to
-    confirm the address is e-mailed to it (``app.accounts.verification``).
-    """
+def _sign_up_fields(
+    username: Any, email: Any, password: Any, display_name: Any
+) -> tuple[str, str, str, dict[str, str]]:
+    """The cleaned username, e-mail and display name, and what is wrong with each field."""
     fields: dict[str, str] = {}
     username, problem = _clean_username(username)
     if problem:
@@ -278,6 +273,28 @@ def sign_up(username: str, email: str, password: str, display_name: str = "") ->
         username if "username" not in fields else "", email if "email" not in fields else ""
     )
     fields.update(taken)
+    return username, email, display_name, fields
+
+
+def sign_up_problems(
+    username: Any, email: Any, password: Any, display_name: Any = ""
+) -> dict[str, str]:
+    """What ``sign_up`` would refuse, field by field (empty when it would accept them); the
+    API reports them beside its own shape checks, every bad field at once."""
+    return _sign_up_fields(username, email, password, display_name)[3]
+
+
+def sign_up(username: str, email: str, password: str, display_name: str = "") -> User:
+    """Create an account.
+
+    The username is 3–30 of a–z, 0–9, "-" and "_" (typed capitals are lowered), not
+    reserved and not taken; the e-mail is valid and not used by another account (both
+    are stored lowercase); the password is 10–128 characters, neither the username nor
+    the e-mail, and not a common password; the display name is optional. Every bad field
+    is reported at once. A link to confirm the address is e-mailed to it
+    (``app.accounts.verification``).
+    """
+    username, email, display_name, fields = _sign_up_fields(username, email, password, display_name)
     if fields:
         raise ValidationError(FIX_FIELDS, fields=fields)
     user = User(username=username, email=email, display_name=display_name)

@@ -32,6 +32,16 @@ def _clean_body(body: Any) -> str:
     return text
 
 
+def answer_problems(body: Any) -> dict[str, str]:
+    """What posting or editing would refuse in ``body`` (empty when nothing): for the API,
+    which reports it beside its own shape checks."""
+    try:
+        _clean_body(body)
+    except ValidationError as error:
+        return error.fields
+    return {}
+
+
 def post_answer(author: Any, question: Question, *, body: str) -> Answer:
     """Anyone signed in answers a question that is not locked (site admins answer any).
 
@@ -88,6 +98,9 @@ def edit_answer(user: Any, answer: Answer, *, body: str) -> Answer:
     The version the edit replaces is kept in the edit history, in this transaction; an edit
     of someone else's answer is written to the audit log. Saving the same text again keeps
     nothing and changes nothing.
+
+    The author of an official answer edits it only while still active staff of the
+    question's company (``policy``'s answer:edit rule).
     """
     require(user, Permission.ANSWER_EDIT, answer)
     revisions.lock_for_edit(answer)
@@ -206,7 +219,8 @@ def clear_best_answer(user: Any, question: Question) -> Question:
 
 
 def endorse_answer(user: Any, answer: Answer) -> bool:
-    """Staff of the question's claimed company (or a site admin) endorse a peer answer.
+    """Staff of the question's claimed company (or a site admin) endorse a peer answer;
+    nobody endorses on an unclaimed company.
 
     An official answer already speaks for the company, so endorsing it is refused
     with an explanation. Endorsing twice changes nothing: the first endorser and

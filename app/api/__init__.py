@@ -18,6 +18,7 @@ from werkzeug.routing import BaseConverter
 
 from app.api import errors
 from app.api.auth import BEARER_SCHEME, authenticate_request
+from app.api.bodies import read_back_property
 from app.api.parsing import JsonParser
 from app.api.schemas import ErrorSchema, Link
 from app.db import MAX_ID
@@ -132,6 +133,8 @@ def init_app(app: Flask) -> None:
     api.register_converter(IdConverter, _id_parameter)
     api.register_converter(SlugConverter, _slug_parameter)
     api.register_field(Link, "string", "uri")
+    # Resource fields a request body may send back: their own type, readOnly.
+    api.ma_plugin.converter.add_attribute_function(read_back_property)
     api.spec.components.security_scheme(
         BEARER_SCHEME,
         {

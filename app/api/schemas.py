@@ -6,9 +6,15 @@ models' constants), and both kinds are turned into the OpenAPI document served a
 ``/api/v1/openapi.json``, so the document cannot drift from the code.
 
 The services still check every rule themselves (they are the same ones the HTML pages
-call); the schemas only refuse what is not even the right shape, with the same bounds.
-Fields a client may not set (``is_admin``, ``is_official``, ``helpful_count``…) are not
-in any request schema and are ignored when sent.
+call); the schemas only refuse what is not even the right shape, with the same bounds. When
+a body is refused, each schema adds what the service's own checks find in the other fields
+(``RequestSchema.problems``), so a 422 names every bad field at once (api.md Part 2).
+
+What a body may hold besides its own fields (api.md Part 2) is ``app.api.bodies``: each
+request schema names the resource whose fields a client may send back (``reads_back``).
+
+One room, past 400 lines: every shape of the contract, requests beside the resources they
+return, so the document and the code are read (and reviewed) together.
 """
 
 from __future__ import annotations
@@ -27,6 +33,13 @@ from app.accounts.models import (
     USERNAME_MAX,
     USERNAME_MIN,
 )
+from app.answers import queries as answer_queries
+from app.answers import services as answer_services
+from app.api.bodies import RequestSchema, reads_back, text_in
+from app.api.target import target
+from app.companies import claims as claim_services
+from app.companies import services as company_services
+from app.companies import staff as staff_services
 from app.companies.models import (
     DESCRIPTION_MAX,
     NOTE_MAX,
@@ -37,9 +50,13 @@ from app.companies.models import (
 from app.companies.models import NAME_MAX as COMPANY_NAME_MAX
 from app.companies.models import NAME_MIN as COMPANY_NAME_MIN
 from app.db import MAX_ID
+from app.errors import NotFound
 from app.moderation.revision_queries import version_cursor
+from app.products import queries as product_queries
+from app.products import services as product_services
 from app.products.models import NAME_MAX as PRODUCT_NAME_MAX
 from app.products.models import NAME_MIN as PRODUCT_NAME_MIN
+from app.questions import services as question_services
 from app.questions.models import BODY_MAX, BODY_MIN, TITLE_MAX, TITLE_MIN, Feeling, Kind, Status
 from app.questions.queries import Sort
 
@@ -89,9 +106,14 @@ def _values(enum: Any) -> list[str]:
     return [member.value for member in enum]
 
 
-class RequestSchema(ma.Schema):
+NO_SUCH_PRODUCT = "The company has no product with this slug."
+NO_SUCH_ANSWER = "There is no such answer."
+
+
+class QuerySchema(ma.Schema):
+    """A query string: parameters it does not name are left alone (webargs' default)."""
+
     class Meta:
-        # Unknown fields are ignored: a client cannot set what the server decides.
         unknown = ma.EXCLUDE
 
 
@@ -391,6 +413,7 @@ class QuestionListSchema(ResponseSchema):
 # Request bodies ------------------------------------------------------------------------------
 
 
+@reads_back(UserSchema)
 class SignUpSchema(RequestSchema):
     username = fields.String(
         required=True,
@@ -409,7 +432,13 @@ class SignUpSchema(RequestSchema):
         ),
     )
 
+    def problems(self, raw: dict[str, Any]) -> dict[str, str]:
+        return account_services.sign_up_problems(
+            text_in(raw, "username"), text_in(raw, "email"), text_in(raw, "password")
+        )
 
+
+@reads_back(TokenSchema)
 class TokenRequestSchema(RequestSchema):
     username = fields.String(
         required=True,
@@ -419,6 +448,7 @@ class TokenRequestSchema(RequestSchema):
     password = fields.String(required=True, validate=_length(None, PASSWORD_MAX))
 
 
+@reads_back(CompanySchema)
 class CompanyCreateSchema(RequestSchema):
     name = fields.String(required=True, validate=_length(COMPANY_NAME_MIN, COMPANY_NAME_MAX))
     domain = fields.String(
@@ -428,7 +458,13 @@ class CompanyCreateSchema(RequestSchema):
     )
     description = fields.String(load_default="", validate=_length(None, DESCRIPTION_MAX))
 
+    def problems(self, raw: dict[str, Any]) -> dict[str, str]:
+        return company_services.company_problems(
+            text_in(raw, "name"), text_in(raw, "domain"), text_in(raw, "description")
+        )
 
+
+@reads_back(CompanySchema, edit=True)
 class CompanyEditSchema(RequestSchema):
     description = fields.String(validate=_length(None, DESCRIPTION_MAX))
     website = fields.String(
@@ -436,12 +472,21 @@ class CompanyEditSchema(RequestSchema):
         metadata={"description": "An http(s) address, or empty."},
     )
 
+    def problems(self, raw: dict[str, Any]) -> dict[str, str]:
+        given = {name: text_in(raw, name) for name in ("description", "website") if name in raw}
+        return company_services.profile_problems(given)
 
+
+@reads_back(ProductSchema)
 class ProductCreateSchema(RequestSchema):
     name = fields.String(required=True, validate=_length(PRODUCT_NAME_MIN, PRODUCT_NAME_MAX))
     description = fields.String(load_default="", validate=_length(None, DESCRIPTION_MAX))
 
+    def problems(self, raw: dict[str, Any]) -> dict[str, str]:
+        return product_services.product_problems(text_in(raw, "name"), text_in(raw, "description"))
 
+
+@reads_back(ClaimSchema)
 class ClaimRequestSchema(RequestSchema):
     work_email = fields.String(
         required=True,
@@ -449,17 +494,37 @@ class ClaimRequestSchema(RequestSchema):
         metadata={"description": "An address at the company's domain or a subdomain of it."},
     )
 
+    def problems(self, raw: dict[str, Any]) -> dict[str, str]:
+        return claim_services.work_email_problems(target(), text_in(raw, "work_email"))
+
 
 class LinkTokenSchema(RequestSchema):
+    """A token from an e-mailed link; the resource it yields depends on the link."""
+
     token = fields.String(
         required=True, metadata={"description": "The token from the link in the e-mail."}
     )
 
 
+@reads_back(ClaimSchema)
+class ClaimLinkTokenSchema(LinkTokenSchema):
+    """The token from a claim's verification e-mail."""
+
+
+@reads_back(StaffSchema)
+class InvitationTokenSchema(LinkTokenSchema):
+    """The token from a staff invitation e-mail."""
+
+
+@reads_back(ClaimSchema)
 class ApproveSchema(RequestSchema):
     note = fields.String(load_default="", validate=_length(None, NOTE_MAX))
 
+    def problems(self, raw: dict[str, Any]) -> dict[str, str]:
+        return claim_services.note_problems(raw.get("note", ""), required=False)
 
+
+@reads_back(ClaimSchema)
 class RejectSchema(RequestSchema):
     note = fields.String(
         required=True,
@@ -467,7 +532,11 @@ class RejectSchema(RequestSchema):
         metadata={"description": "Why; the claimant receives it."},
     )
 
+    def problems(self, raw: dict[str, Any]) -> dict[str, str]:
+        return claim_services.note_problems(raw.get("note"), required=True)
 
+
+@reads_back(InvitationSchema)
 class InvitationRequestSchema(RequestSchema):
     email = fields.String(
         required=True,
@@ -476,7 +545,24 @@ class InvitationRequestSchema(RequestSchema):
     )
     role = fields.String(load_default=StaffRole.AGENT.value, validate=_one_of(_values(StaffRole)))
 
+    def problems(self, raw: dict[str, Any]) -> dict[str, str]:
+        return staff_services.invitation_problems(
+            target(), email=text_in(raw, "email"), role=raw.get("role", StaffRole.AGENT.value)
+        )
 
+
+def product_problem(company: Any, slug: Any) -> dict[str, str]:
+    """The ``product`` field's problem when ``slug`` names none of the company's products."""
+    if not isinstance(slug, str):
+        return {}
+    try:
+        product_queries.get_product(company.slug, slug)
+    except NotFound:
+        return {"product": NO_SUCH_PRODUCT}
+    return {}
+
+
+@reads_back(QuestionSchema)
 class QuestionCreateSchema(RequestSchema):
     title = fields.String(required=True, validate=_length(TITLE_MIN, TITLE_MAX))
     body = fields.String(
@@ -493,7 +579,19 @@ class QuestionCreateSchema(RequestSchema):
     )
     feeling = fields.String(load_default=None, allow_none=True, validate=_one_of(_values(Feeling)))
 
+    def problems(self, raw: dict[str, Any]) -> dict[str, str]:
+        return {
+            **question_services.question_problems(
+                title=raw.get("title"),
+                body=raw.get("body"),
+                kind=raw.get("kind"),
+                feeling=raw.get("feeling"),
+            ),
+            **product_problem(target(), raw.get("product")),
+        }
 
+
+@reads_back(QuestionSchema, edit=True)
 class QuestionEditSchema(RequestSchema):
     title = fields.String(validate=_length(TITLE_MIN, TITLE_MAX))
     body = fields.String(
@@ -512,7 +610,11 @@ class QuestionEditSchema(RequestSchema):
         },
     )
 
+    def problems(self, raw: dict[str, Any]) -> dict[str, str]:
+        return question_services.question_problems(title=raw.get("title"), body=raw.get("body"))
 
+
+@reads_back(QuestionSchema)
 class StatusSchema(RequestSchema):
     status = fields.String(
         required=True,
@@ -520,14 +622,38 @@ class StatusSchema(RequestSchema):
         metadata={"description": "One of the statuses the question's kind has."},
     )
 
+    def problems(self, raw: dict[str, Any]) -> dict[str, str]:
+        if "status" not in raw:
+            return {}
+        return question_services.status_problems(target(), raw["status"])
 
+
+@reads_back(QuestionSchema)
 class BestAnswerSchema(RequestSchema):
     answer_id = WholeNumber(
         required=True,
         allow_none=True,
-        validate=validate.Range(min=1, max=MAX_ID, error="There is no such answer."),
+        validate=validate.Range(min=1, max=MAX_ID, error=NO_SUCH_ANSWER),
         metadata={"description": "One of the question's answers; null unmarks the best answer."},
     )
+
+    def problems(self, raw: dict[str, Any]) -> dict[str, str]:
+        return answer_problem(target(), raw.get("answer_id"))
+
+
+def answer_problem(question: Any, answer_id: Any) -> dict[str, str]:
+    """The ``answer_id`` field's problem when it names no answer of the question."""
+    if isinstance(answer_id, bool) or not isinstance(answer_id, int):
+        return {}
+    try:
+        answer = answer_queries.get_answer(answer_id) if 1 <= answer_id <= MAX_ID else None
+    except NotFound:
+        answer = None
+    if answer is None:
+        return {"answer_id": NO_SUCH_ANSWER}
+    if answer.question_id != question.id:
+        return {"answer_id": "Choose one of this question's answers."}
+    return {}
 
 
 class AnswerBodySchema(RequestSchema):
@@ -537,11 +663,24 @@ class AnswerBodySchema(RequestSchema):
         metadata={"description": "Markdown."},
     )
 
+    def problems(self, raw: dict[str, Any]) -> dict[str, str]:
+        return answer_services.answer_problems(raw.get("body"))
+
+
+@reads_back(AnswerSchema)
+class AnswerCreateSchema(AnswerBodySchema):
+    """A new answer's body."""
+
+
+@reads_back(AnswerSchema, edit=True)
+class AnswerEditSchema(AnswerBodySchema):
+    """An answer's new body."""
+
 
 # Query strings -----------------------------------------------------------------------------
 
 
-class PageArgsSchema(RequestSchema):
+class PageArgsSchema(QuerySchema):
     limit = fields.Integer(
         load_default=PAGE_LIMIT_DEFAULT,
         validate=validate.Range(
@@ -602,7 +741,7 @@ class SearchArgsSchema(CompanyProductArgsSchema):
     )
 
 
-class SimilarArgsSchema(RequestSchema):
+class SimilarArgsSchema(QuerySchema):
     title = fields.String(
         required=True,
         validate=_length(None, TITLE_MAX),

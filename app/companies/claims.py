@@ -327,6 +327,25 @@ def _check_decidable(claim: Claim) -> None:
     raise Conflict(f"This claim was already decided: {claim.status.label.lower()}.")
 
 
+def note_problems(value: Any, *, required: bool) -> dict[str, str]:
+    """What deciding a claim would refuse in its note (empty when nothing): for the API.
+    ``required`` for a rejection, which must say why."""
+    try:
+        _clean_note(value, required=required)
+    except ValidationError as error:
+        return error.fields
+    return {}
+
+
+def work_email_problems(company: Company, work_email: Any) -> dict[str, str]:
+    """What ``request_claim`` would refuse in the work e-mail for ``company``: for the API."""
+    try:
+        check_work_email(work_email, company.domain)
+    except ValidationError as error:
+        return error.fields
+    return {}
+
+
 def _clean_note(value: Any, *, required: bool) -> str:
     """The decision note: plain text, stripped, at most NOTE_MAX characters, no NUL."""
     if value is None:

@@ -269,6 +269,41 @@ def check_work_email(raw: Any, domain: str) -> str:
 # Services --------------------------------------------------------------------------------
 
 
+def _company_fields(
+    name: Any, domain: Any, description: Any
+) -> tuple[str, str, str, dict[str, str]]:
+    """The cleaned name, domain and description of a new company, and what is wrong."""
+    errors: dict[str, str] = {}
+    name = clean_name(name, errors)
+    description = clean_description(description, errors)
+    try:
+        domain = normalize_domain(domain)
+    except ValidationError as error:
+        errors.update(error.fields)
+    else:
+        problem = shared_domain_problem(domain)
+        if problem:
+            errors["domain"] = problem
+    return name, domain, description, errors
+
+
+def company_problems(name: Any, domain: Any, description: Any = "") -> dict[str, str]:
+    """What ``create_company`` would refuse in these fields (empty when nothing): for the
+    API, which reports them beside its own shape checks, every bad field at once."""
+    return _company_fields(name, domain, description)[3]
+
+
+def profile_problems(fields: dict[str, Any]) -> dict[str, str]:
+    """What ``edit_company`` would refuse among the profile fields given (``description``,
+    ``website``); the API reports them beside its own shape checks."""
+    errors: dict[str, str] = {}
+    if "description" in fields:
+        clean_description(fields["description"], errors)
+    if "website" in fields:
+        clean_website(fields["website"], errors)
+    return errors
+
+
 def create_company(user: Any, *, name: str, domain: str, description: str = "") -> Company:
     """Anyone signed in creates a company page, unclaimed until its staff claim it.
 
@@ -281,17 +316,7 @@ def create_company(user: Any, *, name: str, domain: str, description: str = "") 
     ``-2``, ``-3`` … appended.
     """
     require(user, Permission.COMPANY_CREATE)
-    errors: dict[str, str] = {}
-    name = clean_name(name, errors)
-    description = clean_description(description, errors)
-    try:
-        domain = normalize_domain(domain)
-    except ValidationError as error:
-        errors.update(error.fields)
-    else:
-        problem = shared_domain_problem(domain)
-        if problem:
-            errors["domain"] = problem
+    name, domain, description, errors = _company_fields(name, domain, description)
     if errors:
         raise ValidationError("Please correct the fields shown.", fields=errors)
 

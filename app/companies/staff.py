@@ -27,7 +27,7 @@ from app.moderation import audit
 from app.notifications.models import NotificationKind
 from app.notifications.services import Event, add_follow, notify
 from app.pagination import BadCursor, Page, decode_cursor, encode_cursor
-from app.policy import Permission, require
+from app.policy import Permission, can, require
 from app.text import name_problem, normalize_name
 from app.tokens import InvalidToken, Purpose, make_token, read_token
 
@@ -226,7 +226,21 @@ def invitation_from_token(token: Any) -> Invitation:
             f"{company.name} has no verified staff any more, so it cannot take new staff.",
             invitation,
         )
+    if not _inviter_still_may_invite(invitation):
+        raise InvitationUnusable(
+            f"Whoever sent this invitation no longer manages {company.name}'s staff, so it "
+            f"no longer counts. Ask {company.name}'s admins to invite you again.",
+            invitation,
+        )
     return invitation
+
+
+def _inviter_still_may_invite(invitation: Invitation) -> bool:
+    """Whether the invitation's sender still manages the company's staff: its active admin
+    (or a site admin). An invitation is only as good as its sender's power (security.md,
+    "Power ends when the role ends"); a deleted sender's invitations count for nothing."""
+    inviter = invitation.invited_by
+    return inviter is not None and can(inviter, Permission.STAFF_MANAGE, invitation.company)
 
 
 # Invitations -----------------------------------------------------------------------------
@@ -242,6 +256,22 @@ def _role(value: Any) -> StaffRole:
         return StaffRole(value)
     except ValueError:
         raise _refuse("role", ROLE_CHOICE) from None
+
+
+def invitation_problems(company: Company, *, email: Any, role: Any = "agent") -> dict[str, str]:
+    """What ``invite_staff`` would refuse in the address and the role, field by field (empty
+    when nothing; it does not ask whether the address is already on the staff or invited):
+    for the API, which reports them beside its own shape checks."""
+    problems: dict[str, str] = {}
+    for field, check in (
+        ("email", lambda: check_work_email(email, company.domain)),
+        ("role", lambda: _role(role)),
+    ):
+        try:
+            check()
+        except ValidationError as error:
+            problems[field] = error.message
+    return problems
 
 
 def invite_staff(actor: Any, company: Company, *, email: Any, role: Any = "agent") -> Invitation:
@@ -336,8 +366,9 @@ def accept_invitation(user: Any, token: Any) -> Membership:
     """The signed-in user follows an invitation link and joins the company's staff.
 
     The link proves control of the invited work address, which need not be the
-    account's own e-mail. It must be genuine, pending and younger than 48 hours, and the
-    company still claimed. The user joins with the invitation's role and address; a
+    account's own e-mail. It must be genuine, pending and younger than 48 hours, the
+    company still claimed, and whoever sent it still its admin (or a site admin). The user
+    joins with the invitation's role and address; a
     former (revoked) member gets their old row back, since a user has one membership per
     company. Someone already active on the staff is told so and nothing changes. New
     staff follow the company's new questions.
@@ -427,8 +458,10 @@ def revoke_staff(actor: Any, company: Company, member_user: Any) -> Membership:
     """A company's admin staff (or a site admin) remove someone from its staff.
 
     Their rights end at once; the membership row stays (revoked), so answers they posted
-    as staff keep their official badge and title. A company always keeps at least one
-    active admin: the last one cannot be removed.
+    as staff keep their official badge and title. The invitations they sent that are still
+    pending are withdrawn with them (each one audit-logged), since an invitation is only as
+    good as its sender's power. A company always keeps at least one active admin: the last
+    one cannot be removed.
     """
     require(actor, Permission.STAFF_MANAGE, company)
     membership = get_active_membership(company.id, member_user.id)
@@ -446,7 +479,8 @@ def revoke_staff(actor: Any, company: Company, member_user: Any) -> Membership:
         ).all()
         if len(admins) <= 1:
             raise Conflict(LAST_ADMIN.format(name=member_user.label, company=company.name))
-    membership.revoked_at = utcnow()
+    now = utcnow()
+    membership.revoked_at = now
     membership.revoked_by_id = actor.id
     audit.record(
         actor,
@@ -455,9 +489,38 @@ def revoke_staff(actor: Any, company: Company, member_user: Any) -> Membership:
         subject_user_id=member_user.id,
         note=membership.work_email,
     )
+    for address in _withdraw_invitations_sent_by(member_user.id, company.id, now):
+        audit.record(
+            actor,
+            "invitation.revoked",
+            company_id=company.id,
+            subject_user_id=member_user.id,
+            note=f"{address} (sent by {member_user.name}, who left the staff)",
+        )
     forget_staff_roles(member_user.id)
     db.session.commit()
     return membership
+
+
+def _withdraw_invitations_sent_by(inviter_id: int, company_id: int, now: datetime) -> list[str]:
+    """Withdraw the pending invitations ``inviter_id`` sent for the company; their addresses.
+
+    One conditional UPDATE: an invitation accepted at the same moment is left as accepted.
+    """
+    addresses = db.session.execute(
+        sa.update(Invitation)
+        .where(
+            Invitation.company_id == company_id,
+            Invitation.invited_by_id == inviter_id,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > now,
+        )
+        .values(revoked_at=now)
+        .returning(Invitation.email)
+        .execution_options(synchronize_session=False)
+    ).scalars()
+    return sorted(addresses)
 
 
 def sole_admin_id(members: list[Membership]) -> int | None:

@@ -24,7 +24,10 @@ import smtplib
 import ssl
 import tempfile
 from collections.abc import Callable, Mapping
+from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
+from email.policy import Policy
+from email.policy import default as default_policy
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from types import TracebackType
@@ -55,8 +58,42 @@ _OWN_HEADERS = frozenset(
 )
 
 
+# RFC 5322: no line of a message may be longer than this (without its CRLF).
+LINE_MAX = 998
+
+
 class MessageRefused(Exception):
     """Only this message could not be delivered; the backend still works for others."""
+
+
+class VerbatimHeader(UnstructuredHeader):
+    """A header written on one line exactly as given: RFC 2369's ``List-Unsubscribe``
+    (``<https://…>``) and RFC 8058's ``List-Unsubscribe-Post``.
+
+    Python's default policy folds an unstructured value with no spaces that passes 78
+    characters (a signed unsubscribe link does) into RFC 2047 encoded words
+    (``=?utf-8?q?=3Chttps…?=``); mail programs do not decode those in a URL list, so the
+    one-click unsubscribe would not work. An ASCII value is written as it is, on one line up
+    to RFC 5322's 998 characters; anything else is folded the default way.
+    """
+
+    def fold(self, *, policy: Policy) -> str:
+        line = f"{self.name}: {self}"
+        if line.isascii() and len(line) <= LINE_MAX:
+            return line + policy.linesep
+        return super().fold(policy=policy)
+
+
+def _header_factory() -> HeaderRegistry:
+    registry = HeaderRegistry()
+    for name in ("list-unsubscribe", "list-unsubscribe-post"):
+        registry.map_to_type(name, VerbatimHeader)
+    return registry
+
+
+# The e-mail policy of every message: Python's default (RFC 5322, UTF-8), with the list
+# headers written verbatim. smtplib and the file backend serialize with it.
+POLICY = default_policy.clone(header_factory=_header_factory())
 
 
 # Building -------------------------------------------------------------------------------
@@ -75,7 +112,7 @@ def build_message(message: OutboxMessage, sender: str) -> EmailMessage:
     The Message-ID is derived from the row, so a message delivered again after a crash
     carries the same one and mail programs can tell it is a duplicate.
     """
-    email = EmailMessage()
+    email = EmailMessage(policy=POLICY)
     email["From"] = sender
     email["To"] = message.to_address
     email["Subject"] = message.subject
@@ -130,17 +167,25 @@ class Backend:
 
 
 class ConsoleBackend(Backend):
-    """Writes each message to the log instead of sending it (the embedded default)."""
+    """Writes each message to the log instead of sending it (the embedded default): From,
+    To and Subject, the headers the message's row added (``List-Unsubscribe``…) exactly as
+    they would go on the wire, and the plain text."""
 
     def send(self, email: EmailMessage) -> None:
         rule = "-" * 72
+        extra = "".join(
+            email.policy.fold(name, value)
+            for name, value in email.items()
+            if name.lower() not in _OWN_HEADERS
+        )
         log.info(
             "E-mail (MAIL_BACKEND=console, so it is shown here and not sent)\n%s\n"
-            "From: %s\nTo: %s\nSubject: %s\n\n%s\n%s",
+            "From: %s\nTo: %s\nSubject: %s\n%s\n%s\n%s",
             rule,
             email["From"],
             email["To"],
             email["Subject"],
+            extra,
             text_part(email).rstrip("\n"),
             rule,
         )

@@ -1,7 +1,9 @@
 """``flask notifications send [--loop]`` and ``flask notifications digest``.
 
 E-mailed links must point at the public site: they are built for ``SERVER_NAME`` (with
-``PREFERRED_URL_SCHEME``), or for ``--base-url`` when no SERVER_NAME is configured. With
+``PREFERRED_URL_SCHEME``), or for ``--base-url`` when no SERVER_NAME is configured; a
+``--base-url`` that is not an http(s) address of a host in ``TRUSTED_HOSTS`` (when set) is
+refused before anything is read or sent (exit code 2). With
 MAIL_SEND=inline the outbox is delivered when the command ends; with MAIL_SEND=worker
 ``flask mail send --loop`` delivers it.
 """
@@ -11,10 +13,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from werkzeug.sansio.utils import host_is_trusted
 
 from app.extensions import db
 from app.mail.cli import Stopper
@@ -31,16 +35,50 @@ def _emails(count: int) -> str:
     return f"{count} e-mail{'' if count == 1 else 's'}"
 
 
+def check_base_url(base_url: str) -> None:
+    """Refuse, before anything is read or sent, a ``--base-url`` that e-mailed links must not
+    start with: not an http(s) address of a host, or a host outside ``TRUSTED_HOSTS`` when
+    that is set (the same hosts the site answers to). A usage error: exit code 2."""
+    why = None
+    try:
+        parts = urlsplit(base_url)
+        malformed = (
+            parts.scheme not in {"http", "https"}
+            or not parts.hostname
+            or parts.username is not None
+            or bool(parts.query or parts.fragment)
+        )
+    except ValueError:
+        malformed = True
+    if malformed:
+        why = f"{base_url!r} is not the site's address; give it like https://help.example.com"
+    else:
+        trusted = current_app.config.get("TRUSTED_HOSTS")
+        if not host_is_trusted(parts.netloc, trusted):
+            why = (
+                f"{parts.netloc} is not one of TRUSTED_HOSTS ({', '.join(trusted)}): e-mailed "
+                "links must point at this site"
+                if trusted
+                else f"{parts.netloc!r} is not a valid host name"
+            )
+    if why:
+        raise click.BadParameter(f"{why}. Nothing was sent.", param_hint="'--base-url'")
+
+
 @contextmanager
 def _site(base_url: str | None) -> Iterator[None]:
     """A request context for the public site, so ``url_for(_external=True)`` makes the
     links e-mails need; leaving it delivers the outbox (MAIL_SEND=inline)."""
+    if base_url is not None:
+        check_base_url(base_url)
     if not current_app.config.get("SERVER_NAME") and not base_url:
         raise click.ClickException(
             "E-mailed links need the site's address: set SERVER_NAME, or pass --base-url "
             "https://your.site"
         )
-    with current_app.test_request_context("/", base_url=base_url):
+    # POST: the command writes, so on SQLite its transactions take the write lock up front
+    # like a form's (app.db.begin_statement), never failing to upgrade a read lock.
+    with current_app.test_request_context("/", base_url=base_url, method="POST"):
         yield
 
 

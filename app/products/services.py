@@ -37,13 +37,24 @@ class ProductExists(Conflict):
         self.product = product
 
 
-def _validated(name: str, description: str) -> tuple[str, str]:
+def _cleaned(name: Any, description: Any) -> tuple[str, str, dict[str, str]]:
     errors: dict[str, str] = {}
     name = clean_name(name, errors)
     description = clean_description(description, errors)
+    return name, description, errors
+
+
+def _validated(name: str, description: str) -> tuple[str, str]:
+    name, description, errors = _cleaned(name, description)
     if errors:
         raise ValidationError("Please correct the fields shown.", fields=errors)
     return name, description
+
+
+def product_problems(name: Any, description: Any = "") -> dict[str, str]:
+    """What ``create_product`` would refuse in these fields (empty when nothing): for the
+    API, which reports them beside its own shape checks, every bad field at once."""
+    return _cleaned(name, description)[2]
 
 
 def create_product(user: Any, company: Company, *, name: str, description: str = "") -> Product:

@@ -129,6 +129,24 @@ def _check_title_and_body(title: Any, body: Any, errors: dict[str, str]) -> tupl
     return title_text, body_text
 
 
+def question_problems(
+    *, title: Any = None, body: Any = None, kind: Any = None, feeling: Any = None
+) -> dict[str, str]:
+    """What asking or editing would refuse among the fields given (None: not given), field
+    by field: for the API, which reports them beside its own shape checks."""
+    errors: dict[str, str] = {}
+    if title is not None or body is not None:
+        _check_title_and_body(title, body, errors)
+        for given, field in ((title, "title"), (body, "body")):
+            if given is None:
+                errors.pop(field, None)
+    if kind is not None:
+        _parse_kind(kind, errors)
+    if feeling is not None:
+        _parse_feeling(feeling, errors)
+    return errors
+
+
 def ask_question(
     author: Any,
     company: Company,
@@ -437,7 +455,8 @@ def allowed_statuses(kind: Kind) -> str:
 
 
 def set_status(user: Any, question: Question, status: Status | str) -> Question:
-    """Staff of the question's claimed company (or a site admin) set its status.
+    """Staff of the question's claimed company (or a site admin) set its status; nobody
+    sets one on an unclaimed company.
 
     The status must be one its kind has (product.md): a problem is open,
     acknowledged, in progress or solved; an idea open, under consideration,
@@ -448,26 +467,7 @@ def set_status(user: Any, question: Question, status: Status | str) -> Question:
     notified to the question's followers and written to the audit log.
     """
     require(user, Permission.QUESTION_SET_STATUS, question)
-    allowed = STATUSES_BY_KIND[question.kind]
-    kind = question.kind.label.lower()
-    wanted: Status | None = None
-    if isinstance(status, str):
-        try:
-            wanted = Status(status)
-        except ValueError:
-            wanted = None
-    if wanted not in allowed:
-        raise ValidationError(
-            "Please choose one of the statuses listed.",
-            fields={"status": f"This {kind} can be {allowed_statuses(question.kind)}."},
-        )
-    if wanted is Status.OPEN and question.kind == Kind.QUESTION and question.is_answered:
-        raise ValidationError(
-            "This question stays answered.",
-            fields={
-                "status": "This question has a best or an official answer, so it stays answered."
-            },
-        )
+    wanted = _wanted_status(question, status)
     old_status = question.status
     page_changed(question.id)
     if wanted is not old_status:
@@ -487,3 +487,37 @@ def set_status(user: Any, question: Question, status: Status | str) -> Question:
     question.last_activity_at = utcnow()
     db.session.commit()
     return question
+
+
+def _wanted_status(question: Question, status: Any) -> Status:
+    """The status asked for, if the question may take it; ``ValidationError`` otherwise."""
+    allowed = STATUSES_BY_KIND[question.kind]
+    kind = question.kind.label.lower()
+    wanted: Status | None = None
+    if isinstance(status, str):
+        try:
+            wanted = Status(status)
+        except ValueError:
+            wanted = None
+    if wanted is None or wanted not in allowed:
+        raise ValidationError(
+            "Please choose one of the statuses listed.",
+            fields={"status": f"This {kind} can be {allowed_statuses(question.kind)}."},
+        )
+    if wanted is Status.OPEN and question.kind == Kind.QUESTION and question.is_answered:
+        raise ValidationError(
+            "This question stays answered.",
+            fields={
+                "status": "This question has a best or an official answer, so it stays answered."
+            },
+        )
+    return wanted
+
+
+def status_problems(question: Question, status: Any) -> dict[str, str]:
+    """What ``set_status`` would refuse in ``status`` (empty when nothing): for the API."""
+    try:
+        _wanted_status(question, status)
+    except ValidationError as error:
+        return error.fields
+    return {}

@@ -81,7 +81,8 @@ def w() -> World:
     widget = make_product(acme, "Widget")
     nimbus = make_company("Nimbus", domain="nimbus.example")
     bolt = make_company("Bolt", domain="bolt.example")
-    make_staff(bolt, make_user("boltadmin"), role="admin")
+    bolt_admin = make_user("boltadmin")
+    make_staff(bolt, bolt_admin, role="admin")
     own_question = make_question(acme, author=ivy, title="Why does my widget beep?")
     answer_to_own = make_answer(own_question, author=peer)
     other_question = make_question(acme, author=peer, kind=Kind.PROBLEM, title="It overheats")
@@ -94,7 +95,7 @@ def w() -> World:
     )  # fmt: skip
     to_bolt = Invitation(
         company=bolt, email="ivy@bolt.example", role=StaffRole.AGENT,
-        created_at=now, expires_at=now + timedelta(hours=48),
+        invited_by_id=bolt_admin.id, created_at=now, expires_at=now + timedelta(hours=48),
     )  # fmt: skip
     claim = Claim(
         company=nimbus, user=peer, work_email="peer@nimbus.example",

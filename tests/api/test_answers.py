@@ -234,3 +234,16 @@ def test_an_unknown_answer_is_404_everywhere(client):
         assert error_of(response)["code"] == "not_found"
     db.session.expire_all()
     assert count(Answer) == 0
+
+
+def test_not_even_a_site_admin_endorses_on_an_unclaimed_company(client):
+    answer = make_answer(make_question(make_company("Initech")))
+    api = Api(client, make_user(is_admin=True))
+    save()
+    before = snapshot()
+
+    endorsed = api.post(f"/answers/{answer.id}/endorse")
+    withdrawn = api.delete(f"/answers/{answer.id}/endorse")
+
+    assert (endorsed.status_code, withdrawn.status_code) == (403, 403)
+    assert snapshot() == before

@@ -171,3 +171,31 @@ def test_every_object_documents_its_url_beside_its_id(client):
         assert properties["url"]["type"] == "string"
         assert set(schemas[name]["required"]) == set(properties), name
     assert "url" in schemas["Staff"]["properties"]
+
+
+def test_request_bodies_name_what_they_accept_and_refuse_the_rest(client):
+    # api.md Part 2: a field the resource does not have is a 422; the resource's own fields
+    # may be sent back as read (readOnly: the server owns them, or an edit must not change
+    # them).
+    document = _document(client)
+    schemas = document["components"]["schemas"]
+    bodies = {
+        operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
+        for item in document["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict) and "requestBody" in operation
+    }
+    assert bodies
+    for name in bodies:
+        assert schemas[name]["additionalProperties"] is False, name
+    edit = schemas["QuestionEdit"]["properties"]
+    assert {"title", "body"} <= set(edit)
+    assert not any(edit[own].get("readOnly") for own in ("title", "body"))
+    assert edit["locked"] == {
+        "type": "boolean",
+        "readOnly": True,
+        "description": "Read-only: sent back unchanged it is ignored; another value is a 422.",
+    }
+    assert edit["id"]["readOnly"] is True and "ignored" in edit["id"]["description"]
+    assert set(edit) == set(schemas["Question"]["properties"])
+    assert {"domain", "name"} <= set(schemas["CompanyEdit"]["properties"])

@@ -304,6 +304,18 @@ def test_staff_of_a_claimed_company_set_a_problems_status(client):
     assert "problem can be" in error_of(wrong)["fields"]["status"]
 
 
+def test_not_even_a_site_admin_sets_a_status_on_an_unclaimed_company(client):
+    question = make_question(make_company("Initech"), kind=Kind.PROBLEM)
+    api = Api(client, make_user(is_admin=True))
+    save()
+    before = snapshot()
+
+    response = api.put(f"/questions/{question.id}/status", {"status": "solved"})
+
+    assert response.status_code == 403
+    assert snapshot() == before
+
+
 @pytest.mark.parametrize(
     "who, status", [("anonymous", 401), ("author", 403), ("other_staff", 403), ("unclaimed", 403)]
 )

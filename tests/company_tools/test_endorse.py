@@ -168,25 +168,24 @@ def test_a_site_admin_may_endorse(client, acme, answer):
     assert (answer.is_endorsed, answer.endorsed_by_id) == (True, acme.keeper.id)
 
 
-def test_on_an_unclaimed_company_only_a_site_admin_may_and_the_badge_says_who(client):
-    # Nobody is staff of an unclaimed company (claiming makes the first one): a site admin
-    # is the only one who may endorse there, and the badge does not speak for the company.
+@pytest.mark.parametrize("who", ["stranger", "site admin"])
+def test_nobody_endorses_on_an_unclaimed_company_not_even_a_site_admin(client, who):
+    # An endorsement speaks for the company (product.md: claimed companies only), and
+    # nobody speaks for an unclaimed one.
     company = make_company("Umbrella", domain="umbrella.com")
     answer = make_answer(make_question(company, slug="sync"))
-    keeper = make_user("keeper", is_admin=True)
-    stranger = make_user("stranger")
+    user = make_user("keeper", is_admin=True) if who == "site admin" else make_user("stranger")
     db.session.commit()
-    login_as(client, stranger)
-    refused = _endorse(client, answer)
-    login_as(client, keeper)
+    login_as(client, user)
+    before = snapshot()
 
-    response = _endorse(client, answer)
+    added, withdrawn = _endorse(client, answer), _endorse(client, answer, "remove")
 
-    assert refused.status_code == 403
-    assert response.status_code == 303
-    page = _page(client, answer)
-    assert "Endorsed by a Helpsquare moderator</span>" in page
-    assert "Umbrella endorsed" not in page
+    assert (added.status_code, withdrawn.status_code) == (403, 403)
+    assert snapshot() == before
+    assert "Endorse for Umbrella" not in _page(client, answer)
+    with pytest.raises(PermissionDenied):
+        services.endorse_answer(user, answer)
 
 
 @pytest.mark.parametrize("data", [{}, {"action": "maybe"}])

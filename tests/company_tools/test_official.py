@@ -8,10 +8,15 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.answers import services as answer_services
 from app.answers.models import Answer
+from app.companies import staff
+from app.errors import PermissionDenied
 from app.extensions import db
+from app.policy import Permission, can
 from app.questions.models import Status
-from tests.checks import person
+from tests.api.helpers import API, Api, auth, token_for
+from tests.checks import person, snapshot
 from tests.company_tools.helpers import make_acme, revoke
 from tests.conftest import login_as
 from tests.factories import make_answer, make_company, make_question, make_staff, make_user
@@ -259,3 +264,66 @@ def test_the_large_page_shows_every_badge(client, acme):
     assert page.count(BADGE) == 20 and second.count(BADGE) == 0
     assert page.count("Acme endorsed</span>") + second.count("Acme endorsed</span>") == 20
     assert "Acme takes part in this community: 5 of its staff answered here." in page
+
+
+# Power ends when the role ends (security.md) -------------------------------------------------
+
+
+def _official_by_jane(acme, question) -> Answer:
+    return make_answer(question, author=acme.jane, body="Reset the sync token.", is_official=True)
+
+
+def _edit_everywhere(client, answer: Answer, user) -> tuple[int, int, int]:  # noqa: ANN001
+    """The edit form, its POST and the API's PATCH, as ``user``: their three statuses."""
+    api = Api(client, user)
+    login_as(client, user)
+    form = client.get(f"/answers/{answer.id}/edit").status_code
+    posted = client.post(f"/answers/{answer.id}/edit", data={"body": "Rewritten."}).status_code
+    patched = api.patch(f"/answers/{answer.id}", {"body": "Rewritten."}).status_code
+    return form, posted, patched
+
+
+def test_staff_edit_their_official_answer_while_on_the_staff(client, acme, question):
+    answer = _official_by_jane(acme, question)
+    db.session.commit()
+
+    assert _edit_everywhere(client, answer, acme.jane) == (200, 303, 200)
+    db.session.refresh(answer)
+    assert (answer.body, answer.is_official) == ("Rewritten.", True)
+
+
+def test_a_removed_staff_member_can_no_longer_edit_their_official_answer(client, acme, question):
+    answer = _official_by_jane(acme, question)
+    own_peer_answer = make_answer(make_question(make_company("Initech")), author=acme.jane)
+    staff.revoke_staff(acme.boss, acme.company, acme.jane)
+    token = token_for(acme.jane)  # before the snapshot: the token is the test's arrangement
+    db.session.commit()
+    login_as(client, acme.jane)
+    before = snapshot()
+
+    form = client.get(f"/answers/{answer.id}/edit")
+    posted = client.post(f"/answers/{answer.id}/edit", data={"body": "Rewritten."})
+    patched = client.patch(
+        f"{API}/answers/{answer.id}", json={"body": "Rewritten."}, headers=auth(token)
+    )
+
+    assert (form.status_code, posted.status_code, patched.status_code) == (403, 403, 403)
+    assert snapshot() == before
+    card = _page(client, question)
+    badge = f'Official answer · <span class="person">{person("jane", "Jane Doe")}</span>, '
+    assert badge + "Head of Support at Acme</span>" in card  # the badge stays
+    assert "Edit answer" not in card
+    with pytest.raises(PermissionDenied):
+        answer_services.edit_answer(acme.jane, answer, body="Rewritten.")
+    # Her own answers as a peer stay hers to edit.
+    assert can(acme.jane, Permission.ANSWER_EDIT, own_peer_answer)
+
+
+def test_a_moderator_still_edits_the_official_answer_of_someone_who_left(client, acme, question):
+    answer = _official_by_jane(acme, question)
+    staff.revoke_staff(acme.boss, acme.company, acme.jane)
+    db.session.commit()
+
+    assert _edit_everywhere(client, answer, acme.keeper) == (200, 303, 200)
+    db.session.refresh(answer)
+    assert (answer.body, answer.author_id, answer.is_official) == ("Rewritten.", acme.jane.id, True)

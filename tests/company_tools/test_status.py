@@ -252,23 +252,26 @@ def test_a_site_admin_may_set_a_status(client, acme):
     assert question.status == Status.SOLVED
 
 
-def test_on_an_unclaimed_company_the_status_does_not_speak_for_it(client):
+@pytest.mark.parametrize("who", ["stranger", "site admin"])
+def test_nobody_sets_a_status_on_an_unclaimed_company_not_even_a_site_admin(client, who):
+    # Statuses are the company's word (product.md: claimed companies only); the asker's best
+    # answer is the only resolution of an unclaimed company's question.
     company = make_company("Umbrella", domain="umbrella.com")
     question = make_question(company, kind=Kind.IDEA, slug="sync")
-    keeper = make_user("keeper", is_admin=True)
-    stranger = make_user("stranger")
+    user = make_user("keeper", is_admin=True) if who == "site admin" else make_user("stranger")
     db.session.commit()
-    login_as(client, stranger)
-    refused = _set(client, question, "planned")
-    login_as(client, keeper)
+    login_as(client, user)
+    before = snapshot()
 
     response = _set(client, question, "planned")
 
-    assert refused.status_code == 403
-    assert response.status_code == 303
-    page = _page(client, question)
-    assert "A Helpsquare moderator marked this idea: <strong>Planned</strong>" in page
-    assert "Umbrella marked" not in page
+    assert response.status_code == 403
+    assert snapshot() == before
+    assert 'id="question-status"' not in client.get(f"/questions/{question.id}/sync").get_data(
+        as_text=True
+    )
+    with pytest.raises(PermissionDenied):
+        services.set_status(user, question, "planned")
 
 
 def test_an_unknown_question_is_not_found(client, acme):

@@ -16,6 +16,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
+from flask import url_for
 
 from app import create_app
 from app import db as db_module
@@ -23,6 +24,7 @@ from app.config import ConfigError
 from app.extensions import db
 from app.mail import outbox, queue_message
 from app.mail.backends import FileBackend, build_message
+from app.notifications.services import DIGEST_SCOPE, unsubscribe_token
 from tests.factories import make_user
 from tests.mail.helpers import (
     html_of,
@@ -344,3 +346,86 @@ def test_ssl_connects_with_tls_from_the_start(app, monkeypatch):
         ("send", "ada@example.org"),
         ("quit",),
     ]
+
+
+# List-Unsubscribe on the wire (RFC 2369, RFC 8058) ------------------------------------------
+
+
+def _unsubscribe_message(app) -> str:  # noqa: ANN001
+    """An outbox row with the list headers a notification e-mail carries; its link (a real
+    signed one, far past the 78 characters where Python starts folding)."""
+    with app.test_request_context():
+        link = url_for(
+            "notifications.unsubscribe",
+            token=unsubscribe_token(123456, DIGEST_SCOPE),
+            _external=True,
+        )
+    assert len(f"List-Unsubscribe: <{link}>") > 78
+    make_outbox_message(
+        headers=json.dumps(
+            {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+        )
+    )
+    return link
+
+
+def _header_lines(wire: str) -> list[str]:
+    return wire.replace("\r\n", "\n").split("\n\n", 1)[0].split("\n")
+
+
+def _assert_plain_list_headers(wire: str, link: str) -> None:
+    lines = _header_lines(wire)
+    assert f"List-Unsubscribe: <{link}>" in lines
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in lines
+    assert "=?" not in "\n".join(lines)  # no RFC 2047 encoded word anywhere in the headers
+
+
+def test_the_file_backend_writes_list_unsubscribe_as_a_plain_url(app, monkeypatch, tmp_path):
+    folder = use_file_backend(app, monkeypatch, tmp_path)
+    link = _unsubscribe_message(app)
+
+    assert outbox.send_pending() == 1
+
+    [path] = folder.glob("*.eml")
+    _assert_plain_list_headers(path.read_bytes().decode("ascii"), link)
+
+
+def test_the_smtp_backend_sends_list_unsubscribe_as_a_plain_url(app, monkeypatch):
+    link = _unsubscribe_message(app)
+
+    with smtp_server() as (port, mailbox):
+        _use_smtp(app, monkeypatch, port)
+        assert outbox.send_pending() == 1
+
+    [received] = mailbox.received
+    wire = received.data.decode("ascii")
+    _assert_plain_list_headers(wire, link)
+    assert f"\r\nList-Unsubscribe: <{link}>\r\n" in wire
+
+
+def test_the_console_backend_shows_list_unsubscribe_as_it_would_be_sent(app, monkeypatch, caplog):
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "console")
+    caplog.set_level(logging.INFO, logger="app.mail")
+    link = _unsubscribe_message(app)
+
+    assert outbox.send_pending() == 1
+
+    (record,) = [r for r in caplog.records if r.name == "app.mail"]
+    logged = record.getMessage().split("\n")
+    assert f"List-Unsubscribe: <{link}>" in logged
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in logged
+    assert "=?" not in record.getMessage()
+
+
+def test_a_header_value_that_cannot_go_verbatim_is_still_folded_safely(app):
+    # Not ASCII, or past RFC 5322's 998 characters a line: the standard folding is kept.
+    long_link = "<https://helpsquare.test/" + "a" * 1000 + ">"
+    message = make_outbox_message(
+        headers=json.dumps({"List-Unsubscribe": long_link, "List-Unsubscribe-Post": "Ünïcode"})
+    )
+
+    wire = bytes(build_message(message, "Helpsquare <no-reply@helpsquare.test>"))
+
+    assert all(len(line) <= 998 for line in wire.split(b"\n"))
+    parsed = message_from_bytes(wire, policy=policy.default)
+    assert (parsed["List-Unsubscribe"], parsed["List-Unsubscribe-Post"]) == (long_link, "Ünïcode")

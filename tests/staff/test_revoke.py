@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -9,9 +10,12 @@ import pytest
 from app.accounts.models import User
 from app.companies import staff
 from app.companies.models import StaffRole
+from app.companies.queries import forget_staff_roles
+from app.db import utcnow
 from app.errors import Conflict, NotFound, PermissionDenied
 from app.extensions import db
 from app.policy import Permission, can, is_company_staff
+from tests.api.helpers import Api, error_of
 from tests.checks import snapshot
 from tests.conftest import login_as
 from tests.factories import make_answer, make_company, make_question, make_staff, make_user
@@ -274,3 +278,120 @@ def test_the_service_refuses_unknown_rows():
     with pytest.raises(NotFound):
         staff.revoke_staff(jane, company, make_user())
     db.session.rollback()
+
+
+# Power ends when the role ends: a removed admin's invitations --------------------------------
+
+
+def test_removing_an_admin_withdraws_the_invitations_they_sent_and_only_those(client, monkeypatch):
+    company, jane = acme()
+    bob = make_staff(company, make_user("bob", display_name="Bob Stone"), role="admin").user
+    used = invite(company, bob, "used@acme.com")
+    staff.accept_invitation(make_user("used"), used)
+    invite(company, bob, "stale@acme.com")
+    [*_, stale] = invitations()
+    stale.expires_at = utcnow() - timedelta(minutes=1)  # expired: nothing left to withdraw
+    bobs = invite(company, bob, "carol@acme.com")
+    janes = invite(company, jane, "dave@acme.com")
+    globex = make_company("Globex", domain="globex.com")
+    make_staff(globex, bob, role="admin")
+    forget_staff_roles(bob.id)  # the factory writes the row behind the remembered roles
+    elsewhere = invite(globex, bob, "erin@globex.com")  # his power at Globex is untouched
+    save()
+    login_as(client, jane)
+
+    response = client.post(_revoke_url(bob))
+
+    assert response.status_code == 303
+    by_email = {invitation.email: invitation for invitation in invitations()}
+    assert by_email["carol@acme.com"].revoked_at is not None
+    for untouched in ("used@acme.com", "stale@acme.com", "dave@acme.com", "erin@globex.com"):
+        assert by_email[untouched].revoked_at is None, untouched
+    assert [entry for entry in audit_actions() if entry[0].endswith("revoked")] == [
+        ("staff.revoked", company.id, bob.id),
+        ("invitation.revoked", company.id, bob.id),
+    ]
+    page = text(client.get("/companies/acme/staff"))
+    assert "carol@acme.com" not in page and "dave@acme.com" in page
+    carol, dave, erin = make_user("carol"), make_user("dave"), make_user("erin")
+    save()
+    login_as(client, carol)
+    refused = client.post(f"/companies/invitations/{bobs}", data={"token": bobs})
+    assert refused.status_code == 400
+    assert "withdrawn by Acme's admins" in text(refused)
+    assert membership_of(company, carol) is None
+    login_as(client, dave)
+    assert client.post(f"/companies/invitations/{janes}", data={"token": janes}).status_code == 303
+    login_as(client, erin)
+    assert (
+        client.post(f"/companies/invitations/{elsewhere}", data={"token": elsewhere}).status_code
+        == 303
+    )
+
+
+def test_removing_staff_through_the_api_withdraws_their_invitations_too(client):
+    company, jane = acme()
+    bob = make_staff(company, make_user("bob"), role="admin").user
+    token = invite(company, bob, "carol@acme.com")
+    save()
+
+    response = Api(client, jane).delete(f"/companies/acme/staff/{bob.id}")
+    accepted = Api(client, make_user("carol")).post("/invitations/accept", {"token": token})
+
+    assert response.status_code == 204
+    assert [invitation.revoked_at is not None for invitation in invitations()] == [True]
+    assert accepted.status_code == 400
+    assert error_of(accepted)["code"] == "invalid_token"
+
+
+@pytest.mark.parametrize(
+    "how", ["admin row revoked before this rule", "site admin no more", "deleted"]
+)
+def test_an_invitation_counts_only_while_its_sender_may_still_invite(client, how):
+    # Invitations pending from before revoking withdrew them, or from a site admin who is
+    # one no more, or from an account since deleted: accepting checks the sender again.
+    company, jane = acme()
+    if how == "site admin no more":
+        sender = make_user("keeper", is_admin=True)
+    else:
+        sender = make_staff(company, make_user("bob"), role="admin").user
+    token = invite(company, sender, "carol@acme.com")
+    if how == "admin row revoked before this rule":
+        membership_of(company, sender).revoked_at = utcnow()
+    elif how == "site admin no more":
+        sender.is_admin = False
+    else:
+        [invitation] = invitations()
+        invitation.invited_by_id = None
+    forget_staff_roles(sender.id)  # changed behind the roles this test's context remembers
+    carol = make_user("carol")
+    api = Api(client, carol)
+    save()
+    login_as(client, carol)
+    before = snapshot()
+
+    shown = client.get(f"/companies/invitations/{token}")
+    joined = client.post(f"/companies/invitations/{token}", data={"token": token})
+    through_api = api.post("/invitations/accept", {"token": token})
+
+    for response in (shown, joined):
+        assert response.status_code == 400
+        assert "no longer manages Acme's staff" in text(response)
+        assert "Ask Acme's admins to invite you again." in text(response)
+    assert through_api.status_code == 400
+    assert "no longer manages Acme's staff" in error_of(through_api)["message"]
+    assert snapshot() == before
+    with pytest.raises(staff.InvitationUnusable):
+        staff.accept_invitation(carol, token)
+
+
+def test_a_site_admins_invitation_counts_while_they_are_one(client):
+    company, _jane = acme()
+    keeper = make_user("keeper", is_admin=True)
+    token = invite(company, keeper, "carol@acme.com")
+    carol = make_user("carol")
+    save()
+
+    membership = staff.accept_invitation(carol, token)
+
+    assert membership.is_active and membership.company_id == company.id

@@ -12,14 +12,17 @@ from app.api import bp
 from app.api.auth import operation, signed_in_user
 from app.api.links import links
 from app.api.schemas import (
-    AnswerBodySchema,
+    AnswerCreateSchema,
+    AnswerEditSchema,
     AnswerPageSchema,
     AnswerRevisionPageSchema,
     AnswerSchema,
     PageArgsSchema,
 )
+from app.api.target import acting_on, target
 from app.api.views.common import as_page, page_or_400
 from app.moderation.revision_queries import answer_versions
+from app.policy import Permission
 from app.questions.queries import get_question
 
 
@@ -51,7 +54,7 @@ def list_answers(args: dict[str, Any], question_id: int) -> dict:
         )
     ],
 )
-@bp.arguments(AnswerBodySchema)
+@bp.arguments(AnswerCreateSchema)
 @bp.response(201, AnswerSchema)
 def post_answer(body: dict[str, Any], question_id: int) -> Answer:
     """Answer a question (not a locked one).
@@ -66,13 +69,18 @@ def post_answer(body: dict[str, Any], question_id: int) -> Answer:
 
 @bp.route("/answers/<id:answer_id>", methods=["PATCH"])
 @operation(bp, signed_in=True, errors=(400, 403, 404, 413, 422))
-@bp.arguments(AnswerBodySchema)
+@acting_on(get_answer, Permission.ANSWER_EDIT)
+@bp.arguments(AnswerEditSchema)
 @bp.response(200, AnswerSchema)
 def edit_answer(body: dict[str, Any], answer_id: int) -> Answer:
-    """Edit an answer: its author, or a site admin."""
-    user = signed_in_user()
-    answer = get_answer(answer_id)
-    return services.edit_answer(user, answer, body=body["body"])
+    """Edit an answer: its author, or a site admin.
+
+    An official answer is edited by its author only while they are still on the staff of
+    the question's company (403 once they are not). Anybody else is a 403, whatever the
+    body. The answer's other fields may be sent back as read: those the server owns are
+    ignored, the others must be unchanged (422 naming them).
+    """
+    return services.edit_answer(signed_in_user(), target(), body=body["body"])
 
 
 @bp.route("/answers/<id:answer_id>/revisions", methods=["GET"])
@@ -116,8 +124,8 @@ def withdraw_helpful(answer_id: int) -> Answer:
 def endorse_answer(answer_id: int) -> Answer:
     """Endorse a peer answer: staff of the question's claimed company, or a site admin.
 
-    An official answer already speaks for the company (422). Endorsing twice changes
-    nothing.
+    Claimed companies only: on an unclaimed company nobody may (403). An official answer
+    already speaks for the company (422). Endorsing twice changes nothing.
     """
     user = signed_in_user()
     answer = get_answer(answer_id)

@@ -11,14 +11,16 @@ from app.api.auth import api_user, operation, signed_in_user
 from app.api.links import links
 from app.api.schemas import (
     ApproveSchema,
+    ClaimLinkTokenSchema,
     ClaimListArgsSchema,
     ClaimPageSchema,
     ClaimRequestSchema,
     ClaimSchema,
-    LinkTokenSchema,
+    InvitationTokenSchema,
     RejectSchema,
     StaffSchema,
 )
+from app.api.target import acting_on, target
 from app.api.views.common import page_or_400
 from app.companies import claim_queries, claims, queries, staff
 from app.companies.models import Claim, ClaimStatus, Membership
@@ -44,6 +46,7 @@ def claim_data(claim: Claim, status: ClaimStatus | None = None) -> dict[str, Any
 @bp.route("/companies/<slug:slug>/claims", methods=["POST"])
 @operation(bp, signed_in=True, errors=(400, 403, 404, 409, 413, 422, 429))
 @links(bp, 202, ("approve_claim", {"claim_id": "id"}), ("reject_claim", {"claim_id": "id"}))
+@acting_on(queries.get_company, Permission.CLAIM_CREATE)
 @bp.arguments(ClaimRequestSchema)
 @bp.response(202, ClaimSchema)
 def request_claim(body: dict[str, Any], slug: str) -> dict[str, Any]:
@@ -53,14 +56,14 @@ def request_claim(body: dict[str, Any], slug: str) -> dict[str, Any]:
     a token for ``POST /claims/verify`` that works once, for 48 hours. A claimed company is
     a 409 (its admins invite staff instead); more than a few claims a day is a 429.
     """
-    user = signed_in_user()
-    company = queries.get_company(slug)
-    return claim_data(claims.request_claim(user, company, work_email=body["work_email"]))
+    return claim_data(
+        claims.request_claim(signed_in_user(), target(), work_email=body["work_email"])
+    )
 
 
 @bp.route("/claims/verify", methods=["POST"])
 @operation(bp, signed_in=False, errors=(400, 403, 409, 413, 422))
-@bp.arguments(LinkTokenSchema)
+@bp.arguments(ClaimLinkTokenSchema)
 @bp.response(200, ClaimSchema)
 def verify_claim(body: dict[str, Any]) -> dict[str, Any]:
     """Verify a claim's work e-mail with the token from the verification e-mail.
@@ -89,41 +92,43 @@ def list_claims(args: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _claim_to_review(claim_id: int) -> Claim:
+    """The claim, for a site admin; anybody else hears 403 before whether it exists."""
+    require(signed_in_user(), Permission.CLAIM_REVIEW)
+    return claim_queries.get_claim(claim_id)
+
+
 @bp.route("/claims/<id:claim_id>/approve", methods=["POST"])
 @operation(bp, signed_in=True, errors=(400, 403, 404, 409, 413, 422))
+@acting_on(_claim_to_review)
 @bp.arguments(ApproveSchema)
 @bp.response(200, ClaimSchema)
 def approve_claim(body: dict[str, Any], claim_id: int) -> dict[str, Any]:
     """Approve a verified claim (site admins): the company is claimed and the claimant
     becomes its admin staff. A claim not verified, or already decided, is a 409."""
-    user = signed_in_user()
-    # Permission first: to anybody else, an id says nothing about whether a claim exists.
-    require(user, Permission.CLAIM_REVIEW)
-    claim = claim_queries.get_claim(claim_id)
-    return claim_data(claims.approve_claim(user, claim, note=body["note"]))
+    return claim_data(claims.approve_claim(signed_in_user(), target(), note=body["note"]))
 
 
 @bp.route("/claims/<id:claim_id>/reject", methods=["POST"])
 @operation(bp, signed_in=True, errors=(400, 403, 404, 409, 413, 422))
+@acting_on(_claim_to_review)
 @bp.arguments(RejectSchema)
 @bp.response(200, ClaimSchema)
 def reject_claim(body: dict[str, Any], claim_id: int) -> dict[str, Any]:
     """Reject a verified claim (site admins), saying why in the note."""
-    user = signed_in_user()
-    require(user, Permission.CLAIM_REVIEW)
-    claim = claim_queries.get_claim(claim_id)
-    return claim_data(claims.reject_claim(user, claim, note=body["note"]))
+    return claim_data(claims.reject_claim(signed_in_user(), target(), note=body["note"]))
 
 
 @bp.route("/invitations/accept", methods=["POST"])
 @operation(bp, signed_in=True, errors=(400, 403, 409, 413, 422))
-@bp.arguments(LinkTokenSchema)
+@bp.arguments(InvitationTokenSchema)
 @bp.response(200, StaffSchema)
 def accept_invitation(body: dict[str, Any]) -> Membership:
     """Join a company's staff with the token from an invitation e-mail.
 
     The token proves control of the invited work address, which need not be the account's
-    own e-mail. An unknown, expired, used or withdrawn one is a 400 with the code
-    invalid_token; someone already on the staff is a 409.
+    own e-mail. An unknown, expired, used or withdrawn one, or one whose sender no longer
+    manages the company's staff, is a 400 with the code invalid_token; someone already on
+    the staff is a 409.
     """
     return staff.accept_invitation(signed_in_user(), body["token"])

@@ -23,6 +23,7 @@ from app.api.schemas import (
     ProductSchema,
     StaffPageSchema,
 )
+from app.api.target import acting_on, target
 from app.api.views.common import as_page, page_or_400
 from app.companies import queries, services, staff
 from app.companies.models import Company, Invitation
@@ -85,16 +86,19 @@ def get_company(slug: str) -> Company:
 
 @bp.route("/companies/<slug:slug>", methods=["PATCH"])
 @operation(bp, signed_in=True, errors=(400, 403, 404, 413, 422))
+@acting_on(queries.get_company, Permission.COMPANY_EDIT)
 @bp.arguments(CompanyEditSchema)
 @bp.response(200, CompanySchema)
 def edit_company(body: dict[str, Any], slug: str) -> Company:
     """Edit a company's description and web address.
 
-    Its admin staff once it is claimed, a site admin always. Fields left out keep their
-    value.
+    Its admin staff once it is claimed, a site admin always; anybody else is a 403,
+    whatever the body. Fields left out keep their value. The company's other fields may be
+    sent back as read: those the server owns are ignored, the others (``name``,
+    ``domain``, ``slug``) must be unchanged (a different one is a 422 naming it).
     """
     user = signed_in_user()
-    company = queries.get_company(slug)
+    company = target()
     return services.edit_company(
         user,
         company,
@@ -121,6 +125,7 @@ def list_products(args: dict[str, Any], slug: str) -> dict:
 @bp.route("/companies/<slug:slug>/products", methods=["POST"])
 @operation(bp, signed_in=True, errors=(400, 403, 404, 409, 413, 422))
 @links(bp, 201, ("get_product", {"slug": "company", "product": "slug"}))
+@acting_on(queries.get_company, Permission.PRODUCT_CREATE)
 @bp.arguments(ProductCreateSchema)
 @bp.response(201, ProductSchema)
 def create_product(body: dict[str, Any], slug: str) -> Product:
@@ -130,7 +135,7 @@ def create_product(body: dict[str, Any], slug: str) -> Product:
     is claimed. A name the company already has is a 409.
     """
     user = signed_in_user()
-    company = queries.get_company(slug)
+    company = target()
     return product_services.create_product(
         user, company, name=body["name"], description=body["description"]
     )
@@ -159,17 +164,17 @@ def list_staff(args: dict[str, Any], slug: str) -> dict:
 
 @bp.route("/companies/<slug:slug>/invitations", methods=["POST"])
 @operation(bp, signed_in=True, errors=(400, 403, 404, 409, 413, 422))
+@acting_on(queries.get_company, Permission.STAFF_MANAGE)
 @bp.arguments(InvitationRequestSchema)
 @bp.response(202, InvitationSchema)
 def invite_staff(body: dict[str, Any], slug: str) -> Invitation:
     """Invite someone to a claimed company's staff, by work e-mail at its domain.
 
     Its admin staff (or a site admin). The e-mail carries a token for
-    ``POST /invitations/accept``; it works once, for 48 hours.
+    ``POST /invitations/accept``; it works once, for 48 hours, and only while whoever
+    sent it still manages the company's staff.
     """
-    user = signed_in_user()
-    company = queries.get_company(slug)
-    return staff.invite_staff(user, company, email=body["email"], role=body["role"])
+    return staff.invite_staff(signed_in_user(), target(), email=body["email"], role=body["role"])
 
 
 @bp.route("/companies/<slug:slug>/staff/<id:user_id>", methods=["DELETE"])
@@ -178,7 +183,8 @@ def invite_staff(body: dict[str, Any], slug: str) -> Invitation:
 def remove_staff(slug: str, user_id: int) -> Response:
     """Remove someone from a company's staff.
 
-    Its admin staff (or a site admin). The last admin cannot be removed (409).
+    Its admin staff (or a site admin). The invitations they sent that are still pending
+    are withdrawn too. The last admin cannot be removed (409).
     """
     user = signed_in_user()
     company = queries.get_company(slug)

@@ -11,6 +11,8 @@ from app.api import bp
 from app.api.auth import operation, signed_in_user
 from app.api.links import links
 from app.api.schemas import (
+    NO_SUCH_ANSWER,
+    NO_SUCH_PRODUCT,
     BestAnswerSchema,
     PageArgsSchema,
     QuestionCreateSchema,
@@ -21,19 +23,18 @@ from app.api.schemas import (
     QuestionSchema,
     StatusSchema,
 )
+from app.api.target import acting_on, target
 from app.api.views.common import as_page, page_or_400
 from app.companies.queries import get_company
 from app.errors import NotFound, ValidationError
 from app.moderation.revision_queries import question_versions
-from app.policy import Permission, require
+from app.policy import Permission
 from app.products.queries import get_product
 from app.questions import services
 from app.questions.models import Kind, Question, Status
 from app.questions.queries import Sort, get_question, list_questions
 
 PRODUCT_NEEDS_COMPANY = "Give the company too: a product's slug is unique within its company."
-NO_SUCH_PRODUCT = "The company has no product with this slug."
-NO_SUCH_ANSWER = "There is no such answer."
 
 
 @bp.route("/questions", methods=["GET"])
@@ -87,6 +88,7 @@ def list_all_questions(args: dict[str, Any]) -> dict:
         )
     ],
 )
+@acting_on(get_company, Permission.QUESTION_ASK)
 @bp.arguments(QuestionCreateSchema)
 @bp.response(201, QuestionSchema)
 def ask_question(body: dict[str, Any], slug: str) -> Question:
@@ -95,13 +97,19 @@ def ask_question(body: dict[str, Any], slug: str) -> Question:
     ``kind`` defaults to question; ``product`` is one of the company's product slugs.
     """
     user = signed_in_user()
-    company = get_company(slug)
+    company = target()
     product = None
     if body["product"] is not None:
         try:
             product = get_product(company.slug, body["product"])
         except NotFound:
-            raise ValidationError(NO_SUCH_PRODUCT, fields={"product": NO_SUCH_PRODUCT}) from None
+            # With whatever else the service would refuse: every bad field at once.
+            problems = services.question_problems(
+                title=body["title"], body=body["body"], kind=body["kind"], feeling=body["feeling"]
+            )
+            raise ValidationError(
+                NO_SUCH_PRODUCT, fields={**problems, "product": NO_SUCH_PRODUCT}
+            ) from None
     return services.ask_question(
         user,
         company,
@@ -123,19 +131,20 @@ def show_question(question_id: int) -> Question:
 
 @bp.route("/questions/<id:question_id>", methods=["PATCH"])
 @operation(bp, signed_in=True, errors=(400, 403, 404, 413, 422))
+@acting_on(get_question, check=services.editable_fields)
 @bp.arguments(QuestionEditSchema)
 @bp.response(200, QuestionSchema)
 def edit_question(body: dict[str, Any], question_id: int) -> Question:
     """Edit a question: its title and body (its author, or a site admin), its kind and its
     product (also staff of its claimed company). Fields left out stay.
 
-    Naming a field you may not change, with a value other than its current one, is a 422
-    naming it. A status the new kind does not have goes back to open.
+    Anybody who may change none of them is a 403, whatever the body. Naming a field you may
+    not change, with a value other than its current one, is a 422 naming it; the question's
+    other fields may be sent back as read (those the server owns are ignored). A status the
+    new kind does not have goes back to open.
     """
     user = signed_in_user()
-    question = get_question(question_id)
-    # Permission first: to anybody else, a product slug says nothing about the company.
-    services.editable_fields(user, question)
+    question = target()
     product: Any = services.KEEP
     if "product" in body:
         product = None
@@ -172,31 +181,32 @@ def list_question_revisions(args: dict[str, Any], question_id: int) -> dict:
 
 @bp.route("/questions/<id:question_id>/status", methods=["PUT"])
 @operation(bp, signed_in=True, errors=(400, 403, 404, 413, 422))
+@acting_on(get_question, Permission.QUESTION_SET_STATUS)
 @bp.arguments(StatusSchema)
 @bp.response(200, QuestionSchema)
 def set_question_status(body: dict[str, Any], question_id: int) -> Question:
     """Set a question's status: staff of its claimed company, or a site admin.
 
-    A status the question's kind does not have is a 422.
+    Claimed companies only: on an unclaimed company nobody may (403). A status the
+    question's kind does not have is a 422.
     """
-    user = signed_in_user()
-    question = get_question(question_id)
-    return services.set_status(user, question, body["status"])
+    return services.set_status(signed_in_user(), target(), body["status"])
 
 
 @bp.route("/questions/<id:question_id>/best-answer", methods=["PUT"])
 @operation(bp, signed_in=True, errors=(400, 403, 404, 413, 422))
+@acting_on(get_question, Permission.QUESTION_CHOOSE_BEST)
 @bp.arguments(BestAnswerSchema)
 @bp.response(200, QuestionSchema)
 def choose_best_answer(body: dict[str, Any], question_id: int) -> Question:
     """Mark one of the question's answers as the best one (null unmarks it): the asker,
     or a site admin."""
+    # Permission first (acting_on): to anybody else, an id says nothing about whether an
+    # answer exists.
     user = signed_in_user()
-    question = get_question(question_id)
+    question = target()
     if body["answer_id"] is None:
         return answer_services.clear_best_answer(user, question)
-    # Permission first: to anybody else, an id says nothing about whether an answer exists.
-    require(user, Permission.QUESTION_CHOOSE_BEST, question)
     try:
         answer = answer_queries.get_answer(body["answer_id"])
     except NotFound:
