@@ -12,6 +12,7 @@ _ENV_SETTINGS: dict[str, Any] = {
     "SECRET_KEY": str,
     "SQLALCHEMY_DATABASE_URI": str,
     "RATELIMIT_STORAGE_URI": str,
+    "RATELIMIT_KEY_PREFIX": str,
     "RATELIMIT_ENABLED": lambda v: v.strip().lower() not in {"0", "false", "no", "off"},
     "SESSION_COOKIE_SECURE": lambda v: v.strip().lower() in {"1", "true", "yes", "on"},
     "TRUSTED_HOSTS": lambda v: [h.strip() for h in v.split(",") if h.strip()],
@@ -38,6 +39,14 @@ _ENV_SETTINGS: dict[str, Any] = {
     "PAGE_CACHE_SECONDS": int,
     # Verified e-mail before writing (app.accounts.verification): "required" or "off".
     "EMAIL_VERIFICATION": lambda v: v.strip().lower(),
+    # Limits on writing (app/limits.py) and on notification e-mails.
+    "QUESTION_LIMITS": str,
+    "ANSWER_LIMITS": str,
+    "FIRST_DAY_QUESTION_LIMITS": str,
+    "FIRST_DAY_ANSWER_LIMITS": str,
+    "FIRST_DAY_LINKS_PER_POST": int,
+    "REPEATED_TEXT_MINUTES": int,
+    "NOTIFICATION_EMAILS_PER_HOUR": int,
 }
 
 EMAIL_VERIFICATION_MODES = ("required", "off")
@@ -73,6 +82,19 @@ class DefaultConfig:
     # nobody can flood one inbox with reset links from many addresses).
     PASSWORD_RESET_LIMITS_PER_ADDRESS = "5 per hour"  # noqa: S105 - a rate, not a password
     PASSWORD_RESET_LIMITS_PER_EMAIL = "3 per hour"  # noqa: S105 - a rate, not a password
+    # Limits on writing (app/limits.py), per account and per network address, in the
+    # notation of the `limits` library ("5 per hour; 30 per day" holds both).
+    QUESTION_LIMITS = "5 per hour"
+    ANSWER_LIMITS = "20 per hour"
+    # Per account, while it is less than a day old: 3 (or 10) in all in its first day.
+    FIRST_DAY_QUESTION_LIMITS = "3 per day"
+    FIRST_DAY_ANSWER_LIMITS = "10 per day"
+    FIRST_DAY_LINKS_PER_POST = 2
+    # The same text from the same author again within this many minutes is refused.
+    REPEATED_TEXT_MINUTES = 10
+    # Notification e-mails sent right away, per person in any hour; the rest wait for
+    # one summary (app/notifications/mailer.py).
+    NOTIFICATION_EMAILS_PER_HOUR = 10
     PAGE_SIZE = 20
     # Question pages as anonymous visitors see them, kept this long (app/page_cache.py):
     # per process by default; RedisCache with CACHE_REDIS_URL shares them between workers.

@@ -16,6 +16,7 @@ from __future__ import annotations
 import html as html_lib
 from dataclasses import dataclass
 from functools import partial
+from html.parser import HTMLParser
 
 import bleach
 from bleach.linkifier import LinkifyFilter
@@ -78,6 +79,32 @@ def render(markdown_source: str) -> Rendered:
     """Render user Markdown to sanitized HTML, ready to store beside its source."""
     source = markdown_source.replace("\x00", "\ufffd")
     return Rendered(html=sanitize(_markdown.render(source)))
+
+
+class _LinkCounter(HTMLParser):
+    """Counts the links and images in sanitized HTML (each points somewhere else)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.count = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        wanted = {"a": "href", "img": "src"}.get(tag)
+        if wanted and any(name == wanted and value for name, value in attrs):
+            self.count += 1
+
+
+def count_links(markdown_source: str) -> int:
+    """How many links a post's Markdown makes, as readers will see them.
+
+    Counted in what ``render`` makes: Markdown links, autolinks, bare addresses the
+    linkifier turns into links (``example.com`` too), and images, which point elsewhere
+    just as links do; nothing in code, and nothing the sanitizer drops (``javascript:``).
+    """
+    counter = _LinkCounter()
+    counter.feed(render(markdown_source).html)
+    counter.close()
+    return counter.count
 
 
 def to_text(markdown_source: str, limit: int = 200) -> str:

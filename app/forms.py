@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 
-from app.errors import DomainError
+from app.errors import DomainError, RateLimited
 
 
 def show_errors(form: FlaskForm, error: DomainError) -> None:
@@ -21,3 +21,11 @@ def show_errors(form: FlaskForm, error: DomainError) -> None:
             field.errors = [*field.errors, why]
     if not error.fields and error.message:
         form.form_errors.append(error.message)
+
+
+def refused(error: DomainError) -> tuple[int, dict[str, str]]:
+    """The status and headers of a form shown again after a service refused it: the
+    error's own status (422, 409…), and for a limit on writing 429 with ``Retry-After``."""
+    if isinstance(error, RateLimited):
+        return error.status, {"Retry-After": str(error.retry_after)}
+    return error.status, {}

@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app import content, policy
+from app import content, limits, policy
 from app.answers.models import BODY_MAX, BODY_MIN, Answer, HelpfulVote
 from app.db import increment, insert_if_absent, utcnow
 from app.errors import ValidationError
@@ -50,10 +50,11 @@ def post_answer(author: Any, question: Question, *, body: str) -> Answer:
     right now; the server decides, never the client. An official answer marks
     the question as having one, and a question of kind ``question`` as answered. The
     answerer follows the question; its other followers are notified (an official answer
-    says so).
+    says so). The limits on writing apply (``app.limits``), once the body is valid.
     """
     require(author, Permission.ANSWER_CREATE, question)
     body_text = _clean_body(body)
+    limits.admit_answer(author, body=body_text)
 
     now = utcnow()
     rendered = content.render(body_text)

@@ -13,8 +13,8 @@ from app.answers import queries as answer_queries
 from app.answers.forms import AnswerForm, BestAnswerForm, EndorseForm, HelpfulForm
 from app.answers.models import Answer
 from app.answers.queries import get_answer
-from app.errors import ValidationError
-from app.forms import show_errors
+from app.errors import RateLimited, ValidationError
+from app.forms import refused, show_errors
 from app.policy import Permission, require
 from app.questions.forms import MARKDOWN_HINT
 from app.questions.queries import get_question
@@ -49,8 +49,10 @@ def create(question_id: int) -> Any:
     if form.validate_on_submit():
         try:
             answer = services.post_answer(user, question, body=form.body.data)
-        except ValidationError as error:
+        except (ValidationError, RateLimited) as error:
             show_errors(form, error)
+            status, headers = refused(error)
+            return (*render_question_page(question, answer_form=form, status=status), headers)
         else:
             flash("Thanks, your answer is posted.", "success")
             return redirect(answer_page_url(answer), 303)

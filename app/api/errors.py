@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
-from app.companies.claims import ClaimLinkInvalid, TooManyClaims
+from app.companies.claims import ClaimLinkInvalid
 from app.companies.staff import InvitationUnusable
 from app.errors import DomainError, PermissionDenied, RateLimited
 from app.extensions import db, limiter
@@ -29,8 +29,6 @@ log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 
-# Retry-After for the per-user claim limit (a rolling day): the earliest safe moment.
-CLAIMS_RETRY_AFTER = 24 * 60 * 60
 UNAVAILABLE_RETRY_AFTER = 5
 
 MESSAGES = {
@@ -143,8 +141,6 @@ def domain_error(error: DomainError) -> Response:
         status, code, message = 401, "unauthorized", "Sign in first: send a valid token."
     if isinstance(error, ClaimLinkInvalid | InvitationUnusable):
         code = "invalid_token"
-    if isinstance(error, TooManyClaims):
-        headers["Retry-After"] = str(CLAIMS_RETRY_AFTER)
     if isinstance(error, RateLimited):
         headers["Retry-After"] = str(error.retry_after)
     if status == 401:

@@ -11,8 +11,8 @@ from werkzeug.wrappers import Response
 from app.companies import bp, claim_queries, claims
 from app.companies.claim_forms import ClaimForm, VerifyClaimForm
 from app.companies.queries import get_company
-from app.errors import ValidationError
-from app.forms import show_errors
+from app.errors import RateLimited, ValidationError
+from app.forms import refused, show_errors
 from app.policy import Permission, require
 
 
@@ -22,22 +22,19 @@ def _acting_user() -> Any:
 
 
 @bp.route("/<slug>/claim", methods=["GET", "POST"])
-def claim(slug: str) -> Response | tuple[str, int]:
+def claim(slug: str) -> Response | tuple[str, int, dict[str, str]]:
     company = get_company(slug)
     # Anonymous visitors are sent to sign in (and back here) by the error handler.
     require(current_user, Permission.CLAIM_CREATE, company)
     user = _acting_user()
     form = ClaimForm()
-    status = 200
+    status, headers = 200, {}
     if form.validate_on_submit():
         try:
             new_claim = claims.request_claim(user, company, work_email=form.work_email.data)
-        except ValidationError as error:
+        except (ValidationError, RateLimited) as error:
             show_errors(form, error)
-            status = 422
-        except claims.TooManyClaims as error:
-            form.form_errors.append(error.message)
-            status = error.status
+            status, headers = refused(error)
         else:
             flash(
                 f"We sent a link to {new_claim.work_email}. It works for "
@@ -54,7 +51,7 @@ def claim(slug: str) -> Response | tuple[str, int]:
         live=claim_queries.live_claim(user, company),
         hours=claims.CLAIM_LINK_HOURS,
     )
-    return body, status
+    return body, status, headers
 
 
 def _link_refused(error: claims.ClaimLinkInvalid) -> tuple[str, int]:

@@ -13,6 +13,7 @@ they check; the reads the claim pages and the review queue need are in
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,7 +26,7 @@ from app.companies.models import NOTE_MAX, Claim, ClaimStatus, Company, Membersh
 from app.companies.queries import forget_staff_roles
 from app.companies.services import NUL_MESSAGE, check_work_email
 from app.db import utcnow
-from app.errors import Conflict, DomainError, PermissionDenied, ValidationError
+from app.errors import Conflict, DomainError, PermissionDenied, RateLimited, ValidationError
 from app.extensions import db
 from app.mail import queue_message
 from app.moderation import audit
@@ -71,11 +72,9 @@ class ClaimLinkInvalid(DomainError):
     code = "invalid_link"
 
 
-class TooManyClaims(DomainError):
-    """More claims in a day than anybody needs."""
-
-    status = 429
-    code = "rate_limited"
+class TooManyClaims(RateLimited):
+    """More claims in a day than anybody needs; ``retry_after`` counts the seconds until
+    the oldest claim of the last 24 hours leaves them."""
 
 
 # Services --------------------------------------------------------------------------------
@@ -125,9 +124,18 @@ def request_claim(user: Any, company: Company, *, work_email: Any) -> Claim:
         .where(Claim.user_id == user.id, Claim.created_at > now - timedelta(days=1))
     ).scalar_one()
     if recent >= CLAIMS_PER_DAY:
+        # The day's allowance comes back when the CLAIMS_PER_DAY-th newest claim is a day old.
+        oldest_counted = db.session.execute(
+            sa.select(Claim.created_at)
+            .where(Claim.user_id == user.id)
+            .order_by(Claim.created_at.desc())
+            .offset(CLAIMS_PER_DAY - 1)
+            .limit(1)
+        ).scalar_one()
         raise TooManyClaims(
             f"You have asked to claim companies {recent} times in the last 24 hours, the most "
-            "we allow. Please use the links we sent, or try again tomorrow."
+            "we allow. Please use the links we sent, or try again tomorrow.",
+            retry_after=math.ceil((oldest_counted + timedelta(days=1) - now).total_seconds()),
         )
 
     # One live claim per user per company: a new request replaces an unverified one.

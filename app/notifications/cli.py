@@ -101,13 +101,14 @@ def _run(step: Callable[[], int], base_url: str | None) -> int:
     type=click.IntRange(min=1),
     default=100,
     show_default=True,
-    help="Notifications to e-mail at most in one round.",
+    help="People to e-mail at most in one round.",
 )
 @click.option("--base-url", default=None, help=BASE_URL_HELP)
 def send_command(loop: bool, interval: float, limit: int, base_url: str | None) -> None:
     """Write the e-mails of notifications wanted right away to the outbox.
 
-    Several senders may run at once; each notification is e-mailed once.
+    Several senders may run at once; each notification is e-mailed once, and nobody more
+    than NOTIFICATION_EMAILS_PER_HOUR times an hour (the rest wait for one summary).
     """
     if not loop:
         click.echo(f"Queued {_emails(_run(lambda: mailer.send_due(limit), base_url))}.")

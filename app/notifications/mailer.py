@@ -2,33 +2,41 @@
 that caused them, and at most once per notification.
 
 - ``send_due``: notifications whose recipient wants them right away become one e-mail
-  each. It runs right after a request that made notifications (MAIL_SEND=inline, bounded
-  by ``INLINE_LIMIT``, before the outbox is sent in the same teardown) and from ``flask
-  notifications send [--loop]``.
+  each, at most ``NOTIFICATION_EMAILS_PER_HOUR`` (10) to one person in any hour; past that
+  the rest wait and go out together in ONE summary e-mail once the hour has room again.
+  It runs right after a request that made notifications (MAIL_SEND=inline, bounded by
+  ``INLINE_LIMIT`` people, before the outbox is sent in the same teardown) and from
+  ``flask notifications send [--loop]``.
 - ``send_digests``: for each person with daily notifications not yet e-mailed, one digest
   grouping them by question, at most one a day (``flask notifications digest``, from cron
   at any hour, as often as you like).
 
 Each batch is claimed with a conditional ``UPDATE … SET emailed_at … WHERE emailed_at IS
 NULL … RETURNING id`` in the transaction that writes the outbox rows, so two senders
-running at once never e-mail one notification twice. Every e-mail carries absolute links,
-a link to the settings page and a signed one-click unsubscribe link (also as RFC 8058
-``List-Unsubscribe`` and ``List-Unsubscribe-Post`` headers).
+running at once never e-mail one notification twice; the immediate sender also locks
+each person's window row (``app.notifications.hourly_cap``), so two senders never serve
+one person at once and the hourly cap holds.
+
+Every e-mail carries absolute links, a link to the settings page and a signed one-click
+unsubscribe link (also as RFC 8058 ``List-Unsubscribe`` and ``List-Unsubscribe-Post``
+headers).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import g, url_for
+from flask import current_app, g, url_for
 from sqlalchemy.orm import joinedload
 
 from app.db import insert_if_absent, utcnow
 from app.extensions import db
 from app.mail import queue_message
+from app.notifications import hourly_cap
 from app.notifications.models import (
     Category,
     EmailChoice,
@@ -36,13 +44,33 @@ from app.notifications.models import (
     NotificationDigest,
 )
 from app.notifications.queries import email_verified, notification_visible, with_subjects
-from app.notifications.services import CREATED_FLAG, DIGEST_SCOPE, unsubscribe_token
+from app.notifications.services import (
+    CREATED_FLAG,
+    DIGEST_SCOPE,
+    IMMEDIATE_SCOPE,
+    unsubscribe_token,
+)
 
-# Notifications e-mailed right after one request: a request never drains a backlog.
+# People e-mailed right after one request: a request never drains a backlog.
 INLINE_LIMIT = 20
+# How many of a summary's notifications it lists with their links (the rest are counted,
+# and all of them are on the notifications page).
+SUMMARY_LIST_MAX = 50
 SUBJECT_MAX = 250
 # The same words as the partial index ix_notifications_email_due, so both databases use it.
 _EMAIL_DUE = sa.text("emailed_at IS NULL AND email IN ('immediate', 'daily')")
+
+
+def _due() -> list[sa.ColumnElement[bool]]:
+    """Notifications still to be e-mailed that their recipient may still see: what every
+    sender here claims, and what the immediate sender picks its people by. Only verified
+    addresses are mailed: a recipient who has not verified is never picked, so waiting
+    notifications of theirs cannot crowd out everyone else's."""
+    return [
+        _EMAIL_DUE,
+        notification_visible(Notification.user_id),
+        email_verified(Notification.user_id),
+    ]
 
 
 def _claim(where: Iterable[sa.ColumnElement[bool]], limit: int | None = None) -> list[int]:
@@ -53,12 +81,7 @@ def _claim(where: Iterable[sa.ColumnElement[bool]], limit: int | None = None) ->
     may still see, at a verified address, are taken.
     """
     table = Notification.__table__
-    conditions = [
-        *where,
-        _EMAIL_DUE,
-        notification_visible(Notification.user_id),
-        email_verified(Notification.user_id),
-    ]
+    conditions = [*where, *_due()]
     # Not correlated with the UPDATE's own table: a subquery of its own rows.
     due = sa.select(Notification.id).where(*conditions).order_by(Notification.id).correlate(None)
     if limit is not None:
@@ -118,11 +141,49 @@ REASONS = {
 
 
 def send_due(limit: int = 100) -> int:
-    """Write up to ``limit`` e-mails for notifications wanted right away; how many.
+    """Write the e-mails of notifications wanted right away, for up to ``limit`` people;
+    how many e-mails.
 
-    One e-mail per notification, in one transaction with the ``emailed_at`` marks.
+    Each notification is an e-mail of its own while its recipient was sent fewer than
+    ``NOTIFICATION_EMAILS_PER_HOUR`` in the last hour (a summary counts as one); the oldest
+    fill what room there is. The rest wait, never lost: once the hour has room again,
+    everything that waited goes out as ONE summary e-mail (a lone one as itself). People
+    whose hour is full are not even looked at until it has room. One transaction with the
+    ``emailed_at`` marks and the people's windows.
     """
-    notifications = _load(_claim([Notification.email == EmailChoice.IMMEDIATE], limit=limit))
+    cap = current_app.config["NOTIFICATION_EMAILS_PER_HOUR"]
+    now = utcnow()
+    hourly_cap.open_windows(_due())
+    db.session.commit()
+    windows = hourly_cap.take_windows(now, limit, _due())
+    due = hourly_cap.due_of([w.user_id for w in windows], _due(), per_person=cap + 1)
+    single_ids: list[int] = []
+    summarized: list[int] = []
+    for window in windows:
+        waiting = due.get(window.user_id, [])
+        if window.waited(waiting) and len(waiting) > 1:
+            summarized.append(window.user_id)
+        else:
+            single_ids.extend(
+                notification_id for notification_id, _ in waiting[: window.room(now, cap)]
+            )
+    singles = _load(_claim([Notification.id.in_(single_ids)])) if single_ids else []
+    _email_each(singles)
+    sent = Counter(notification.user_id for notification in singles)
+    for user_id in summarized:
+        ids = _claim([Notification.user_id == user_id, Notification.email == EmailChoice.IMMEDIATE])
+        if len(ids) == 1:  # the others were hidden meanwhile: no summary of one
+            _email_each(_load(ids))
+        elif ids:
+            _email_summary(_load(ids[:SUMMARY_LIST_MAX]), total=len(ids), per_hour=cap)
+        sent[user_id] += 1 if ids else 0
+    hourly_cap.record_sent(windows, sent, now, cap)
+    db.session.commit()
+    return sum(sent.values())
+
+
+def _email_each(notifications: list[Notification]) -> None:
+    """One e-mail per notification."""
     settings = url_for("notifications.settings", _external=True)
     for notification in notifications:
         unsubscribe = _unsubscribe_url(notification.user_id, notification.category)
@@ -140,8 +201,29 @@ def send_due(limit: int = 100) -> int:
             settings_link=settings,
             unsubscribe_link=unsubscribe,
         )
-    db.session.commit()
-    return len(notifications)
+
+
+def _email_summary(listed: list[Notification], *, total: int, per_hour: int) -> None:
+    """One e-mail for everything that waited for the hour to have room: what happened,
+    each with its link (the first ``SUMMARY_LIST_MAX``), and how many more."""
+    user = listed[0].user
+    categories = sorted({n.category for n in listed}, key=list(Category).index)
+    unsubscribe = _unsubscribe_url(user.id, IMMEDIATE_SCOPE)
+    queue_message(
+        user.email,
+        f"{total} more things happened on Helpsquare",
+        "notification_summary",
+        headers=_headers(unsubscribe),
+        user=user,
+        total=total,
+        items=[(notification, link_of(notification)) for notification in listed],
+        more=total - len(listed),
+        per_hour=per_hour,
+        notifications_link=url_for("notifications.index", _external=True),
+        settings_link=url_for("notifications.settings", _external=True),
+        unsubscribe_link=unsubscribe,
+        category_links=[(c, _unsubscribe_url(user.id, c)) for c in categories],
+    )
 
 
 def send_due_after_request() -> None:

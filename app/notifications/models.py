@@ -303,3 +303,24 @@ class NotificationDigest(db.Model):
     day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     notification_count: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class NotificationMailWindow(db.Model):
+    """The notification e-mails one person was sent lately: at most
+    ``NOTIFICATION_EMAILS_PER_HOUR`` in any hour (app/notifications/mailer.py).
+
+    ``sent`` holds the times (ISO 8601, UTC) of the person's last that-many e-mails of
+    notifications wanted right away, a summary counting as one. ``room_at`` is when the
+    hour has room again: an hour after the oldest of them, once there are that many (null
+    before). What became due before ``room_at`` has waited and goes out in one summary.
+    The row is also what a sender locks while it serves the person, so two senders never
+    e-mail one person at the same time.
+    """
+
+    __tablename__ = "notification_mail_windows"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    sent: Mapped[list[str]] = mapped_column(sa.JSON, server_default="[]")
+    room_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -58,6 +58,9 @@ _ANSWER_KINDS = frozenset({NotificationKind.ANSWER, NotificationKind.OFFICIAL_AN
 CREATED_FLAG = "notifications_created"
 # The unsubscribe link of a daily digest: every category e-mailed daily, at once.
 DIGEST_SCOPE = "digest"
+# The unsubscribe link of a summary (the hourly cap's): every category e-mailed right away.
+IMMEDIATE_SCOPE = "immediate"
+_SCOPE_CHOICES = {DIGEST_SCOPE: EmailChoice.DAILY, IMMEDIATE_SCOPE: EmailChoice.IMMEDIATE}
 # Unsubscribe links keep working this long (they are not single-use: unsubscribing twice
 # is harmless); a year covers any e-mail someone still acts on.
 UNSUBSCRIBE_LINK_AGE = timedelta(days=365)
@@ -483,7 +486,8 @@ def set_preferences(user: Any, choices: dict[Category, Any]) -> dict[Category, E
 
 def unsubscribe_token(user_id: int, scope: Category | str) -> str:
     """The signed one-click unsubscribe link's token: it names the user and what to stop
-    (one category, or ``DIGEST_SCOPE`` for every category e-mailed daily)."""
+    (one category, ``DIGEST_SCOPE`` for every category e-mailed daily, or
+    ``IMMEDIATE_SCOPE`` for every category e-mailed right away)."""
     return make_token(Purpose.NOTIFICATION_UNSUBSCRIBE, user_id, str(scope))
 
 
@@ -493,9 +497,9 @@ def read_unsubscribe_token(token: Any) -> tuple[Any, str]:
     user_id, scope = read_token(
         token, Purpose.NOTIFICATION_UNSUBSCRIBE, max_age=UNSUBSCRIBE_LINK_AGE
     )
-    if scope != DIGEST_SCOPE and scope not in {c.value for c in Category}:
+    if scope not in _SCOPE_CHOICES and scope not in {c.value for c in Category}:
         raise InvalidToken("That link is not valid.")
-    if scope != DIGEST_SCOPE and Category(scope).emailed_separately:
+    if scope not in _SCOPE_CHOICES and Category(scope).emailed_separately:
         raise InvalidToken("That link is not valid.")
     users = db.metadata.tables["users"]
     user = db.session.execute(
@@ -508,12 +512,12 @@ def read_unsubscribe_token(token: Any) -> tuple[Any, str]:
 
 def scope_categories(user_id: int, scope: str) -> list[Category]:
     """The categories an unsubscribe scope turns off for the user."""
-    if scope != DIGEST_SCOPE:
+    if scope not in _SCOPE_CHOICES:
         return [Category(scope)]
     return [
         category
         for category, choice in preferences_of(user_id).items()
-        if choice is EmailChoice.DAILY and not category.emailed_separately
+        if choice is _SCOPE_CHOICES[scope] and not category.emailed_separately
     ]
 
 
@@ -532,6 +536,7 @@ def unsubscribe(token: Any) -> list[Category]:
 __all__ = [
     "CREATED_FLAG",
     "DIGEST_SCOPE",
+    "IMMEDIATE_SCOPE",
     "Event",
     "add_follow",
     "follow",

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from slugify import slugify
 
-from app import content
+from app import content, limits
 from app.companies.models import Company
 from app.db import increment, insert_if_absent, utcnow
 from app.errors import PermissionDenied, ValidationError
@@ -163,6 +163,7 @@ def ask_question(
     no NUL); the kind defaults to ``question``; the feeling is optional; the
     product, when given, must belong to the company. The question starts open. The
     asker follows it; the followers of its product and of its company are notified.
+    The limits on writing apply (``app.limits``), once everything else is valid.
     """
     require(author, Permission.QUESTION_ASK, company)
     errors: dict[str, str] = {}
@@ -173,6 +174,7 @@ def ask_question(
         errors["product"] = f"Choose one of {company.name}'s products, or none."
     if errors:
         raise ValidationError("Please correct the marked fields.", fields=errors)
+    limits.admit_question(author, body=body_text)
 
     now = utcnow()
     rendered = content.render(body_text)

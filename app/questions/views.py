@@ -20,9 +20,9 @@ from werkzeug.wrappers import Response
 from app.answers import queries as answer_queries
 from app.answers.forms import AnswerForm
 from app.companies.queries import get_company, list_companies
-from app.errors import DomainError, ValidationError
+from app.errors import DomainError, RateLimited, ValidationError
 from app.feeds.structured_data import qa_page
-from app.forms import show_errors
+from app.forms import refused, show_errors
 from app.page_cache import anonymous_page
 from app.pagination import BAD_PAGE_LINK, BadCursor, cursor_from
 from app.policy import Permission, require
@@ -190,8 +190,9 @@ def ask(company_slug: str) -> Any:
                 product=product,
                 feeling=form.feeling.data or None,
             )
-        except ValidationError as error:
+        except (ValidationError, RateLimited) as error:
             show_errors(form, error)
+            return (_render_ask(form, company), *refused(error))
         else:
             flash("Your question is posted. You will find the answers here.", "success")
             return redirect(question_url(question), 303)

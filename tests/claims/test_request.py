@@ -10,7 +10,7 @@ from flask_login import AnonymousUserMixin
 import app.db
 from app.companies import claims
 from app.companies.models import Claim, ClaimStatus
-from app.errors import Conflict, PermissionDenied, ValidationError
+from app.errors import Conflict, PermissionDenied, RateLimited, ValidationError
 from app.extensions import db
 from tests.checks import snapshot
 from tests.claims.helpers import claims_of, make_claim, save, sent_to, text
@@ -220,6 +220,28 @@ def test_more_than_five_claims_a_day_are_refused(client, monkeypatch):
     monkeypatch.setattr(app.db, "CLOCK", lambda: later)
     claim = claims.request_claim(jane, companies[6], work_email="jane@firm6.com")
     assert db.session.get(Claim, claim.id) is not None
+
+
+def test_the_claim_limit_is_a_rate_limit_saying_when_on_the_page_and_in_the_api(
+    client, monkeypatch
+):
+    jane = make_user("jane")
+    companies = [make_company(f"Firm {n}", domain=f"firm{n}.com") for n in range(6)]
+    login_as(client, jane)
+    start = app.db.utcnow()
+    for hour, company in enumerate(companies[:5]):
+        monkeypatch.setattr(app.db, "CLOCK", lambda hour=hour: start + timedelta(hours=hour))
+        claims.request_claim(jane, company, work_email=f"jane@{company.domain}")
+    monkeypatch.setattr(app.db, "CLOCK", lambda: start + timedelta(hours=10))
+
+    with pytest.raises(RateLimited) as refused:
+        claims.request_claim(jane, companies[5], work_email="jane@firm5.com")
+    page = client.post("/companies/firm-5/claim", data={"work_email": "jane@firm5.com"})
+
+    # The first claim (at the start) leaves the 24 hours 14 hours from now.
+    assert refused.value.retry_after == 14 * 3600
+    assert page.status_code == 429
+    assert page.headers["Retry-After"] == str(14 * 3600)
 
 
 def test_the_claim_page_shows_the_claim_in_progress(client, acme):

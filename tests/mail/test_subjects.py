@@ -26,7 +26,8 @@ APP = Path(__file__).resolve().parents[2] / "app"
 # Where a subject may carry user-written text, and why that is safe there.
 VERIFIED_OWNERS_ONLY = {
     # Notification e-mails (titles, names) go only to addresses verified as the account's.
-    ("notifications/mailer.py", "send_due"),
+    ("notifications/mailer.py", "_email_each"),
+    ("notifications/mailer.py", "_email_summary"),
     ("notifications/mailer.py", "_digest_for"),
 }
 

@@ -39,7 +39,7 @@ def list_answers(args: dict[str, Any], question_id: int) -> dict:
 
 
 @bp.route("/questions/<id:question_id>/answers", methods=["POST"])
-@operation(bp, signed_in=True, errors=(400, 403, 404, 413, 422))
+@operation(bp, signed_in=True, errors=(400, 403, 404, 413, 422, 429))
 @links(
     bp,
     201,
@@ -60,7 +60,9 @@ def post_answer(body: dict[str, Any], question_id: int) -> Answer:
     """Answer a question (not a locked one).
 
     The server decides whether the answer is official: its author is verified staff of
-    the question's company.
+    the question's company. The limits on writing apply: over a count, 429 with
+    Retry-After; too many links on the account's first day, or the same text again within
+    10 minutes, 422 at ``body``.
     """
     user = signed_in_user()
     question = get_question(question_id)

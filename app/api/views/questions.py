@@ -70,7 +70,7 @@ def list_all_questions(args: dict[str, Any]) -> dict:
 
 
 @bp.route("/companies/<slug:slug>/questions", methods=["POST"])
-@operation(bp, signed_in=True, errors=(400, 403, 404, 413, 422))
+@operation(bp, signed_in=True, errors=(400, 403, 404, 413, 422, 429))
 @links(
     bp,
     201,
@@ -94,7 +94,9 @@ def list_all_questions(args: dict[str, Any]) -> dict:
 def ask_question(body: dict[str, Any], slug: str) -> Question:
     """Ask a company a question, optionally about one of its products.
 
-    ``kind`` defaults to question; ``product`` is one of the company's product slugs.
+    ``kind`` defaults to question; ``product`` is one of the company's product slugs. The
+    limits on writing apply: over a count, 429 with Retry-After; too many links on the
+    account's first day, or the same text again within 10 minutes, 422 at ``body``.
     """
     user = signed_in_user()
     company = target()

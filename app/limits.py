@@ -1,0 +1,314 @@
+"""Limits on writing (product.md, "Keeping it clean"): how much one account, and one
+network address, may post.
+
+The rules, in plain words:
+
+- An account asks at most 5 questions and posts at most 20 answers in any hour, and so
+  does everybody posting from one network address together (an IPv6 address counts by
+  its /64 network: what one home or one server is given).
+- In its first day (created less than 24 hours ago) an account asks at most 3 questions
+  and posts at most 10 answers in all, and each post holds at most 2 links. Links are
+  counted as readers will see them (``content.count_links``: bare addresses the renderer
+  turns into links count, and so do images, which point elsewhere just as links do).
+- Nobody posts the same text twice within 10 minutes: the details of a question or an
+  answer, compared after folding case, compatibility forms, invisible characters and
+  spacing. A question and an answer count alike.
+- Site admins are exempt from all of these. Everyone else is not: staff, moderators, new
+  and old accounts alike. ``RATELIMIT_ENABLED=false`` turns every one of them off.
+
+A refusal says when. Over a count: ``RateLimited`` (429 with ``Retry-After``), "You can
+post another answer in 14 minutes." Too many links or repeated text: ``ValidationError``
+at ``body`` (422), because the text is what to change; its sentence still says when
+waiting would do instead. The numbers are settings (``QUESTION_LIMITS``,
+``ANSWER_LIMITS``, ``FIRST_DAY_*``, ``REPEATED_TEXT_MINUTES`` in app/config.py).
+
+The services call ``admit_question`` / ``admit_answer`` once the input is valid and before
+they write, so a refused typo costs nothing and the pages and the API get the same
+limits. Only posts that are let in count (one that then fails to save still counts: the
+limits err on the safe side).
+
+How they are counted: in Flask-Limiter's storage (``app.extensions.limiter``: memory in
+the process by default, Redis with ``RATELIMIT_STORAGE_URI``, shared by every worker and
+machine), with the ``limits`` library's moving window. It keeps the time of each post and
+takes a place only while fewer than the limit fall in the window, in one atomic step (a
+lock in memory, a Lua script in Redis), so concurrent posts cannot slip past a limit.
+Every limit is tested before any place is taken; when two posts race for the last place,
+one is refused (never both let in) and may have used up a place of another limit. The
+in-memory storage is per process: N gunicorn workers let up to N times the counts through;
+production uses Redis. A storage that cannot be reached lets posts in (logged): the forum
+keeps working without Redis.
+
+The ``limits`` library reads the wall clock itself (``time.time``), as ``app.db.utcnow``
+does in production; the tests move both together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import logging
+import math
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app, has_request_context, request
+from limits import RateLimitItem, RateLimitItemPerMinute, parse_many
+from limits.errors import StorageError
+from limits.strategies import MovingWindowRateLimiter
+
+from app import content
+from app.db import utcnow
+from app.errors import RateLimited, ValidationError
+from app.extensions import limiter
+
+log = logging.getLogger(__name__)
+
+FIRST_DAY = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class PostKind:
+    """What is being posted, with the words its refusals use."""
+
+    noun: str
+    plural: str
+    verb: str
+    done: str
+    limits_setting: str
+    first_day_setting: str
+
+    def count(self, amount: int) -> str:
+        return f"{amount} {self.noun if amount == 1 else self.plural}"
+
+
+QUESTION = PostKind(
+    "question", "questions", "ask", "asked", "QUESTION_LIMITS", "FIRST_DAY_QUESTION_LIMITS"
+)
+ANSWER = PostKind("answer", "answers", "post", "posted", "ANSWER_LIMITS", "FIRST_DAY_ANSWER_LIMITS")
+
+
+def admit_question(author: Any, *, body: str) -> None:
+    """Let the author ask one more question now, or refuse it (see the module's rules).
+
+    Raises ``ValidationError`` at ``body`` (links on the first day, repeated text) or
+    ``RateLimited``; counts the question when it is let in.
+    """
+    _admit(author, QUESTION, body)
+
+
+def admit_answer(author: Any, *, body: str) -> None:
+    """Let the author post one more answer now, or refuse it (see the module's rules)."""
+    _admit(author, ANSWER, body)
+
+
+@dataclass(frozen=True)
+class _Count:
+    """One counted limit: its rate, its storage key and how its refusal reads."""
+
+    item: RateLimitItem
+    key: tuple[str, ...]
+    sentence: Callable[[str], str]  # given the wait ("14 minutes"), the refusal
+    ends: datetime | None = None  # the first-day limits stop applying at this moment
+
+
+def _enabled() -> bool:
+    return bool(current_app.config.get("RATELIMIT_ENABLED", True))
+
+
+def _admit(author: Any, kind: PostKind, body: str) -> None:
+    if not _enabled() or getattr(author, "is_admin", False):
+        return
+    now = utcnow()
+    first_day_ends = author.created_at + FIRST_DAY
+    first_day = now < first_day_ends
+    if first_day:
+        _check_links(body, first_day_ends - now)
+    counts = _counts(author, kind, first_day_ends if first_day else None)
+    text = _text_limit(author, body)
+    strategy = MovingWindowRateLimiter(limiter.storage)
+    storage_errors = (StorageError, limiter.storage.base_exceptions)
+    try:
+        if not strategy.test(text.item, *text.key):
+            raise _repeated(strategy, text, now)
+        over = [count for count in counts if not strategy.test(count.item, *count.key)]
+        if over:
+            raise _rate_limited(strategy, over, now)
+        for count in counts:
+            if not strategy.hit(count.item, *count.key):
+                raise _rate_limited(strategy, [count], now)  # another post took the place
+        if not strategy.hit(text.item, *text.key):
+            raise _repeated(strategy, text, now)  # the same text, sent twice at once
+    except storage_errors:
+        log.exception("the limits on writing could not be counted; %s let in", kind.noun)
+
+
+def _key(*parts: str) -> tuple[str, ...]:
+    """A storage key, behind ``RATELIMIT_KEY_PREFIX`` like Flask-Limiter's own: several
+    sites (or benchmark runs) can share one Redis."""
+    return (current_app.config.get("RATELIMIT_KEY_PREFIX") or "helpsquare", "write", *parts)
+
+
+def _counts(author: Any, kind: PostKind, first_day_ends: datetime | None) -> list[_Count]:
+    """Per account, per network address (when the post comes with one) and, in the
+    account's first day, the first-day counts."""
+    config = current_app.config
+    network = _client_network()
+    counts: list[_Count] = []
+    for item in parse_many(config[kind.limits_setting]):
+        window = _window(item)
+        counts.append(
+            _Count(
+                item,
+                _key(kind.noun, "account", str(author.id)),
+                lambda wait, item=item, window=window: (
+                    f"You have {kind.done} {kind.count(item.amount)} in the last {window}, "
+                    f"the most Helpsquare allows. You can {kind.verb} another {kind.noun} "
+                    f"in {wait}."
+                ),
+            )
+        )
+        if network is not None:
+            counts.append(
+                _Count(
+                    item,
+                    _key(kind.noun, "address", network),
+                    lambda wait, item=item, window=window: (
+                        f"{kind.count(item.amount)} {'was' if item.amount == 1 else 'were'} "
+                        f"{kind.done} from your network address in the last {window}, the "
+                        "most Helpsquare allows from one address. You can "
+                        f"{kind.verb} another {kind.noun} in {wait}."
+                    ),
+                )
+            )
+    if first_day_ends is not None:
+        for item in parse_many(config[kind.first_day_setting]):
+            during = (
+                "in their first day"
+                if item.get_expiry() >= FIRST_DAY.total_seconds()
+                else f"in any {_window(item)} of their first day"
+            )
+            counts.append(
+                _Count(
+                    item,
+                    _key(kind.noun, "first-day", str(author.id)),
+                    lambda wait, item=item, during=during: (
+                        f"New accounts can {kind.verb} {kind.count(item.amount)} {during}. "
+                        f"You can {kind.verb} another {kind.noun} in {wait}."
+                    ),
+                    ends=first_day_ends,
+                )
+            )
+    return counts
+
+
+def _text_limit(author: Any, body: str) -> _Count:
+    """One place per author and text for ``REPEATED_TEXT_MINUTES``."""
+    minutes = current_app.config["REPEATED_TEXT_MINUTES"]
+    key = _key("text", str(author.id), fingerprint(body))
+    return _Count(RateLimitItemPerMinute(1, minutes), key, lambda wait: wait)
+
+
+def fingerprint(text: str) -> str:
+    """What makes two posts "the same text": NFKC, case folded, invisible (format)
+    characters dropped, every run of spacing one space; hashed to keep keys short."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    visible = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+    return hashlib.sha256(" ".join(visible.split()).encode()).hexdigest()[:32]
+
+
+def _client_network() -> str | None:
+    """The address a post comes from (``request.remote_addr``, which ProxyFix sets
+    behind trusted proxies); an IPv6 address stands for its /64 network. None outside a
+    request (commands) or without an address."""
+    if not has_request_context() or not request.remote_addr:
+        return None
+    try:
+        address = ipaddress.ip_address(request.remote_addr)
+    except ValueError:
+        return request.remote_addr
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
+def _check_links(body: str, first_day_left: timedelta) -> None:
+    most = current_app.config["FIRST_DAY_LINKS_PER_POST"]
+    found = content.count_links(body)
+    if found <= most:
+        return
+    extra = found - most
+    why = (
+        f"New accounts can include at most {most} link{'' if most == 1 else 's'} (or "
+        f"images) in a post in their first day; this one has {found}. Remove "
+        f"{'one' if extra == 1 else extra}, or post it in "
+        f"{wait_phrase(first_day_left.total_seconds())}."
+    )
+    raise ValidationError(why, fields={"body": why})
+
+
+def _seconds_until(strategy: MovingWindowRateLimiter, count: _Count, now: datetime) -> float:
+    """When the limit lets the next post in: its oldest post leaves the window (or, for
+    a first-day limit, the first day ends, if that comes sooner)."""
+    reset_at = strategy.get_window_stats(count.item, *count.key).reset_time
+    seconds = reset_at - now.timestamp()
+    if count.ends is not None:
+        seconds = min(seconds, (count.ends - now).total_seconds())
+    return max(seconds, 1.0)
+
+
+def _rate_limited(
+    strategy: MovingWindowRateLimiter, over: list[_Count], now: datetime
+) -> RateLimited:
+    """The refusal of the limit that holds the author back longest (all must allow)."""
+    seconds, count = max(((_seconds_until(strategy, c, now), c) for c in over), key=_first)
+    return RateLimited(count.sentence(wait_phrase(seconds)), retry_after=math.ceil(seconds))
+
+
+def _first(pair: tuple[float, _Count]) -> float:
+    return pair[0]
+
+
+def _repeated(strategy: MovingWindowRateLimiter, text: _Count, now: datetime) -> ValidationError:
+    seconds = _seconds_until(strategy, text, now)
+    ago = text.item.get_expiry() - seconds
+    why = (
+        f"You posted this same text {ago_phrase(ago)}. Change it, or post it again in "
+        f"{wait_phrase(seconds)}."
+    )
+    return ValidationError(why, fields={"body": why})
+
+
+def _window(item: RateLimitItem) -> str:
+    """The window of a rate, as in "in the last hour" / "10 minutes" / "24 hours"."""
+    name, multiples = item.GRANULARITY.name, item.multiples
+    if name == "day":
+        name, multiples = "hour", multiples * 24
+    return name if multiples == 1 else f"{multiples} {name}s"
+
+
+def wait_phrase(seconds: float) -> str:
+    """A wait in words, rounded up to the minute: "a minute", "14 minutes", "2 hours and
+    5 minutes"."""
+    minutes = max(1, math.ceil(seconds / 60))
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append("an hour" if hours == 1 else f"{hours} hours")
+    if minutes:
+        parts.append("a minute" if minutes == 1 else f"{minutes} minutes")
+    return " and ".join(parts)
+
+
+def ago_phrase(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return "less than a minute ago"
+    return "a minute ago" if minutes == 1 else f"{minutes} minutes ago"
+
+
+__all__ = ["ANSWER", "QUESTION", "admit_answer", "admit_question", "fingerprint", "wait_phrase"]
