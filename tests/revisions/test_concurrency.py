@@ -80,7 +80,12 @@ def committed_post(app: Flask) -> Iterator[dict]:
     tag = f"editor{secrets.token_hex(4)}"
     rendered = content.render(ORIGINAL)
     with orm.Session(engine) as session:
-        author = User(username=tag, email=f"{tag}@example.org", password_hash="x")
+        author = User(
+            username=tag,
+            email=f"{tag}@example.org",
+            password_hash="x",
+            email_verified_at=utcnow(),
+        )
         company = Company(slug=tag, name=f"Edits {tag}", domain=f"{tag}.example.com")
         session.add_all([author, company])
         session.flush()
