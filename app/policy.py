@@ -43,6 +43,15 @@ class Permission(StrEnum):
     AUDIT_READ = "audit:read"
     FOLLOW = "follow:toggle"
     NOTIFICATIONS_OWN = "notifications:own"
+    # Keeping it clean (issue 12); ``obj`` is the post, the question or the account acted on.
+    POST_FLAG = "post:flag"
+    POST_DELETE = "post:delete"
+    QUESTION_MERGE = "question:merge"
+    POST_HIDE = "post:hide"  # hide and restore
+    QUESTION_LOCK = "question:lock"  # lock and unlock
+    FLAG_REVIEW = "flag:review"
+    USER_SUSPEND = "user:suspend"  # suspend, lift a suspension, delete a spammer
+    MODERATOR_GRANT = "moderator:grant"  # grant and withdraw the moderator role
 
 
 # Writes that other people see. Until its e-mail address is confirmed (with
@@ -85,6 +94,17 @@ ALLOWED_BEFORE_VERIFIED_EMAIL = frozenset(
         Permission.AUDIT_READ,
         Permission.FOLLOW,
         Permission.NOTIFICATIONS_OWN,
+        # Taking one's own words down is never refused for want of a confirmed address.
+        Permission.POST_DELETE,
+        # Issue 12 in progress: each moves to WRITES_NEEDING_VERIFIED_EMAIL together with
+        # its service call in tests/accounts/test_verification_gate.py, as its service lands.
+        Permission.POST_FLAG,
+        Permission.QUESTION_MERGE,
+        Permission.POST_HIDE,
+        Permission.QUESTION_LOCK,
+        Permission.FLAG_REVIEW,
+        Permission.USER_SUSPEND,
+        Permission.MODERATOR_GRANT,
     }
 )
 
@@ -108,12 +128,10 @@ def _site_admin(user: Any) -> bool:
     return _signed_in(user) and bool(user.is_admin)
 
 
-def _moderator(user: Any) -> bool:
-    """Whether the user looks after content site-wide (product.md, "Keeping it clean").
-    Site admins are moderators."""
-    # For now a moderator is a site admin: issue 12's modcore slice widens this one helper
-    # to ``user.is_moderator``.
-    return _site_admin(user)
+def is_moderator(user: Any) -> bool:
+    """Whether the user looks after content site-wide (product.md, "Keeping it clean"):
+    the moderator role, granted by a site admin. Site admins are moderators."""
+    return _signed_in(user) and bool(user.is_admin or user.is_moderator)
 
 
 def is_company_staff(user: Any, company: Any, *, admin: bool = False) -> bool:
@@ -174,8 +192,8 @@ def _question_ask(user: Any, company: Any) -> bool:
 
 @rule(Permission.QUESTION_EDIT)
 def _question_edit(user: Any, question: Any) -> bool:
-    """The author edits their own question; a site admin edits any."""
-    return _signed_in(user) and (user.id == question.author_id or _site_admin(user))
+    """The author edits their own question; a moderator edits any."""
+    return _signed_in(user) and (user.id == question.author_id or is_moderator(user))
 
 
 @rule(Permission.QUESTION_ME_TOO)
@@ -186,8 +204,8 @@ def _question_me_too(user: Any, question: Any) -> bool:
 
 @rule(Permission.QUESTION_CHOOSE_BEST)
 def _question_choose_best(user: Any, question: Any) -> bool:
-    """The asker (or a site admin) chooses the best answer."""
-    return _signed_in(user) and (user.id == question.author_id or _site_admin(user))
+    """The asker (or a moderator) chooses the best answer."""
+    return _signed_in(user) and (user.id == question.author_id or is_moderator(user))
 
 
 @rule(Permission.QUESTION_SET_STATUS)
@@ -207,7 +225,7 @@ def _files_the_question(user: Any, question: Any) -> bool:
     """The author, staff of the question's company while it is claimed, or a moderator."""
     if not _signed_in(user):
         return False
-    if user.id == question.author_id or _moderator(user):
+    if user.id == question.author_id or is_moderator(user):
         return True
     company = question.company
     return company.is_claimed and is_company_staff(user, company)
@@ -229,10 +247,10 @@ def _question_change_product(user: Any, question: Any) -> bool:
 
 @rule(Permission.ANSWER_CREATE)
 def _answer_create(user: Any, question: Any) -> bool:
-    """Anyone signed in answers, unless the question is locked (site admins still may)."""
+    """Anyone signed in answers, unless the question is locked (moderators still may)."""
     if not _signed_in(user):
         return False
-    return not question.locked or _site_admin(user)
+    return not question.locked or is_moderator(user)
 
 
 @rule(Permission.ANSWER_EDIT)
@@ -245,7 +263,7 @@ def _answer_edit(user: Any, answer: Any) -> bool:
     """
     if not _signed_in(user):
         return False
-    if _moderator(user):
+    if is_moderator(user):
         return True
     if user.id != answer.author_id:
         return False
@@ -341,6 +359,62 @@ def _notifications_own(user: Any, obj: Any) -> bool:
     """Anyone signed in reads their own notifications and chooses their e-mails; each
     service touches only the acting user's rows."""
     return _signed_in(user)
+
+
+@rule(Permission.POST_FLAG)
+def _post_flag(user: Any, post: Any) -> bool:
+    """Anyone signed in flags someone else's question or answer (once: the service says so)."""
+    return _signed_in(user) and user.id != post.author_id
+
+
+@rule(Permission.POST_DELETE)
+def _post_delete(user: Any, post: Any) -> bool:
+    """The author deletes their own answer or question, a moderator any. (A question
+    someone else has answered is refused by the service, with a sentence saying why.)"""
+    return _signed_in(user) and (user.id == post.author_id or is_moderator(user))
+
+
+@rule(Permission.QUESTION_MERGE)
+def _question_merge(user: Any, question: Any) -> bool:
+    """Staff of the question's claimed company, or a moderator, merge it into an earlier
+    question of the same company (the service checks the other question)."""
+    if is_moderator(user):
+        return True
+    company = question.company
+    return company.is_claimed and is_company_staff(user, company)
+
+
+@rule(Permission.POST_HIDE)
+def _post_hide(user: Any, post: Any) -> bool:
+    """Moderators hide and restore posts. Company staff never can: they flag like anyone."""
+    return is_moderator(user)
+
+
+@rule(Permission.QUESTION_LOCK)
+def _question_lock(user: Any, question: Any) -> bool:
+    """Moderators lock and unlock questions."""
+    return is_moderator(user)
+
+
+@rule(Permission.FLAG_REVIEW)
+def _flag_review(user: Any, obj: Any) -> bool:
+    """Moderators read the review queue and resolve flags."""
+    return is_moderator(user)
+
+
+@rule(Permission.USER_SUSPEND)
+def _user_suspend(user: Any, account: Any) -> bool:
+    """Moderators suspend (and lift suspensions of) other accounts; never their own, and
+    never a site admin's."""
+    if not is_moderator(user) or account is None:
+        return False
+    return account.id != user.id and not account.is_admin
+
+
+@rule(Permission.MODERATOR_GRANT)
+def _moderator_grant(user: Any, account: Any) -> bool:
+    """Only site admins grant and withdraw the moderator role."""
+    return _site_admin(user)
 
 
 def can(user: Any, permission: Permission | str, obj: Any = None) -> bool:

@@ -16,6 +16,7 @@ USERNAME_PATTERN = r"^[a-z0-9_-]+$"
 PASSWORD_MIN, PASSWORD_MAX = 10, 128
 DISPLAY_NAME_MAX = 60
 EMAIL_MAX = 254
+REASON_MAX = 500  # a moderator's public reason (suspension, hide, lock)
 # scrypt: memory-hard, in the standard library, Werkzeug's default.
 PASSWORD_METHOD = "scrypt"  # noqa: S105 - a hash method name, not a password
 
@@ -39,6 +40,18 @@ class User(db.Model):
     # ``email``; None until then. Until it is set the account writes nothing others see
     # (app.policy.require) and receives no notification e-mails.
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Looks after content site-wide (product.md, "Keeping it clean"); a site admin grants
+    # and withdraws it. Site admins are moderators whatever this says (app.policy).
+    is_moderator: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # A moderator's suspension: set while it lasts; ``suspended_until`` None means for
+    # good. Lifting it clears all three (app.moderation).
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    suspension_reason: Mapped[str] = mapped_column(
+        sa.String(REASON_MAX), default="", server_default=""
+    )
+    # When the owner deleted the account: it reads as "a former member" from then on.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # Flask-Login protocol ------------------------------------------------------
     is_authenticated = True
@@ -74,6 +87,13 @@ class User(db.Model):
         if self.display_name:
             return f"{self.display_name} (@{self.username})"
         return f"@{self.username}"
+
+    @property
+    def is_suspended(self) -> bool:
+        """Whether a suspension holds now (for a time not yet over, or for good)."""
+        if self.suspended_at is None:
+            return False
+        return self.suspended_until is None or self.suspended_until > utcnow()
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
@@ -130,3 +150,15 @@ class EmailVerification(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (sa.Index("ix_email_verifications_user", "user_id", "created_at"),)
+
+
+class BannedEmail(db.Model):
+    """An address refused for new accounts: "delete spammer" adds the spammer's.
+
+    Kept lower-cased, as sign-up compares it."""
+
+    __tablename__ = "banned_emails"
+
+    email: Mapped[str] = mapped_column(sa.String(EMAIL_MAX), primary_key=True)
+    banned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
+from app.questions.models import REASON_MAX
 
 BODY_MIN, BODY_MAX = 1, 20_000
 
@@ -31,6 +32,11 @@ class Answer(db.Model):
     )
     endorsed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     helpful_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Hidden by a moderator, by flags or by its author ("deleted by its author"): gone for
+    # everyone but its author and moderators (app.visibility). The reason is public.
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_reason: Mapped[str] = mapped_column(sa.String(REASON_MAX), default="", server_default="")
+    hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

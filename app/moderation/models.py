@@ -11,13 +11,14 @@ turns the rows and the post into the numbered versions the pages and the API sho
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, string_enum, utcnow
 from app.extensions import db
-from app.questions.models import TITLE_MAX, Kind
+from app.questions.models import REASON_MAX, TITLE_MAX, Kind
 
 ACTION_MAX = 40
 
@@ -104,3 +105,45 @@ class AnswerRevision(db.Model):
         sa.UniqueConstraint("answer_id", "number"),
         sa.CheckConstraint("number >= 1", name="number_positive"),
     )
+
+
+class ModerationAction(StrEnum):
+    HIDE = "hide"
+    RESTORE = "restore"
+    LOCK = "lock"
+    UNLOCK = "unlock"
+    MERGE = "merge"
+    SUSPEND = "suspend"
+    UNSUSPEND = "unsuspend"
+    DELETE = "delete"  # an author deleting their own post, or "delete spammer"
+
+
+class TargetType(StrEnum):
+    QUESTION = "question"
+    ANSWER = "answer"
+    USER = "user"
+
+
+class ModerationLogEntry(db.Model):
+    """One line of the public moderation log (product.md, "Public moderation log"): what
+    was done to which post or account, by whom, when and with what public reason. It never
+    holds the hidden text. Rows are only ever added.
+
+    ``moderator_id`` is None for what no person did by hand: three spam flags hiding a post.
+    """
+
+    __tablename__ = "moderation_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action: Mapped[ModerationAction] = mapped_column(
+        string_enum(ModerationAction, "moderation_action")
+    )
+    target_type: Mapped[TargetType] = mapped_column(string_enum(TargetType, "moderation_target"))
+    target_id: Mapped[int] = mapped_column()
+    moderator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(sa.String(REASON_MAX), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    moderator = relationship("User")
+
+    __table_args__ = (sa.Index("ix_moderation_log_created", "created_at", "id"),)

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.db import UTCDateTime, string_enum, utcnow
 from app.extensions import db
 
+REASON_MAX = 500  # a moderator's public reason (hide, lock); as app.accounts.models
+
 TITLE_MIN, TITLE_MAX = 5, 200
 BODY_MIN, BODY_MAX = 1, 20_000
 SLUG_MAX = 80
@@ -108,6 +110,17 @@ class Question(db.Model):
     )
     has_official_answer: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     locked: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The moderator's public reason for the lock, shown on the page ("" while unlocked).
+    lock_reason: Mapped[str] = mapped_column(sa.String(REASON_MAX), default="", server_default="")
+    # Hidden by a moderator, by flags or by its author ("deleted by its author"): gone for
+    # everyone but its author and moderators (app.visibility). The reason is public.
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_reason: Mapped[str] = mapped_column(sa.String(REASON_MAX), default="", server_default="")
+    hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Merged into an earlier question of the same company: its URL redirects there.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("questions.id", ondelete="SET NULL")
+    )
     answer_count: Mapped[int] = mapped_column(default=0, server_default="0")
     me_too_count: Mapped[int] = mapped_column(default=0, server_default="0")
     # Moves by one with every change the question's page shows (``services.page_changed``):
@@ -117,7 +130,7 @@ class Question(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    author = relationship("User")
+    author = relationship("User", foreign_keys=[author_id])
     company = relationship("Company")
     product = relationship("Product")
 
