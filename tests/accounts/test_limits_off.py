@@ -20,6 +20,9 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def unlimited(tmp_path, monkeypatch) -> Flask:
+    # The limiter is one object for every app of the process: this app turns it off, and
+    # the suite's app needs it back on afterwards.
+    monkeypatch.setattr(limiter, "enabled", limiter.enabled)
     app = create_app(
         {
             "TESTING": True,
