@@ -79,8 +79,9 @@ def open_company(page: Page, name: str) -> None:
 
 def answer_card(page: Page, author: str) -> Locator:
     """The answer written by ``author``, a display name or a username (its article is named
-    "Answer by <display name> @<username>", or "Answer by @<username>")."""
-    return page.get_by_role("article", name=re.compile(rf"^Answer by @?{re.escape(author)}\b"))
+    "Answer by <display name> @<username>", or "Answer by @<username>", after the badge
+    "Official answer · …" when it is official)."""
+    return page.get_by_role("article", name=re.compile(rf"(^|\s)Answer by @?{re.escape(author)}\b"))
 
 
 def post_answer(page: Page, text: str) -> None:
