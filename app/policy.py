@@ -85,6 +85,9 @@ WRITES_NEEDING_VERIFIED_EMAIL = frozenset(
         Permission.STAFF_MANAGE,
         Permission.STAFF_EDIT_TITLE,
         Permission.STAFF_JOIN,
+        # Issue 12: moderating accounts.
+        Permission.USER_SUSPEND,
+        Permission.MODERATOR_GRANT,
     }
 )
 ALLOWED_BEFORE_VERIFIED_EMAIL = frozenset(
@@ -103,8 +106,6 @@ ALLOWED_BEFORE_VERIFIED_EMAIL = frozenset(
         Permission.POST_HIDE,
         Permission.QUESTION_LOCK,
         Permission.FLAG_REVIEW,
-        Permission.USER_SUSPEND,
-        Permission.MODERATOR_GRANT,
     }
 )
 

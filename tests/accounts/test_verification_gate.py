@@ -21,6 +21,7 @@ from app.companies.models import Claim, ClaimStatus, Invitation, Membership, Sta
 from app.db import utcnow
 from app.errors import EmailUnverified
 from app.extensions import db
+from app.moderation import accounts as moderation_accounts
 from app.notifications import services as notifications
 from app.notifications.models import Category
 from app.policy import (
@@ -68,6 +69,8 @@ class World:
     invitation: Any  # Acme's pending invitation (Ivy withdraws it)
     bolt_token: str  # an invitation for Ivy to join Bolt's staff
     claim: Any  # a verified claim on Nimbus waiting for review
+    mallory: Any = None  # an account Root makes a moderator, or suspends
+    sully: Any = None  # an account suspended for good (Root lifts it)
 
 
 @pytest.fixture
@@ -103,12 +106,14 @@ def w() -> World:
         expires_at=now + timedelta(hours=48), email_verified_at=now,
     )  # fmt: skip
     db.session.add_all([invitation, to_bolt, claim])
+    mallory = make_user("mallory")
+    sully = make_user("sully", suspended_at=now, suspension_reason="Spam.")
     db.session.flush()
     save()
     return World(
         ivy, root, acme, widget, nimbus, own_question, answer_to_own, other_question,
         peer_answer, own_answer, agent, invitation,
-        make_token(Purpose.STAFF_INVITATION, to_bolt.id, "pending"), claim,
+        make_token(Purpose.STAFF_INVITATION, to_bolt.id, "pending"), claim, mallory, sully,
     )  # fmt: skip
 
 
@@ -185,6 +190,13 @@ SERVICE_CALLS = [
                 lambda w: staff.set_title(w.ivy, _membership(w.acme, w.ivy), title="Lead")),
     ServiceCall("join a staff", Permission.STAFF_JOIN,
                 lambda w: staff.accept_invitation(w.ivy, w.bolt_token)),
+    ServiceCall("grant the moderator role", Permission.MODERATOR_GRANT,
+                lambda w: moderation_accounts.set_moderator(w.root, w.mallory, True),
+                actor="root"),
+    ServiceCall("suspend an account", Permission.USER_SUSPEND,
+                lambda w: moderation_accounts.suspend_user(w.root, w.mallory, reason="Spam.",
+                                                           forever=True),
+                actor="root"),
 ]  # fmt: skip
 
 
@@ -291,6 +303,11 @@ PAGE_POSTS = [
     PagePost("set one's title", lambda w: ("/companies/acme/staff/title", {"title": "Lead"})),
     PagePost("join a staff",
              lambda w: (f"/companies/invitations/{w.bolt_token}", {"token": w.bolt_token})),
+    PagePost("grant the moderator role",
+             lambda w: ("/admin/moderators", {"username": "mallory"}), actor="root"),
+    PagePost("suspend an account",
+             lambda w: ("/admin/users/mallory/suspend", {"forever": "y", "reason": "Spam."}),
+             actor="root"),
 ]  # fmt: skip
 
 
@@ -411,11 +428,17 @@ API_CALLS = [
     _api("DELETE", "/answers/{w.peer_answer.id}/helpful", changes=False),
     _api("POST", "/answers/{w.peer_answer.id}/endorse"),
     _api("DELETE", "/answers/{w.peer_answer.id}/endorse", changes=False),
+    _api("PUT", "/users/mallory/moderator", lambda w: {"moderator": True}, actor="root"),
+    _api("POST", "/users/mallory/suspend", lambda w: {"forever": True, "reason": "Spam."},
+         actor="root"),
+    _api("DELETE", "/users/sully/suspend", actor="root"),
 ]  # fmt: skip
 # Writes anyone may make before verifying: signing up, tokens, and the links' own tokens.
 API_OPEN_WRITES = {
     ("POST", "/users"), ("POST", "/tokens"), ("POST", "/users/verify-email"),
     ("POST", "/claims/verify"),
+    # Deleting one's own account takes nothing to others: never refused for want of an address.
+    ("DELETE", "/me"),
 }  # fmt: skip
 
 

@@ -23,7 +23,10 @@ QUESTION_FIELDS = {
     "product", "me_too_count", "answer_count", "best_answer_id", "has_official_answer",
     "locked", "created_at", "updated_at", "last_activity_at", "url",
 }  # fmt: skip
-USER_FIELDS = {"id", "username", "display_name", "created_at", "is_admin", "url"}
+USER_FIELDS = {
+    "id", "username", "display_name", "created_at", "is_admin", "is_moderator",
+    "suspended_until", "url",
+}  # fmt: skip
 
 
 # Lists -------------------------------------------------------------------------------------

@@ -7,4 +7,5 @@ from app.api.views import (  # noqa: F401 - each module registers its routes on 
     companies,
     questions,
     search,
+    users,
 )
