@@ -416,6 +416,6 @@ def delete_account() -> BaseResponse | tuple[str, int]:
             )
             return redirect(_home(), 303)
     elif form.is_submitted():
-        status = 400 if form.csrf_token.errors else 422
+        status = 400 if "csrf_token" in form.errors else 422
     page = render_template("accounts/delete_account.html", form=form)
     return page, status

@@ -64,7 +64,7 @@ def grant_moderator() -> Response | tuple[str, int]:
                 flash(f"{user.label} is a moderator now.", "success")
                 return redirect(url_for("moderation.moderators"), 303)
         return _moderators_page(form, 422)
-    if form.csrf_token.errors:
+    if "csrf_token" in form.errors:
         abort(400)
     return _moderators_page(form, 422)
 
@@ -98,7 +98,7 @@ def suspend(username: str) -> Response | tuple[str, int]:
     require(current_user, Permission.USER_SUSPEND, user)
     form = SuspendForm()
     if not form.validate_on_submit():
-        if form.csrf_token.errors:
+        if "csrf_token" in form.errors:
             abort(400)
         return _suspend_page(user, form, 422)
     spammer = bool(form.delete_spammer.data)
