@@ -20,10 +20,14 @@ from app.extensions import db
 from app.notifications.models import Follow
 from app.pagination import BadCursor, Page, decode_cursor, encode_cursor
 from app.questions.models import MeToo, Question
+from app.questions.queries import VIEWER_OF_REQUEST
+from app.visibility import answer_listed, answer_visible, can_see_answer, request_viewer
 
 
-def get_answer(answer_id: int) -> Answer:
-    """The answer with its author, question and the question's company, or ``NotFound``."""
+def get_answer(answer_id: int, *, viewer: Any = VIEWER_OF_REQUEST) -> Answer:
+    """The answer with its author, question and the question's company, or ``NotFound`` when
+    there is none or the viewer may not read it (``app.visibility.can_see_answer``).
+    ``viewer`` defaults to this request's reader."""
     answer = db.session.execute(
         sa.select(Answer)
         .options(
@@ -32,7 +36,9 @@ def get_answer(answer_id: int) -> Answer:
         )
         .where(Answer.id == answer_id)
     ).scalar_one_or_none()
-    if answer is None:
+    if viewer is VIEWER_OF_REQUEST:
+        viewer = request_viewer()
+    if answer is None or not can_see_answer(viewer, answer):
         raise NotFound("There is no such answer. It may have been removed.")
     return answer
 
@@ -82,7 +88,11 @@ def _decode_answer_cursor(cursor: str) -> tuple[int, int, int, datetime, int]:
 
 
 def answers_page(
-    question: Question, *, cursor: str | None = None, limit: int = ANSWERS_PER_PAGE
+    question: Question,
+    *,
+    cursor: str | None = None,
+    limit: int = ANSWERS_PER_PAGE,
+    viewer: Any = VIEWER_OF_REQUEST,
 ) -> AnswerPage:
     """A page of the question's answers in reading order, with their authors (one SELECT).
 
@@ -99,7 +109,12 @@ def answers_page(
     chose none), read by an outer join in the same SELECT. The membership row stays when
     staff are revoked, so an earlier official answer keeps its badge. ``None`` for every
     other answer.
+
+    Only the answers the viewer may read (``app.visibility.answer_visible``): hidden ones
+    only for their author and moderators, who see them marked.
     """
+    if viewer is VIEWER_OF_REQUEST:
+        viewer = request_viewer()
     rank = _reading_rank(question)
     membership = sa.and_(
         Membership.company_id == question.company_id, Membership.user_id == Answer.author_id
@@ -108,7 +123,7 @@ def answers_page(
         sa.select(Answer, Membership.title)
         .outerjoin(Membership, membership)
         .options(joinedload(Answer.author))
-        .where(Answer.question_id == question.id)
+        .where(Answer.question_id == question.id, answer_visible(viewer))
     )
     shown = 0
     if cursor:
@@ -142,7 +157,9 @@ def answers_page(
     return AnswerPage(answers, next_cursor, start=shown + 1)
 
 
-def page_cursor_for(question: Question, answer: Answer) -> str | None:
+def page_cursor_for(
+    question: Question, answer: Answer, *, viewer: Any = VIEWER_OF_REQUEST
+) -> str | None:
     """The cursor of a page of the question's answers that starts at ``answer``, or None
     when it is among the first page's: where a link to the answer leads (one SELECT, a
     count of the answers before it in reading order).
@@ -150,6 +167,8 @@ def page_cursor_for(question: Question, answer: Answer) -> str | None:
     Votes move answers between pages, so this is asked when the link is followed, not
     when it is written.
     """
+    if viewer is VIEWER_OF_REQUEST:
+        viewer = request_viewer()
     rank = _rank_of(question, answer)
     key = sa.tuple_(_reading_rank(question), -Answer.helpful_count, Answer.created_at, Answer.id)
     its_key = sa.tuple_(
@@ -161,7 +180,7 @@ def page_cursor_for(question: Question, answer: Answer) -> str | None:
     before = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Answer)
-        .where(Answer.question_id == question.id, key < its_key)
+        .where(Answer.question_id == question.id, answer_visible(viewer), key < its_key)
     )
     if before < ANSWERS_PER_PAGE:
         return None
@@ -224,7 +243,9 @@ def list_answers_by_author(
     Raises ``app.pagination.BadCursor`` for a cursor this server did not issue.
     """
     query = (
-        sa.select(Answer).options(joinedload(Answer.question)).where(Answer.author_id == author_id)
+        sa.select(Answer)
+        .options(joinedload(Answer.question))
+        .where(Answer.author_id == author_id, answer_listed())
     )
     if cursor:
         created, last_id = decode_cursor(cursor, datetime)

@@ -23,31 +23,38 @@ from app.notifications.models import (
     NotificationPreference,
 )
 from app.pagination import Page, decode_cursor, encode_cursor
+from app.visibility import answer_listed, question_listed
 
 
 def question_visible(
     question_id: sa.ColumnElement[Any] | int, user_id: sa.ColumnElement[Any] | int
 ) -> sa.ColumnElement[bool]:
-    """SQL: the user may still see the question ``question_id`` names.
-
-    Today that means the question still exists (deleting it also deletes its
-    notifications, by the foreign keys). Moderation's hiding must extend THIS predicate
-    (e.g. ``AND (questions.hidden_at IS NULL OR <the user is a site admin>)``): every
-    reader of notifications goes through it, so a hidden question stops being notified,
-    listed and e-mailed at once.
+    """SQL: the question ``question_id`` names exists and is listed
+    (``app.visibility.question_listed``): a hidden or merged question is notified to nobody,
+    listed on nobody's notifications page and e-mailed to nobody, moderators and its author
+    included (they see the post itself, not notifications about it).
     """
     # Its own alias, so it never correlates with a ``questions`` the caller joined.
     question = db.metadata.tables["questions"].alias("visible_question")
-    del user_id  # not needed until moderation can hide a question from some people
-    return sa.exists().where(question.c.id == question_id)
+    del user_id  # the same for every recipient: the one rule of app.visibility
+    return sa.exists().where(question.c.id == question_id, question_listed(question))
+
+
+def answer_listed_id(answer_id: sa.ColumnElement[Any] | int) -> sa.ColumnElement[bool]:
+    """SQL: the answer ``answer_id`` names is listed (``app.visibility.answer_listed``)."""
+    answer = db.metadata.tables["answers"].alias("visible_answer")
+    return sa.exists().where(answer.c.id == answer_id, answer_listed(answer))
 
 
 def notification_visible(user_id: sa.ColumnElement[Any] | int) -> sa.ColumnElement[bool]:
     """SQL: a notification row its recipient may still see (one without a question, or
     one whose question is visible to them)."""
-    return sa.or_(
-        Notification.question_id.is_(None),
-        question_visible(Notification.question_id, user_id),
+    return sa.and_(
+        sa.or_(
+            Notification.question_id.is_(None),
+            question_visible(Notification.question_id, user_id),
+        ),
+        sa.or_(Notification.answer_id.is_(None), answer_listed_id(Notification.answer_id)),
     )
 
 
@@ -142,6 +149,7 @@ def preferences_of(user_id: int) -> dict[Category, EmailChoice]:
 
 
 __all__ = [
+    "answer_listed_id",
     "email_verified",
     "follow_condition",
     "is_following",

@@ -31,7 +31,12 @@ from app.notifications.models import (
     NotificationKind,
     NotificationPreference,
 )
-from app.notifications.queries import email_verified, preferences_of, question_visible
+from app.notifications.queries import (
+    answer_listed_id,
+    email_verified,
+    preferences_of,
+    question_visible,
+)
 from app.policy import Permission, require
 from app.tokens import InvalidToken, Purpose, make_token, read_token
 
@@ -275,6 +280,8 @@ def notify(event: Event) -> int:
     if event.question_id is not None:
         who = who.join(questions, questions.c.id == event.question_id)
         who = who.where(question_visible(event.question_id, user_id))
+    if event.answer_id is not None:
+        who = who.where(answer_listed_id(event.answer_id))
     if event.actor_id is not None:
         who = who.where(user_id != event.actor_id)
 

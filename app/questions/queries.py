@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -12,6 +13,10 @@ from app.errors import NotFound
 from app.extensions import db
 from app.pagination import Page, decode_cursor, encode_cursor
 from app.questions.models import Kind, Question, Status
+from app.visibility import can_see_question, question_listed, request_viewer
+
+# ``get_question``'s default viewer: whoever is reading in this request.
+VIEWER_OF_REQUEST: Any = object()
 
 
 class Sort(StrEnum):
@@ -62,8 +67,12 @@ def list_questions(
     Raises ``app.pagination.BadCursor`` for a cursor this server did not issue.
     """
     key_column, key_type = _sort_columns(sort)
-    query = sa.select(Question).options(
-        joinedload(Question.author), joinedload(Question.company), joinedload(Question.product)
+    query = (
+        sa.select(Question)
+        .options(
+            joinedload(Question.author), joinedload(Question.company), joinedload(Question.product)
+        )
+        .where(question_listed())
     )
     if company_id is not None:
         query = query.where(Question.company_id == company_id)
@@ -114,6 +123,7 @@ def list_unanswered(
         )
         .where(
             Question.company_id == company_id,
+            question_listed(),
             Question.has_official_answer.is_(False),
             Question.best_answer_id.is_(None),
         )
@@ -135,8 +145,11 @@ def list_unanswered(
     return Page(items=rows, next_cursor=next_cursor)
 
 
-def get_question(question_id: int) -> Question:
-    """The question with its author, company and product (one SELECT), or ``NotFound``."""
+def get_question(question_id: int, *, viewer: Any = VIEWER_OF_REQUEST) -> Question:
+    """The question with its author, company and product (one SELECT), or ``NotFound`` when
+    there is none or the viewer may not see it (``app.visibility.can_see_question``: a hidden
+    question is found only by its author and moderators). ``viewer`` defaults to this
+    request's reader (``app.visibility.request_viewer``)."""
     question = db.session.execute(
         sa.select(Question)
         .options(
@@ -146,6 +159,8 @@ def get_question(question_id: int) -> Question:
         )
         .where(Question.id == question_id)
     ).scalar_one_or_none()
-    if question is None:
+    if viewer is VIEWER_OF_REQUEST:
+        viewer = request_viewer()
+    if question is None or not can_see_question(viewer, question):
         raise NotFound("There is no such question. It may have been removed.")
     return question

@@ -22,6 +22,7 @@ from app.search.backends import Document, backend_for
 from app.search.models import RELATED_MAX, RelatedQuestion
 from app.search.queries import similar_questions
 from app.search.text import clean_text, plain_text
+from app.visibility import question_listed
 
 # The answers' text indexed per question. PostgreSQL refuses a tsvector over 1 MB, and
 # the first 100,000 characters of a thread say what it is about.
@@ -36,14 +37,14 @@ def _documents(question_ids: Iterable[int]) -> list[Document]:
         return []
     questions = db.session.execute(
         sa.select(Question.id, Question.company_id, Question.title, Question.body_html).where(
-            Question.id.in_(ids)
+            Question.id.in_(ids), question_listed()
         )
     ).all()
     answers: dict[int, list[str]] = {question_id: [] for question_id in ids}
     sizes: dict[int, int] = dict.fromkeys(ids, 0)
     rows = db.session.execute(
         sa.select(Answer.question_id, Answer.body_html)
-        .where(Answer.question_id.in_(ids))
+        .where(Answer.question_id.in_(ids), Answer.hidden_at.is_(None))
         .order_by(Answer.question_id, Answer.created_at, Answer.id)
     )
     for question_id, body_html in rows:
@@ -71,7 +72,13 @@ def refresh_question(question_id: int) -> None:
     entry is committed, or rolled back, together with the write that changed it.
     """
     db.session.flush()
-    backend_for(db.session).store(db.session, _documents([question_id]))
+    backend = backend_for(db.session)
+    documents = _documents([question_id])
+    if documents:
+        backend.store(db.session, documents)
+    else:
+        # Hidden or merged (``app.visibility.question_listed``): out of search.
+        backend.remove(db.session, [question_id])
 
 
 def refresh_related(question: Question) -> None:
@@ -176,7 +183,11 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
     backend = backend_for(db.session)
     done = 0
     for ids in _question_ids_in_batches():
-        backend.store(db.session, _documents(ids))
+        documents = _documents(ids)
+        backend.store(db.session, documents)
+        unlisted = set(ids) - {document.question_id for document in documents}
+        if unlisted:
+            backend.remove(db.session, sorted(unlisted))
         db.session.commit()
         done += len(ids)
         if progress is not None:

@@ -20,6 +20,7 @@ from app.search import query as search_query
 from app.search.backends import Filters, backend_for
 from app.search.models import RelatedQuestion
 from app.search.text import has_match, highlight
+from app.visibility import question_listed
 
 PER_PAGE = 20
 # Results beyond this many pages are not worth reading; a narrower search is.
@@ -142,7 +143,7 @@ def _questions_by_id(ids: list[int]) -> dict[int, Question]:
         .options(
             joinedload(Question.author), joinedload(Question.company), joinedload(Question.product)
         )
-        .where(Question.id.in_(ids))
+        .where(Question.id.in_(ids), question_listed())
     ).scalars()
     return {question.id: question for question in rows}
 
@@ -206,7 +207,7 @@ def related_questions(question: Question) -> list[SimilarQuestion]:
             Question.has_official_answer,
         )
         .join(RelatedQuestion, RelatedQuestion.related_id == Question.id)
-        .where(RelatedQuestion.question_id == question.id)
+        .where(RelatedQuestion.question_id == question.id, question_listed())
         .order_by(RelatedQuestion.position)
     )
     return [_similar_from_row(row) for row in rows]

@@ -1,0 +1,140 @@
+"""The one visibility rule (architecture.md, "One visibility rule").
+
+What a viewer may see of a question or an answer is decided here and nowhere else. Two
+kinds of question per object:
+
+- ``*_listed()``: SQL for what every list, count, search, feed, sitemap, digest and
+  notification shows. The same for everyone (a moderator's list equals an anonymous
+  visitor's), so cached anonymous pages stay shared and no list leaks a hidden post.
+- ``*_visible(viewer)`` (SQL) and ``can_see_*(viewer, obj)`` (Python, no query): whether
+  the viewer may open the object itself (its page, its API object). A hidden post stays
+  visible to its author, marked hidden with the reason, and to moderators; everyone else
+  gets 404. A merged question is never listed; its address redirects to the original.
+
+An answer is listed only while its question is, and visible only while its question is
+visible to the viewer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import g, has_request_context
+from flask_login import current_user
+
+from app.answers.models import Answer
+from app.policy import is_moderator
+from app.questions.models import Question
+
+
+def request_viewer() -> Any:
+    """Who is reading in this request: the API token's user (None when the API call sent
+    none), else the signed-in user of the pages (or the anonymous user); None outside a
+    request. The API never reads the session cookie (app/api/auth.py), so neither does this
+    for an API request."""
+    if not has_request_context():
+        return None
+    if "api_user" in g:
+        return g.api_user
+    return current_user._get_current_object()
+
+
+def _signed_in(viewer: Any) -> bool:
+    return bool(viewer is not None and getattr(viewer, "is_authenticated", False))
+
+
+def question_listed(question: Any = Question) -> sa.ColumnElement[bool]:
+    """SQL: the question shows in lists, counts, search, feeds, sitemap, notifications and
+    e-mails: not hidden and not merged into another. ``question`` may be an alias (or a
+    Core table) of ``questions``."""
+    columns = getattr(question, "c", question)
+    return sa.and_(columns.hidden_at.is_(None), columns.merged_into_id.is_(None))
+
+
+def question_visible(viewer: Any, question: Any = Question) -> sa.ColumnElement[bool]:
+    """SQL: the viewer may open the question: listed, or the viewer moderates, or the viewer
+    wrote it and it is hidden (not merged)."""
+    columns = getattr(question, "c", question)
+    if is_moderator(viewer):
+        return sa.true()
+    listed = question_listed(question)
+    if not _signed_in(viewer):
+        return listed
+    return sa.or_(
+        listed,
+        sa.and_(columns.author_id == viewer.id, columns.merged_into_id.is_(None)),
+    )
+
+
+def can_see_question(viewer: Any, question: Question) -> bool:
+    """Whether the viewer may open this question (no query): what ``question_visible`` says."""
+    if question.hidden_at is None and question.merged_into_id is None:
+        return True
+    if is_moderator(viewer):
+        return True
+    return (
+        _signed_in(viewer) and question.merged_into_id is None and question.author_id == viewer.id
+    )
+
+
+def _question_of_answer() -> Any:
+    # Its own alias, so it never correlates with a ``questions`` the caller joined.
+    return Question.__table__.alias("answer_question")
+
+
+def answer_listed(answer: Any = Answer) -> sa.ColumnElement[bool]:
+    """SQL: the answer shows in lists, counts, search, feeds and notifications: not hidden,
+    and its question is listed."""
+    columns = getattr(answer, "c", answer)
+    question = _question_of_answer()
+    return sa.and_(
+        columns.hidden_at.is_(None),
+        sa.exists().where(question.c.id == columns.question_id, question_listed(question)),
+    )
+
+
+def answer_visible(viewer: Any, answer: Any = Answer) -> sa.ColumnElement[bool]:
+    """SQL: the viewer may read the answer: its question is visible to the viewer, and the
+    answer is not hidden, or the viewer wrote it or moderates."""
+    columns = getattr(answer, "c", answer)
+    if is_moderator(viewer):
+        return sa.true()
+    if not _signed_in(viewer):
+        return answer_listed(answer)
+    question = _question_of_answer()
+    return sa.and_(
+        sa.or_(columns.hidden_at.is_(None), columns.author_id == viewer.id),
+        sa.exists().where(question.c.id == columns.question_id, question_visible(viewer, question)),
+    )
+
+
+def can_see_answer(viewer: Any, answer: Answer, question: Question | None = None) -> bool:
+    """Whether the viewer may read this answer (no query when its question is loaded or
+    given): its question is visible to them, and it is not hidden or they wrote it or
+    moderate."""
+    if not can_see_question(viewer, question if question is not None else answer.question):
+        return False
+    if answer.hidden_at is None or is_moderator(viewer):
+        return True
+    return _signed_in(viewer) and answer.author_id == viewer.id
+
+
+def sees_hidden(viewer: Any, post: Any) -> bool:
+    """Whether the viewer is told a post is hidden, and why (its author and moderators);
+    everyone else reads ``hidden: false`` and an empty reason."""
+    if post.hidden_at is None:
+        return False
+    return is_moderator(viewer) or (_signed_in(viewer) and post.author_id == viewer.id)
+
+
+__all__ = [
+    "answer_listed",
+    "answer_visible",
+    "can_see_answer",
+    "can_see_question",
+    "question_listed",
+    "question_visible",
+    "request_viewer",
+    "sees_hidden",
+]
