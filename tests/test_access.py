@@ -203,6 +203,12 @@ class Action:
             ),
             "read a question's edit history": (f"/questions/{q.id}/revisions", {}),
             "read an answer's edit history": (f"/answers/{a.id}/revisions", {}),
+            "list the moderators": ("/admin/moderators", {}),
+            "grant the moderator role": ("/admin/moderators", {"username": "answerer"}),
+            "suspend a user": (
+                "/admin/users/answerer/suspend",
+                {"days": "3", "reason": "Cool off."},
+            ),
         }[self.name]
 
 
@@ -241,6 +247,10 @@ ACTIONS = [
     Action("change kind (unclaimed)", frozenset({"asker", "site_admin"})),
     Action("read a question's edit history", frozenset(ROLES), method="GET"),
     Action("read an answer's edit history", frozenset(ROLES), method="GET"),
+    Action("list the moderators", frozenset({"site_admin"}), method="GET"),
+    Action("grant the moderator role", frozenset({"site_admin"})),
+    # Moderators suspend; site admins are moderators (never themselves, never a site admin).
+    Action("suspend a user", frozenset({"site_admin"})),
 ]
 
 
