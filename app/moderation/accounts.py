@@ -87,7 +87,8 @@ def set_moderator(admin: Any, user: User, moderator: bool) -> User:
     ).rowcount
     if changed == 1:
         action = "moderator.granted" if moderator else "moderator.withdrawn"
-        audit.record(admin, action, subject_user_id=user.id, note=f"@{user.username}")
+        # The subject is named by the row, never in the note: a deleted account keeps no name.
+        audit.record(admin, action, subject_user_id=user.id)
     db.session.commit()
     db.session.refresh(user)
     return user
