@@ -114,7 +114,13 @@ def delete_account(user: Any, password: Any) -> User:
 
 
 def _another_site_admin(user_id: int) -> bool:
-    other = sa.select(User.id).where(
-        User.is_admin.is_(True), User.id != user_id, User.deleted_at.is_(None)
-    )
-    return db.session.execute(other.limit(1)).first() is not None
+    """Whether a site admin other than ``user_id`` remains. The admins' rows are locked in
+    id order (PostgreSQL; SQLite writes one at a time anyway): of two admins deleting their
+    accounts at once, the second waits, then sees the first gone, and is refused."""
+    admins = db.session.scalars(
+        sa.select(User.id)
+        .where(User.is_admin.is_(True), User.deleted_at.is_(None))
+        .order_by(User.id)
+        .with_for_update()
+    ).all()
+    return any(admin_id != user_id for admin_id in admins)

@@ -33,6 +33,7 @@ from app.accounts.forms import (
     SignUpForm,
 )
 from app.accounts.models import EMAIL_MAX, User
+from app.accounts.suspension import suspension_message
 from app.accounts.throttle import wait_in_words
 from app.answers.queries import list_answers_by_author
 from app.errors import Conflict, DomainError, Suspended, ValidationError
@@ -315,6 +316,10 @@ def reset_password(token: str) -> BaseResponse | tuple[str, int]:
         except ValidationError as error:
             show_errors(form, error)
         else:
+            if user.is_suspended:
+                # The password is set, but a suspended account signs nobody in.
+                flash(f"Your new password is set. {suspension_message(user)}")
+                return redirect(url_for("accounts.sign_in"), 303)
             _start_session(user)
             flash(
                 "Your new password is set and you are signed in. Every other session has "

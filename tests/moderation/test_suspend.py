@@ -395,3 +395,36 @@ def test_the_api_answers_404_for_nobody(client, people):
     save()
 
     assert api.post("/users/nobody/suspend", {"forever": True, "reason": "x"}).status_code == 404
+
+
+def test_a_password_reset_link_does_not_sign_a_suspended_account_in(client, people):
+    from app.accounts.services import _password_reset_version
+    from app.tokens import Purpose, make_token
+
+    mod, spam, *_ = people
+    accounts.suspend_user(mod, spam, reason="Spam.", forever=True)
+    spam = _fresh(spam)
+    with client.application.test_request_context():
+        token = make_token(Purpose.PASSWORD_RESET, spam.id, _password_reset_version(spam))
+
+    response = client.post(
+        f"/reset-password/{token}", data={"new_password": "a brand new passphrase"}
+    )
+
+    assert response.status_code == 303 and response.location.endswith("/sign-in")
+    page = text(client.get("/sign-in"))  # shows the flashed message once
+    assert "suspended for good" in page and "Spam." in page
+    assert signed_in_username(client) is None
+
+
+def test_two_last_admins_cannot_both_leave(people):
+    from app.accounts import deletion
+    from app.errors import Conflict
+
+    _, _, keeper, _ = people
+    second = make_user("second", is_admin=True)
+    save()
+
+    deletion.delete_account(second, PASSWORD)
+    with pytest.raises(Conflict):
+        deletion.delete_account(keeper, PASSWORD)
