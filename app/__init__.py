@@ -112,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.companies import claim_views as _claim_views  # noqa: F401
     from app.companies import staff_views as _staff_views  # noqa: F401
     from app.companies import views as _companies_views  # noqa: F401
+    from app.moderation import account_views as _account_views  # noqa: F401
     from app.moderation import bp as moderation_bp
     from app.moderation import hiding_views, revision_views
     from app.moderation import views as _moderation_views  # noqa: F401

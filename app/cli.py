@@ -1,4 +1,5 @@
-"""Flask commands: ``flask create-admin``, ``flask seed-demo``, ``flask rerender``."""
+"""Flask commands: ``flask create-admin``, ``flask create-moderator``, ``flask seed-demo``,
+``flask rerender``."""
 
 from __future__ import annotations
 
@@ -28,6 +29,20 @@ def create_admin_command(username: str, email: str, password: str) -> None:
         details = "; ".join(f"{name}: {why}" for name, why in error.fields.items())
         raise click.ClickException(details or error.message) from error
     click.echo(f"{user.username} is a site admin.")
+
+
+@click.command("create-moderator")
+@click.option("--username", required=True)
+@click.option("--email", required=True)
+@click.option("--password", required=True, prompt=True, hide_input=True)
+def create_moderator_command(username: str, email: str, password: str) -> None:
+    """Make a moderator (or make an existing account one)."""
+    try:
+        user = account_services.create_moderator(username=username, email=email, password=password)
+    except DomainError as error:
+        details = "; ".join(f"{name}: {why}" for name, why in error.fields.items())
+        raise click.ClickException(details or error.message) from error
+    click.echo(f"{user.username} is a moderator.")
 
 
 @click.command("seed-demo")
@@ -68,6 +83,7 @@ def rerender_command(batch_size: int) -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
+    app.cli.add_command(create_moderator_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(seed_bench_command)
     app.cli.add_command(rerender_command)

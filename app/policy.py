@@ -88,6 +88,9 @@ WRITES_NEEDING_VERIFIED_EMAIL = frozenset(
         # Keeping it clean (issue 12): what moderators do is seen by everybody.
         Permission.POST_HIDE,
         Permission.QUESTION_LOCK,
+        # Issue 12: moderating accounts.
+        Permission.USER_SUSPEND,
+        Permission.MODERATOR_GRANT,
     }
 )
 ALLOWED_BEFORE_VERIFIED_EMAIL = frozenset(
@@ -104,8 +107,6 @@ ALLOWED_BEFORE_VERIFIED_EMAIL = frozenset(
         Permission.POST_FLAG,
         Permission.QUESTION_MERGE,
         Permission.FLAG_REVIEW,
-        Permission.USER_SUSPEND,
-        Permission.MODERATOR_GRANT,
     }
 )
 

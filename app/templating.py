@@ -12,6 +12,7 @@ from flask import Flask, current_app, url_for
 from markupsafe import Markup
 from werkzeug.routing import BaseConverter, ValidationError
 
+from app.accounts.suspension import format_until
 from app.db import MAX_ID, utcnow
 from app.page_cache import cached_fragment, question_list_key
 from app.policy import Permission, can
@@ -78,7 +79,10 @@ def person(user: Any, link: bool = True) -> Markup:
     The display name sits in ``<bdi>``, so right-to-left letters in it cannot reorder the
     @username after it; the username is always shown, so a display name such as "Acme
     Support" cannot pass for the company's staff. ``User.label`` is the same in plain text.
+    A deleted account is "a former member", linked to nothing.
     """
+    if user.is_former_member:
+        return Markup('<span class="person person--former">{}</span>').format(user.label)
     handle = Markup('<span class="person__handle">@{}</span>').format(user.username)
     if user.display_name:
         inner = Markup('<bdi class="person__name">{}</bdi> {}').format(user.display_name, handle)
@@ -99,4 +103,10 @@ def init_app(app: Flask) -> None:
         cached_fragment=cached_fragment,
         question_list_key=question_list_key,
     )
-    app.jinja_env.filters.update(format_date=format_date, time_ago=time_ago, iso=iso, person=person)
+    app.jinja_env.filters.update(
+        format_until=format_until,
+        format_date=format_date,
+        time_ago=time_ago,
+        iso=iso,
+        person=person,
+    )

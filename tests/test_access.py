@@ -239,6 +239,12 @@ class Action:
                 {"action": "add"},
             ),
             "read the moderation log": ("/moderation/log", {}),
+            "list the moderators": ("/admin/moderators", {}),
+            "grant the moderator role": ("/admin/moderators", {"username": "answerer"}),
+            "suspend a user": (
+                "/admin/users/answerer/suspend",
+                {"days": "3", "reason": "Cool off."},
+            ),
         }[self.name]
 
 
@@ -301,6 +307,10 @@ ACTIONS = [
     Action("answer a locked question", frozenset({"site_admin"})),
     Action("me too on a locked question", frozenset({"site_admin"})),
     Action("read the moderation log", frozenset(ROLES), method="GET"),
+    Action("list the moderators", frozenset({"site_admin"}), method="GET"),
+    Action("grant the moderator role", frozenset({"site_admin"})),
+    # Moderators suspend; site admins are moderators (never themselves, never a site admin).
+    Action("suspend a user", frozenset({"site_admin"})),
 ]
 
 

@@ -1,7 +1,9 @@
 """How Flask-Login finds the signed-in user, and why an old cookie stops working.
 
 A session stores ``"<user id>:<session version>"``. Signing out or changing the
-password bumps the user's version, so every cookie issued before is refused.
+password bumps the user's version, so every cookie issued before is refused. A suspended
+or deleted account signs nobody in, whatever its cookie says (a suspension bumps the
+version too, but one written some other way, say by hand, holds all the same).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ def load_user(session_id: str) -> User | None:
         return None
     user = db.session.execute(sa.select(User).where(User.id == int(user_id))).scalar_one_or_none()
     if user is None or user.session_version != int(version):
+        return None
+    if user.is_suspended or user.is_former_member:
         return None
     return user
 

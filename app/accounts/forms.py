@@ -93,3 +93,7 @@ class ResendVerificationForm(FlaskForm):
     """ "Resend the link": CSRF, and the page to come back to."""
 
     next = HiddenField()
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField("Your password", render_kw={"required": True})

@@ -17,6 +17,8 @@ PASSWORD_MIN, PASSWORD_MAX = 10, 128
 DISPLAY_NAME_MAX = 60
 EMAIL_MAX = 254
 REASON_MAX = 500  # a moderator's public reason (suspension, hide, lock)
+# How pages, e-mails and the API name an account its owner deleted.
+FORMER_MEMBER = "a former member"
 # scrypt: memory-hard, in the standard library, Werkzeug's default.
 PASSWORD_METHOD = "scrypt"  # noqa: S105 - a hash method name, not a password
 
@@ -74,16 +76,26 @@ class User(db.Model):
         return self.email_verified_at is not None
 
     @property
+    def is_former_member(self) -> bool:
+        """Whether the owner deleted the account: it names nobody any more."""
+        return self.deleted_at is not None
+
+    @property
     def name(self) -> str:
         """The display name, or the username. To name a person anywhere (pages, e-mails,
         even greetings), use ``label`` or the ``person`` filter instead."""
+        if self.is_former_member:
+            return FORMER_MEMBER
         return self.display_name or self.username
 
     @property
     def label(self) -> str:
         """How text names a person to others: "Ada Lovelace (@ada)", or "@ada" without a
         display name. The @username is always there, so a display name such as "Acme
-        Support" can never pass for someone else (``app.templating.person`` on pages)."""
+        Support" can never pass for someone else (``app.templating.person`` on pages).
+        A deleted account is "a former member"."""
+        if self.is_former_member:
+            return FORMER_MEMBER
         if self.display_name:
             return f"{self.display_name} (@{self.username})"
         return f"@{self.username}"
@@ -94,6 +106,14 @@ class User(db.Model):
         if self.suspended_at is None:
             return False
         return self.suspended_until is None or self.suspended_until > utcnow()
+
+    @property
+    def suspension_end(self) -> datetime | str | None:
+        """While a suspension holds: when it ends, or "forever"; None otherwise (a
+        suspension for a time ends by itself when the time passes)."""
+        if not self.is_suspended:
+            return None
+        return self.suspended_until or "forever"
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"

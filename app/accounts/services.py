@@ -43,6 +43,7 @@ from app.accounts.models import (
     USERNAME_MIN,
     USERNAME_PATTERN,
     ApiToken,
+    BannedEmail,
     User,
 )
 from app.accounts.throttle import Count, take_places
@@ -79,6 +80,10 @@ EMAIL_REQUIRED = "Enter your e-mail address."
 EMAIL_TOO_LONG = f"Use at most {EMAIL_MAX} characters."
 EMAIL_INVALID = "Enter a valid e-mail address, like name@example.com."
 EMAIL_TAKEN = "An account with that e-mail address already exists."
+EMAIL_BANNED = (
+    "This e-mail address cannot be used for a new account: it belonged to an account "
+    "removed for spam."
+)
 EMAIL_OTHER_ACCOUNT = "That username belongs to an account with a different e-mail address."
 # What a refused password is told, rule by rule.
 PASSWORD_PROBLEMS = {
@@ -273,7 +278,16 @@ def _sign_up_fields(
         username if "username" not in fields else "", email if "email" not in fields else ""
     )
     fields.update(taken)
+    if "email" not in fields and is_banned_email(email):
+        fields["email"] = EMAIL_BANNED
     return username, email, display_name, fields
+
+
+def is_banned_email(email: str) -> bool:
+    """Whether a moderator's "delete spammer" refused this (cleaned, lower-case) address
+    for new accounts; any letter case matches (one SELECT)."""
+    banned = sa.select(BannedEmail.email).where(BannedEmail.email == email.lower())
+    return db.session.execute(banned).first() is not None
 
 
 def sign_up_problems(
@@ -425,6 +439,16 @@ def create_site_admin(username: str, email: str, password: str) -> User:
     allowed: the operator choosing "admin" is exactly who those names are kept for. The
     operator vouches for the address: it counts as confirmed.
     """
+    return _operator_account(username, email, password, role="is_admin")
+
+
+def create_moderator(username: str, email: str, password: str) -> User:
+    """Make a moderator, for the operator's ``flask create-moderator``: as
+    ``create_site_admin`` does, with the moderator role instead."""
+    return _operator_account(username, email, password, role="is_moderator")
+
+
+def _operator_account(username: str, email: str, password: str, *, role: str) -> User:
     fields: dict[str, str] = {}
     username, problem = _clean_username(username, allow_reserved=True)
     if problem:
@@ -443,7 +467,7 @@ def create_site_admin(username: str, email: str, password: str) -> User:
     if existing is not None:
         if existing.email != email:
             raise ValidationError(FIX_FIELDS, fields={"email": EMAIL_OTHER_ACCOUNT})
-        existing.is_admin = True
+        setattr(existing, role, True)
         existing.set_password(password)
         _end_sessions_and_tokens(existing.id)
         verification.mark_verified(existing)
@@ -452,7 +476,7 @@ def create_site_admin(username: str, email: str, password: str) -> User:
     taken = _taken("", email)
     if taken:
         raise ValidationError(FIX_FIELDS, fields=taken)
-    user = User(username=username, email=email, is_admin=True, email_verified_at=utcnow())
+    user = User(username=username, email=email, email_verified_at=utcnow(), **{role: True})
     user.set_password(password)
     db.session.add(user)
     _commit_unique()

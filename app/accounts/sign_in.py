@@ -66,8 +66,10 @@ from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
 from app.accounts import services
 from app.accounts.models import EMAIL_MAX, User
+from app.accounts.suspension import suspension_message
 from app.accounts.throttle import Count, network_of, take_places
 from app.db import MAX_ID, utcnow
+from app.errors import Suspended
 
 SIGN_IN_THROTTLED = "Too many sign-in attempts. Please wait {wait} and try again."
 
@@ -167,7 +169,8 @@ def sign_in(
     ``RateLimited``, without checking the password, when the attempt's counts are full
     (see the module's docstring): per account and ``address``, per ``address`` and per
     account; or, from a browser whose ``browser_cookie`` says the account signed in on it
-    before, per account and browser only. Only failures count.
+    before, per account and browser only. Only failures count. The right password of a
+    suspended account raises ``Suspended``, saying until when and why.
     """
     user = services.find_account(login)
     counts = _counts(login, user, address, read_browser(browser_cookie))
@@ -175,6 +178,9 @@ def sign_in(
     if not services.password_matches(user, password):
         return None
     places.give_back()
+    if user is not None and user.is_suspended:
+        # Said only to whoever knows the password: until when, and why.
+        raise Suspended(suspension_message(user))
     return user
 
 

@@ -22,9 +22,10 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
 from app import content
-from app.accounts import access_tokens, bp, queries, services, sign_in
+from app.accounts import access_tokens, bp, deletion, queries, services, sign_in
 from app.accounts.forms import (
     ChangePasswordForm,
+    DeleteAccountForm,
     ForgotPasswordForm,
     ProfileForm,
     ResetPasswordForm,
@@ -32,12 +33,15 @@ from app.accounts.forms import (
     SignUpForm,
 )
 from app.accounts.models import EMAIL_MAX, User
+from app.accounts.suspension import suspension_message
 from app.accounts.throttle import wait_in_words
 from app.answers.queries import list_answers_by_author
-from app.errors import DomainError, ValidationError
+from app.errors import Conflict, DomainError, Suspended, ValidationError
 from app.extensions import limiter
-from app.forms import show_errors
+from app.forms import refused, show_errors
+from app.moderation.forms import SuspendForm
 from app.pagination import BAD_PAGE_LINK, BadCursor
+from app.policy import Permission, can
 from app.questions.queries import Sort, list_questions
 from app.tokens import InvalidToken
 
@@ -187,12 +191,17 @@ def sign_in_page() -> BaseResponse | tuple[str, int]:
         return redirect(next_url or _home())
     form = SignInForm()
     if form.validate_on_submit():
-        user = sign_in.sign_in(
-            form.login.data,
-            form.password.data,
-            address=request.remote_addr,
-            browser_cookie=request.cookies.get(sign_in.BROWSER_COOKIE),
-        )
+        try:
+            user = sign_in.sign_in(
+                form.login.data,
+                form.password.data,
+                address=request.remote_addr,
+                browser_cookie=request.cookies.get(sign_in.BROWSER_COOKIE),
+            )
+        except Suspended as refused:
+            form.form_errors.append(refused.message)
+            page = render_template("accounts/sign_in.html", form=form, next_url=next_url)
+            return page, 403
         if user is not None:
             _start_session(user, remember=bool(form.remember.data))
             flash(f"Welcome back, {user.label}.")
@@ -307,6 +316,10 @@ def reset_password(token: str) -> BaseResponse | tuple[str, int]:
         except ValidationError as error:
             show_errors(form, error)
         else:
+            if user.is_suspended:
+                # The password is set, but a suspended account signs nobody in.
+                flash(f"Your new password is set. {suspension_message(user)}")
+                return redirect(url_for("accounts.sign_in"), 303)
             _start_session(user)
             flash(
                 "Your new password is set and you are signed in. Every other session has "
@@ -360,6 +373,9 @@ def profile(username: str) -> BaseResponse | str:
         answers=answers,
         excerpts=excerpts,
         is_own_profile=current_user.is_authenticated and current_user.id == user.id,
+        moderation_form=(
+            SuspendForm(formdata=None) if can(current_user, Permission.USER_SUSPEND, user) else None
+        ),
     )
 
 
@@ -382,3 +398,29 @@ def revoke_token(token_id: int) -> BaseResponse:
     token = access_tokens.revoke_token(current_user._get_current_object(), token_id)
     flash(f"The token {token.hint}… is revoked: it no longer works anywhere.")
     return redirect(url_for("accounts.tokens"), 303)
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account() -> BaseResponse | tuple[str, int]:
+    """Delete one's own account, with the password: it becomes "a former member"."""
+    form = DeleteAccountForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            deletion.delete_account(current_user._get_current_object(), form.password.data)
+        except (ValidationError, Conflict) as error:
+            show_errors(form, error)
+            status = refused(error)[0]
+        else:
+            session.clear()
+            logout_user()
+            flash(
+                "Your account is deleted. Your posts stay, signed “a former member”; your "
+                "e-mail address, sessions and API tokens are gone."
+            )
+            return redirect(_home(), 303)
+    elif form.is_submitted():
+        status = 400 if "csrf_token" in form.errors else 422
+    page = render_template("accounts/delete_account.html", form=form)
+    return page, status

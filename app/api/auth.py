@@ -4,7 +4,8 @@ The API never reads the session cookie: a browser that is signed in on the HTML 
 anonymous here unless it sends a token, so a page on another site cannot make a signed-in
 visitor's browser call the API (which is why the API needs no CSRF token). A header that
 is present but malformed, or a token that is unknown or revoked, is a 401 on every
-endpoint (silently treating it as anonymous would hide the mistake).
+endpoint (silently treating it as anonymous would hide the mistake); a token of a
+suspended account is a 403 ``suspended`` on every endpoint.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from flask import g, request
 
 from app.accounts import access_tokens
 from app.accounts.models import User
+from app.accounts.suspension import suspension_message
 from app.api.errors import Unauthenticated
+from app.errors import Suspended
 
 BEARER_SCHEME = "bearerAuth"
 NO_TOKEN = "Sign in first: send a token as Authorization: Bearer <token>."  # noqa: S105 - a message
@@ -40,8 +43,11 @@ def authenticate_request() -> None:
     if scheme.lower() != "bearer" or not secret:
         raise Unauthenticated(BAD_HEADER)
     user = access_tokens.user_for_token(secret)
-    if user is None:
+    if user is None or user.is_former_member:
         raise Unauthenticated(BAD_TOKEN)
+    if user.is_suspended:
+        # However the suspension was written: the token is refused, saying why.
+        raise Suspended(suspension_message(user))
     g.api_user = user
 
 

@@ -22,7 +22,7 @@ from werkzeug.routing import RequestRedirect
 
 from app.companies.claims import ClaimLinkInvalid
 from app.companies.staff import InvitationUnusable
-from app.errors import DomainError, PermissionDenied, RateLimited
+from app.errors import DomainError, PermissionDenied, RateLimited, Suspended
 from app.extensions import db, limiter
 
 log = logging.getLogger(__name__)
@@ -136,8 +136,10 @@ def domain_error(error: DomainError) -> Response:
     status, code = error.status, error.code
     headers: dict[str, str] = {}
     message = error.message or MESSAGES.get(status, "")
-    if isinstance(error, PermissionDenied) and g.get("api_user") is None:
-        # Refused because nobody is signed in: a token would change the answer.
+    anonymous = g.get("api_user") is None
+    if isinstance(error, PermissionDenied) and not isinstance(error, Suspended) and anonymous:
+        # Refused because nobody is signed in: a token would change the answer. (A suspended
+        # account's token or password is refused for what it is: 403 suspended.)
         status, code, message = 401, "unauthorized", "Sign in first: send a valid token."
     if isinstance(error, ClaimLinkInvalid | InvitationUnusable):
         code = "invalid_token"

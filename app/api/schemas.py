@@ -51,6 +51,7 @@ from app.companies.models import NAME_MAX as COMPANY_NAME_MAX
 from app.companies.models import NAME_MIN as COMPANY_NAME_MIN
 from app.db import MAX_ID
 from app.errors import NotFound, ValidationError
+from app.moderation import accounts as moderation_accounts
 from app.moderation import hiding as hiding_services
 from app.moderation.models import ModerationAction, TargetType
 from app.moderation.revision_queries import version_cursor
@@ -161,8 +162,15 @@ class ErrorSchema(ResponseSchema):
 # Resources ---------------------------------------------------------------------------------
 
 
-def _user_url(user: Any) -> str:
+def _user_url(user: Any) -> str | None:
+    if user.is_former_member:  # no profile any more
+        return None
     return url_for("accounts.profile", username=user.username, _external=True)
+
+
+def _suspended_until(user: Any) -> str | None:
+    end = user.suspension_end
+    return end if end is None or isinstance(end, str) else end.isoformat()
 
 
 def _company_url(company: Any) -> str:
@@ -211,12 +219,38 @@ def _hidden_reason_field() -> fields.Function:
 
 
 class UserSchema(ResponseSchema):
+    """A person. An account its owner deleted reads "a former member" (its ``display_name``),
+    under a placeholder ``username``, with ``url`` null."""
+
     id = fields.Integer(required=True)
     username = fields.String(required=True)
-    display_name = fields.String(required=True)
+    display_name = fields.Function(
+        lambda user: user.name if user.is_former_member else user.display_name,
+        required=True,
+        metadata={"type": "string", "description": "May be empty; “a former member”."},
+    )
     created_at = fields.DateTime(required=True)
     is_admin = fields.Boolean(required=True)
-    url = Link(_user_url)
+    is_moderator = fields.Function(
+        lambda user: bool(user.is_admin or user.is_moderator),
+        required=True,
+        metadata={"type": "boolean", "description": "A moderator (site admins are)."},
+    )
+    suspended_until = fields.Function(
+        _suspended_until,
+        required=True,
+        allow_none=True,
+        metadata={
+            "type": "string",
+            "nullable": True,
+            "description": 'While suspended: when it ends (a time) or "forever"; else null.',
+        },
+    )
+    url = Link(
+        _user_url,
+        allow_none=True,
+        metadata={"description": "The person's page; null for a former member."},
+    )
 
 
 class MeSchema(UserSchema):
@@ -497,6 +531,43 @@ class SignUpSchema(RequestSchema):
         return account_services.sign_up_problems(
             text_in(raw, "username"), text_in(raw, "email"), text_in(raw, "password")
         )
+
+
+@reads_back(UserSchema)
+class ModeratorRoleSchema(RequestSchema):
+    moderator = fields.Boolean(
+        required=True,
+        metadata={"description": "true grants the moderator role, false withdraws it."},
+    )
+
+
+class SuspendSchema(RequestSchema):
+    until = fields.AwareDateTime(
+        metadata={"description": "When the suspension ends (with its offset); or forever."},
+    )
+    forever = fields.Boolean(
+        load_default=False, metadata={"description": "true: suspended for good."}
+    )
+    reason = fields.String(
+        required=True,
+        validate=_length(None, REASON_MAX),
+        metadata={"description": "Plain text, public: the owner reads it at sign-in."},
+    )
+    delete_spammer = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Also hide every post of the account and refuse its e-mail "
+            "address for new accounts; the suspension is for good."
+        },
+    )
+
+    def problems(self, raw: dict[str, Any]) -> dict[str, str]:
+        problem = moderation_accounts.clean_reason(raw.get("reason"))[1]
+        return {"reason": problem} if problem else {}
+
+
+class DeleteMeSchema(RequestSchema):
+    password = fields.String(required=True, validate=_length(None, PASSWORD_MAX))
 
 
 @reads_back(TokenSchema)

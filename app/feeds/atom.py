@@ -53,7 +53,9 @@ def new_feed(
     )
 
 
-def _person(user: Any) -> dict[str, str]:
+def _person(user: Any) -> dict[str, str | None]:
+    if user.is_former_member:  # no profile any more
+        return {"author_name": clean_text(user.label), "author_link": None}
     return {
         "author_name": clean_text(user.label),
         "author_link": url_for("accounts.profile", username=user.username, _external=True),

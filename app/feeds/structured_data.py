@@ -18,6 +18,8 @@ SUGGESTED_MAX = 10
 
 
 def _person(user: Any) -> dict[str, str]:
+    if user.is_former_member:  # no profile any more
+        return {"@type": "Person", "name": user.label}
     return {
         "@type": "Person",
         "name": user.label,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SearchField, StringField, TextAreaField
-from wtforms.validators import AnyOf, Length, Optional
+from wtforms import BooleanField, IntegerField, SearchField, StringField, TextAreaField
+from wtforms.validators import AnyOf, Length, NumberRange, Optional
 
+from app.accounts.models import REASON_MAX, USERNAME_MAX
 from app.companies.models import NOTE_MAX, SLUG_MAX
 
 
@@ -58,3 +59,56 @@ class ReasonForm(FlaskForm):
     same form, its field left empty, carries their CSRF token."""
 
     reason = TextAreaField("Reason")
+
+
+def _without_at(value: str | None) -> str | None:
+    return value.removeprefix("@") if isinstance(value, str) else value
+
+
+class GrantModeratorForm(FlaskForm):
+    """Grant the moderator role to an account, named by its @username."""
+
+    username = StringField(
+        "Username",
+        filters=[
+            _strip,
+            lambda value: value.removeprefix("@") if isinstance(value, str) else value,
+        ],
+        render_kw={
+            "required": True,
+            "maxlength": USERNAME_MAX + 1,
+            "autocapitalize": "none",
+            "spellcheck": "false",
+        },
+    )
+
+
+SUSPENSION_DAYS_MAX = 3650
+
+
+class SuspendForm(FlaskForm):
+    """Suspend an account for a number of days or for good, with a public reason; or delete
+    a spammer (for good, every post hidden, the address refused)."""
+
+    days = IntegerField(
+        "Number of days",
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1,
+                max=SUSPENSION_DAYS_MAX,
+                message=f"Use a whole number from 1 to {SUSPENSION_DAYS_MAX:,}.",
+            ),
+        ],
+        render_kw={"min": 1, "max": SUSPENSION_DAYS_MAX, "inputmode": "numeric"},
+    )
+    forever = BooleanField("For good")
+    reason = TextAreaField(
+        "Public reason",
+        filters=[_strip],
+        render_kw={"required": True, "maxlength": REASON_MAX, "rows": 3},
+    )
+    delete_spammer = BooleanField(
+        "Delete spammer: suspend for good, hide every post of the account and refuse its "
+        "e-mail address for new accounts"
+    )

@@ -27,6 +27,9 @@ ACTION_LABELS = {
     "question.status_changed": "changed a question's status",
     "company.edited": "edited the company profile",
     "product.edited": "edited a product",
+    "moderator.granted": "granted the moderator role",
+    "moderator.withdrawn": "withdrew the moderator role",
+    "account.deleted": "deleted their own account",
 }
 
 

@@ -21,6 +21,7 @@ from app.companies.models import Claim, ClaimStatus, Invitation, Membership, Sta
 from app.db import utcnow
 from app.errors import EmailUnverified
 from app.extensions import db
+from app.moderation import accounts as moderation_accounts
 from app.moderation import hiding
 from app.notifications import services as notifications
 from app.notifications.models import Category
@@ -69,6 +70,8 @@ class World:
     invitation: Any  # Acme's pending invitation (Ivy withdraws it)
     bolt_token: str  # an invitation for Ivy to join Bolt's staff
     claim: Any  # a verified claim on Nimbus waiting for review
+    mallory: Any = None  # an account Root makes a moderator, or suspends
+    sully: Any = None  # an account suspended for good (Root lifts it)
 
 
 @pytest.fixture
@@ -104,12 +107,14 @@ def w() -> World:
         expires_at=now + timedelta(hours=48), email_verified_at=now,
     )  # fmt: skip
     db.session.add_all([invitation, to_bolt, claim])
+    mallory = make_user("mallory")
+    sully = make_user("sully", suspended_at=now, suspension_reason="Spam.")
     db.session.flush()
     save()
     return World(
         ivy, root, acme, widget, nimbus, own_question, answer_to_own, other_question,
         peer_answer, own_answer, agent, invitation,
-        make_token(Purpose.STAFF_INVITATION, to_bolt.id, "pending"), claim,
+        make_token(Purpose.STAFF_INVITATION, to_bolt.id, "pending"), claim, mallory, sully,
     )  # fmt: skip
 
 
@@ -190,6 +195,13 @@ SERVICE_CALLS = [
                 lambda w: hiding.hide_post(w.root, w.peer_answer, reason="Spam."), actor="root"),
     ServiceCall("lock a question", Permission.QUESTION_LOCK,
                 lambda w: hiding.lock_question(w.root, w.other_question, reason="Heated."),
+                actor="root"),
+    ServiceCall("grant the moderator role", Permission.MODERATOR_GRANT,
+                lambda w: moderation_accounts.set_moderator(w.root, w.mallory, True),
+                actor="root"),
+    ServiceCall("suspend an account", Permission.USER_SUSPEND,
+                lambda w: moderation_accounts.suspend_user(w.root, w.mallory, reason="Spam.",
+                                                           forever=True),
                 actor="root"),
 ]  # fmt: skip
 
@@ -297,6 +309,11 @@ PAGE_POSTS = [
     PagePost("set one's title", lambda w: ("/companies/acme/staff/title", {"title": "Lead"})),
     PagePost("join a staff",
              lambda w: (f"/companies/invitations/{w.bolt_token}", {"token": w.bolt_token})),
+    PagePost("grant the moderator role",
+             lambda w: ("/admin/moderators", {"username": "mallory"}), actor="root"),
+    PagePost("suspend an account",
+             lambda w: ("/admin/users/mallory/suspend", {"forever": "y", "reason": "Spam."}),
+             actor="root"),
 ]  # fmt: skip
 
 
@@ -425,11 +442,17 @@ API_CALLS = [
     _api("POST", "/questions/{w.other_question.id}/lock", lambda w: {"reason": "Heated."},
          actor="root"),
     _api("DELETE", "/questions/{w.other_question.id}/lock", actor="root", changes=False),
+    _api("PUT", "/users/mallory/moderator", lambda w: {"moderator": True}, actor="root"),
+    _api("POST", "/users/mallory/suspend", lambda w: {"forever": True, "reason": "Spam."},
+         actor="root"),
+    _api("DELETE", "/users/sully/suspend", actor="root"),
 ]  # fmt: skip
 # Writes anyone may make before verifying: signing up, tokens, and the links' own tokens.
 API_OPEN_WRITES = {
     ("POST", "/users"), ("POST", "/tokens"), ("POST", "/users/verify-email"),
     ("POST", "/claims/verify"),
+    # Deleting one's own account takes nothing to others: never refused for want of an address.
+    ("DELETE", "/me"),
 }  # fmt: skip
 
 

@@ -11,7 +11,10 @@ from tests.api.helpers import API, Api, error_of, save
 from tests.checks import snapshot
 from tests.factories import PASSWORD, make_user
 
-USER_FIELDS = {"id", "username", "display_name", "created_at", "is_admin", "url"}
+USER_FIELDS = {
+    "id", "username", "display_name", "created_at", "is_admin", "is_moderator",
+    "suspended_until", "url",
+}  # fmt: skip
 
 
 def _sign_up(client, **fields):
@@ -109,6 +112,8 @@ def test_me_is_the_tokens_owner(client):
         "display_name": "Ada",
         "created_at": ada.created_at.isoformat(),
         "is_admin": True,
+        "is_moderator": True,  # site admins are moderators
+        "suspended_until": None,
         "url": "http://helpsquare.test/users/ada",
         "email_verified": True,
     }

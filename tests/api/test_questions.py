@@ -24,7 +24,10 @@ QUESTION_FIELDS = {
     "locked", "lock_reason", "hidden", "hidden_reason", "created_at", "updated_at",
     "last_activity_at", "url",
 }  # fmt: skip
-USER_FIELDS = {"id", "username", "display_name", "created_at", "is_admin", "url"}
+USER_FIELDS = {
+    "id", "username", "display_name", "created_at", "is_admin", "is_moderator",
+    "suspended_until", "url",
+}  # fmt: skip
 
 
 # Lists -------------------------------------------------------------------------------------

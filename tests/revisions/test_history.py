@@ -16,7 +16,10 @@ from tests.checks import snapshot
 from tests.factories import make_answer, make_company, make_product, make_question, make_user
 from tests.revisions.helpers import answer_revision_rows, revision_rows
 
-USER_FIELDS = {"id", "username", "display_name", "created_at", "is_admin", "url"}
+USER_FIELDS = {
+    "id", "username", "display_name", "created_at", "is_admin", "is_moderator",
+    "suspended_until", "url",
+}  # fmt: skip
 QUESTION_REVISION_FIELDS = {
     "number", "title", "body", "kind", "product", "editor", "created_at", "url",
 }  # fmt: skip

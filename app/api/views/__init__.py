@@ -8,4 +8,5 @@ from app.api.views import (  # noqa: F401 - each module registers its routes on 
     moderation,
     questions,
     search,
+    users,
 )
