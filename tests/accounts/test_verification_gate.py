@@ -21,6 +21,7 @@ from app.companies.models import Claim, ClaimStatus, Invitation, Membership, Sta
 from app.db import utcnow
 from app.errors import EmailUnverified
 from app.extensions import db
+from app.moderation import merging
 from app.notifications import services as notifications
 from app.notifications.models import Category
 from app.policy import (
@@ -185,6 +186,8 @@ SERVICE_CALLS = [
                 lambda w: staff.set_title(w.ivy, _membership(w.acme, w.ivy), title="Lead")),
     ServiceCall("join a staff", Permission.STAFF_JOIN,
                 lambda w: staff.accept_invitation(w.ivy, w.bolt_token)),
+    ServiceCall("merge a duplicate", Permission.QUESTION_MERGE,
+                lambda w: merging.merge_question(w.ivy, w.other_question, into=w.own_question)),
 ]  # fmt: skip
 
 
@@ -291,6 +294,9 @@ PAGE_POSTS = [
     PagePost("set one's title", lambda w: ("/companies/acme/staff/title", {"title": "Lead"})),
     PagePost("join a staff",
              lambda w: (f"/companies/invitations/{w.bolt_token}", {"token": w.bolt_token})),
+    PagePost("merge a duplicate",
+             lambda w: (f"/questions/{w.other_question.id}/merge",
+                        {"into": str(w.own_question.id)})),
 ]  # fmt: skip
 
 
@@ -411,11 +417,15 @@ API_CALLS = [
     _api("DELETE", "/answers/{w.peer_answer.id}/helpful", changes=False),
     _api("POST", "/answers/{w.peer_answer.id}/endorse"),
     _api("DELETE", "/answers/{w.peer_answer.id}/endorse", changes=False),
+    _api("POST", "/questions/{w.other_question.id}/merge",
+         lambda w: {"into": w.own_question.id}),
 ]  # fmt: skip
 # Writes anyone may make before verifying: signing up, tokens, and the links' own tokens.
 API_OPEN_WRITES = {
     ("POST", "/users"), ("POST", "/tokens"), ("POST", "/users/verify-email"),
     ("POST", "/claims/verify"),
+    # Taking one's own words down is never refused for want of a confirmed address.
+    ("DELETE", "/questions/<id:question_id>"), ("DELETE", "/answers/<id:answer_id>"),
 }  # fmt: skip
 
 

@@ -22,6 +22,7 @@ QUESTION_FIELDS = {
     "id", "kind", "title", "body", "body_html", "feeling", "status", "author", "company",
     "product", "me_too_count", "answer_count", "best_answer_id", "has_official_answer",
     "locked", "created_at", "updated_at", "last_activity_at", "url",
+    "merged_into",  # issue 12
 }  # fmt: skip
 USER_FIELDS = {"id", "username", "display_name", "created_at", "is_admin", "url"}
 
