@@ -71,6 +71,10 @@ def _strategy() -> FixedWindowRateLimiter:
 
 
 def _give_back(taken: Iterable[tuple[RateLimitItem, str]]) -> None:
+    taken = list(taken)
+    if not taken:
+        # Nothing was counted (RATELIMIT_ENABLED off): the limiter may have no storage.
+        return
     storage = limiter.storage
     for item, key in taken:
         storage.incr(item.key_for(NAMESPACE, key), item.get_expiry(), amount=-1)
