@@ -8,7 +8,8 @@ the same company. In ONE transaction:
 - its "me too" people join the original's, nobody counted twice: each missing one is
   inserted, the original's asker is never a "me too" of their own question, and the
   duplicate's asker becomes one unless they asked the original;
-- its followers (its asker among them) follow the original, once each;
+- its followers (its asker among them) follow the original, once each, and the
+  notifications about it lead to the original (where its answers are now);
 - the counters of both questions are recomputed from the rows (never adjusted by guess):
   ``answer_count`` (the answers shown, ``app.visibility.answer_listed``), ``me_too_count``,
   ``has_official_answer``, ``last_activity_at``; the duplicate leaves its company's and
@@ -35,7 +36,7 @@ from app.errors import Conflict, ValidationError
 from app.extensions import db
 from app.moderation import log
 from app.moderation.models import ModerationAction, TargetType
-from app.notifications.models import Follow, NotificationKind
+from app.notifications.models import Follow, Notification, NotificationKind
 from app.notifications.services import Event, notify
 from app.policy import Permission, require
 from app.products.models import Product
@@ -124,6 +125,7 @@ def merge_question(user: Any, duplicate: Question, *, into: Question | None) -> 
     _move_answers(duplicate.id, into.id)
     _move_me_toos(duplicate, into)
     _move_followers(duplicate.id, into.id)
+    _move_notifications(duplicate.id, into.id)
     _recount(duplicate.id)
     _recount(into.id)
     _promote_status(into.id)
@@ -226,6 +228,18 @@ def _move_followers(duplicate_id: int, into_id: int) -> None:
         sa.insert(follows).from_select(["user_id", "question_id", "created_at"], missing)
     )
     db.session.execute(sa.delete(follows).where(follows.c.question_id == duplicate_id))
+
+
+def _move_notifications(duplicate_id: int, into_id: int) -> None:
+    """Notifications about the duplicate (its answers, its status) lead to the original,
+    where those answers are now: a merged question is seen by nobody, so they would
+    otherwise vanish from their pages while still counted as unread."""
+    notifications = Notification.__table__
+    db.session.execute(
+        sa.update(notifications)
+        .where(notifications.c.question_id == duplicate_id)
+        .values(question_id=into_id)
+    )
 
 
 def _recount(question_id: int) -> None:

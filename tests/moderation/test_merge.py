@@ -24,6 +24,7 @@ from app.notifications.services import add_follow, follow
 from app.products.models import Product
 from app.questions import services as question_services
 from app.questions.models import MeToo, Question, Status
+from app.search import index as search_index
 from tests.api.helpers import Api, error_of, save
 from tests.checks import snapshot
 from tests.conftest import login_as
@@ -34,6 +35,9 @@ from tests.factories import (
     make_question,
     make_staff,
     make_user,
+)
+from tests.notifications.helpers import (
+    assert_counters_match_rows as assert_unread_counters_match_rows,
 )
 from tests.notifications.helpers import unread_counter
 from tests.questions.helpers import count, text
@@ -387,3 +391,33 @@ def test_the_api_refuses_a_later_original_and_a_customer(client, acme, agent):
     assert later.status_code == 422 and "before" in error_of(later)["fields"]["into"]
     assert customer.status_code == 403
     assert snapshot() == before
+
+
+def test_the_duplicate_leaves_every_list_and_search(client, acme, agent):
+    original, duplicate = _pair(acme)
+    for question in (original, duplicate):
+        search_index.refresh_question(question.id)
+    save()
+
+    merge_question(agent, duplicate, into=original)
+
+    listed = Api(client).get("/questions?company=acme").get_json()["items"]
+    found = Api(client).get("/search?q=night").get_json()["items"]
+    assert [item["id"] for item in listed] == [original.id]
+    assert [item["id"] for item in found] == [original.id]
+    assert f"/questions/{duplicate.id}/" not in text(client.get("/companies/acme"))
+
+
+def test_earlier_notifications_about_the_duplicate_lead_to_the_original(client, acme, agent):
+    original, duplicate = _pair(acme)
+    answer_services.post_answer(make_user("peer"), duplicate, body="Turn off battery saving.")
+    asker = duplicate.author
+
+    merge_question(agent, duplicate, into=original)
+
+    rows = db.session.scalars(sa.select(Notification).where(Notification.user_id == asker.id)).all()
+    assert {row.question_id for row in rows} == {original.id}
+    assert_unread_counters_match_rows()
+    login_as(client, asker)
+    page = text(client.get("/notifications"))
+    assert "answered “Sync stops at night”" in page
