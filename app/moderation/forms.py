@@ -80,3 +80,11 @@ def question_id_in(value: str | None) -> int | None:
         return None
     number = int(found.group(1) or found.group(2))
     return number if 1 <= number <= MAX_ID else None
+
+
+class ReasonForm(FlaskForm):
+    """A moderator's hide or lock, with the public reason (the service checks it: visible
+    text, at most ``REASON_MAX`` characters). Restoring and unlocking send no reason: the
+    same form, its field left empty, carries their CSRF token."""
+
+    reason = TextAreaField("Reason")

@@ -95,6 +95,7 @@ def render_question_page(
     answer_form: AnswerForm | None = None,
     status_form: StatusForm | None = None,
     merge_form: MergeForm | None = None,
+    reason_errors: dict[str, tuple[str, str]] | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
     """The question page: a fixed number of SELECTs whatever the number of answers.
@@ -108,6 +109,9 @@ def render_question_page(
     signed-in viewer their helpful votes, me-too and following (1), and on a claimed
     company's page their staff roles (1, asked once by the policy and remembered for the
     request).
+
+    ``reason_errors``: a moderator's refused hide or lock, by form (``hide-question``,
+    ``lock-question``, ``hide-answer-<id>``): the reason as typed and what is wrong with it.
     """
     user = viewer()
     marks = answer_queries.viewer_marks(user, question.id)
@@ -121,6 +125,7 @@ def render_question_page(
             question=question,
             page=page,
             helpful_ids=marks.helpful_ids,
+            reason_errors=reason_errors or {},
         )
         return body, status
     if user.is_authenticated:
@@ -144,7 +149,9 @@ def render_question_page(
         merge_form=merge_form,
         markdown_hint=MARKDOWN_HINT,
         related=related_questions(question),
-        structured_data=qa_page(question, page.items),
+        # What search engines read: only what is listed (a moderator sees more on the page).
+        structured_data=qa_page(question, [a for a in page.items if a.hidden_at is None]),
+        reason_errors=reason_errors or {},
     )
     return body, status
 

@@ -21,7 +21,7 @@ from app.companies.models import Claim, ClaimStatus, Invitation, Membership, Sta
 from app.db import utcnow
 from app.errors import EmailUnverified
 from app.extensions import db
-from app.moderation import merging
+from app.moderation import hiding, merging
 from app.notifications import services as notifications
 from app.notifications.models import Category
 from app.policy import (
@@ -188,6 +188,11 @@ SERVICE_CALLS = [
                 lambda w: staff.accept_invitation(w.ivy, w.bolt_token)),
     ServiceCall("merge a duplicate", Permission.QUESTION_MERGE,
                 lambda w: merging.merge_question(w.ivy, w.other_question, into=w.own_question)),
+    ServiceCall("hide a post", Permission.POST_HIDE,
+                lambda w: hiding.hide_post(w.root, w.peer_answer, reason="Spam."), actor="root"),
+    ServiceCall("lock a question", Permission.QUESTION_LOCK,
+                lambda w: hiding.lock_question(w.root, w.other_question, reason="Heated."),
+                actor="root"),
 ]  # fmt: skip
 
 
@@ -419,6 +424,14 @@ API_CALLS = [
     _api("DELETE", "/answers/{w.peer_answer.id}/endorse", changes=False),
     _api("POST", "/questions/{w.other_question.id}/merge",
          lambda w: {"into": w.own_question.id}),
+    _api("POST", "/questions/{w.other_question.id}/hide", lambda w: {"reason": "Spam."},
+         actor="root"),
+    _api("POST", "/answers/{w.peer_answer.id}/hide", lambda w: {"reason": "Spam."}, actor="root"),
+    _api("POST", "/questions/{w.other_question.id}/restore", actor="root", changes=False),
+    _api("POST", "/answers/{w.peer_answer.id}/restore", actor="root", changes=False),
+    _api("POST", "/questions/{w.other_question.id}/lock", lambda w: {"reason": "Heated."},
+         actor="root"),
+    _api("DELETE", "/questions/{w.other_question.id}/lock", actor="root", changes=False),
 ]  # fmt: skip
 # Writes anyone may make before verifying: signing up, tokens, and the links' own tokens.
 API_OPEN_WRITES = {

@@ -405,7 +405,11 @@ def test_the_duplicate_leaves_every_list_and_search(client, acme, agent):
     found = Api(client).get("/search?q=night").get_json()["items"]
     assert [item["id"] for item in listed] == [original.id]
     assert [item["id"] for item in found] == [original.id]
-    assert f"/questions/{duplicate.id}/" not in text(client.get("/companies/acme"))
+    for path in ("/companies/acme", "/sitemap.xml", "/companies/acme/feed.atom"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert f"/questions/{original.id}/" in text(response), path
+        assert f"/questions/{duplicate.id}/" not in text(response), path
 
 
 def test_earlier_notifications_about_the_duplicate_lead_to_the_original(client, acme, agent):
