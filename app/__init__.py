@@ -114,7 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.companies import views as _companies_views  # noqa: F401
     from app.moderation import account_views as _account_views  # noqa: F401
     from app.moderation import bp as moderation_bp
-    from app.moderation import hiding_views, revision_views
+    from app.moderation import hiding_views, post_views, revision_views
     from app.moderation import views as _moderation_views  # noqa: F401
     from app.products import bp as products_bp
     from app.products import views as _products_views  # noqa: F401
@@ -130,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation_bp, url_prefix="/admin")
     app.register_blueprint(hiding_views.bp)  # hide, restore, lock; /moderation/log
     app.register_blueprint(revision_views.bp)  # /questions/<id>/revisions, /answers/<id>/…
+    app.register_blueprint(post_views.bp)  # delete and merge: /questions/<id>/merge, …
     search.init_app(app)  # /search, similar questions, the index kept by the services
     feeds.init_app(app)  # Atom feeds, sitemap.xml, robots.txt
     api.init_app(app)  # the JSON API at /api/v1, and its OpenAPI document

@@ -91,6 +91,8 @@ WRITES_NEEDING_VERIFIED_EMAIL = frozenset(
         # Issue 12: moderating accounts.
         Permission.USER_SUSPEND,
         Permission.MODERATOR_GRANT,
+        # Moves other people's answers, me-toos and followers; notifies the followers.
+        Permission.QUESTION_MERGE,
     }
 )
 ALLOWED_BEFORE_VERIFIED_EMAIL = frozenset(
@@ -105,7 +107,6 @@ ALLOWED_BEFORE_VERIFIED_EMAIL = frozenset(
         # Issue 12 in progress: each moves to WRITES_NEEDING_VERIFIED_EMAIL together with
         # its service call in tests/accounts/test_verification_gate.py, as its service lands.
         Permission.POST_FLAG,
-        Permission.QUESTION_MERGE,
         Permission.FLAG_REVIEW,
     }
 )

@@ -139,6 +139,8 @@ class Action:
 
     def request(self, w: World, role: str) -> tuple[str, dict[str, str]]:
         q, a, acme = w.question, w.answer, w.claimed.slug
+        if self.name in _MADE_FOR_THE_ACTION:
+            return _MADE_FOR_THE_ACTION[self.name](w)
         return {
             "create company": ("/companies/new", {"name": "Brand New", "domain": "brandnew.io"}),
             "create product (unclaimed)": (
@@ -220,6 +222,7 @@ class Action:
             ),
             "read a question's edit history": (f"/questions/{q.id}/revisions", {}),
             "read an answer's edit history": (f"/answers/{a.id}/revisions", {}),
+            "delete own answer": (f"/answers/{a.id}/delete", {}),
             "hide a question": (f"/questions/{q.id}/hide", {"reason": "Spam."}),
             "hide an answer": (f"/answers/{a.id}/hide", {"reason": "Spam."}),
             "restore a question": (f"/questions/{w.hidden_question.id}/restore", {}),
@@ -246,6 +249,26 @@ class Action:
                 {"days": "3", "reason": "Cool off."},
             ),
         }[self.name]
+
+
+def _unanswered_question(w: World) -> tuple[str, dict[str, str]]:
+    lonely = make_question(w.unclaimed, author=w.users["asker"], title="Nobody answered this")
+    db.session.commit()
+    return f"/questions/{lonely.id}/delete", {}
+
+
+def _duplicate_of(original: Any) -> tuple[str, dict[str, str]]:
+    duplicate = make_question(original.company, title="Asked again, later")
+    db.session.commit()
+    return f"/questions/{duplicate.id}/merge", {"into": str(original.id)}
+
+
+# Actions on a post made for them (before the snapshot), so the world stays as it is.
+_MADE_FOR_THE_ACTION = {
+    "delete a question nobody else answered": _unanswered_question,
+    "merge a duplicate (claimed)": lambda w: _duplicate_of(w.problem),
+    "merge a duplicate (unclaimed)": lambda w: _duplicate_of(w.question),
+}
 
 
 ACTIONS = [
@@ -283,6 +306,11 @@ ACTIONS = [
     Action("change kind (unclaimed)", frozenset({"asker", "site_admin"})),
     Action("read a question's edit history", frozenset(ROLES), method="GET"),
     Action("read an answer's edit history", frozenset(ROLES), method="GET"),
+    # Issue 12: deleting one's own post (moderators: any); merging duplicates.
+    Action("delete own answer", frozenset({"answerer", "site_admin"})),
+    Action("delete a question nobody else answered", frozenset({"asker", "site_admin"})),
+    Action("merge a duplicate (claimed)", ACME_STAFF),
+    Action("merge a duplicate (unclaimed)", frozenset({"site_admin"})),
     # Keeping it clean: only moderators hide, restore, lock; company staff never can.
     Action("hide a question", frozenset({"site_admin"})),
     Action("hide an answer", frozenset({"site_admin"})),

@@ -53,12 +53,14 @@ from app.db import MAX_ID
 from app.errors import NotFound, ValidationError
 from app.moderation import accounts as moderation_accounts
 from app.moderation import hiding as hiding_services
+from app.moderation import merging
 from app.moderation.models import ModerationAction, TargetType
 from app.moderation.revision_queries import version_cursor
 from app.products import queries as product_queries
 from app.products import services as product_services
 from app.products.models import NAME_MAX as PRODUCT_NAME_MAX
 from app.products.models import NAME_MIN as PRODUCT_NAME_MIN
+from app.questions import queries as question_queries
 from app.questions import services as question_services
 from app.questions.models import (
     BODY_MAX,
@@ -121,6 +123,7 @@ def _values(enum: Any) -> list[str]:
 
 NO_SUCH_PRODUCT = "The company has no product with this slug."
 NO_SUCH_ANSWER = "There is no such answer."
+NO_SUCH_QUESTION = merging.NO_SUCH_QUESTION
 
 
 class QuerySchema(ma.Schema):
@@ -321,6 +324,15 @@ class QuestionSchema(ResponseSchema):
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
     last_activity_at = fields.DateTime(required=True)
+    merged_into = fields.Integer(
+        attribute="merged_into_id",
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The question this one was merged into as a duplicate (its address "
+            "redirects there), or null."
+        },
+    )
     url = Link(_question_url)
 
 
@@ -786,6 +798,32 @@ def answer_problem(question: Any, answer_id: Any) -> dict[str, str]:
     if answer.question_id != question.id:
         return {"answer_id": "Choose one of this question's answers."}
     return {}
+
+
+class MergeSchema(RequestSchema):
+    into = WholeNumber(
+        required=True,
+        validate=validate.Range(min=1, max=MAX_ID, error=NO_SUCH_QUESTION),
+        metadata={
+            "description": "The original: a question of the same company, asked before this "
+            "one, shown to everyone and not merged itself."
+        },
+    )
+
+    def problems(self, raw: dict[str, Any]) -> dict[str, str]:
+        return merge_problem(target(), raw.get("into"))
+
+
+def merge_problem(question: Any, into_id: Any) -> dict[str, str]:
+    """The ``into`` field's problem: no such question, or one this question cannot be
+    merged into (``app.moderation.merging.merge_problems``)."""
+    if isinstance(into_id, bool) or not isinstance(into_id, int):
+        return {}
+    try:
+        into = question_queries.get_question(into_id) if 1 <= into_id <= MAX_ID else None
+    except NotFound:
+        into = None
+    return merging.merge_problems(question, into)
 
 
 class ReasonSchema(RequestSchema):

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SearchField, StringField, TextAreaField
 from wtforms.validators import AnyOf, Length, NumberRange, Optional
 
 from app.accounts.models import REASON_MAX, USERNAME_MAX
 from app.companies.models import NOTE_MAX, SLUG_MAX
+from app.db import MAX_ID
+
+# "123", "#123", or an address whose path holds /questions/123.
+_QUESTION_REFERENCE = re.compile(r"^#?(\d{1,19})$|/questions/(\d{1,19})(?:[/?#]|$)")
 
 
 def _strip(value: str | None) -> str | None:
@@ -51,6 +57,30 @@ class AuditFilterForm(FlaskForm):
         ],
         render_kw={"autocapitalize": "none", "spellcheck": "false"},
     )
+
+
+class MergeForm(FlaskForm):
+    """Merge a question into an earlier one: the original's address, or its number. What
+    was typed stays in the field when the service refuses it."""
+
+    into = StringField(
+        "Merge into…",
+        filters=[_strip],
+        validators=[Length(max=2000, message="Paste the original question's address.")],
+        render_kw={"autocapitalize": "none", "spellcheck": "false", "inputmode": "url"},
+    )
+
+
+def question_id_in(value: str | None) -> int | None:
+    """The question id a typed value names: ``123``, ``#123``, or a question's address
+    (``https://…/questions/123/some-title``, or its path); None for anything else."""
+    if not value:
+        return None
+    found = _QUESTION_REFERENCE.search(value)
+    if found is None:
+        return None
+    number = int(found.group(1) or found.group(2))
+    return number if 1 <= number <= MAX_ID else None
 
 
 class ReasonForm(FlaskForm):

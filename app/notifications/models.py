@@ -31,6 +31,7 @@ class NotificationKind(StrEnum):
     NEW_QUESTION = "new_question"
     CLAIM_DECISION = "claim_decision"
     STAFF_INVITATION = "staff_invitation"
+    QUESTION_MERGED = "question_merged"
 
 
 class Category(StrEnum):
@@ -166,7 +167,7 @@ class Notification(db.Model):
     )
     count: Mapped[int] = mapped_column(default=1, server_default="1")
     # The new status (status_changed), approved/rejected (claim_decision), the role offered
-    # (staff_invitation); empty otherwise.
+    # (staff_invitation), the duplicate's id (question_merged); empty otherwise.
     detail: Mapped[str] = mapped_column(sa.String(DETAIL_MAX), default="", server_default="")
     event_key: Mapped[str] = mapped_column(sa.String(EVENT_KEY_MAX))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -243,6 +244,8 @@ class Notification(db.Model):
             what = self.question.kind.label.lower() if self.question is not None else "question"
             status = self.detail.replace("_", " ")
             return f"{who} marked this {what} {status}: {title}"
+        if kind is NotificationKind.QUESTION_MERGED:
+            return f"{actor} merged a duplicate question into {title}: its answers are here now"
         if kind is NotificationKind.NEW_QUESTION:
             about = self.product.name if self.product is not None else company
             return f"{actor} asked about {about}: {title}"

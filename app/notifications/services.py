@@ -42,7 +42,13 @@ from app.tokens import InvalidToken, Purpose, make_token, read_token
 
 # Who hears about what, and where each kind is filed for e-mail preferences.
 _QUESTION_FOLLOWERS = frozenset(
-    {NotificationKind.ANSWER, NotificationKind.OFFICIAL_ANSWER, NotificationKind.STATUS_CHANGED}
+    {
+        NotificationKind.ANSWER,
+        NotificationKind.OFFICIAL_ANSWER,
+        NotificationKind.STATUS_CHANGED,
+        # Sent about the original, once its followers include the duplicate's.
+        NotificationKind.QUESTION_MERGED,
+    }
 )
 _CATEGORY: dict[NotificationKind, Category] = {
     # Answers are filed by the recipient: their own question, or one they follow.
@@ -52,6 +58,8 @@ _CATEGORY: dict[NotificationKind, Category] = {
     NotificationKind.ENDORSED: Category.MY_ANSWERS,
     NotificationKind.HELPFUL: Category.MY_ANSWERS,
     NotificationKind.STATUS_CHANGED: Category.STATUS_CHANGES,
+    # A merge brings the duplicate's answers to the original.
+    NotificationKind.QUESTION_MERGED: Category.FOLLOWED_QUESTIONS,
     NotificationKind.NEW_QUESTION: Category.NEW_QUESTIONS,
     NotificationKind.CLAIM_DECISION: Category.COMPANY,
     NotificationKind.STAFF_INVITATION: Category.COMPANY,
@@ -111,6 +119,8 @@ class Event:
             # A status may come back (solved, reopened, solved): each change is an event.
             moment = int(self.occurred_at.timestamp() * 1_000_000)
             return f"status:{self._need(self.question_id)}:{moment}"
+        if kind is NotificationKind.QUESTION_MERGED:
+            return f"merged:{self.detail}"
         if kind is NotificationKind.NEW_QUESTION:
             return f"question:{self._need(self.question_id)}"
         if kind is NotificationKind.CLAIM_DECISION:

@@ -20,9 +20,11 @@ from werkzeug.wrappers import Response
 from app.answers import queries as answer_queries
 from app.answers.forms import AnswerForm
 from app.companies.queries import get_company, list_companies
-from app.errors import DomainError, RateLimited, ValidationError
+from app.errors import DomainError, NotFound, RateLimited, ValidationError
 from app.feeds.structured_data import qa_page
 from app.forms import refused, show_errors
+from app.moderation.forms import MergeForm
+from app.moderation.merge_queries import merge_redirect
 from app.page_cache import anonymous_page
 from app.pagination import BAD_PAGE_LINK, BadCursor, cursor_from
 from app.policy import Permission, require
@@ -92,6 +94,7 @@ def render_question_page(
     cursor: str | None = None,
     answer_form: AnswerForm | None = None,
     status_form: StatusForm | None = None,
+    merge_form: MergeForm | None = None,
     reason_errors: dict[str, tuple[str, str]] | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
@@ -131,6 +134,7 @@ def render_question_page(
         answer_form = answer_form or AnswerForm(formdata=None)
         status_form = status_form or StatusForm(formdata=None)
         status_form.set_question(question)
+        merge_form = merge_form or MergeForm(formdata=None)
     body = render_template(
         "questions/show.html",
         question=question,
@@ -142,6 +146,7 @@ def render_question_page(
         following=marks.following,
         answer_form=answer_form,
         status_form=status_form,
+        merge_form=merge_form,
         markdown_hint=MARKDOWN_HINT,
         related=related_questions(question),
         # What search engines read: only what is listed (a moderator sees more on the page).
@@ -221,7 +226,10 @@ def _render_ask(form: AskForm, company: Any, similar: list[Any] | None = None) -
 @bp.get("/questions/<id:question_id>", defaults={"slug": None})
 @bp.get("/questions/<id:question_id>/<slug>")
 def show(question_id: int, slug: str | None) -> Any:
-    question = get_question(question_id)
+    question = _question_or_original(question_id)
+    if question.id != question_id:
+        # Merged into an earlier question: its address leads there for good.
+        return redirect(question_url(question), 301)
     if slug != question.slug:
         # The slug is cosmetic: a missing, old or mistyped one leads to the canonical URL.
         location = question_url(question)
@@ -236,6 +244,23 @@ def show(question_id: int, slug: str | None) -> Any:
         # A later page of answers: read far less than the first, and not kept in the cache.
         return render_question_page(question, cursor=cursor)[0]
     return anonymous_page(_page_key(question), lambda: render_question_page(question)[0])
+
+
+def _question_or_original(question_id: int) -> Question:
+    """The question the page shows, or for a merged one the original its address leads to
+    (``NotFound`` when neither is for this reader). Finding a merged question costs a
+    statement more; the others are found with one."""
+    try:
+        question = get_question(question_id)
+    except NotFound:
+        question = None
+    if question is None or question.merged_into_id is not None:
+        merged = merge_redirect(question_id)
+        if merged is not None:
+            return merged[1]
+    if question is None:
+        raise NotFound("There is no such question. It may have been removed.")
+    return question
 
 
 def _page_key(question: Question) -> tuple[object, ...]:

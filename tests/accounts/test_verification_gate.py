@@ -22,7 +22,7 @@ from app.db import utcnow
 from app.errors import EmailUnverified
 from app.extensions import db
 from app.moderation import accounts as moderation_accounts
-from app.moderation import hiding
+from app.moderation import hiding, merging
 from app.notifications import services as notifications
 from app.notifications.models import Category
 from app.policy import (
@@ -191,6 +191,8 @@ SERVICE_CALLS = [
                 lambda w: staff.set_title(w.ivy, _membership(w.acme, w.ivy), title="Lead")),
     ServiceCall("join a staff", Permission.STAFF_JOIN,
                 lambda w: staff.accept_invitation(w.ivy, w.bolt_token)),
+    ServiceCall("merge a duplicate", Permission.QUESTION_MERGE,
+                lambda w: merging.merge_question(w.ivy, w.other_question, into=w.own_question)),
     ServiceCall("hide a post", Permission.POST_HIDE,
                 lambda w: hiding.hide_post(w.root, w.peer_answer, reason="Spam."), actor="root"),
     ServiceCall("lock a question", Permission.QUESTION_LOCK,
@@ -314,6 +316,9 @@ PAGE_POSTS = [
     PagePost("suspend an account",
              lambda w: ("/admin/users/mallory/suspend", {"forever": "y", "reason": "Spam."}),
              actor="root"),
+    PagePost("merge a duplicate",
+             lambda w: (f"/questions/{w.other_question.id}/merge",
+                        {"into": str(w.own_question.id)})),
 ]  # fmt: skip
 
 
@@ -434,6 +439,8 @@ API_CALLS = [
     _api("DELETE", "/answers/{w.peer_answer.id}/helpful", changes=False),
     _api("POST", "/answers/{w.peer_answer.id}/endorse"),
     _api("DELETE", "/answers/{w.peer_answer.id}/endorse", changes=False),
+    _api("POST", "/questions/{w.other_question.id}/merge",
+         lambda w: {"into": w.own_question.id}),
     _api("POST", "/questions/{w.other_question.id}/hide", lambda w: {"reason": "Spam."},
          actor="root"),
     _api("POST", "/answers/{w.peer_answer.id}/hide", lambda w: {"reason": "Spam."}, actor="root"),
@@ -453,6 +460,8 @@ API_OPEN_WRITES = {
     ("POST", "/claims/verify"),
     # Deleting one's own account takes nothing to others: never refused for want of an address.
     ("DELETE", "/me"),
+    # Taking one's own words down is never refused for want of a confirmed address.
+    ("DELETE", "/questions/<id:question_id>"), ("DELETE", "/answers/<id:answer_id>"),
 }  # fmt: skip
 
 

@@ -32,6 +32,8 @@ CONTRACT = {
     ("POST", "/answers/{id}/endorse"), ("DELETE", "/answers/{id}/endorse"),
     ("GET", "/search"), ("GET", "/questions/similar"),
     ("GET", "/questions/{id}/revisions"), ("GET", "/answers/{id}/revisions"),  # issue 12
+    ("DELETE", "/questions/{id}"), ("DELETE", "/answers/{id}"),
+    ("POST", "/questions/{id}/merge"),
     ("POST", "/questions/{id}/hide"), ("POST", "/answers/{id}/hide"),
     ("POST", "/questions/{id}/restore"), ("POST", "/answers/{id}/restore"),
     ("POST", "/questions/{id}/lock"), ("DELETE", "/questions/{id}/lock"),
@@ -45,8 +47,6 @@ CONTRACT = {
 PENDING = {
     ("POST", "/questions/{id}/flags"), ("POST", "/answers/{id}/flags"),  # issue 12 from here
     ("GET", "/flags"), ("POST", "/flags/{id}/resolve"),
-    ("DELETE", "/questions/{id}"), ("DELETE", "/answers/{id}"),
-    ("POST", "/questions/{id}/merge"),
     ("POST", "/questions/{id}/still-broken"),  # issue 14 from here
     ("GET", "/questions/{id}/status-history"),
     ("GET", "/companies/{slug}/scorecard"), ("GET", "/companies/{slug}/insights"),

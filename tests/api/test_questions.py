@@ -23,6 +23,7 @@ QUESTION_FIELDS = {
     "product", "me_too_count", "answer_count", "best_answer_id", "has_official_answer",
     "locked", "lock_reason", "hidden", "hidden_reason", "created_at", "updated_at",
     "last_activity_at", "url",
+    "merged_into",  # issue 12
 }  # fmt: skip
 USER_FIELDS = {
     "id", "username", "display_name", "created_at", "is_admin", "is_moderator",

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
+
 from app.answers import queries as answer_queries
 from app.answers import services as answer_services
 from app.api import bp
@@ -27,6 +29,7 @@ from app.api.target import acting_on, target
 from app.api.views.common import as_page, page_or_400
 from app.companies.queries import get_company
 from app.errors import NotFound, ValidationError
+from app.moderation.merge_queries import merge_redirect
 from app.moderation.revision_queries import question_versions
 from app.policy import Permission
 from app.products.queries import get_product
@@ -125,10 +128,30 @@ def ask_question(body: dict[str, Any], slug: str) -> Question:
 
 @bp.route("/questions/<id:question_id>", methods=["GET"])
 @operation(bp, signed_in=False, errors=(404,))
+@bp.alt_response(
+    301,
+    schema=QuestionSchema,
+    description="Merged into an earlier question as a duplicate: Location is the original "
+    "(the body is this question, its merged_into naming the original).",
+    headers={"Location": {"schema": {"type": "string", "format": "uri"}}},
+    success=True,
+)
 @bp.response(200, QuestionSchema)
-def show_question(question_id: int) -> Question:
-    """A question."""
-    return get_question(question_id)
+def show_question(question_id: int) -> Any:
+    """A question. One merged into another redirects there (301)."""
+    try:
+        question = get_question(question_id)
+    except NotFound:
+        question = None
+    if question is None or question.merged_into_id is not None:
+        merged = merge_redirect(question_id)
+        if merged is not None:
+            duplicate, original = merged
+            location = url_for("api.show_question", question_id=original.id, _external=True)
+            return duplicate, 301, {"Location": location}
+    if question is None:
+        raise NotFound("There is no such question. It may have been removed.")
+    return question
 
 
 @bp.route("/questions/<id:question_id>", methods=["PATCH"])
