@@ -85,6 +85,9 @@ WRITES_NEEDING_VERIFIED_EMAIL = frozenset(
         Permission.STAFF_MANAGE,
         Permission.STAFF_EDIT_TITLE,
         Permission.STAFF_JOIN,
+        # Issue 12: a flag can hide someone's post; reviewing flags hides and restores.
+        Permission.POST_FLAG,
+        Permission.FLAG_REVIEW,
     }
 )
 ALLOWED_BEFORE_VERIFIED_EMAIL = frozenset(
@@ -98,11 +101,9 @@ ALLOWED_BEFORE_VERIFIED_EMAIL = frozenset(
         Permission.POST_DELETE,
         # Issue 12 in progress: each moves to WRITES_NEEDING_VERIFIED_EMAIL together with
         # its service call in tests/accounts/test_verification_gate.py, as its service lands.
-        Permission.POST_FLAG,
         Permission.QUESTION_MERGE,
         Permission.POST_HIDE,
         Permission.QUESTION_LOCK,
-        Permission.FLAG_REVIEW,
         Permission.USER_SUSPEND,
         Permission.MODERATOR_GRANT,
     }

@@ -44,7 +44,9 @@ from app.text import has_visible, without_invisible
 
 # Path segments that follow ``/questions/<id>/``: a slug equal to one of them
 # would make the canonical URL reach an action instead of the question.
-_RESERVED_SLUGS = frozenset({"edit", "me-too", "answers", "best-answer", "status", "follow"})
+_RESERVED_SLUGS = frozenset(
+    {"edit", "me-too", "answers", "best-answer", "status", "follow", "flag"}
+)
 _FALLBACK_SLUG = "question"
 
 NUL_MESSAGE = "This cannot contain NUL characters."

@@ -21,6 +21,8 @@ from app.companies.models import Claim, ClaimStatus, Invitation, Membership, Sta
 from app.db import utcnow
 from app.errors import EmailUnverified
 from app.extensions import db
+from app.moderation import flags
+from app.moderation.flag_models import Flag, FlaggedPost, FlagReason
 from app.notifications import services as notifications
 from app.notifications.models import Category
 from app.policy import (
@@ -68,6 +70,7 @@ class World:
     invitation: Any  # Acme's pending invitation (Ivy withdraws it)
     bolt_token: str  # an invitation for Ivy to join Bolt's staff
     claim: Any  # a verified claim on Nimbus waiting for review
+    flagged: Any  # peer's answer, flagged by the agent, waiting for review
 
 
 @pytest.fixture
@@ -104,11 +107,18 @@ def w() -> World:
     )  # fmt: skip
     db.session.add_all([invitation, to_bolt, claim])
     db.session.flush()
+    flagged = FlaggedPost(answer_id=peer_answer.id, flag_count=1, created_at=now)
+    db.session.add(flagged)
+    db.session.flush()
+    db.session.add(
+        Flag(flagged_post_id=flagged.id, user_id=agent.id, round=1, reason=FlagReason.OFF_TOPIC)
+    )
+    db.session.flush()
     save()
     return World(
         ivy, root, acme, widget, nimbus, own_question, answer_to_own, other_question,
         peer_answer, own_answer, agent, invitation,
-        make_token(Purpose.STAFF_INVITATION, to_bolt.id, "pending"), claim,
+        make_token(Purpose.STAFF_INVITATION, to_bolt.id, "pending"), claim, flagged,
     )  # fmt: skip
 
 
@@ -185,6 +195,10 @@ SERVICE_CALLS = [
                 lambda w: staff.set_title(w.ivy, _membership(w.acme, w.ivy), title="Lead")),
     ServiceCall("join a staff", Permission.STAFF_JOIN,
                 lambda w: staff.accept_invitation(w.ivy, w.bolt_token)),
+    ServiceCall("flag a post", Permission.POST_FLAG,
+                lambda w: flags.flag_post(w.ivy, w.peer_answer, reason="spam")),
+    ServiceCall("review flags", Permission.FLAG_REVIEW,
+                lambda w: flags.resolve(w.root, w.flagged, action="dismiss"), actor="root"),
 ]  # fmt: skip
 
 
@@ -291,6 +305,12 @@ PAGE_POSTS = [
     PagePost("set one's title", lambda w: ("/companies/acme/staff/title", {"title": "Lead"})),
     PagePost("join a staff",
              lambda w: (f"/companies/invitations/{w.bolt_token}", {"token": w.bolt_token})),
+    PagePost("flag a post",
+             lambda w: (f"/answers/{w.peer_answer.id}/flag", {"reason": "spam"})),
+    PagePost("review flags",
+             lambda w: (f"/moderation/flags/{w.flagged.id}",
+                        {f"flag-{w.flagged.id}-action": "dismiss"}),
+             actor="root"),
 ]  # fmt: skip
 
 
@@ -411,6 +431,9 @@ API_CALLS = [
     _api("DELETE", "/answers/{w.peer_answer.id}/helpful", changes=False),
     _api("POST", "/answers/{w.peer_answer.id}/endorse"),
     _api("DELETE", "/answers/{w.peer_answer.id}/endorse", changes=False),
+    _api("POST", "/answers/{w.peer_answer.id}/flags", lambda w: {"reason": "spam"}),
+    _api("POST", "/questions/{w.other_question.id}/flags", lambda w: {"reason": "spam"}),
+    _api("POST", "/flags/{w.flagged.id}/resolve", lambda w: {"action": "dismiss"}, actor="root"),
 ]  # fmt: skip
 # Writes anyone may make before verifying: signing up, tokens, and the links' own tokens.
 API_OPEN_WRITES = {
