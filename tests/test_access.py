@@ -17,6 +17,7 @@ import pytest
 from app.companies.models import Claim, ClaimStatus
 from app.db import utcnow
 from app.extensions import db
+from app.moderation.flag_models import Flag, FlaggedPost, FlagReason
 from app.questions.models import Kind
 from tests.checks import snapshot
 from tests.conftest import login_as
@@ -57,6 +58,7 @@ class World:
     peer_answer: Any
     claim: Any  # a verified claim on the unclaimed company, waiting for review
     former_answer: Any  # an official answer on the problem by "former_staff", since removed
+    flagged: Any  # the peer answer, reported by a reader, waiting for a moderator
 
 
 @pytest.fixture
@@ -99,6 +101,14 @@ def world() -> World:
         email_verified_at=utcnow(),
     )
     db.session.add(claim)
+    db.session.flush()
+    flagged = FlaggedPost(answer_id=peer_answer.id, flag_count=1, created_at=utcnow())
+    db.session.add(flagged)
+    db.session.flush()
+    reader = make_user("reader")
+    db.session.add(
+        Flag(flagged_post_id=flagged.id, user_id=reader.id, round=1, reason=FlagReason.OFF_TOPIC)
+    )
     db.session.commit()
     return World(
         users,
@@ -111,6 +121,7 @@ def world() -> World:
         peer_answer,
         claim,
         former_answer,
+        flagged,
     )
 
 
@@ -203,6 +214,17 @@ class Action:
             ),
             "read a question's edit history": (f"/questions/{q.id}/revisions", {}),
             "read an answer's edit history": (f"/answers/{a.id}/revisions", {}),
+            "flag a question": (f"/questions/{q.id}/flag", {"reason": "spam"}),
+            "flag an answer": (f"/answers/{a.id}/flag", {"reason": "off_topic"}),
+            "review flags": ("/moderation/flags", {}),
+            "hide a flagged post": (
+                f"/moderation/flags/{w.flagged.id}",
+                {f"flag-{w.flagged.id}-action": "hide", f"flag-{w.flagged.id}-note": "Rude."},
+            ),
+            "dismiss flags": (
+                f"/moderation/flags/{w.flagged.id}",
+                {f"flag-{w.flagged.id}-action": "dismiss"},
+            ),
         }[self.name]
 
 
@@ -241,6 +263,13 @@ ACTIONS = [
     Action("change kind (unclaimed)", frozenset({"asker", "site_admin"})),
     Action("read a question's edit history", frozenset(ROLES), method="GET"),
     Action("read an answer's edit history", frozenset(ROLES), method="GET"),
+    # Keeping it clean (issue 12): anyone signed in flags someone else's post (staff too:
+    # they flag like anyone); only moderators review.
+    Action("flag a question", SIGNED_IN - {"asker"}),
+    Action("flag an answer", SIGNED_IN - {"answerer"}),
+    Action("review flags", frozenset({"site_admin"}), method="GET"),
+    Action("hide a flagged post", frozenset({"site_admin"})),
+    Action("dismiss flags", frozenset({"site_admin"})),
 ]
 
 

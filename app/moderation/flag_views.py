@@ -60,7 +60,10 @@ def _report(post: Any, question: Question, here: str) -> Any:
     require(user, Permission.POST_FLAG, post)
     form = FlagForm()
     if flags.has_flagged(user, post):
-        return _render(form, post, question, reported=True)
+        # Reported already: the page says so; a second report is refused (409).
+        return _render(form, post, question, reported=True), (
+            409 if request.method == "POST" else 200
+        )
     if request.method != "POST":
         return _render(form, post, question)
     if not form.validate_on_submit():

@@ -240,6 +240,8 @@ def resolve(moderator: Any, flagged: FlaggedPost, *, action: Any, note: Any = ""
     moderators). Raises ``Conflict`` when it was resolved already, ``ValidationError`` on a
     bad action or note."""
     require(moderator, Permission.FLAG_REVIEW, flagged)
+    if flagged.status is not FlagStatus.OPEN:
+        raise Conflict(ALREADY_RESOLVED)
     errors = resolve_problems(action=action, note=note)
     if errors:
         raise ValidationError("Please correct the decision.", fields=errors)

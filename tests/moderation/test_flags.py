@@ -5,6 +5,7 @@ post, the reasons, three spam flags hiding a post, a moderator's one flag, the r
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.answers.models import Answer
 from app.errors import Conflict, PermissionDenied, RateLimited, ValidationError
@@ -287,6 +288,12 @@ def test_resolving_twice_is_a_conflict(world):
 
     with pytest.raises(Conflict):
         flags.resolve(world.moderator, flagged_of(world.answer), action="hide", note="Spam.")
+    # A second moderator's page was loaded before the first decision: the object still says
+    # "open", and the database itself must refuse.
+    stale = flagged_of(world.answer)
+    set_committed_value(stale, "status", FlagStatus.OPEN)
+    with pytest.raises(Conflict):
+        flags.resolve(world.moderator, stale, action="hide", note="Spam.")
 
     assert snapshot() == before
 
