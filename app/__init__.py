@@ -114,7 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.companies import staff_views as _staff_views  # noqa: F401
     from app.companies import views as _companies_views  # noqa: F401
     from app.moderation import bp as moderation_bp
-    from app.moderation import flag_views, revision_views
+    from app.moderation import flag_views, hiding_views, revision_views
     from app.moderation import views as _moderation_views  # noqa: F401
     from app.products import bp as products_bp
     from app.products import views as _products_views  # noqa: F401
@@ -128,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(questions_bp)
     app.register_blueprint(answers_bp)
     app.register_blueprint(moderation_bp, url_prefix="/admin")
+    app.register_blueprint(hiding_views.bp)  # hide, restore, lock; /moderation/log
     app.register_blueprint(revision_views.bp)  # /questions/<id>/revisions, /answers/<id>/…
     app.register_blueprint(flag_views.bp)  # /questions/<id>/flag, /moderation/flags
     search.init_app(app)  # /search, similar questions, the index kept by the services

@@ -88,6 +88,9 @@ WRITES_NEEDING_VERIFIED_EMAIL = frozenset(
         # Issue 12: a flag can hide someone's post; reviewing flags hides and restores.
         Permission.POST_FLAG,
         Permission.FLAG_REVIEW,
+        # Keeping it clean (issue 12): what moderators do is seen by everybody.
+        Permission.POST_HIDE,
+        Permission.QUESTION_LOCK,
     }
 )
 ALLOWED_BEFORE_VERIFIED_EMAIL = frozenset(
@@ -102,8 +105,6 @@ ALLOWED_BEFORE_VERIFIED_EMAIL = frozenset(
         # Issue 12 in progress: each moves to WRITES_NEEDING_VERIFIED_EMAIL together with
         # its service call in tests/accounts/test_verification_gate.py, as its service lands.
         Permission.QUESTION_MERGE,
-        Permission.POST_HIDE,
-        Permission.QUESTION_LOCK,
         Permission.USER_SUSPEND,
         Permission.MODERATOR_GRANT,
     }
@@ -199,8 +200,11 @@ def _question_edit(user: Any, question: Any) -> bool:
 
 @rule(Permission.QUESTION_ME_TOO)
 def _question_me_too(user: Any, question: Any) -> bool:
-    """Anyone signed in says "me too", except on their own question."""
-    return _signed_in(user) and user.id != question.author_id
+    """Anyone signed in says "me too" (and takes it back), except on their own question and
+    on a locked question (moderators still may)."""
+    if not _signed_in(user) or user.id == question.author_id:
+        return False
+    return not question.locked or is_moderator(user)
 
 
 @rule(Permission.QUESTION_CHOOSE_BEST)
@@ -273,8 +277,11 @@ def _answer_edit(user: Any, answer: Any) -> bool:
 
 @rule(Permission.ANSWER_VOTE_HELPFUL)
 def _answer_vote_helpful(user: Any, answer: Any) -> bool:
-    """Anyone signed in votes an answer helpful, except their own."""
-    return _signed_in(user) and user.id != answer.author_id
+    """Anyone signed in votes an answer helpful (and withdraws the vote), except their own
+    and on a locked question (moderators still may)."""
+    if not _signed_in(user) or user.id == answer.author_id:
+        return False
+    return not answer.question.locked or is_moderator(user)
 
 
 @rule(Permission.ANSWER_ENDORSE)

@@ -27,6 +27,7 @@ from app.companies.models import ClaimStatus
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.moderation import flags as flag_services
+from app.moderation import hiding
 from app.moderation.flag_models import FlaggedPost
 from app.notifications import services as notification_services
 from app.questions import services as question_services
@@ -141,6 +142,10 @@ def build_world() -> World:
     for n in range(21):
         question_services.edit_question(asker, question, body=f"Still not syncing ({n}).")
         answer_services.edit_answer(answerer, first, body=f"Sign out and in again ({n}).")
+
+    # The public moderation log has two lines (a lock and an unlock): a next page at size 1.
+    hiding.lock_question(keeper, others[0], reason="Heated thread.")
+    hiding.unlock_question(keeper, others[0])
 
     # Real links, as the e-mails carry them.
     make_claim(nimbus, make_user("early"), status=ClaimStatus.EMAIL_VERIFIED)

@@ -17,6 +17,7 @@ import pytest
 from app.companies.models import Claim, ClaimStatus
 from app.db import utcnow
 from app.extensions import db
+from app.moderation import hiding
 from app.moderation.flag_models import Flag, FlaggedPost, FlagReason
 from app.questions.models import Kind
 from tests.checks import snapshot
@@ -59,6 +60,9 @@ class World:
     claim: Any  # a verified claim on the unclaimed company, waiting for review
     former_answer: Any  # an official answer on the problem by "former_staff", since removed
     flagged: Any  # the peer answer, reported by a reader, waiting for a moderator
+    hidden_question: Any  # asked by "asker" on Acme, hidden by a moderator
+    hidden_answer: Any  # by "answerer" on the problem, hidden by a moderator
+    locked_question: Any  # asked by "asker" on Acme, locked by a moderator
 
 
 @pytest.fixture
@@ -109,7 +113,14 @@ def world() -> World:
     db.session.add(
         Flag(flagged_post_id=flagged.id, user_id=reader.id, round=1, reason=FlagReason.OFF_TOPIC)
     )
+    hidden_question = make_question(claimed, author=users["asker"], title="Spam, hidden")
+    hidden_answer = make_answer(problem, author=users["answerer"], body="Buy cheap pills.")
+    locked_question = make_question(claimed, author=users["asker"], title="A heated thread")
     db.session.commit()
+    hiding.apply_hide(hidden_question, by=users["site_admin"], reason="Spam.")
+    hiding.apply_hide(hidden_answer, by=users["site_admin"], reason="Spam.")
+    db.session.commit()
+    hiding.lock_question(users["site_admin"], locked_question, reason="Heated.")
     return World(
         users,
         unclaimed,
@@ -122,6 +133,9 @@ def world() -> World:
         claim,
         former_answer,
         flagged,
+        hidden_question,
+        hidden_answer,
+        locked_question,
     )
 
 
@@ -130,6 +144,9 @@ class Action:
     name: str
     allowed: frozenset[str]
     method: str = "POST"
+    # Who gets 404 instead of 403 (or the sign-in page): a hidden post is not found but by
+    # its author and moderators.
+    not_found: frozenset[str] = frozenset()
 
     def request(self, w: World, role: str) -> tuple[str, dict[str, str]]:
         q, a, acme = w.question, w.answer, w.claimed.slug
@@ -225,6 +242,25 @@ class Action:
                 f"/moderation/flags/{w.flagged.id}",
                 {f"flag-{w.flagged.id}-action": "dismiss"},
             ),
+            "hide a question": (f"/questions/{q.id}/hide", {"reason": "Spam."}),
+            "hide an answer": (f"/answers/{a.id}/hide", {"reason": "Spam."}),
+            "restore a question": (f"/questions/{w.hidden_question.id}/restore", {}),
+            "restore an answer": (f"/answers/{w.hidden_answer.id}/restore", {}),
+            "lock a question": (f"/questions/{q.id}/lock", {"reason": "Heated."}),
+            "unlock a question": (f"/questions/{w.locked_question.id}/unlock", {}),
+            "read a hidden question": (
+                f"/questions/{w.hidden_question.id}/{w.hidden_question.slug}",
+                {},
+            ),
+            "answer a locked question": (
+                f"/questions/{w.locked_question.id}/answers",
+                {"body": "Calm down."},
+            ),
+            "me too on a locked question": (
+                f"/questions/{w.locked_question.id}/me-too",
+                {"action": "add"},
+            ),
+            "read the moderation log": ("/moderation/log", {}),
         }[self.name]
 
 
@@ -270,6 +306,30 @@ ACTIONS = [
     Action("review flags", frozenset({"site_admin"}), method="GET"),
     Action("hide a flagged post", frozenset({"site_admin"})),
     Action("dismiss flags", frozenset({"site_admin"})),
+    # Keeping it clean: only moderators hide, restore, lock; company staff never can.
+    Action("hide a question", frozenset({"site_admin"})),
+    Action("hide an answer", frozenset({"site_admin"})),
+    Action(
+        "restore a question",
+        frozenset({"site_admin"}),
+        not_found=frozenset(ROLES) - {"asker", "site_admin"},
+    ),
+    Action(
+        "restore an answer",
+        frozenset({"site_admin"}),
+        not_found=frozenset(ROLES) - {"answerer", "site_admin"},
+    ),
+    Action("lock a question", frozenset({"site_admin"})),
+    Action("unlock a question", frozenset({"site_admin"})),
+    Action(
+        "read a hidden question",
+        frozenset({"asker", "site_admin"}),
+        method="GET",
+        not_found=frozenset(ROLES) - {"asker", "site_admin"},
+    ),
+    Action("answer a locked question", frozenset({"site_admin"})),
+    Action("me too on a locked question", frozenset({"site_admin"})),
+    Action("read the moderation log", frozenset(ROLES), method="GET"),
 ]
 
 
@@ -289,6 +349,8 @@ def test_access_table(client, world, action, role):
         assert response.status_code in expected, response.get_data(as_text=True)[:800]
         if action.method == "POST":
             assert after != before
+    elif role in action.not_found:
+        assert response.status_code == 404
     else:
         if role == "anonymous":
             assert response.status_code in (302, 303)

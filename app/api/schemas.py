@@ -50,9 +50,11 @@ from app.companies.models import (
 from app.companies.models import NAME_MAX as COMPANY_NAME_MAX
 from app.companies.models import NAME_MIN as COMPANY_NAME_MIN
 from app.db import MAX_ID
-from app.errors import NotFound
+from app.errors import NotFound, ValidationError
 from app.moderation import flags as flag_services
+from app.moderation import hiding as hiding_services
 from app.moderation.flag_models import FlagReason, FlagStatus
+from app.moderation.models import ModerationAction, TargetType
 from app.moderation.revision_queries import version_cursor
 from app.products import queries as product_queries
 from app.products import services as product_services
@@ -70,6 +72,7 @@ from app.questions.models import (
     Status,
 )
 from app.questions.queries import Sort
+from app.visibility import request_viewer, sees_hidden
 
 PAGE_LIMIT_MIN, PAGE_LIMIT_MAX, PAGE_LIMIT_DEFAULT = 1, 100, 20
 # Free-text filters (company names, search words) longer than this find nothing anyway.
@@ -186,6 +189,29 @@ def _answer_url(answer: Any) -> str:
     return url_for("answers.show", answer_id=answer.id, _external=True)
 
 
+def _hidden_field() -> fields.Function:
+    return fields.Function(
+        lambda post: sees_hidden(request_viewer(), post),
+        required=True,
+        metadata={
+            "type": "boolean",
+            "description": "Hidden by a moderator (or deleted by its author): true only for "
+            "its author and moderators, false for everyone else (who cannot read it at all).",
+        },
+    )
+
+
+def _hidden_reason_field() -> fields.Function:
+    return fields.Function(
+        lambda post: post.hidden_reason if sees_hidden(request_viewer(), post) else "",
+        required=True,
+        metadata={
+            "type": "string",
+            "description": 'Why it is hidden (public); "" unless ``hidden`` is true.',
+        },
+    )
+
+
 class UserSchema(ResponseSchema):
     id = fields.Integer(required=True)
     username = fields.String(required=True)
@@ -255,6 +281,11 @@ class QuestionSchema(ResponseSchema):
     best_answer_id = fields.Integer(required=True, allow_none=True)
     has_official_answer = fields.Boolean(required=True)
     locked = fields.Boolean(required=True)
+    lock_reason = fields.String(
+        required=True, metadata={"description": 'Why it is locked (public); "" if not.'}
+    )
+    hidden = _hidden_field()
+    hidden_reason = _hidden_reason_field()
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
     last_activity_at = fields.DateTime(required=True)
@@ -280,6 +311,8 @@ class AnswerSchema(ResponseSchema):
         required=True,
         metadata={"type": "boolean"},
     )
+    hidden = _hidden_field()
+    hidden_reason = _hidden_reason_field()
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
     url = Link(_answer_url)
@@ -410,6 +443,25 @@ ClaimPageSchema = page_of(ClaimSchema, "ClaimPageSchema")
 StaffPageSchema = page_of(StaffSchema, "StaffPageSchema")
 QuestionRevisionPageSchema = page_of(QuestionRevisionSchema, "QuestionRevisionPageSchema")
 AnswerRevisionPageSchema = page_of(AnswerRevisionSchema, "AnswerRevisionPageSchema")
+
+
+class ModerationLogEntrySchema(ResponseSchema):
+    """One line of the public moderation log (never the hidden text)."""
+
+    action = fields.Enum(ModerationAction, by_value=True, required=True)
+    target_type = fields.Enum(TargetType, by_value=True, required=True)
+    target_id = fields.Integer(required=True)
+    moderator = fields.Nested(
+        UserSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "Null for what no person did by hand (flags hiding a post)."},
+    )
+    reason = fields.String(required=True, metadata={"description": "The public reason."})
+    at = fields.DateTime(attribute="created_at", required=True)
+
+
+ModerationLogPageSchema = page_of(ModerationLogEntrySchema, "ModerationLogPageSchema")
 
 
 class QuestionListSchema(ResponseSchema):
@@ -665,6 +717,24 @@ def answer_problem(question: Any, answer_id: Any) -> dict[str, str]:
     if answer.question_id != question.id:
         return {"answer_id": "Choose one of this question's answers."}
     return {}
+
+
+class ReasonSchema(RequestSchema):
+    """A moderator's public reason (hiding a post, locking a question): plain text with a
+    visible character, at most 500 characters; its author and the moderation log show it."""
+
+    reason = fields.String(
+        required=True,
+        validate=_length(None, REASON_MAX),
+        metadata={"description": "Public: the author and the moderation log show it."},
+    )
+
+    def problems(self, raw: dict[str, Any]) -> dict[str, str]:
+        try:
+            hiding_services.clean_reason(raw.get("reason"))
+        except ValidationError as error:
+            return error.fields
+        return {}
 
 
 class AnswerBodySchema(RequestSchema):

@@ -12,6 +12,7 @@ from app.companies.models import Company
 from app.extensions import db
 from app.products.models import Product
 from app.questions.models import Question
+from app.visibility import answer_listed, question_listed
 
 
 def latest_answers(question_id: int, limit: int) -> list[Answer]:
@@ -20,25 +21,35 @@ def latest_answers(question_id: int, limit: int) -> list[Answer]:
         db.session.execute(
             sa.select(Answer)
             .options(joinedload(Answer.author))
-            .where(Answer.question_id == question_id)
+            .where(Answer.question_id == question_id, answer_listed())
             .order_by(Answer.created_at.desc(), Answer.id.desc())
             .limit(limit)
         ).scalars()
     )
 
 
+def _listed(model: type) -> sa.ColumnElement[bool]:
+    """Hidden and merged questions are not in the sitemap (``app.visibility``)."""
+    return question_listed() if model is Question else sa.true()
+
+
 def sitemap_total() -> int:
-    """How many companies, products and questions there are, together (one SELECT)."""
-    counts = [sa.select(sa.func.count()).select_from(m).scalar_subquery() for m in _MODELS.values()]
+    """How many companies, products and listed questions there are, together (one SELECT)."""
+    counts = [
+        sa.select(sa.func.count()).select_from(m).where(_listed(m)).scalar_subquery()
+        for m in _MODELS.values()
+    ]
     return int(db.session.execute(sa.select(sum(counts[1:], counts[0]))).scalar_one())
 
 
 def first_ids(section: str, size: int) -> list[int]:
     """The id each sitemap file of ``section`` starts at: every ``size``-th row (one SELECT)."""
     model = _MODELS[section]
-    numbered = sa.select(
-        model.id, sa.func.row_number().over(order_by=model.id).label("position")
-    ).subquery()
+    numbered = (
+        sa.select(model.id, sa.func.row_number().over(order_by=model.id).label("position"))
+        .where(_listed(model))
+        .subquery()
+    )
     return list(
         db.session.execute(
             sa.select(numbered.c.id)
@@ -76,7 +87,7 @@ def question_entries(first_id: int, limit: int) -> list[tuple[int, str, datetime
         (question_id, slug, last_activity)
         for question_id, slug, last_activity in db.session.execute(
             sa.select(Question.id, Question.slug, Question.last_activity_at)
-            .where(Question.id >= first_id)
+            .where(Question.id >= first_id, question_listed())
             .order_by(Question.id)
             .limit(limit)
         )

@@ -76,7 +76,8 @@ def product(company_slug: str, product_slug: str) -> Response:
 @bp.get("/questions/<id:question_id>/feed.atom")
 def question(question_id: int) -> Response:
     """A question's newest answers, after the question itself (two SELECTs)."""
-    found = get_question(question_id)
+    # A feed is a list, the same for every reader: a hidden question has none.
+    found = get_question(question_id, viewer=None)
     feed = atom.new_feed(
         title=f"Answers to: {found.title}",
         page_url=url_for("questions.show", question_id=found.id, slug=found.slug, _external=True),

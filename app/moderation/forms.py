@@ -50,3 +50,11 @@ class AuditFilterForm(FlaskForm):
         ],
         render_kw={"autocapitalize": "none", "spellcheck": "false"},
     )
+
+
+class ReasonForm(FlaskForm):
+    """A moderator's hide or lock, with the public reason (the service checks it: visible
+    text, at most ``REASON_MAX`` characters). Restoring and unlocking send no reason: the
+    same form, its field left empty, carries their CSRF token."""
+
+    reason = TextAreaField("Reason")

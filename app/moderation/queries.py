@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.moderation.models import AuditEntry
+from app.moderation.models import AuditEntry, ModerationAction, ModerationLogEntry
 from app.pagination import Page, decode_cursor, encode_cursor
 
 # How the log reads each action; an action without a label is shown as recorded.
@@ -50,6 +50,41 @@ def list_audit_entries(
         after = sa.tuple_(sa.literal(created_at, AuditEntry.created_at.type), sa.literal(last_id))
         query = query.where(sa.tuple_(AuditEntry.created_at, AuditEntry.id) < after)
     query = query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(limit + 1)
+    rows = list(db.session.execute(query).scalars())
+    if len(rows) > limit:
+        rows = rows[:limit]
+        return Page(rows, encode_cursor(rows[-1].created_at, rows[-1].id))
+    return Page(rows, None)
+
+
+# How the public moderation log reads each action.
+MODERATION_LABELS = {
+    ModerationAction.HIDE: "hid",
+    ModerationAction.RESTORE: "restored",
+    ModerationAction.LOCK: "locked",
+    ModerationAction.UNLOCK: "unlocked",
+    ModerationAction.MERGE: "merged",
+    ModerationAction.SUSPEND: "suspended",
+    ModerationAction.UNSUSPEND: "lifted the suspension of",
+    ModerationAction.DELETE: "deleted",
+}
+
+
+def list_moderation_log(*, cursor: str | None = None, limit: int = 50) -> Page[ModerationLogEntry]:
+    """A page of the public moderation log, newest first, with each moderator (one SELECT).
+
+    Keyset on (created_at, id). Raises ``BadCursor`` for a cursor this server did not issue.
+    """
+    query = sa.select(ModerationLogEntry).options(joinedload(ModerationLogEntry.moderator))
+    if cursor:
+        created_at, last_id = decode_cursor(cursor, datetime)
+        after = sa.tuple_(
+            sa.literal(created_at, ModerationLogEntry.created_at.type), sa.literal(last_id)
+        )
+        query = query.where(sa.tuple_(ModerationLogEntry.created_at, ModerationLogEntry.id) < after)
+    query = query.order_by(
+        ModerationLogEntry.created_at.desc(), ModerationLogEntry.id.desc()
+    ).limit(limit + 1)
     rows = list(db.session.execute(query).scalars())
     if len(rows) > limit:
         rows = rows[:limit]

@@ -45,7 +45,19 @@ from app.text import has_visible, without_invisible
 # Path segments that follow ``/questions/<id>/``: a slug equal to one of them
 # would make the canonical URL reach an action instead of the question.
 _RESERVED_SLUGS = frozenset(
-    {"edit", "me-too", "answers", "best-answer", "status", "follow", "flag"}
+    {
+        "edit",
+        "me-too",
+        "answers",
+        "best-answer",
+        "status",
+        "follow",
+        "hide",
+        "restore",
+        "lock",
+        "unlock",
+        "flag",
+    }
 )
 _FALLBACK_SLUG = "question"
 

@@ -92,6 +92,7 @@ def render_question_page(
     cursor: str | None = None,
     answer_form: AnswerForm | None = None,
     status_form: StatusForm | None = None,
+    reason_errors: dict[str, tuple[str, str]] | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
     """The question page: a fixed number of SELECTs whatever the number of answers.
@@ -105,6 +106,9 @@ def render_question_page(
     signed-in viewer their helpful votes, me-too, following and reports (1), and on a claimed
     company's page their staff roles (1, asked once by the policy and remembered for the
     request).
+
+    ``reason_errors``: a moderator's refused hide or lock, by form (``hide-question``,
+    ``lock-question``, ``hide-answer-<id>``): the reason as typed and what is wrong with it.
     """
     user = viewer()
     marks = answer_queries.viewer_marks(user, question.id)
@@ -119,6 +123,7 @@ def render_question_page(
             page=page,
             helpful_ids=marks.helpful_ids,
             flagged_ids=marks.flagged_answer_ids,
+            reason_errors=reason_errors or {},
         )
         return body, status
     if user.is_authenticated:
@@ -136,13 +141,16 @@ def render_question_page(
         helpful_ids=marks.helpful_ids,
         flagged_ids=marks.flagged_answer_ids,
         flagged_question=marks.flagged_question,
+        open_flags=marks.open_flags,
         me_too=marks.me_too,
         following=marks.following,
         answer_form=answer_form,
         status_form=status_form,
         markdown_hint=MARKDOWN_HINT,
         related=related_questions(question),
-        structured_data=qa_page(question, page.items),
+        # What search engines read: only what is listed (a moderator sees more on the page).
+        structured_data=qa_page(question, [a for a in page.items if a.hidden_at is None]),
+        reason_errors=reason_errors or {},
     )
     return body, status
 

@@ -21,7 +21,7 @@ from app.companies.models import Claim, ClaimStatus, Invitation, Membership, Sta
 from app.db import utcnow
 from app.errors import EmailUnverified
 from app.extensions import db
-from app.moderation import flags
+from app.moderation import flags, hiding
 from app.moderation.flag_models import Flag, FlaggedPost, FlagReason
 from app.notifications import services as notifications
 from app.notifications.models import Category
@@ -199,6 +199,11 @@ SERVICE_CALLS = [
                 lambda w: flags.flag_post(w.ivy, w.peer_answer, reason="spam")),
     ServiceCall("review flags", Permission.FLAG_REVIEW,
                 lambda w: flags.resolve(w.root, w.flagged, action="dismiss"), actor="root"),
+    ServiceCall("hide a post", Permission.POST_HIDE,
+                lambda w: hiding.hide_post(w.root, w.peer_answer, reason="Spam."), actor="root"),
+    ServiceCall("lock a question", Permission.QUESTION_LOCK,
+                lambda w: hiding.lock_question(w.root, w.other_question, reason="Heated."),
+                actor="root"),
 ]  # fmt: skip
 
 
@@ -434,6 +439,14 @@ API_CALLS = [
     _api("POST", "/answers/{w.peer_answer.id}/flags", lambda w: {"reason": "spam"}),
     _api("POST", "/questions/{w.other_question.id}/flags", lambda w: {"reason": "spam"}),
     _api("POST", "/flags/{w.flagged.id}/resolve", lambda w: {"action": "dismiss"}, actor="root"),
+    _api("POST", "/questions/{w.other_question.id}/hide", lambda w: {"reason": "Spam."},
+         actor="root"),
+    _api("POST", "/answers/{w.peer_answer.id}/hide", lambda w: {"reason": "Spam."}, actor="root"),
+    _api("POST", "/questions/{w.other_question.id}/restore", actor="root", changes=False),
+    _api("POST", "/answers/{w.peer_answer.id}/restore", actor="root", changes=False),
+    _api("POST", "/questions/{w.other_question.id}/lock", lambda w: {"reason": "Heated."},
+         actor="root"),
+    _api("DELETE", "/questions/{w.other_question.id}/lock", actor="root", changes=False),
 ]  # fmt: skip
 # Writes anyone may make before verifying: signing up, tokens, and the links' own tokens.
 API_OPEN_WRITES = {

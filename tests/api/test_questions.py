@@ -21,7 +21,8 @@ from tests.factories import (
 QUESTION_FIELDS = {
     "id", "kind", "title", "body", "body_html", "feeling", "status", "author", "company",
     "product", "me_too_count", "answer_count", "best_answer_id", "has_official_answer",
-    "locked", "created_at", "updated_at", "last_activity_at", "url",
+    "locked", "lock_reason", "hidden", "hidden_reason", "created_at", "updated_at",
+    "last_activity_at", "url",
 }  # fmt: skip
 USER_FIELDS = {"id", "username", "display_name", "created_at", "is_admin", "url"}
 

@@ -23,6 +23,7 @@ from app.pagination import BadCursor, decode_cursor, encode_cursor
 from app.products.queries import get_product
 from app.questions.models import Question
 from app.search.queries import MAX_PAGES, search_questions, similar_questions
+from app.visibility import question_listed
 
 PRODUCT_NEEDS_COMPANY = "Give the company too: a product's slug is unique within its company."
 
@@ -103,7 +104,7 @@ def _questions_in_order(ids: list[int]) -> list[Question]:
         .options(
             joinedload(Question.author), joinedload(Question.company), joinedload(Question.product)
         )
-        .where(Question.id.in_(ids))
+        .where(Question.id.in_(ids), question_listed())
     ).scalars()
     by_id = {question.id: question for question in rows}
     return [by_id[question_id] for question_id in ids if question_id in by_id]
