@@ -71,6 +71,9 @@ def _strategy() -> FixedWindowRateLimiter:
 
 
 def _give_back(taken: Iterable[tuple[RateLimitItem, str]]) -> None:
+    taken = list(taken)
+    if not taken:  # nothing counted (RATELIMIT_ENABLED off: the limiter has no storage)
+        return
     storage = limiter.storage
     for item, key in taken:
         storage.incr(item.key_for(NAMESPACE, key), item.get_expiry(), amount=-1)
