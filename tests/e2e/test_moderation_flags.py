@@ -12,6 +12,12 @@ from playwright.sync_api import expect
 from tests.e2e import steps
 from tests.e2e.conftest import Browsing
 from tests.e2e.pages import DEMO_QUESTION
+from tests.e2e.test_key_pages import (
+    AXE_OPTIONS,
+    axe_source,  # noqa: F401 - the fixture
+    describe,
+    run_axe,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -19,7 +25,16 @@ SPAM = "Cheap designer watches at unbeatable prices, visit my shop today"
 REASON = "Advertising, not an answer."
 
 
-def test_report_an_answer_hide_it_and_restore_it(browsing: Browsing) -> None:
+def _accessible(page, name: str, source: str) -> None:  # noqa: ANN001 - a Playwright page
+    page.evaluate(source)
+    found = run_axe(page, name, AXE_OPTIONS)
+    assert not found, f"axe on {name} ({page.url}):\n{describe(found)}"
+
+
+def test_report_an_answer_hide_it_and_restore_it(
+    browsing: Browsing,
+    axe_source: str,  # noqa: F811 - the fixture imported above
+) -> None:
     author, reader = steps.new_username("seller"), steps.new_username("rita")
 
     # Someone posts an advert as an answer.
@@ -47,6 +62,12 @@ def test_report_an_answer_hide_it_and_restore_it(browsing: Browsing) -> None:
     reporter.goto(question_url)
     steps.answer_card(reporter, author).get_by_role("link", name="Report this answer").click()
     expect(reporter.get_by_role("heading", level=1)).to_have_text("Report an answer")
+    # "Something else" needs a note: the message at the field, the choice kept.
+    reporter.get_by_role("radio", name="Something else").check()
+    reporter.get_by_role("button", name="Report this answer").click()
+    expect(reporter.get_by_text("Please say what is wrong in a few words.")).to_be_visible()
+    expect(reporter.get_by_role("radio", name="Something else")).to_be_checked()
+    _accessible(reporter, "report-answer-refused", axe_source)
     reporter.get_by_role("radio", name="Spam").check()
     reporter.get_by_role("button", name="Report this answer").click()
     expect(reporter.get_by_text("Thanks — a moderator will look at it.")).to_be_visible()
@@ -64,6 +85,7 @@ def test_report_an_answer_hide_it_and_restore_it(browsing: Browsing) -> None:
     expect(moderator.get_by_role("heading", level=1)).to_have_text("Flags")
     flagged = moderator.get_by_role("article").filter(has_text=SPAM)
     expect(flagged.get_by_text("Spam (1)")).to_be_visible()
+    _accessible(moderator, "flags-queue-with-a-report", axe_source)
     expect(flagged.get_by_text(f"@{author}").first).to_be_visible()
     flagged.get_by_label("Reason or note").fill(REASON)
     flagged.get_by_role("button", name="Hide", exact=True).click()
