@@ -276,9 +276,7 @@ def test_readers_may_not_open_the_queue(client, world):
     assert client.get("/moderation/flags").status_code == 403
 
 
-def test_the_header_count_costs_the_question_page_no_statement(
-    client, world, count_queries
-):
+def test_the_header_count_costs_the_question_page_no_statement(client, world, count_queries):
     _spam_flags(world, 1)
     login_as(client, world.moderator)
     url = f"/questions/{world.question.id}/{world.question.slug}"
