@@ -78,7 +78,7 @@ def test_report_an_answer_hide_it_and_restore_it(
     # A moderator sees the count in the header, opens the queue and hides it with a reason.
     moderator = steps.new_site_admin(browsing)
     flags_link = moderator.get_by_role("navigation", name="Main").get_by_role(
-        "link", name=re.compile(r"^Flags to review, \d+$")
+        "link", name=re.compile(r"^Flags to review: \d+$")
     )
     expect(flags_link).to_be_visible()
     flags_link.click()

@@ -191,7 +191,9 @@ def test_the_header_count_is_for_moderators_only(client, world):
     _spam_flags(world, 1)
     login_as(client, world.moderator)
     assert re.search(
-        r'Flags <span class="bell__count flag-count">1</span>', _page(client, world.question)
+        r'Flags<span class="visually-hidden"> to review:</span> '
+        r'<span class="bell__count flag-count">1</span>',
+        _page(client, world.question),
     )
 
     login_as(client, world.reader)
