@@ -290,3 +290,29 @@ def test_the_header_count_costs_the_question_page_no_statement(client, world, co
     # user, question, answers, related, viewer marks (with reports and the header count).
     assert len(statements) == 5
     assert 'flag-count">1<' in client.get(url).get_data(as_text=True)
+
+
+def test_the_queue_runs_a_fixed_number_of_statements(client, world, count_queries):
+    login_as(client, world.moderator)
+
+    def statements() -> int:
+        db.session.commit()
+        db.session.expunge_all()
+        with count_queries() as recorded:
+            assert client.get("/moderation/flags").status_code == 200
+        return len(recorded)
+
+    for n in range(2):
+        flags.flag_post(make_user(f"early{n}"), make_answer(world.question), reason="spam")
+    few = statements()
+    for n in range(10):
+        author = make_user(f"author{n}")
+        make_question(world.acme, author=author)
+        flags.flag_post(
+            make_user(f"late{n}"), make_answer(world.question, author=author), reason="abusive"
+        )
+    many = statements()
+
+    # the moderator, the header count, the page of flagged posts with their posts, question,
+    # company and authors, the reasons, the authors' latest questions, their latest answers
+    assert few == many == 6
