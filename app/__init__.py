@@ -94,6 +94,7 @@ def _import_models() -> None:
     from app.answers import models as _answers  # noqa: F401
     from app.companies import models as _companies  # noqa: F401
     from app.mail import models as _mail  # noqa: F401
+    from app.moderation import flag_models as _flags  # noqa: F401
     from app.moderation import models as _moderation  # noqa: F401
     from app.notifications import models as _notifications  # noqa: F401
     from app.products import models as _products  # noqa: F401
@@ -114,7 +115,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.companies import views as _companies_views  # noqa: F401
     from app.moderation import account_views as _account_views  # noqa: F401
     from app.moderation import bp as moderation_bp
-    from app.moderation import hiding_views, post_views, revision_views
+    from app.moderation import flag_views, hiding_views, post_views, revision_views
     from app.moderation import views as _moderation_views  # noqa: F401
     from app.products import bp as products_bp
     from app.products import views as _products_views  # noqa: F401
@@ -131,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(hiding_views.bp)  # hide, restore, lock; /moderation/log
     app.register_blueprint(revision_views.bp)  # /questions/<id>/revisions, /answers/<id>/…
     app.register_blueprint(post_views.bp)  # delete and merge: /questions/<id>/merge, …
+    app.register_blueprint(flag_views.bp)  # /questions/<id>/flag, /moderation/flags
     search.init_app(app)  # /search, similar questions, the index kept by the services
     feeds.init_app(app)  # Atom feeds, sitemap.xml, robots.txt
     api.init_app(app)  # the JSON API at /api/v1, and its OpenAPI document

@@ -46,6 +46,7 @@ _ENV_SETTINGS: dict[str, Any] = {
     "FIRST_DAY_ANSWER_LIMITS": str,
     "FIRST_DAY_LINKS_PER_POST": int,
     "REPEATED_TEXT_MINUTES": int,
+    "FLAG_LIMITS": str,
     "NOTIFICATION_EMAILS_PER_HOUR": int,
 }
 
@@ -92,6 +93,8 @@ class DefaultConfig:
     FIRST_DAY_LINKS_PER_POST = 2
     # The same text from the same author again within this many minutes is refused.
     REPEATED_TEXT_MINUTES = 10
+    # Flags (app/moderation/flags.py): posts one account may flag.
+    FLAG_LIMITS = "20 per hour"
     # Notification e-mails sent right away, per person in any hour; the rest wait for
     # one summary (app/notifications/mailer.py).
     NOTIFICATION_EMAILS_PER_HOUR = 10

@@ -104,6 +104,37 @@ def admit_answer(author: Any, *, body: str) -> None:
     _admit(author, ANSWER, body)
 
 
+def admit_flag(user: Any) -> None:
+    """Let the user flag one more post now (``FLAG_LIMITS`` per account, 20 an hour), or
+    raise ``RateLimited`` saying when. Site admins are exempt, as from every limit here."""
+    if not _enabled() or getattr(user, "is_admin", False):
+        return
+    now = utcnow()
+    counts = []
+    for item in parse_many(current_app.config["FLAG_LIMITS"]):
+        window = _window(item)
+        counts.append(
+            _Count(
+                item,
+                _key("flag", "account", str(user.id)),
+                lambda wait, item=item, window=window: (
+                    f"You have flagged {item.amount} posts in the last {window}, the most "
+                    f"Helpsquare allows. You can flag another in {wait}."
+                ),
+            )
+        )
+    strategy = MovingWindowRateLimiter(limiter.storage)
+    try:
+        over = [count for count in counts if not strategy.test(count.item, *count.key)]
+        if over:
+            raise _rate_limited(strategy, over, now)
+        for count in counts:
+            if not strategy.hit(count.item, *count.key):
+                raise _rate_limited(strategy, [count], now)
+    except (StorageError, limiter.storage.base_exceptions):
+        log.exception("the limits on flags could not be counted; the flag let in")
+
+
 @dataclass(frozen=True)
 class _Count:
     """One counted limit: its rate, its storage key and how its refusal reads."""
@@ -311,4 +342,12 @@ def ago_phrase(seconds: float) -> str:
     return "a minute ago" if minutes == 1 else f"{minutes} minutes ago"
 
 
-__all__ = ["ANSWER", "QUESTION", "admit_answer", "admit_question", "fingerprint", "wait_phrase"]
+__all__ = [
+    "ANSWER",
+    "QUESTION",
+    "admit_answer",
+    "admit_flag",
+    "admit_question",
+    "fingerprint",
+    "wait_phrase",
+]

@@ -15,7 +15,7 @@ from werkzeug.routing import BaseConverter, ValidationError
 from app.accounts.suspension import format_until
 from app.db import MAX_ID, utcnow
 from app.page_cache import cached_fragment, question_list_key
-from app.policy import Permission, can
+from app.policy import Permission, can, is_moderator
 
 
 class IdConverter(BaseConverter):
@@ -94,10 +94,20 @@ def person(user: Any, link: bool = True) -> Markup:
     return Markup('<a class="person" href="{}">{}</a>').format(href, inner)
 
 
+def open_flag_count() -> int:
+    """How many flagged posts wait for review: the moderators' header count (one cheap
+    indexed count, asked only when a moderator's page renders the header)."""
+    from app.moderation.flag_queries import count_open
+
+    return count_open()
+
+
 def init_app(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     app.jinja_env.globals.update(
         can=can,
+        is_moderator=is_moderator,
+        open_flag_count=open_flag_count,
         Permission=Permission,
         static_url=static_url,
         cached_fragment=cached_fragment,

@@ -26,7 +26,9 @@ from app.companies import claims, staff
 from app.companies.models import ClaimStatus
 from app.extensions import db
 from app.mail.models import OutboxMessage
+from app.moderation import flags as flag_services
 from app.moderation import hiding
+from app.moderation.flag_models import FlaggedPost
 from app.notifications import services as notification_services
 from app.questions import services as question_services
 from app.questions.models import Kind
@@ -162,6 +164,12 @@ def build_world() -> World:
         asker.id, notification_services.DIGEST_SCOPE
     )
     api_token = token_for(keeper)
+    # Flagged questions waiting for review (the queue, its page and the API list them).
+    flag_services.flag_post(answerer, others[0], reason="off_topic")
+    flag_services.flag_post(asker, others[1], reason="duplicate", duplicate_of=question.id)
+    flagged = db.session.scalar(
+        sa.select(FlaggedPost).where(FlaggedPost.question_id == others[0].id)
+    )
     db.session.commit()
 
     values = {
@@ -173,6 +181,8 @@ def build_world() -> World:
         "username": asker.username,
         "answer_id": first.id,
         "claim_id": waiting.id,
+        "flagged_id": flagged.id,
+        "flag_id": flagged.id,
         "user_id": agent.id,
         "section": "questions",
         "first_id": question.id,
@@ -193,6 +203,8 @@ def build_world() -> World:
         "/api/v1/questions?sort=newest",
         "/api/v1/claims?status=email_verified",
         "/api/v1/search?q=sync",
+        "/moderation/flags?status=dismissed",
+        "/api/v1/flags?status=hidden",
     ]
     by_endpoint = {"questions.show": {"slug": question.slug}}
     return World(users, values, tokens, by_endpoint, api_token, question, extra_urls)

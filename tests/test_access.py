@@ -18,6 +18,7 @@ from app.companies.models import Claim, ClaimStatus
 from app.db import utcnow
 from app.extensions import db
 from app.moderation import hiding
+from app.moderation.flag_models import Flag, FlaggedPost, FlagReason
 from app.questions.models import Kind
 from tests.checks import snapshot
 from tests.conftest import login_as
@@ -58,6 +59,7 @@ class World:
     peer_answer: Any
     claim: Any  # a verified claim on the unclaimed company, waiting for review
     former_answer: Any  # an official answer on the problem by "former_staff", since removed
+    flagged: Any  # the peer answer, reported by a reader, waiting for a moderator
     hidden_question: Any  # asked by "asker" on Acme, hidden by a moderator
     hidden_answer: Any  # by "answerer" on the problem, hidden by a moderator
     locked_question: Any  # asked by "asker" on Acme, locked by a moderator
@@ -103,6 +105,14 @@ def world() -> World:
         email_verified_at=utcnow(),
     )
     db.session.add(claim)
+    db.session.flush()
+    flagged = FlaggedPost(answer_id=peer_answer.id, flag_count=1, created_at=utcnow())
+    db.session.add(flagged)
+    db.session.flush()
+    reader = make_user("reader")
+    db.session.add(
+        Flag(flagged_post_id=flagged.id, user_id=reader.id, round=1, reason=FlagReason.OFF_TOPIC)
+    )
     hidden_question = make_question(claimed, author=users["asker"], title="Spam, hidden")
     hidden_answer = make_answer(problem, author=users["answerer"], body="Buy cheap pills.")
     locked_question = make_question(claimed, author=users["asker"], title="A heated thread")
@@ -122,6 +132,7 @@ def world() -> World:
         peer_answer,
         claim,
         former_answer,
+        flagged,
         hidden_question,
         hidden_answer,
         locked_question,
@@ -223,6 +234,17 @@ class Action:
             "read a question's edit history": (f"/questions/{q.id}/revisions", {}),
             "read an answer's edit history": (f"/answers/{a.id}/revisions", {}),
             "delete own answer": (f"/answers/{a.id}/delete", {}),
+            "flag a question": (f"/questions/{q.id}/flag", {"reason": "spam"}),
+            "flag an answer": (f"/answers/{a.id}/flag", {"reason": "off_topic"}),
+            "review flags": ("/moderation/flags", {}),
+            "hide a flagged post": (
+                f"/moderation/flags/{w.flagged.id}",
+                {f"flag-{w.flagged.id}-action": "hide", f"flag-{w.flagged.id}-note": "Rude."},
+            ),
+            "dismiss flags": (
+                f"/moderation/flags/{w.flagged.id}",
+                {f"flag-{w.flagged.id}-action": "dismiss"},
+            ),
             "hide a question": (f"/questions/{q.id}/hide", {"reason": "Spam."}),
             "hide an answer": (f"/answers/{a.id}/hide", {"reason": "Spam."}),
             "restore a question": (f"/questions/{w.hidden_question.id}/restore", {}),
@@ -311,6 +333,13 @@ ACTIONS = [
     Action("delete a question nobody else answered", frozenset({"asker", "site_admin"})),
     Action("merge a duplicate (claimed)", ACME_STAFF),
     Action("merge a duplicate (unclaimed)", frozenset({"site_admin"})),
+    # Keeping it clean (issue 12): anyone signed in flags someone else's post (staff too:
+    # they flag like anyone); only moderators review.
+    Action("flag a question", SIGNED_IN - {"asker"}),
+    Action("flag an answer", SIGNED_IN - {"answerer"}),
+    Action("review flags", frozenset({"site_admin"}), method="GET"),
+    Action("hide a flagged post", frozenset({"site_admin"})),
+    Action("dismiss flags", frozenset({"site_admin"})),
     # Keeping it clean: only moderators hide, restore, lock; company staff never can.
     Action("hide a question", frozenset({"site_admin"})),
     Action("hide an answer", frozenset({"site_admin"})),

@@ -17,8 +17,10 @@ from app.companies.models import Membership
 from app.db import MAX_ID
 from app.errors import NotFound
 from app.extensions import db
+from app.moderation.flag_models import Flag, FlaggedPost, FlagStatus
 from app.notifications.models import Follow
 from app.pagination import BadCursor, Page, decode_cursor, encode_cursor
+from app.policy import is_moderator
 from app.questions.models import MeToo, Question
 from app.questions.queries import VIEWER_OF_REQUEST
 from app.visibility import answer_listed, answer_visible, can_see_answer, request_viewer
@@ -200,19 +202,26 @@ def official_staff_count(answers: Iterable[Answer]) -> int:
 
 @dataclass(frozen=True)
 class ViewerMarks:
-    """What the viewer did on a question page: said "me too", follows it, found answers helpful."""
+    """What the viewer did on a question page: said "me too", follows it, found answers
+    helpful, reported the question or answers (flags)."""
 
     me_too: bool = False
     following: bool = False
     helpful_ids: frozenset[int] = field(default_factory=frozenset)
+    flagged_question: bool = False
+    flagged_answer_ids: frozenset[int] = field(default_factory=frozenset)
+    # For a moderator: how many flagged posts wait for review (the header's count), read in
+    # the same statement; None for everyone else.
+    open_flags: int | None = None
 
 
 def viewer_marks(user: Any, question_id: int) -> ViewerMarks:
     """The viewer's marks on a question and its answers: one SELECT (none for anonymous).
 
-    Three small indexed lookups in one statement (UNION ALL), so the page's statement
+    Five small indexed lookups in one statement (UNION ALL), so the page's statement
     count does not grow with what a signed-in viewer can do on it.
     """
+
     if user is None or not user.is_authenticated:
         return ViewerMarks()
     helpful = (
@@ -226,12 +235,34 @@ def viewer_marks(user: Any, question_id: int) -> ViewerMarks:
     following = sa.select(sa.literal("following"), Follow.question_id).where(
         Follow.user_id == user.id, Follow.question_id == question_id
     )
-    rows = db.session.execute(sa.union_all(helpful, me_too, following)).all()
+    flagged_question = (
+        sa.select(sa.literal("flagged_question"), FlaggedPost.question_id)
+        .join(Flag, Flag.flagged_post_id == FlaggedPost.id)
+        .where(Flag.user_id == user.id, FlaggedPost.question_id == question_id)
+    )
+    flagged_answers = (
+        sa.select(sa.literal("flagged_answer"), FlaggedPost.answer_id)
+        .join(Flag, Flag.flagged_post_id == FlaggedPost.id)
+        .join(Answer, Answer.id == FlaggedPost.answer_id)
+        .where(Flag.user_id == user.id, Answer.question_id == question_id)
+    )
+    arms = [helpful, me_too, following, flagged_question, flagged_answers]
+    moderator = is_moderator(user)
+    if moderator:
+        arms.append(
+            sa.select(sa.literal("open_flags"), sa.func.count())
+            .select_from(FlaggedPost)
+            .where(FlaggedPost.status == FlagStatus.OPEN)
+        )
+    rows = db.session.execute(sa.union_all(*arms)).all()
     marks = {mark for mark, _ in rows}
     return ViewerMarks(
         me_too="me_too" in marks,
         following="following" in marks,
         helpful_ids=frozenset(answer_id for mark, answer_id in rows if mark == "helpful"),
+        flagged_question="flagged_question" in marks,
+        flagged_answer_ids=frozenset(i for mark, i in rows if mark == "flagged_answer"),
+        open_flags=next((n for mark, n in rows if mark == "open_flags"), 0) if moderator else None,
     )
 
 

@@ -56,6 +56,7 @@ _RESERVED_SLUGS = frozenset(
         "restore",
         "lock",
         "unlock",
+        "flag",
     }
 )
 _FALLBACK_SLUG = "question"

@@ -106,7 +106,7 @@ def render_question_page(
 
     The question with author, company and product (1), one page of answers with their
     authors and their staff titles (1), on the first page related questions (1), and for a
-    signed-in viewer their helpful votes, me-too and following (1), and on a claimed
+    signed-in viewer their helpful votes, me-too, following and reports (1), and on a claimed
     company's page their staff roles (1, asked once by the policy and remembered for the
     request).
 
@@ -125,6 +125,7 @@ def render_question_page(
             question=question,
             page=page,
             helpful_ids=marks.helpful_ids,
+            flagged_ids=marks.flagged_answer_ids,
             reason_errors=reason_errors or {},
         )
         return body, status
@@ -142,6 +143,9 @@ def render_question_page(
         answers=page.items,
         official_staff=answer_queries.official_staff_count(page.items),
         helpful_ids=marks.helpful_ids,
+        flagged_ids=marks.flagged_answer_ids,
+        flagged_question=marks.flagged_question,
+        open_flags=marks.open_flags,
         me_too=marks.me_too,
         following=marks.following,
         answer_form=answer_form,

@@ -22,7 +22,8 @@ from app.db import utcnow
 from app.errors import EmailUnverified
 from app.extensions import db
 from app.moderation import accounts as moderation_accounts
-from app.moderation import hiding, merging
+from app.moderation import flags, hiding, merging
+from app.moderation.flag_models import Flag, FlaggedPost, FlagReason
 from app.notifications import services as notifications
 from app.notifications.models import Category
 from app.policy import (
@@ -72,6 +73,7 @@ class World:
     claim: Any  # a verified claim on Nimbus waiting for review
     mallory: Any = None  # an account Root makes a moderator, or suspends
     sully: Any = None  # an account suspended for good (Root lifts it)
+    flagged: Any = None  # peer's answer, flagged by the agent, waiting for review
 
 
 @pytest.fixture
@@ -110,11 +112,19 @@ def w() -> World:
     mallory = make_user("mallory")
     sully = make_user("sully", suspended_at=now, suspension_reason="Spam.")
     db.session.flush()
+    flagged = FlaggedPost(answer_id=peer_answer.id, flag_count=1, created_at=now)
+    db.session.add(flagged)
+    db.session.flush()
+    db.session.add(
+        Flag(flagged_post_id=flagged.id, user_id=agent.id, round=1, reason=FlagReason.OFF_TOPIC)
+    )
+    db.session.flush()
     save()
     return World(
         ivy, root, acme, widget, nimbus, own_question, answer_to_own, other_question,
         peer_answer, own_answer, agent, invitation,
         make_token(Purpose.STAFF_INVITATION, to_bolt.id, "pending"), claim, mallory, sully,
+        flagged,
     )  # fmt: skip
 
 
@@ -193,6 +203,10 @@ SERVICE_CALLS = [
                 lambda w: staff.accept_invitation(w.ivy, w.bolt_token)),
     ServiceCall("merge a duplicate", Permission.QUESTION_MERGE,
                 lambda w: merging.merge_question(w.ivy, w.other_question, into=w.own_question)),
+    ServiceCall("flag a post", Permission.POST_FLAG,
+                lambda w: flags.flag_post(w.ivy, w.peer_answer, reason="spam")),
+    ServiceCall("review flags", Permission.FLAG_REVIEW,
+                lambda w: flags.resolve(w.root, w.flagged, action="dismiss"), actor="root"),
     ServiceCall("hide a post", Permission.POST_HIDE,
                 lambda w: hiding.hide_post(w.root, w.peer_answer, reason="Spam."), actor="root"),
     ServiceCall("lock a question", Permission.QUESTION_LOCK,
@@ -319,6 +333,12 @@ PAGE_POSTS = [
     PagePost("merge a duplicate",
              lambda w: (f"/questions/{w.other_question.id}/merge",
                         {"into": str(w.own_question.id)})),
+    PagePost("flag a post",
+             lambda w: (f"/answers/{w.peer_answer.id}/flag", {"reason": "spam"})),
+    PagePost("review flags",
+             lambda w: (f"/moderation/flags/{w.flagged.id}",
+                        {f"flag-{w.flagged.id}-action": "dismiss"}),
+             actor="root"),
 ]  # fmt: skip
 
 
@@ -441,6 +461,9 @@ API_CALLS = [
     _api("DELETE", "/answers/{w.peer_answer.id}/endorse", changes=False),
     _api("POST", "/questions/{w.other_question.id}/merge",
          lambda w: {"into": w.own_question.id}),
+    _api("POST", "/answers/{w.peer_answer.id}/flags", lambda w: {"reason": "spam"}),
+    _api("POST", "/questions/{w.other_question.id}/flags", lambda w: {"reason": "spam"}),
+    _api("POST", "/flags/{w.flagged.id}/resolve", lambda w: {"action": "dismiss"}, actor="root"),
     _api("POST", "/questions/{w.other_question.id}/hide", lambda w: {"reason": "Spam."},
          actor="root"),
     _api("POST", "/answers/{w.peer_answer.id}/hide", lambda w: {"reason": "Spam."}, actor="root"),

@@ -317,8 +317,8 @@ def test_the_queue_opens_a_claim_on_its_own_page_with_the_decision_form(
     assert f'action="/admin/claims/{claim.id}"' in page
     assert "Approve: make Jane Doe (@jane) admin of Acme" in page
     assert "Open the claim on Acme" not in page  # no link to the page it is on
-    # The signed-in admin, and the claim with all it shows.
-    assert len(statements) == 2, statements
+    # The signed-in admin, the claim with all it shows, and the moderators' header count.
+    assert len(statements) == 3, statements
 
 
 def test_a_refused_decision_can_be_reloaded_and_a_decided_claim_has_no_form(

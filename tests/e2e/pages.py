@@ -64,4 +64,6 @@ KEY_PAGES = [
     # settings. Looking marks nothing read; journeys use new users for that.
     KeyPage("notifications", "/notifications", user="alice", heading="Notifications"),
     KeyPage("email-settings", "/notifications/settings", user="alice", heading="E-mail settings"),
+    # The moderators' review queue (Site Keeper is a site admin, hence a moderator).
+    KeyPage("flags-queue", "/moderation/flags", user="sitekeeper", heading="Flags"),
 ]
