@@ -39,6 +39,7 @@ from app.db import increment, utcnow
 from app.errors import ValidationError
 from app.extensions import db
 from app.moderation import log
+from app.moderation.flag_models import FlaggedPost, FlagStatus
 from app.moderation.models import ModerationAction, TargetType
 from app.notifications.models import Notification
 from app.policy import Permission, require
@@ -236,11 +237,26 @@ def hide_post(moderator: Any, post: Post, *, reason: Any) -> Post:
 
 
 def restore_post(moderator: Any, post: Post) -> Post:
-    """A moderator shows a hidden post again. Restoring a shown post changes nothing."""
+    """A moderator shows a hidden post again. Restoring a shown post changes nothing.
+
+    The restore also settles the post's flags: waiting in the review queue, or settled
+    by hiding, they read as dismissed by this moderator from now on, so the queue never
+    lists a post as hidden that everybody can read."""
     require(moderator, Permission.POST_HIDE, post)
-    apply_restore(post, by=moderator)
+    if apply_restore(post, by=moderator):
+        _dismiss_flags(post, moderator)
     db.session.commit()
     return post
+
+
+def _dismiss_flags(post: Post, moderator: Any) -> None:
+    column = FlaggedPost.question_id if isinstance(post, Question) else FlaggedPost.answer_id
+    db.session.execute(
+        sa.update(FlaggedPost)
+        .where(column == post.id, FlaggedPost.status != FlagStatus.DISMISSED)
+        .values(status=FlagStatus.DISMISSED, resolved_by_id=moderator.id, resolved_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def hide_all_posts_of(user: Any, *, by: Any, reason: str) -> int:

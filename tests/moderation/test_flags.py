@@ -10,7 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.answers.models import Answer
 from app.errors import Conflict, PermissionDenied, RateLimited, ValidationError
 from app.extensions import db
-from app.moderation import flags
+from app.moderation import flags, hiding
 from app.moderation.flag_models import FlagReason, FlagStatus
 from app.questions.models import Question
 from tests.checks import snapshot
@@ -260,6 +260,29 @@ def test_hiding_a_post_the_flags_hid_keeps_it_hidden_with_the_moderators_reason(
     assert flagged_of(world.answer).status is FlagStatus.HIDDEN
     assert _answer_count(world.question) == 0  # counted out once, not twice
     assert log_lines()[-1] == ("hide", "answer", answer.id, world.moderator.id, "Advertising.")
+
+
+@pytest.mark.parametrize("settled", [False, True], ids=["waiting", "hidden by a moderator"])
+def test_restoring_a_flagged_post_dismisses_its_flags(world, settled):
+    flagged = _hidden_by_flags(world)
+    if settled:
+        flags.resolve(world.moderator, flagged, action="hide", note="Advertising.")
+
+    hiding.restore_post(world.moderator, db.session.get(Answer, world.answer.id))
+
+    flagged = flagged_of(world.answer)
+    assert flagged.status is FlagStatus.DISMISSED
+    assert flagged.resolved_by_id == world.moderator.id
+    assert db.session.get(Answer, world.answer.id).hidden_at is None
+    assert _answer_count(world.question) == 1
+
+
+def test_restoring_a_shown_post_leaves_its_flags_waiting(world):
+    flags.flag_post(world.reporters[0], world.answer, reason="spam")
+
+    hiding.restore_post(world.moderator, world.answer)
+
+    assert flagged_of(world.answer).status is FlagStatus.OPEN
 
 
 def test_hiding_a_shown_post_hides_it_with_the_reason(world):
