@@ -66,4 +66,10 @@ KEY_PAGES = [
     KeyPage("email-settings", "/notifications/settings", user="alice", heading="E-mail settings"),
     # The moderators' review queue (Site Keeper is a site admin, hence a moderator).
     KeyPage("flags-queue", "/moderation/flags", user="sitekeeper", heading="Flags"),
+    # Issue 12's other pages: reporting a post, the public log, the moderator list, and
+    # deleting one's account (looked at, never submitted).
+    KeyPage("report", "/questions/1/flag", user="dana", heading="Report this question"),
+    KeyPage("moderation-log", "/moderation/log", heading="Moderation log"),
+    KeyPage("moderators", "/admin/moderators", user="sitekeeper", heading="Moderators"),
+    KeyPage("delete-account", "/account/delete", user="farah", heading="Delete your account"),
 ]
