@@ -205,6 +205,9 @@ def test_the_moderation_log_lists_who_did_what_and_why_never_the_hidden_text(app
     html = client.get("/moderation/log").get_data(as_text=True)
     assert "Advertising." in html and "Heated." in html and "Flags from the community" in html
     assert "secret-marker" not in html
+    # Each line leads to its post (whose page then says who may see it).
+    assert f'href="/answers/{w.answer.id}">answer {w.answer.id}</a>' in html
+    assert f'href="/questions/{w.question.id}">question {w.question.id}</a>' in html
     assert 'href="/moderation/log"' in client.get("/").get_data(as_text=True)
 
     body = client.get(f"{API}/moderation/log").get_json()
