@@ -1031,7 +1031,8 @@ def environment() -> list[str]:
                 break
     commit = run_tool("git", "rev-parse", "--short", "HEAD").strip()
     dirty = run_tool("git", "status", "--porcelain").strip()
-    wrk_version = run_tool("wrk", "-v").split("\n")[0]
+    # --no-wrk runs need no wrk at all.
+    wrk_version = run_tool("wrk", "-v").split("\n")[0] if shutil.which("wrk") else "not installed"
     from importlib.metadata import version
 
     return [
