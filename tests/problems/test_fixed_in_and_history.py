@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from app.answers import services as answers
 from app.errors import ValidationError
 from app.extensions import db
-from app.moderation import hiding
+from app.moderation import hiding, merging
 from app.notifications.models import Notification, NotificationKind
 from app.notifications.services import follow, unfollow
 from app.questions import services
@@ -219,6 +219,19 @@ def test_automatic_changes_are_written_by_nobody(acme):
     ]
     db.session.expire_all()
     assert db.session.get(Question, question.id).status_change_count == 5
+
+
+def test_merging_an_official_answer_in_is_an_automatic_change(acme):
+    original = _problem(acme, kind=Kind.QUESTION)
+    duplicate = make_question(acme.company, title="Sync stops, again", slug="again")
+    make_answer(duplicate, author=acme.jane, is_official=True)
+    duplicate.has_official_answer = True
+    db.session.commit()
+
+    merging.merge_question(acme.jane, duplicate, into=original)
+
+    assert _changes(original) == [("open", "answered", "", None)]
+    assert _changes(duplicate) == []
 
 
 def test_the_page_shows_the_history(client, acme):
