@@ -54,11 +54,13 @@ def record_sql(question_id: int, new_status: sa.ColumnElement[Any], *where: Any)
     it is one, and count it. Two statements whatever happens; no row read into Python."""
     questions = Question.__table__
     changes = StatusChange.__table__
-    changed = sa.and_(questions.c.id == question_id, new_status != questions.c.status, *where)
+    # Cast where it appears: PostgreSQL must deduce one type for a parameter used twice.
+    new = sa.cast(new_status, sa.String(24))
+    changed = sa.and_(questions.c.id == question_id, new != questions.c.status, *where)
     rows = sa.select(
         questions.c.id,
         questions.c.status,
-        new_status,
+        new,
         sa.literal("", sa.String),
         sa.literal(0, sa.Integer),
         sa.literal(utcnow(), changes.c.at.type),
