@@ -410,7 +410,7 @@ def _seed_company_that_joined(acme, questions_by_title) -> None:
         body="Thanks for the reports, everyone. Chen's workaround is right; **4.2.1**, out "
         "this week, fixes sync with *Download files when opened* switched on.",
     )
-    questions.set_status(jane, sync, "solved")
+    questions.set_status(jane, sync, "solved", "4.2.1")
 
     calendar = questions_by_title["Let clients pick a time zone on booking pages"]
     answers.post_answer(

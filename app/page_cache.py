@@ -135,6 +135,7 @@ def question_list_key(questions: Iterable[Any]) -> tuple[object, ...]:
             question.me_too_count,
             question.kind.value,
             question.status.value,
+            question.fixed_in,
             question.best_answer_id,
             question.has_official_answer,
         )

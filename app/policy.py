@@ -27,6 +27,7 @@ class Permission(StrEnum):
     QUESTION_ME_TOO = "question:me_too"
     QUESTION_CHOOSE_BEST = "question:choose_best_answer"
     QUESTION_SET_STATUS = "question:set_status"
+    QUESTION_STILL_BROKEN = "question:still_broken"
     QUESTION_CHANGE_KIND = "question:change_kind"
     QUESTION_CHANGE_PRODUCT = "question:change_product"
     ANSWER_CREATE = "answer:create"
@@ -72,6 +73,8 @@ WRITES_NEEDING_VERIFIED_EMAIL = frozenset(
         Permission.QUESTION_ME_TOO,
         Permission.QUESTION_CHOOSE_BEST,
         Permission.QUESTION_SET_STATUS,
+        # Can reopen a solved problem and notifies its company's staff.
+        Permission.QUESTION_STILL_BROKEN,
         Permission.QUESTION_CHANGE_KIND,
         Permission.QUESTION_CHANGE_PRODUCT,
         Permission.ANSWER_CREATE,
@@ -224,6 +227,20 @@ def _question_set_status(user: Any, question: Any) -> bool:
     if not company.is_claimed:
         return False
     return _site_admin(user) or is_company_staff(user, company)
+
+
+@rule(Permission.QUESTION_STILL_BROKEN)
+def _question_still_broken(user: Any, question: Any) -> bool:
+    """The asker and the people it affects ("me too") say a problem is still broken;
+    nobody on a locked question. Whether it is a solved problem is the service's to say
+    (a sentence, not a refusal of the person)."""
+    if not _signed_in(user) or question.locked:
+        return False
+    if user.id == question.author_id:
+        return True
+    from app.questions.queries import has_me_too  # the questions package imports policy
+
+    return has_me_too(user.id, question.id)
 
 
 def _files_the_question(user: Any, question: Any) -> bool:

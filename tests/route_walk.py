@@ -143,6 +143,10 @@ def build_world() -> World:
         question_services.edit_question(asker, question, body=f"Still not syncing ({n}).")
         answer_services.edit_answer(answerer, first, body=f"Sign out and in again ({n}).")
 
+    # A status history of two changes: a next page at size 1.
+    question_services.set_status(jane, question, "answered")
+    question_services.set_status(jane, question, "open")
+
     # The public moderation log has two lines (a lock and an unlock): a next page at size 1.
     hiding.lock_question(keeper, others[0], reason="Heated thread.")
     hiding.unlock_question(keeper, others[0])

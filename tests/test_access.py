@@ -19,7 +19,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.moderation import hiding
 from app.moderation.flag_models import Flag, FlaggedPost, FlagReason
-from app.questions.models import Kind
+from app.questions.models import Kind, MeToo, Status
 from tests.checks import snapshot
 from tests.conftest import login_as
 from tests.factories import (
@@ -285,8 +285,25 @@ def _duplicate_of(original: Any) -> tuple[str, dict[str, str]]:
     return f"/questions/{duplicate.id}/merge", {"into": str(original.id)}
 
 
+def _solved_problem(w: World) -> tuple[str, dict[str, str]]:
+    """Acme's problem asked by "asker", solved in 4.2.1; "answerer" has it too (me too)."""
+    solved = make_question(
+        w.claimed,
+        author=w.users["asker"],
+        kind=Kind.PROBLEM,
+        status=Status.SOLVED,
+        fixed_in="4.2.1",
+        title="The widget still overheats",
+    )
+    db.session.flush()
+    db.session.add(MeToo(question_id=solved.id, user_id=w.users["answerer"].id))
+    db.session.commit()
+    return f"/questions/{solved.id}/still-broken", {"version": "4.2.1"}
+
+
 # Actions on a post made for them (before the snapshot), so the world stays as it is.
 _MADE_FOR_THE_ACTION = {
+    "say a solved problem is still broken": _solved_problem,
     "delete a question nobody else answered": _unanswered_question,
     "merge a duplicate (claimed)": lambda w: _duplicate_of(w.problem),
     "merge a duplicate (unclaimed)": lambda w: _duplicate_of(w.question),
@@ -318,6 +335,8 @@ ACTIONS = [
     Action("set the agent's title", ACME_STAFF),
     Action("endorse an answer", ACME_STAFF),
     Action("set status", ACME_STAFF),
+    # Issue 14: the asker and the people it affects ("me too") of a solved problem.
+    Action("say a solved problem is still broken", frozenset({"asker", "answerer"})),
     # Statuses and endorsements are a claimed company's word: nobody's on an unclaimed one.
     Action("endorse an answer (unclaimed)", frozenset()),
     Action("set status (unclaimed)", frozenset()),

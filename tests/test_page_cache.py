@@ -173,11 +173,11 @@ CHANGES: dict[str, tuple[Any, Any, str | None, str | None]] = {
         "Drive stops syncing on Mondays",
         None,
     ),
-    "me too": (None, _me_too, "1 person has this problem too", "0 people have"),
+    "me too": (None, _me_too, "1 person has this problem", "0 people have"),
     "me too withdrawn": (
         _me_too,
         lambda t: question_services.remove_me_too(t.reader, t.question),
-        "0 people have this problem too",
+        "0 people have this problem",
         "1 person has",
     ),
 }

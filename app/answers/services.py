@@ -20,6 +20,7 @@ from app.moderation import audit, revisions
 from app.notifications.models import NotificationKind
 from app.notifications.services import Event, add_follow, notify
 from app.policy import Permission, require
+from app.questions import history
 from app.questions.models import Kind, Question, Status
 from app.questions.services import clean_text, page_changed
 from app.search import index as search_index
@@ -76,8 +77,9 @@ def post_answer(author: Any, question: Question, *, body: str) -> Answer:
     question.last_activity_at = now
     if official:
         question.has_official_answer = True
-        if question.kind == Kind.QUESTION:
-            question.status = Status.ANSWERED
+        if question.kind == Kind.QUESTION and question.status is not Status.ANSWERED:
+            old_status, question.status = question.status, Status.ANSWERED
+            history.record(question, old_status, by_id=None)
     search_index.refresh_question(question.id)
     add_follow(author.id, question_id=question.id)
     notify(
@@ -198,8 +200,9 @@ def choose_best_answer(user: Any, question: Question, answer: Answer) -> Questio
             )
         )
     question.best_answer_id = answer.id
-    if question.kind == Kind.QUESTION:
-        question.status = Status.ANSWERED
+    if question.kind == Kind.QUESTION and question.status is not Status.ANSWERED:
+        old_status, question.status = question.status, Status.ANSWERED
+        history.record(question, old_status, by_id=None)
     db.session.commit()
     return question
 
@@ -213,8 +216,13 @@ def clear_best_answer(user: Any, question: Question) -> Question:
     require(user, Permission.QUESTION_CHOOSE_BEST, question)
     page_changed(question.id)
     question.best_answer_id = None
-    if question.kind == Kind.QUESTION and not question.has_official_answer:
-        question.status = Status.OPEN
+    if (
+        question.kind == Kind.QUESTION
+        and not question.has_official_answer
+        and question.status is not Status.OPEN
+    ):
+        old_status, question.status = question.status, Status.OPEN
+        history.record(question, old_status, by_id=None)
     db.session.commit()
     return question
 

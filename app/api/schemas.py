@@ -67,9 +67,11 @@ from app.questions import services as question_services
 from app.questions.models import (
     BODY_MAX,
     BODY_MIN,
+    FIXED_IN_MAX,
     REASON_MAX,
     TITLE_MAX,
     TITLE_MIN,
+    VERSION_MAX,
     Feeling,
     Kind,
     Status,
@@ -313,8 +315,18 @@ class QuestionSchema(ResponseSchema):
         dump_default=None,
         metadata={"description": "The product's slug, or null."},
     )
-    me_too_count = fields.Integer(required=True)
+    me_too_count = fields.Integer(
+        required=True, metadata={"description": "For a problem: its affected users."}
+    )
     answer_count = fields.Integer(required=True)
+    fixed_in = fields.String(
+        required=True,
+        metadata={"description": 'The version a solved problem was fixed in; "" if none.'},
+    )
+    still_broken_count = fields.Integer(
+        required=True,
+        metadata={"description": '"Still broken" reports since the problem was last solved.'},
+    )
     best_answer_id = fields.Integer(required=True, allow_none=True)
     has_official_answer = fields.Boolean(required=True)
     locked = fields.Boolean(required=True)
@@ -507,6 +519,25 @@ class ModerationLogEntrySchema(ResponseSchema):
     at = fields.DateTime(attribute="created_at", required=True)
 
 
+class StatusChangeSchema(ResponseSchema):
+    """One change of a question's status."""
+
+    status = fields.Enum(
+        Status, by_value=True, required=True, metadata={"description": "The new status."}
+    )
+    fixed_in = fields.String(
+        required=True, metadata={"description": 'With solved: the version; else "".'}
+    )
+    by = fields.Nested(
+        UserSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "Null for an automatic change (answered when an answer arrives)."},
+    )
+    at = fields.DateTime(required=True)
+
+
+StatusChangePageSchema = page_of(StatusChangeSchema, "StatusChangePageSchema")
 ModerationLogPageSchema = page_of(ModerationLogEntrySchema, "ModerationLogPageSchema")
 
 
@@ -768,10 +799,27 @@ class StatusSchema(RequestSchema):
         metadata={"description": "One of the statuses the question's kind has."},
     )
 
+    fixed_in = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": f"At most {FIXED_IN_MAX} characters, plain text: only with solved on "
+            "a problem. Left out while it stays solved: the version stays."
+        },
+    )
+
     def problems(self, raw: dict[str, Any]) -> dict[str, str]:
         if "status" not in raw:
             return {}
-        return question_services.status_problems(target(), raw["status"])
+        return question_services.status_problems(target(), raw["status"], raw.get("fixed_in"))
+
+
+class StillBrokenSchema(RequestSchema):
+    version = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": f"Your version, at most {VERSION_MAX} characters (optional)."},
+    )
 
 
 @reads_back(QuestionSchema)

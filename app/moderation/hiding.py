@@ -44,6 +44,7 @@ from app.moderation.models import ModerationAction, TargetType
 from app.notifications.models import Notification
 from app.policy import Permission, require
 from app.products.models import Product
+from app.questions import history
 from app.questions.models import REASON_MAX, Kind, Question, Status
 from app.questions.services import clean_text, page_changed
 from app.search import index as search_index
@@ -121,22 +122,22 @@ def _recount_answers(question_id: int) -> None:
         .correlate_except(answers)
     )
     status_type = Question.__table__.c.status.type
+    status = sa.case(
+        (
+            Question.kind == Kind.QUESTION.value,
+            sa.case(
+                (sa.or_(official, best_shown), sa.literal(Status.ANSWERED, status_type)),
+                else_=sa.literal(Status.OPEN, status_type),
+            ),
+        ),
+        else_=Question.status,
+    )
+    # An automatic change (answered ↔ open) goes to the status history, by nobody.
+    history.record_sql(question_id, status)
     db.session.execute(
         sa.update(Question)
         .where(Question.id == question_id)
-        .values(
-            has_official_answer=official,
-            status=sa.case(
-                (
-                    Question.kind == Kind.QUESTION.value,
-                    sa.case(
-                        (sa.or_(official, best_shown), sa.literal(Status.ANSWERED, status_type)),
-                        else_=sa.literal(Status.OPEN, status_type),
-                    ),
-                ),
-                else_=Question.status,
-            ),
-        )
+        .values(has_official_answer=official, status=status)
         .execution_options(synchronize_session=False)
     )
 

@@ -40,6 +40,7 @@ from app.notifications.models import Follow, Notification, NotificationKind
 from app.notifications.services import Event, notify
 from app.policy import Permission, require
 from app.products.models import Product
+from app.questions import history
 from app.questions.models import Kind, MeToo, Question, Status
 from app.questions.services import page_changed
 from app.search import index as search_index
@@ -277,6 +278,13 @@ def _recount(question_id: int) -> None:
 def _promote_status(into_id: int) -> None:
     """A question (kind ``question``) that now has an official answer reads answered, as
     posting one would have made it."""
+    status_type = Question.__table__.c.status.type
+    history.record_sql(
+        into_id,
+        sa.literal(Status.ANSWERED, status_type),
+        Question.kind == Kind.QUESTION,
+        Question.has_official_answer.is_(True),
+    )
     db.session.execute(
         sa.update(Question)
         .where(

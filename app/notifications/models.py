@@ -16,7 +16,7 @@ from app.db import UTCDateTime, string_enum, utcnow
 from app.extensions import db
 
 EVENT_KEY_MAX = 80
-DETAIL_MAX = 40
+DETAIL_MAX = 60  # a status and a fixed-in version (40): "solved:4.2.1"
 
 
 class NotificationKind(StrEnum):
@@ -32,6 +32,8 @@ class NotificationKind(StrEnum):
     CLAIM_DECISION = "claim_decision"
     STAFF_INVITATION = "staff_invitation"
     QUESTION_MERGED = "question_merged"
+    # To the company's staff: a solved problem was reopened by "still broken" reports.
+    STILL_BROKEN = "still_broken"
 
 
 class Category(StrEnum):
@@ -242,8 +244,16 @@ class Notification(db.Model):
                 else ("A Helpsquare moderator")
             )
             what = self.question.kind.label.lower() if self.question is not None else "question"
-            status = self.detail.replace("_", " ")
+            value, _, fixed_in = self.detail.partition(":")
+            status = value.replace("_", " ")
+            if fixed_in:
+                status = f"{status} in {fixed_in}"
             return f"{who} marked this {what} {status}: {title}"
+        if kind is NotificationKind.STILL_BROKEN:
+            # ``detail``: "asker", or how many others reported it.
+            if self.detail == "asker":
+                return f"{actor}, who asked it, says {title} is still broken: reopened"
+            return f"{title} is still broken for {self.detail} people: reopened"
         if kind is NotificationKind.QUESTION_MERGED:
             return f"{actor} merged a duplicate question into {title}: its answers are here now"
         if kind is NotificationKind.NEW_QUESTION:

@@ -60,6 +60,8 @@ _CATEGORY: dict[NotificationKind, Category] = {
     NotificationKind.STATUS_CHANGED: Category.STATUS_CHANGES,
     # A merge brings the duplicate's answers to the original.
     NotificationKind.QUESTION_MERGED: Category.FOLLOWED_QUESTIONS,
+    # The staff hear that a problem they solved is broken still.
+    NotificationKind.STILL_BROKEN: Category.STATUS_CHANGES,
     NotificationKind.NEW_QUESTION: Category.NEW_QUESTIONS,
     NotificationKind.CLAIM_DECISION: Category.COMPANY,
     NotificationKind.STAFF_INVITATION: Category.COMPANY,
@@ -121,6 +123,9 @@ class Event:
             return f"status:{self._need(self.question_id)}:{moment}"
         if kind is NotificationKind.QUESTION_MERGED:
             return f"merged:{self.detail}"
+        if kind is NotificationKind.STILL_BROKEN:
+            moment = int(self.occurred_at.timestamp() * 1_000_000)
+            return f"still-broken:{self._need(self.question_id)}:{moment}"
         if kind is NotificationKind.NEW_QUESTION:
             return f"question:{self._need(self.question_id)}"
         if kind is NotificationKind.CLAIM_DECISION:
@@ -201,9 +206,25 @@ def unfollow(user: Any, *, question: Any = None, product: Any = None, company: A
 def _recipients(event: Event) -> sa.Subquery:
     """The people an event concerns, one row (``user_id``) each, before exclusions."""
     follows = Follow.__table__
-    if event.kind in _QUESTION_FOLLOWERS:
+    if event.kind is NotificationKind.STATUS_CHANGED:
+        # Its followers and everyone it affects ("me too"), one row each.
+        me_toos = db.metadata.tables["me_toos"]
+        question_id = event._need(event.question_id)
+        query = sa.union(
+            sa.select(follows.c.user_id).where(follows.c.question_id == question_id),
+            sa.select(me_toos.c.user_id.label("user_id")).where(
+                me_toos.c.question_id == question_id
+            ),
+        )
+    elif event.kind in _QUESTION_FOLLOWERS:
         query = sa.select(follows.c.user_id).where(
             follows.c.question_id == event._need(event.question_id)
+        )
+    elif event.kind is NotificationKind.STILL_BROKEN:
+        memberships = db.metadata.tables["memberships"]
+        query = sa.select(memberships.c.user_id).where(
+            memberships.c.company_id == event._need(event.company_id),
+            memberships.c.revoked_at.is_(None),
         )
     elif event.kind is NotificationKind.NEW_QUESTION:
         targets = [follows.c.company_id == event._need(event.company_id)]

@@ -15,7 +15,16 @@ from wtforms.validators import AnyOf, DataRequired, Length
 from wtforms.validators import ValidationError as FieldError
 
 from app.questions.filters import kind_filter
-from app.questions.models import BODY_MAX, TITLE_MAX, TITLE_MIN, Feeling, Kind, Question
+from app.questions.models import (
+    BODY_MAX,
+    FIXED_IN_MAX,
+    TITLE_MAX,
+    TITLE_MIN,
+    VERSION_MAX,
+    Feeling,
+    Kind,
+    Question,
+)
 
 NO_PRODUCT = ""
 ANY_PRODUCT = "The company in general"
@@ -136,12 +145,29 @@ class StatusForm(FlaskForm):
     """
 
     status = SelectField("Status", validate_choice=False)
+    # Shown on problems only; the service accepts it only with Solved. Left blank, a problem
+    # that stays solved keeps its version.
+    fixed_in = StringField(
+        "Fixed in version (optional, with Solved)",
+        filters=[strip],
+        validators=[Length(max=FIXED_IN_MAX, message=f"At most {FIXED_IN_MAX} characters.")],
+    )
 
     def set_question(self, question: Question) -> None:
         self.status.label.text = f"Status of this {question.kind.label.lower()}"
         self.status.choices = [SelectChoice(s.value, s.label) for s in question.statuses]
         if self.status.data is None:
             self.status.data = question.status.value
+
+
+class StillBrokenForm(FlaskForm):
+    """The asker or an affected user says a solved problem is still broken."""
+
+    version = StringField(
+        "Your version (optional)",
+        filters=[strip],
+        validators=[Length(max=VERSION_MAX, message=f"At most {VERSION_MAX} characters.")],
+    )
 
 
 class UnansweredFilterForm(FlaskForm):

@@ -16,6 +16,10 @@ REASON_MAX = 500  # a moderator's public reason (hide, lock); as app.accounts.mo
 TITLE_MIN, TITLE_MAX = 5, 200
 BODY_MIN, BODY_MAX = 1, 20_000
 SLUG_MAX = 80
+# "Solved in 4.2.1" and the version a "still broken" report names: one short line.
+FIXED_IN_MAX = VERSION_MAX = 40
+# Reports of "still broken" from people other than the asker that reopen a solved problem.
+STILL_BROKEN_REOPEN_AT = 3
 
 
 class Kind(StrEnum):
@@ -123,6 +127,14 @@ class Question(db.Model):
     )
     answer_count: Mapped[int] = mapped_column(default=0, server_default="0")
     me_too_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The version staff named when they marked the problem solved ("" otherwise): cleared
+    # when the status leaves solved.
+    fixed_in: Mapped[str] = mapped_column(sa.String(FIXED_IN_MAX), default="", server_default="")
+    # "Still broken" reports since the problem was last solved (``StillBroken`` rows).
+    still_broken_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Rows of its status history (``StatusChange``): the page reads the history only when
+    # there is one.
+    status_change_count: Mapped[int] = mapped_column(default=0, server_default="0")
     # Moves by one with every change the question's page shows (``services.page_changed``):
     # the anonymous page cache keys the page by it, so no reader sees an old page.
     page_version: Mapped[int] = mapped_column(default=0, server_default="0")
@@ -164,6 +176,7 @@ class Question(db.Model):
         ),
         sa.CheckConstraint("answer_count >= 0", name="answer_count_not_negative"),
         sa.CheckConstraint("me_too_count >= 0", name="me_too_count_not_negative"),
+        sa.CheckConstraint("still_broken_count >= 0", name="still_broken_count_not_negative"),
     )
 
     @property
@@ -193,3 +206,48 @@ class MeToo(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (sa.Index("ix_me_toos_user", "user_id"),)
+
+
+class StatusChange(db.Model):
+    """One change of a question's status (with the fixed-in version, for solved): who made
+    it (``None``: the server, e.g. answered when an official answer arrives) and when.
+    Questions from before the history was kept have no rows for their earlier changes."""
+
+    __tablename__ = "status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id", ondelete="CASCADE"))
+    from_status: Mapped[Status] = mapped_column(string_enum(Status, "status_change_from"))
+    to_status: Mapped[Status] = mapped_column(string_enum(Status, "status_change_to"))
+    fixed_in: Mapped[str] = mapped_column(sa.String(FIXED_IN_MAX), default="", server_default="")
+    # "Reopened: still broken for N people": the count that reopened it (0 otherwise).
+    still_broken: Mapped[int] = mapped_column(default=0, server_default="0")
+    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    by = relationship("User")
+
+    __table_args__ = (sa.Index("ix_status_changes_question", "question_id", "id"),)
+
+    # The API's names.
+    @property
+    def status(self) -> Status:
+        return self.to_status
+
+
+class StillBroken(db.Model):
+    """The asker or an affected user says a solved problem is still broken: once each, for
+    as long as the question exists (a reopened and solved again problem keeps the rows)."""
+
+    __tablename__ = "still_broken_reports"
+
+    question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[str] = mapped_column(sa.String(VERSION_MAX), default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (sa.Index("ix_still_broken_reports_user", "user_id"),)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from app.errors import NotFound
 from app.extensions import db
 from app.pagination import Page, decode_cursor, encode_cursor
-from app.questions.models import Kind, Question, Status
+from app.questions.models import Kind, MeToo, Question, Status
 from app.visibility import can_see_question, question_listed, request_viewer
 
 # ``get_question``'s default viewer: whoever is reading in this request.
@@ -164,3 +164,11 @@ def get_question(question_id: int, *, viewer: Any = VIEWER_OF_REQUEST) -> Questi
     if question is None or not can_see_question(viewer, question):
         raise NotFound("There is no such question. It may have been removed.")
     return question
+
+
+def has_me_too(user_id: int, question_id: int) -> bool:
+    """Whether the user said the question affects them too (one SELECT)."""
+    found = db.session.execute(
+        sa.select(MeToo.user_id).where(MeToo.question_id == question_id, MeToo.user_id == user_id)
+    ).first()
+    return found is not None

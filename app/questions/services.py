@@ -11,7 +11,7 @@ change of its status too.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from slugify import slugify
@@ -19,25 +19,30 @@ from slugify import slugify
 from app import content, limits
 from app.companies.models import Company
 from app.db import increment, insert_if_absent, utcnow
-from app.errors import PermissionDenied, ValidationError
+from app.errors import Conflict, PermissionDenied, ValidationError
 from app.extensions import db
 from app.moderation import audit, revisions
 from app.notifications.models import NotificationKind
 from app.notifications.services import Event, add_follow, notify
 from app.policy import Permission, can, require
 from app.products.models import Product
+from app.questions import history
 from app.questions.models import (
     BODY_MAX,
     BODY_MIN,
+    FIXED_IN_MAX,
     SLUG_MAX,
     STATUSES_BY_KIND,
+    STILL_BROKEN_REOPEN_AT,
     TITLE_MAX,
     TITLE_MIN,
+    VERSION_MAX,
     Feeling,
     Kind,
     MeToo,
     Question,
     Status,
+    StillBroken,
 )
 from app.search import index as search_index
 from app.text import has_visible, without_invisible
@@ -57,6 +62,8 @@ _RESERVED_SLUGS = frozenset(
         "lock",
         "unlock",
         "flag",
+        "still-broken",
+        "status-history",
     }
 )
 _FALLBACK_SLUG = "question"
@@ -398,6 +405,8 @@ def edit_question(
     if "kind" in changed:
         question.status = status_for_kind(question, wanted["kind"])
         question.kind = wanted["kind"]
+        if question.status is not Status.SOLVED:
+            question.fixed_in = ""
     if "product" in changed:
         if old["product"] is not None:
             increment(db.session, Product.question_count, old["product"], -1)
@@ -414,6 +423,7 @@ def edit_question(
         _audit_edit(user, question, changed, old, wanted)
     if question.status is not old_status:
         _record_status_change(user, question, old_status, why="the kind changed")
+        history.record(question, old_status, by_id=user.id)
     db.session.commit()
     return question
 
@@ -470,7 +480,9 @@ def allowed_statuses(kind: Kind) -> str:
     return ", ".join(labels[:-1]) + " or " + labels[-1]
 
 
-def set_status(user: Any, question: Question, status: Status | str) -> Question:
+def set_status(
+    user: Any, question: Question, status: Status | str, fixed_in: Any = None
+) -> Question:
     """Staff of the question's claimed company (or a site admin) set its status; nobody
     sets one on an unclaimed company.
 
@@ -479,36 +491,52 @@ def set_status(user: Any, question: Question, status: Status | str) -> Question:
     planned, implemented or declined; praise open or acknowledged. A question
     (kind ``question``) is open or answered: it turns answered by itself when a
     best or an official answer exists, staff may mark it answered by hand, and
-    it cannot be set back to open while such an answer exists. A change of status is
-    notified to the question's followers and written to the audit log.
+    it cannot be set back to open while such an answer exists.
+
+    ``fixed_in`` (at most 40 characters, one line of plain text) is the version a problem
+    was solved in, accepted only with ``solved`` on a problem; it is kept on the question
+    until the status leaves solved (left out, ``None``, while it stays solved: kept; ``""``:
+    cleared). Marking a problem solved starts a new round of
+    "still broken" reports (``still_broken_count`` back to 0).
+
+    A change (of the status, or of the fixed-in version of a solved problem) is written to
+    the status history and the audit log, and notified to the question's followers and
+    affected users ("me too"), once each.
     """
     require(user, Permission.QUESTION_SET_STATUS, question)
-    wanted = _wanted_status(question, status)
+    wanted, version = _wanted_status(question, status, fixed_in)
     old_status = question.status
+    changed = wanted is not old_status or version != question.fixed_in
     page_changed(question.id)
-    if wanted is not old_status:
+    if changed:
         notify(
             Event(
                 NotificationKind.STATUS_CHANGED,
                 actor_id=user.id,
                 question_id=question.id,
                 company_id=question.company_id,
-                detail=wanted.value,
+                detail=f"{wanted.value}:{version}" if version else wanted.value,
             )
         )
     question.status = wanted
-    if wanted is not old_status:
+    question.fixed_in = version
+    if wanted is Status.SOLVED and old_status is not Status.SOLVED:
+        question.still_broken_count = 0
+    if changed:
         _record_status_change(user, question, old_status)
+        history.record(question, old_status, by_id=user.id, fixed_in=version)
     # Activity, not an edit: updated_at (and the "(edited)" marker) is for the author's words.
     question.last_activity_at = utcnow()
     db.session.commit()
     return question
 
 
-def _wanted_status(question: Question, status: Any) -> Status:
-    """The status asked for, if the question may take it; ``ValidationError`` otherwise."""
+def _wanted_status(question: Question, status: Any, fixed_in: Any = None) -> tuple[Status, str]:
+    """The status and fixed-in version asked for, if the question may take them;
+    ``ValidationError`` naming every field refused otherwise."""
     allowed = STATUSES_BY_KIND[question.kind]
     kind = question.kind.label.lower()
+    errors: dict[str, str] = {}
     wanted: Status | None = None
     if isinstance(status, str):
         try:
@@ -516,24 +544,102 @@ def _wanted_status(question: Question, status: Any) -> Status:
         except ValueError:
             wanted = None
     if wanted is None or wanted not in allowed:
-        raise ValidationError(
-            "Please choose one of the statuses listed.",
-            fields={"status": f"This {kind} can be {allowed_statuses(question.kind)}."},
+        errors["status"] = f"This {kind} can be {allowed_statuses(question.kind)}."
+    elif wanted is Status.OPEN and question.kind == Kind.QUESTION and question.is_answered:
+        errors["status"] = "This question has a best or an official answer, so it stays answered."
+    # Left out while it stays solved: the version it was solved in stays.
+    version = question.fixed_in if fixed_in is None and wanted is question.status else ""
+    if fixed_in is not None and fixed_in != "":
+        version, why = clean_text(
+            fixed_in, label="Fixed in", minimum=0, maximum=FIXED_IN_MAX, one_line=True
         )
-    if wanted is Status.OPEN and question.kind == Kind.QUESTION and question.is_answered:
-        raise ValidationError(
-            "This question stays answered.",
-            fields={
-                "status": "This question has a best or an official answer, so it stays answered."
-            },
+        if why:
+            errors["fixed_in"] = why
+        elif version and (question.kind != Kind.PROBLEM or wanted is not Status.SOLVED):
+            errors["fixed_in"] = "Only a problem marked Solved can say which version fixed it."
+    if errors:
+        message = (
+            "This question stays answered."
+            if errors.get("status", "").endswith("stays answered.")
+            else "Please correct the marked fields."
         )
-    return wanted
+        raise ValidationError(message, fields=errors)
+    return cast(Status, wanted), version
 
 
-def status_problems(question: Question, status: Any) -> dict[str, str]:
-    """What ``set_status`` would refuse in ``status`` (empty when nothing): for the API."""
+def status_problems(question: Question, status: Any, fixed_in: Any = None) -> dict[str, str]:
+    """What ``set_status`` would refuse in ``status`` and ``fixed_in`` (empty when nothing):
+    for the API."""
     try:
-        _wanted_status(question, status)
+        _wanted_status(question, status, fixed_in)
     except ValidationError as error:
         return error.fields
     return {}
+
+
+NOT_A_SOLVED_PROBLEM = "Only a problem marked Solved can be reported still broken."
+
+
+def report_still_broken(user: Any, question: Question, version: Any = None) -> bool:
+    """The asker or an affected user ("me too") says a solved problem is still broken,
+    optionally naming their version (at most 40 characters, one line of plain text).
+
+    Once each, ever (a unique row per user and question): a repeat changes nothing and is
+    False. A question that is not a solved problem is a ``Conflict``. The asker's report, or
+    the third from others since the problem was last marked solved, reopens it: the status
+    goes back to acknowledged and the fixed-in version is cleared, written to the status
+    history by the reporter whose report reopened it ("Reopened: still broken for 3
+    people"), to the audit log, to its followers and affected users (a status change) and
+    to the company's active staff. Twice at once: the question's row is locked by the
+    count's increment, so exactly one report reopens it.
+    """
+    require(user, Permission.QUESTION_STILL_BROKEN, question)
+    if question.kind != Kind.PROBLEM or question.status is not Status.SOLVED:
+        raise Conflict(NOT_A_SOLVED_PROBLEM)
+    text = ""
+    if version is not None and version != "":
+        text, why = clean_text(
+            version, label="Your version", minimum=0, maximum=VERSION_MAX, one_line=True
+        )
+        if why:
+            raise ValidationError("Please correct the marked fields.", fields={"version": why})
+    added = insert_if_absent(
+        db.session,
+        StillBroken.__table__,
+        {"question_id": question.id, "user_id": user.id, "version": text, "created_at": utcnow()},
+    )
+    if not added:
+        db.session.rollback()
+        return False
+    increment(db.session, Question.still_broken_count, question.id)
+    page_changed(question.id)
+    # The increment locked the row: what is read now is what this report follows.
+    db.session.refresh(question)
+    by_asker = user.id == question.author_id
+    count = question.still_broken_count
+    if question.status is Status.SOLVED and (by_asker or count >= STILL_BROKEN_REOPEN_AT):
+        _reopen(user, question, by_asker=by_asker, count=count)
+    db.session.commit()
+    return True
+
+
+def _reopen(user: Any, question: Question, *, by_asker: bool, count: int) -> None:
+    old_status = question.status
+    question.status = Status.ACKNOWLEDGED
+    question.fixed_in = ""
+    question.last_activity_at = utcnow()
+    for kind, detail in (
+        (NotificationKind.STATUS_CHANGED, Status.ACKNOWLEDGED.value),
+        (NotificationKind.STILL_BROKEN, "asker" if by_asker else str(count)),
+    ):
+        notify(
+            Event(
+                kind,
+                actor_id=user.id,
+                question_id=question.id,
+                company_id=question.company_id,
+                detail=detail,
+            )
+        )
+    _record_status_change(user, question, old_status, why="still broken")
+    history.record(question, old_status, by_id=user.id, still_broken=count)

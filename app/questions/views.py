@@ -29,7 +29,7 @@ from app.page_cache import anonymous_page
 from app.pagination import BAD_PAGE_LINK, BadCursor, cursor_from
 from app.policy import Permission, require
 from app.products.queries import list_products
-from app.questions import bp, services
+from app.questions import bp, history, services
 from app.questions.filters import read_question_list
 from app.questions.forms import (
     MARKDOWN_HINT,
@@ -37,6 +37,7 @@ from app.questions.forms import (
     EditQuestionForm,
     MeTooForm,
     StatusForm,
+    StillBrokenForm,
     UnansweredFilterForm,
 )
 from app.questions.models import Kind, Question, Status
@@ -95,6 +96,7 @@ def render_question_page(
     answer_form: AnswerForm | None = None,
     status_form: StatusForm | None = None,
     merge_form: MergeForm | None = None,
+    still_broken_form: StillBrokenForm | None = None,
     reason_errors: dict[str, tuple[str, str]] | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
@@ -108,7 +110,7 @@ def render_question_page(
     authors and their staff titles (1), on the first page related questions (1), and for a
     signed-in viewer their helpful votes, me-too, following and reports (1), and on a claimed
     company's page their staff roles (1, asked once by the policy and remembered for the
-    request).
+    request); the newest status changes (1) only for a question whose status has changed.
 
     ``reason_errors``: a moderator's refused hide or lock, by form (``hide-question``,
     ``lock-question``, ``hide-answer-<id>``): the reason as typed and what is wrong with it.
@@ -136,6 +138,7 @@ def render_question_page(
         status_form = status_form or StatusForm(formdata=None)
         status_form.set_question(question)
         merge_form = merge_form or MergeForm(formdata=None)
+        still_broken_form = still_broken_form or StillBrokenForm(formdata=None)
     body = render_template(
         "questions/show.html",
         question=question,
@@ -151,6 +154,8 @@ def render_question_page(
         answer_form=answer_form,
         status_form=status_form,
         merge_form=merge_form,
+        still_broken_form=still_broken_form,
+        status_history=history.recent(question),
         markdown_hint=MARKDOWN_HINT,
         related=related_questions(question),
         # What search engines read: only what is listed (a moderator sees more on the page).
@@ -372,14 +377,41 @@ def set_status(question_id: int) -> Any:
     form = StatusForm()
     if form.validate_on_submit():
         try:
-            services.set_status(user, question, form.status.data)
+            services.set_status(user, question, form.status.data, form.fixed_in.data or None)
         except ValidationError as error:
             show_errors(form, error)
         else:
-            flash(f"Status set to {question.status.label}.", "success")
+            solved_in = f" in {question.fixed_in}" if question.fixed_in else ""
+            flash(f"Status set to {question.status.label}{solved_in}.", "success")
             return redirect(question_url(question, anchor="question-status"), 303)
     # The question page again, with the error at the status select.
     return render_question_page(question, status_form=form, status=422)
+
+
+@bp.post("/questions/<id:question_id>/still-broken")
+def still_broken(question_id: int) -> Any:
+    question = get_question(question_id)
+    if not current_user.is_authenticated:
+        return sign_in_redirect(question_url(question))
+    user = viewer()
+    # Asked before the form; a question that is not a solved problem is a 409 page (the
+    # service's Conflict, a sentence).
+    require(user, Permission.QUESTION_STILL_BROKEN, question)
+    form = StillBrokenForm()
+    if form.validate_on_submit():
+        try:
+            reported = services.report_still_broken(user, question, form.version.data or None)
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            if not reported:
+                flash("You already said this problem is still broken.", "info")
+            elif question.status is Status.SOLVED:
+                flash("Thanks: you are counted among the people it is still broken for.", "success")
+            else:
+                flash("Thanks: the problem is open again and the staff have been told.", "success")
+            return redirect(question_url(question, anchor="question-status"), 303)
+    return render_question_page(question, still_broken_form=form, status=422)
 
 
 @bp.get("/companies/<company_slug>/unanswered")

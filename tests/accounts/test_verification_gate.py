@@ -33,7 +33,7 @@ from app.policy import (
 )
 from app.products import services as products
 from app.questions import services as questions
-from app.questions.models import Kind
+from app.questions.models import Kind, Status
 from app.tokens import Purpose, make_token
 from tests.api.helpers import API, Api, error_of
 from tests.checks import snapshot
@@ -74,6 +74,7 @@ class World:
     mallory: Any = None  # an account Root makes a moderator, or suspends
     sully: Any = None  # an account suspended for good (Root lifts it)
     flagged: Any = None  # peer's answer, flagged by the agent, waiting for review
+    solved: Any = None  # Ivy's problem, solved (she may say it is still broken)
 
 
 @pytest.fixture
@@ -119,12 +120,15 @@ def w() -> World:
         Flag(flagged_post_id=flagged.id, user_id=agent.id, round=1, reason=FlagReason.OFF_TOPIC)
     )
     db.session.flush()
+    solved = make_question(
+        acme, author=ivy, kind=Kind.PROBLEM, status=Status.SOLVED, title="It still rattles"
+    )
     save()
     return World(
         ivy, root, acme, widget, nimbus, own_question, answer_to_own, other_question,
         peer_answer, own_answer, agent, invitation,
         make_token(Purpose.STAFF_INVITATION, to_bolt.id, "pending"), claim, mallory, sully,
-        flagged,
+        flagged, solved,
     )  # fmt: skip
 
 
@@ -177,6 +181,8 @@ SERVICE_CALLS = [
                 lambda w: answers.choose_best_answer(w.ivy, w.own_question, w.answer_to_own)),
     ServiceCall("set a status", Permission.QUESTION_SET_STATUS,
                 lambda w: questions.set_status(w.ivy, w.other_question, "acknowledged")),
+    ServiceCall("still broken", Permission.QUESTION_STILL_BROKEN,
+                lambda w: questions.report_still_broken(w.ivy, w.solved)),
     ServiceCall("answer", Permission.ANSWER_CREATE,
                 lambda w: answers.post_answer(w.ivy, w.other_question, body="Try the reset.")),
     ServiceCall("edit an answer", Permission.ANSWER_EDIT,
@@ -303,6 +309,7 @@ PAGE_POSTS = [
                         {"answer_id": str(w.answer_to_own.id)})),
     PagePost("set a status",
              lambda w: (f"/questions/{w.other_question.id}/status", {"status": "acknowledged"})),
+    PagePost("still broken", lambda w: (f"/questions/{w.solved.id}/still-broken", {"version": ""})),
     PagePost("answer",
              lambda w: (f"/questions/{w.other_question.id}/answers", {"body": "Try a reset."})),
     PagePost("edit an answer",
@@ -452,6 +459,7 @@ API_CALLS = [
     _api("PUT", "/questions/{w.own_question.id}/best-answer",
          lambda w: {"answer_id": w.answer_to_own.id}),
     _api("POST", "/questions/{w.other_question.id}/me-too"),
+    _api("POST", "/questions/{w.solved.id}/still-broken", lambda w: {"version": "4.2"}),
     _api("DELETE", "/questions/{w.other_question.id}/me-too", changes=False),
     _api("POST", "/questions/{w.other_question.id}/answers", lambda w: {"body": "Try a reset."}),
     _api("PATCH", "/answers/{w.own_answer.id}", lambda w: {"body": "Edited answer."}),

@@ -24,6 +24,7 @@ QUESTION_FIELDS = {
     "locked", "lock_reason", "hidden", "hidden_reason", "created_at", "updated_at",
     "last_activity_at", "url",
     "merged_into",  # issue 12
+    "fixed_in", "still_broken_count",  # issue 14
 }  # fmt: skip
 USER_FIELDS = {
     "id", "username", "display_name", "created_at", "is_admin", "is_moderator",

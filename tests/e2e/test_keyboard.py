@@ -60,16 +60,16 @@ def test_me_too_and_helpful_toggle_with_the_keyboard(browsing: Browsing) -> None
     expect(page.get_by_role("heading", level=1)).to_have_text(QUESTION)
 
     me_too = page.get_by_role("button", name="Me too")
-    count = page.get_by_text("people have this problem too")
+    count = page.get_by_text("people have this problem")
     expect(me_too).to_have_attribute("aria-pressed", "false")
-    expect(count).to_have_text("2 people have this problem too")
+    expect(count).to_have_text("2 people have this problem")
 
     toggle_with_keyboard(page, me_too, pressed_after="true")
     expect(page.get_by_text("You are counted among the people this affects.")).to_be_visible()
-    expect(count).to_have_text("3 people have this problem too")
+    expect(count).to_have_text("3 people have this problem")
     toggle_with_keyboard(page, me_too, pressed_after="false")
     expect(page.get_by_text("You are no longer counted for this question.")).to_be_visible()
-    expect(count).to_have_text("2 people have this problem too")
+    expect(count).to_have_text("2 people have this problem")
 
     answer = steps.answer_card(page, "Farah Haddad")
     helpful = answer.get_by_role("button", name="Helpful")

@@ -46,7 +46,7 @@ def test_the_page_shows_the_question(client, question):
     assert f"{person('asker', 'Ada Asker')}</a>" in page
     assert ">Acme</a>" in page and ">Drive</a>" in page
     assert '<div class="prose"><p>It <em>stops</em> syncing.</p>' in page
-    assert "0 people have this problem too" in page
+    assert "0 people have this problem<" in page  # affected users (issue 14)
     assert "No answers yet." in page
 
 

@@ -23,7 +23,9 @@ from app.api.schemas import (
     QuestionPageSchema,
     QuestionRevisionPageSchema,
     QuestionSchema,
+    StatusChangePageSchema,
     StatusSchema,
+    StillBrokenSchema,
 )
 from app.api.target import acting_on, target
 from app.api.views.common import as_page, page_or_400
@@ -33,7 +35,7 @@ from app.moderation.merge_queries import merge_redirect
 from app.moderation.revision_queries import question_versions
 from app.policy import Permission
 from app.products.queries import get_product
-from app.questions import services
+from app.questions import history, services
 from app.questions.models import Kind, Question, Status
 from app.questions.queries import Sort, get_question, list_questions
 
@@ -213,9 +215,38 @@ def set_question_status(body: dict[str, Any], question_id: int) -> Question:
     """Set a question's status: staff of its claimed company, or a site admin.
 
     Claimed companies only: on an unclaimed company nobody may (403). A status the
-    question's kind does not have is a 422.
+    question's kind does not have is a 422; so is ``fixed_in`` with any status but solved,
+    or on anything but a problem.
     """
-    return services.set_status(signed_in_user(), target(), body["status"])
+    return services.set_status(signed_in_user(), target(), body["status"], body["fixed_in"])
+
+
+@bp.route("/questions/<id:question_id>/still-broken", methods=["POST"])
+@operation(bp, signed_in=True, errors=(400, 403, 404, 409, 413, 422))
+@acting_on(get_question, Permission.QUESTION_STILL_BROKEN)
+@bp.arguments(StillBrokenSchema)
+@bp.response(200, QuestionSchema)
+def report_still_broken(body: dict[str, Any], question_id: int) -> Question:
+    """Say a solved problem is still broken: its asker and its affected users ("me too"),
+    once each (a repeat changes nothing). The asker's report, or three from others, reopen
+    it (acknowledged). Anything but a solved problem is a 409."""
+    question = target()
+    services.report_still_broken(signed_in_user(), question, body["version"])
+    return get_question(question.id)
+
+
+@bp.route("/questions/<id:question_id>/status-history", methods=["GET"])
+@operation(bp, signed_in=False, errors=(400, 404, 422))
+@bp.arguments(PageArgsSchema, location="query")
+@bp.response(200, StatusChangePageSchema)
+def list_status_history(args: dict[str, Any], question_id: int) -> dict:
+    """The question's status changes, newest first: the status, the fixed-in version, who
+    (null: automatic) and when. Anyone who can read the question."""
+    question = get_question(question_id)
+    page = page_or_400(
+        lambda: history.history_page(question, cursor=args["cursor"], limit=args["limit"])
+    )
+    return as_page(page)
 
 
 @bp.route("/questions/<id:question_id>/best-answer", methods=["PUT"])
