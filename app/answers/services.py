@@ -72,7 +72,7 @@ def post_answer(author: Any, question: Question, *, body: str) -> Answer:
     db.session.add(answer)
     db.session.flush()
     increment(db.session, Question.answer_count, question.id)
-    page_changed(question.id)
+    page_changed(question.id, scorecard=True)
     question.last_activity_at = now
     if official:
         question.has_official_answer = True
@@ -185,7 +185,7 @@ def choose_best_answer(user: Any, question: Question, answer: Answer) -> Questio
             "That answer belongs to another question.",
             fields={"answer_id": "Choose one of this question's answers."},
         )
-    page_changed(question.id)
+    page_changed(question.id, scorecard=True)
     if question.best_answer_id != answer.id:
         notify(
             Event(
@@ -211,7 +211,7 @@ def clear_best_answer(user: Any, question: Question) -> Question:
     a question with an official answer stays answered.
     """
     require(user, Permission.QUESTION_CHOOSE_BEST, question)
-    page_changed(question.id)
+    page_changed(question.id, scorecard=True)
     question.best_answer_id = None
     if question.kind == Kind.QUESTION and not question.has_official_answer:
         question.status = Status.OPEN

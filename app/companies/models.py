@@ -42,6 +42,10 @@ class Company(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     product_count: Mapped[int] = mapped_column(default=0, server_default="0")
     question_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Moves by one with every write the public scorecard shows (asking, answering, hiding,
+    # restoring, merging, statuses, kinds, best answers): ``app.companies.scorecard`` keys
+    # its cache by it, so a new question or official answer shows at once.
+    scorecard_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     created_by = relationship("User")
     products = relationship("Product", back_populates="company", order_by="Product.name")

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from app.companies import bp, queries, services
 from app.companies.forms import CompanyEditForm, CompanyForm, CompanySearchForm
+from app.companies.scorecard import scorecard
 from app.errors import DomainError, ValidationError
 from app.forms import show_errors
 from app.notifications.queries import is_following
@@ -73,6 +74,7 @@ def show(slug: str) -> tuple[str, int]:
         "companies/show.html",
         company=company,
         products=list_products(company.id),
+        card=scorecard(company),
         following=is_following(_acting_user(), company_id=company.id),
         **listing.template_args(),
     )

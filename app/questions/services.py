@@ -89,7 +89,7 @@ def clean_text(
     return text, None
 
 
-def page_changed(question_id: int) -> None:
+def page_changed(question_id: int, *, scorecard: bool = False) -> None:
     """Something the question's page shows changed: its ``page_version`` moves by one.
 
     Every service that changes what the page shows calls this in its own transaction (an
@@ -99,8 +99,21 @@ def page_changed(question_id: int) -> None:
     An SQL increment: concurrent changes each move it. Call it before notifying anyone, so
     the question's row is always locked before notification rows (no deadlock between two
     services).
+
+    ``scorecard=True``: the change is one the company's public scorecard shows too (an
+    answer posted, a best answer, a hide or restore, a merge, a status or a kind), so the
+    company's ``scorecard_version`` moves as well (``app.companies.scorecard``): one more
+    UPDATE, after the question's row, the order every service locks them in.
     """
     increment(db.session, Question.page_version, question_id)
+    if scorecard:
+        company_of = sa.select(Question.company_id).where(Question.id == question_id)
+        db.session.execute(
+            sa.update(Company)
+            .where(Company.id == company_of.scalar_subquery())
+            .values(scorecard_version=Company.scorecard_version + 1)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def question_slug(title: str) -> str:
@@ -210,7 +223,16 @@ def ask_question(
     )
     db.session.add(question)
     db.session.flush()
-    increment(db.session, Company.question_count, company.id)
+    # The count, and the scorecard's version: a new question shows on it at once.
+    db.session.execute(
+        sa.update(Company)
+        .where(Company.id == company.id)
+        .values(
+            question_count=Company.question_count + 1,
+            scorecard_version=Company.scorecard_version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
     if product is not None:
         increment(db.session, Product.question_count, product.id)
     search_index.refresh_question(question.id)
@@ -405,7 +427,7 @@ def edit_question(
             increment(db.session, Product.question_count, wanted["product"])
         question.product = product if isinstance(product, Product) else None
     question.updated_at = utcnow()
-    page_changed(question.id)
+    page_changed(question.id, scorecard="kind" in changed)
     if "title" in changed or "body" in changed:
         search_index.refresh_question(question.id)
     if "title" in changed:
@@ -485,7 +507,7 @@ def set_status(user: Any, question: Question, status: Status | str) -> Question:
     require(user, Permission.QUESTION_SET_STATUS, question)
     wanted = _wanted_status(question, status)
     old_status = question.status
-    page_changed(question.id)
+    page_changed(question.id, scorecard=True)
     if wanted is not old_status:
         notify(
             Event(
