@@ -45,7 +45,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from app.answers.models import Answer
-from app.companies.models import Company, Membership
+from app.companies.models import NOT_RANKED, Company, Membership
 from app.db import utcnow
 from app.extensions import cache, db
 from app.moderation.models import AuditEntry
@@ -189,6 +189,73 @@ def _statement(company_id: int) -> sa.Select[Any]:
     )
 
 
+def rank_expression(company_id: Any) -> sa.ColumnElement[int]:
+    """SQL: the company's ``official_answer_rank`` now: the median seconds to the first
+    listed official answer over the window (as ``compute`` counts it), rounded, or
+    ``NOT_RANKED``. ``company_id`` may be a bound value or an uncorrelated scalar subquery
+    (no common table expressions: it goes inside an UPDATE)."""
+    since = utcnow() - timedelta(days=WINDOW_DAYS)
+    first = (
+        sa.select(
+            Question.created_at.label("asked_at"),
+            sa.func.min(Answer.created_at).label("first_at"),
+        )
+        .join(Answer, Answer.question_id == Question.id)
+        .where(
+            Question.company_id == company_id,
+            Question.created_at >= since,
+            question_listed(),
+            Answer.is_official.is_(True),
+            Answer.hidden_at.is_(None),
+        )
+        .group_by(Question.id, Question.created_at)
+        .subquery("first_official")
+    )
+    seconds = _seconds_between(first.c.asked_at, first.c.first_at)
+    ranked = sa.select(
+        seconds.label("seconds"),
+        sa.func.row_number().over(order_by=seconds).label("position"),
+        sa.func.count().over().label("total"),
+    ).subquery("ranked")
+    median = (
+        sa.select(sa.func.avg(ranked.c.seconds))
+        .where(ranked.c.position.in_([(ranked.c.total + 1) // 2, (ranked.c.total + 2) // 2]))
+        .scalar_subquery()
+    )
+    return sa.func.coalesce(sa.cast(sa.func.round(median), sa.Integer), NOT_RANKED)
+
+
+def scorecard_changed(company_id: Any) -> None:
+    """A write the scorecard shows happened (in the caller's transaction): the company's
+    ``scorecard_version`` moves and its ``official_answer_rank`` is set anew, in one UPDATE.
+    ``company_id`` may be a scalar subquery (``page_changed`` passes its question's)."""
+    db.session.execute(
+        sa.update(Company)
+        .where(Company.id == company_id)
+        .values(
+            scorecard_version=Company.scorecard_version + 1,
+            official_answer_rank=rank_expression(company_id),
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def rank_all() -> int:
+    """Every company's ``official_answer_rank`` anew (``flask scorecard-rank``, run every few
+    minutes by cron, as the 90-day window slides past old answers): one UPDATE a company,
+    one commit. Returns how many companies it ranked."""
+    ids = db.session.scalars(sa.select(Company.id).order_by(Company.id)).all()
+    for company_id in ids:
+        db.session.execute(
+            sa.update(Company)
+            .where(Company.id == company_id)
+            .values(official_answer_rank=rank_expression(company_id))
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+    return len(ids)
+
+
 def compute(company: Company) -> Scorecard:
     """The company's scorecard now, from the database: one SELECT."""
     row = db.session.execute(_statement(company.id)).one()
@@ -265,4 +332,14 @@ def percent(share: float) -> str:
     return f"{round(share * 100)}%"
 
 
-__all__ = ["WINDOW_DAYS", "Scorecard", "compute", "duration_words", "percent", "scorecard"]
+__all__ = [
+    "WINDOW_DAYS",
+    "Scorecard",
+    "compute",
+    "duration_words",
+    "percent",
+    "rank_all",
+    "rank_expression",
+    "scorecard",
+    "scorecard_changed",
+]

@@ -18,6 +18,7 @@ from slugify import slugify
 
 from app import content, limits
 from app.companies.models import Company
+from app.companies.scorecard import scorecard_changed
 from app.db import increment, insert_if_absent, utcnow
 from app.errors import PermissionDenied, ValidationError
 from app.extensions import db
@@ -102,18 +103,14 @@ def page_changed(question_id: int, *, scorecard: bool = False) -> None:
 
     ``scorecard=True``: the change is one the company's public scorecard shows too (an
     answer posted, a best answer, a hide or restore, a merge, a status or a kind), so the
-    company's ``scorecard_version`` moves as well (``app.companies.scorecard``): one more
-    UPDATE, after the question's row, the order every service locks them in.
+    company's ``scorecard_version`` moves and its directory rank is set anew
+    (``app.companies.scorecard.scorecard_changed``): one more UPDATE, after the question's
+    row, the order every service locks them in.
     """
     increment(db.session, Question.page_version, question_id)
     if scorecard:
         company_of = sa.select(Question.company_id).where(Question.id == question_id)
-        db.session.execute(
-            sa.update(Company)
-            .where(Company.id == company_of.scalar_subquery())
-            .values(scorecard_version=Company.scorecard_version + 1)
-            .execution_options(synchronize_session=False)
-        )
+        scorecard_changed(company_of.scalar_subquery())
 
 
 def question_slug(title: str) -> str:
@@ -223,20 +220,13 @@ def ask_question(
     )
     db.session.add(question)
     db.session.flush()
-    # The count, and the scorecard's version: a new question shows on it at once.
-    db.session.execute(
-        sa.update(Company)
-        .where(Company.id == company.id)
-        .values(
-            question_count=Company.question_count + 1,
-            scorecard_version=Company.scorecard_version + 1,
-        )
-        .execution_options(synchronize_session=False)
-    )
+    increment(db.session, Company.question_count, company.id)
     if product is not None:
         increment(db.session, Product.question_count, product.id)
     search_index.refresh_question(question.id)
     search_index.refresh_related(question)
+    # A new question shows on the company's scorecard at once.
+    scorecard_changed(company.id)
     add_follow(author.id, question_id=question.id)
     notify(
         Event(

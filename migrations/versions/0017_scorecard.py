@@ -6,6 +6,10 @@ Revises: 0016_flags
 ``companies.scorecard_version`` (0 for what exists): the cached scorecard
 (app/companies/scorecard.py) is keyed by it, so a new question or official answer shows at
 once. No index: it is read with the company's row.
+
+``companies.official_answer_rank`` (2**31 - 1, "not ranked", for what exists; ``flask
+scorecard-rank`` ranks them): the directory's "Answers officially fastest" sort, keyset-paged
+on ``(official_answer_rank, id)``.
 """
 
 import sqlalchemy as sa
@@ -16,14 +20,29 @@ down_revision = "0016_flags"
 branch_labels = None
 depends_on = None
 
+NOT_RANKED = 2**31 - 1
+
 
 def upgrade():
     with op.batch_alter_table("companies") as batch:
         batch.add_column(
             sa.Column("scorecard_version", sa.Integer(), server_default="0", nullable=False)
         )
+        batch.add_column(
+            sa.Column(
+                "official_answer_rank",
+                sa.Integer(),
+                server_default=str(NOT_RANKED),
+                nullable=False,
+            )
+        )
+    op.create_index(
+        "ix_companies_official_answer_rank", "companies", ["official_answer_rank", "id"]
+    )
 
 
 def downgrade():
+    op.drop_index("ix_companies_official_answer_rank", table_name="companies")
     with op.batch_alter_table("companies") as batch:
+        batch.drop_column("official_answer_rank")
         batch.drop_column("scorecard_version")
