@@ -81,9 +81,19 @@ def rerender_command(batch_size: int) -> None:
         click.echo(f"{model.__tablename__}: {changed} re-rendered")
 
 
+@click.command("scorecard-rank")
+def scorecard_rank_command() -> None:
+    """Rank every company for the directory's "Answers officially fastest" anew (run it every
+    few minutes from cron: the 90-day window slides past old answers)."""
+    from app.companies.scorecard import rank_all
+
+    click.echo(f"{rank_all()} companies ranked")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(create_moderator_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(seed_bench_command)
     app.cli.add_command(rerender_command)
+    app.cli.add_command(scorecard_rank_command)

@@ -102,6 +102,18 @@ def open_flag_count() -> int:
     return count_open()
 
 
+def duration_words(seconds: int) -> str:
+    from app.companies.scorecard import duration_words as words
+
+    return words(seconds)
+
+
+def percent(share: float) -> str:
+    from app.companies.scorecard import percent as as_percent
+
+    return as_percent(share)
+
+
 def init_app(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     app.jinja_env.globals.update(
@@ -119,4 +131,6 @@ def init_app(app: Flask) -> None:
         time_ago=time_ago,
         iso=iso,
         person=person,
+        duration_words=duration_words,
+        percent=percent,
     )

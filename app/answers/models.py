@@ -46,6 +46,16 @@ class Answer(db.Model):
     __table_args__ = (
         sa.Index("ix_answers_question", "question_id", "created_at"),
         sa.Index("ix_answers_author", "author_id", "created_at"),
+        # The scorecard's first official answer per question (app/companies/scorecard.py):
+        # only the listed official answers, covering, so no answer's row is read (bench/
+        # RESULTS.md: 45 ms → see there at 100k questions). Predicates as the query renders.
+        sa.Index(
+            "ix_answers_official",
+            "question_id",
+            "created_at",
+            postgresql_where=sa.text("is_official IS true AND hidden_at IS NULL"),
+            sqlite_where=sa.text("is_official IS 1 AND hidden_at IS NULL"),
+        ),
         sa.CheckConstraint("helpful_count >= 0", name="helpful_count_not_negative"),
     )
 

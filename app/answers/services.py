@@ -73,7 +73,7 @@ def post_answer(author: Any, question: Question, *, body: str) -> Answer:
     db.session.add(answer)
     db.session.flush()
     increment(db.session, Question.answer_count, question.id)
-    page_changed(question.id)
+    page_changed(question.id, scorecard=True)
     question.last_activity_at = now
     if official:
         question.has_official_answer = True
@@ -187,7 +187,7 @@ def choose_best_answer(user: Any, question: Question, answer: Answer) -> Questio
             "That answer belongs to another question.",
             fields={"answer_id": "Choose one of this question's answers."},
         )
-    page_changed(question.id)
+    page_changed(question.id, scorecard=True)
     if question.best_answer_id != answer.id:
         notify(
             Event(
@@ -214,7 +214,7 @@ def clear_best_answer(user: Any, question: Question) -> Question:
     a question with an official answer stays answered.
     """
     require(user, Permission.QUESTION_CHOOSE_BEST, question)
-    page_changed(question.id)
+    page_changed(question.id, scorecard=True)
     question.best_answer_id = None
     if (
         question.kind == Kind.QUESTION

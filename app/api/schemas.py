@@ -281,6 +281,55 @@ class CompanySchema(ResponseSchema):
     url = Link(_company_url)
 
 
+class ScorecardSchema(ResponseSchema):
+    """The public scorecard (app/companies/scorecard.py): over the last ``window_days`` (90),
+    from listed posts only. No company can switch it off or edit it.
+
+    For an unclaimed company nobody answers officially: ``answered_officially_share`` and
+    ``median_first_official_answer_seconds`` are null and ``active_staff_30d`` is 0;
+    ``customers_answered`` says how many of the questions customers answered instead.
+    """
+
+    window_days = fields.Integer(required=True, metadata={"description": "Always 90."})
+    claimed = fields.Boolean(required=True)
+    questions = fields.Integer(
+        required=True, metadata={"description": "Listed questions asked in the window."}
+    )
+    answered_officially_share = fields.Float(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The fraction (0–1) of those with a listed official answer; null "
+            "when no question was asked or the company is unclaimed."
+        },
+    )
+    median_first_official_answer_seconds = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "Median seconds from asking to the first listed official answer, "
+            "over the questions answered officially; null when none was, or unclaimed."
+        },
+    )
+    problems_solved = fields.Integer(
+        required=True, metadata={"description": "Problems asked in the window, solved now."}
+    )
+    active_staff_30d = fields.Integer(
+        required=True,
+        metadata={
+            "description": "Active staff who posted a listed official answer or changed a "
+            "question's status in the last 30 days; 0 while unclaimed."
+        },
+    )
+    customers_answered = fields.Integer(
+        required=True,
+        metadata={
+            "description": "Questions with a listed answer by someone other than the asker "
+            "that is not official (shown instead of the official figures while unclaimed)."
+        },
+    )
+
+
 class ProductSchema(ResponseSchema):
     id = fields.Integer(required=True)
     slug = fields.String(required=True)

@@ -19,6 +19,8 @@ SLUG_MAX = 110
 DOMAIN_MAX = 253
 DESCRIPTION_MAX = 2000
 WEBSITE_MAX = 300
+# A company with no official answer in the scorecard's window: last in "answers fastest".
+NOT_RANKED = 2**31 - 1
 
 
 class Company(db.Model):
@@ -42,6 +44,16 @@ class Company(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     product_count: Mapped[int] = mapped_column(default=0, server_default="0")
     question_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Moves by one with every write the public scorecard shows (asking, answering, hiding,
+    # restoring, merging, statuses, kinds, best answers): ``app.companies.scorecard`` keys
+    # its cache by it, so a new question or official answer shows at once.
+    scorecard_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The directory's "Answers officially fastest": the median seconds to the first official
+    # answer over 90 days, ``NOT_RANKED`` without one; kept with every write that moves the
+    # version above, and by ``flask scorecard-rank`` as the window slides.
+    official_answer_rank: Mapped[int] = mapped_column(
+        default=NOT_RANKED, server_default=str(NOT_RANKED)
+    )
 
     created_by = relationship("User")
     products = relationship("Product", back_populates="company", order_by="Product.name")
@@ -49,6 +61,7 @@ class Company(db.Model):
     # The home page and the directory list companies by size.
     __table_args__ = (
         sa.Index("ix_companies_question_count", "question_count", "id"),
+        sa.Index("ix_companies_official_answer_rank", "official_answer_rank", "id"),
         # Unique indexes rather than constraints: SQLite adds them without copying the table.
         sa.Index("ix_companies_name_skeleton", "name_skeleton", unique=True),
         sa.Index("ix_companies_name_cased_skeleton", "name_cased_skeleton", unique=True),

@@ -10,6 +10,8 @@ from werkzeug.wrappers import Response
 
 from app.companies import bp, queries, services
 from app.companies.forms import CompanyEditForm, CompanyForm, CompanySearchForm
+from app.companies.models import NOT_RANKED
+from app.companies.scorecard import scorecard
 from app.errors import DomainError, ValidationError
 from app.forms import show_errors
 from app.notifications.queries import is_following
@@ -28,15 +30,28 @@ def _acting_user() -> Any:
 def index() -> str | tuple[str, int]:
     form = CompanySearchForm(formdata=request.args)
     if not form.validate():
-        return render_template("companies/index.html", form=form, page=None, q=""), 400
+        return render_template(
+            "companies/index.html", form=form, page=None, q="", sort="questions", sorts={}
+        ), 400
     q = form.q.data or ""
+    sort = request.args.get("sort") or "questions"
+    if sort not in queries.SORTS:
+        raise DomainError("Choose one of the sorts offered.")
     try:
         page = queries.list_companies(
-            q, cursor=cursor_from(request.args), limit=current_app.config["PAGE_SIZE"]
+            q, cursor=cursor_from(request.args), limit=current_app.config["PAGE_SIZE"], sort=sort
         )
     except BadCursor:
         raise DomainError(BAD_PAGE_LINK) from None
-    return render_template("companies/index.html", form=form, page=page, q=q)
+    return render_template(
+        "companies/index.html",
+        form=form,
+        page=page,
+        q=q,
+        sort=sort,
+        sorts=queries.SORTS,
+        not_ranked=NOT_RANKED,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -73,6 +88,7 @@ def show(slug: str) -> tuple[str, int]:
         "companies/show.html",
         company=company,
         products=list_products(company.id),
+        card=scorecard(company),
         following=is_following(_acting_user(), company_id=company.id),
         **listing.template_args(),
     )

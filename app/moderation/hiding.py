@@ -181,7 +181,7 @@ def apply_hide(
         hidden=True,
     )
     if changed:
-        page_changed(question_id)
+        page_changed(question_id, scorecard=True)
         if isinstance(post, Answer):
             increment(db.session, Question.answer_count, question_id, -1)
             _recount_answers(question_id)
@@ -205,7 +205,7 @@ def apply_restore(post: Post, *, by: Any) -> bool:
         post, {"hidden_at": None, "hidden_reason": "", "hidden_by_id": None}, hidden=False
     )
     if changed:
-        page_changed(question_id)
+        page_changed(question_id, scorecard=True)
         if isinstance(post, Answer):
             increment(db.session, Question.answer_count, question_id, 1)
             _recount_answers(question_id)

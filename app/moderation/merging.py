@@ -135,7 +135,7 @@ def merge_question(user: Any, duplicate: Question, *, into: Question | None) -> 
         increment(db.session, Company.question_count, duplicate.company_id, -1)
         if duplicate.product_id is not None:
             increment(db.session, Product.question_count, duplicate.product_id, -1)
-    page_changed(duplicate.id)
+    page_changed(duplicate.id, scorecard=True)
     search_index.refresh_question(duplicate.id)
     search_index.refresh_question(into.id)
     log.record(

@@ -18,6 +18,7 @@ from slugify import slugify
 
 from app import content, limits
 from app.companies.models import Company
+from app.companies.scorecard import scorecard_changed
 from app.db import increment, insert_if_absent, utcnow
 from app.errors import Conflict, PermissionDenied, ValidationError
 from app.extensions import db
@@ -96,7 +97,7 @@ def clean_text(
     return text, None
 
 
-def page_changed(question_id: int) -> None:
+def page_changed(question_id: int, *, scorecard: bool = False) -> None:
     """Something the question's page shows changed: its ``page_version`` moves by one.
 
     Every service that changes what the page shows calls this in its own transaction (an
@@ -106,8 +107,17 @@ def page_changed(question_id: int) -> None:
     An SQL increment: concurrent changes each move it. Call it before notifying anyone, so
     the question's row is always locked before notification rows (no deadlock between two
     services).
+
+    ``scorecard=True``: the change is one the company's public scorecard shows too (an
+    answer posted, a best answer, a hide or restore, a merge, a status or a kind), so the
+    company's ``scorecard_version`` moves and its directory rank is set anew
+    (``app.companies.scorecard.scorecard_changed``): one more UPDATE, after the question's
+    row, the order every service locks them in.
     """
     increment(db.session, Question.page_version, question_id)
+    if scorecard:
+        company_of = sa.select(Question.company_id).where(Question.id == question_id)
+        scorecard_changed(company_of.scalar_subquery())
 
 
 def question_slug(title: str) -> str:
@@ -222,6 +232,8 @@ def ask_question(
         increment(db.session, Product.question_count, product.id)
     search_index.refresh_question(question.id)
     search_index.refresh_related(question)
+    # A new question shows on the company's scorecard at once.
+    scorecard_changed(company.id)
     add_follow(author.id, question_id=question.id)
     notify(
         Event(
@@ -414,7 +426,7 @@ def edit_question(
             increment(db.session, Product.question_count, wanted["product"])
         question.product = product if isinstance(product, Product) else None
     question.updated_at = utcnow()
-    page_changed(question.id)
+    page_changed(question.id, scorecard="kind" in changed)
     if "title" in changed or "body" in changed:
         search_index.refresh_question(question.id)
     if "title" in changed:
@@ -507,7 +519,7 @@ def set_status(
     wanted, version = _wanted_status(question, status, fixed_in)
     old_status = question.status
     changed = wanted is not old_status or version != question.fixed_in
-    page_changed(question.id)
+    page_changed(question.id, scorecard=True)
     if changed:
         notify(
             Event(
@@ -628,6 +640,8 @@ def _reopen(user: Any, question: Question, *, by_asker: bool, count: int) -> Non
     question.status = Status.ACKNOWLEDGED
     question.fixed_in = ""
     question.last_activity_at = utcnow()
+    # A solved problem fewer on the company's public scorecard (the page moved already).
+    scorecard_changed(question.company_id)
     for kind, detail in (
         (NotificationKind.STATUS_CHANGED, Status.ACKNOWLEDGED.value),
         (NotificationKind.STILL_BROKEN, "asker" if by_asker else str(count)),

@@ -21,12 +21,14 @@ from app.api.schemas import (
     ProductCreateSchema,
     ProductPageSchema,
     ProductSchema,
+    ScorecardSchema,
     StaffPageSchema,
 )
 from app.api.target import acting_on, target
 from app.api.views.common import as_page, page_or_400
 from app.companies import queries, services, staff
 from app.companies.models import Company, Invitation
+from app.companies.scorecard import scorecard
 from app.policy import Permission, require
 from app.products import queries as product_queries
 from app.products import services as product_services
@@ -82,6 +84,15 @@ def create_company(body: dict[str, Any]) -> Company:
 def get_company(slug: str) -> Company:
     """A company."""
     return queries.get_company(slug)
+
+
+@bp.route("/companies/<slug:slug>/scorecard", methods=["GET"])
+@operation(bp, signed_in=False, errors=(404,))
+@bp.response(200, ScorecardSchema)
+def get_scorecard(slug: str) -> dict[str, Any]:
+    """The company's public scorecard over the last 90 days (anyone; no company can switch
+    it off). A new question or official answer shows at once."""
+    return scorecard(queries.get_company(slug)).as_dict()
 
 
 @bp.route("/companies/<slug:slug>", methods=["PATCH"])

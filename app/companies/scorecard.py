@@ -1,0 +1,345 @@
+"""The public scorecard of a company (product.md, "What companies see"): how it answered
+its customers over the last 90 days, on its page and at ``GET /companies/{slug}/scorecard``.
+
+Nobody can switch it off or edit it: there is no setting, no permission and no service that
+writes it. It is computed from the posts everyone can read, and shows on every company's page
+to everyone, its staff and admins included.
+
+What each figure counts (all from listed posts only, ``app.visibility``: a hidden or merged
+question, and a hidden answer, count nowhere; a merged question's answers count on the
+question it was merged into):
+
+- ``questions``: listed questions asked in the last ``WINDOW_DAYS`` (90) days.
+- ``answered_officially_share``: the fraction (0–1) of those with at least one listed
+  official answer; ``None`` when no question was asked.
+- ``median_first_official_answer_seconds``: the median, over those questions answered
+  officially, of the seconds from asking to the first listed official answer (the mean of
+  the two middle ones for an even number); ``None`` when none was answered officially.
+- ``problems_solved``: those of kind ``problem`` whose status is ``solved`` now.
+- ``active_staff_30d``: active (unrevoked) staff memberships whose member, in the last 30
+  days, posted a listed official answer on the company's questions or changed the status of
+  one of them (the ``question.status_changed`` audit entries).
+- ``customers_answered``: those with a listed answer by someone other than its asker that is
+  not official (a peer answer; a best answer chosen is one). Shown instead of the official
+  figures while the company is unclaimed, when the official figures are ``None`` / 0.
+
+One SELECT computes it all (common table expressions, a window function for the median, so
+SQLite and PostgreSQL give the same numbers). It is cached for ``SCORECARD_CACHE_SECONDS``
+(600 at most) while the page cache is on, keyed by the company's ``scorecard_version``, which
+every write the scorecard shows moves in its own transaction (asking; answering; best answer;
+hiding, restoring, merging; statuses and kinds: ``app.questions.services.page_changed(…,
+scorecard=True)``), so a new question or official answer shows at once. The window sliding
+and staff joining or leaving may lag by up to the cache's time.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from app.answers.models import Answer
+from app.companies.models import NOT_RANKED, Company, Membership
+from app.db import utcnow
+from app.extensions import cache, db
+from app.moderation.models import AuditEntry
+from app.questions.models import Kind, Question, Status
+from app.visibility import answer_listed, question_listed
+
+log = logging.getLogger(__name__)
+
+WINDOW_DAYS = 90
+STAFF_WINDOW_DAYS = 30
+CACHE_SECONDS_MAX = 600
+STATUS_CHANGED = "question.status_changed"
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    window_days: int
+    claimed: bool
+    questions: int
+    answered_officially: int
+    answered_officially_share: float | None
+    median_first_official_answer_seconds: int | None
+    problems_solved: int
+    active_staff_30d: int
+    customers_answered: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _seconds_between(FunctionElement[float]):
+    """Seconds from the first timestamp to the second, as a float, on either database."""
+
+    type = sa.Float()
+    inherit_cache = True
+    name = "seconds_between"
+
+
+@compiles(_seconds_between)
+def _seconds_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    start, end = list(element.clauses)
+    return (
+        f"((julianday({compiler.process(end, **kw)}) - "
+        f"julianday({compiler.process(start, **kw)})) * 86400.0)"
+    )
+
+
+@compiles(_seconds_between, "postgresql")
+def _seconds_postgresql(element: Any, compiler: Any, **kw: Any) -> str:
+    start, end = list(element.clauses)
+    return f"EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)}))"
+
+
+def _statement(company_id: int) -> sa.Select[Any]:
+    now = utcnow()
+    since = now - timedelta(days=WINDOW_DAYS)
+    staff_since = now - timedelta(days=STAFF_WINDOW_DAYS)
+
+    asked = (
+        sa.select(
+            Question.id,
+            Question.author_id,
+            Question.created_at,
+            Question.kind,
+            Question.status,
+        )
+        .where(Question.company_id == company_id, Question.created_at >= since, question_listed())
+        .cte("asked")
+    )
+    # Listed answers of listed questions: the question is listed by ``asked`` already.
+    first_official = (
+        sa.select(
+            Answer.question_id.label("question_id"),
+            sa.func.min(Answer.created_at).label("first_at"),
+        )
+        .where(
+            Answer.question_id.in_(sa.select(asked.c.id)),
+            Answer.is_official.is_(True),
+            Answer.hidden_at.is_(None),
+        )
+        .group_by(Answer.question_id)
+        .cte("first_official")
+    )
+    seconds = _seconds_between(asked.c.created_at, first_official.c.first_at)
+    delays = (
+        sa.select(
+            seconds.label("seconds"),
+            sa.func.row_number().over(order_by=seconds).label("position"),
+            sa.func.count().over().label("total"),
+        )
+        .select_from(first_official.join(asked, asked.c.id == first_official.c.question_id))
+        .cte("delays")
+    )
+    median = sa.select(sa.func.avg(delays.c.seconds)).where(
+        delays.c.position.in_([(delays.c.total + 1) // 2, (delays.c.total + 2) // 2])
+    )
+    peer = sa.exists().where(
+        Answer.question_id == asked.c.id,
+        Answer.is_official.is_(False),
+        Answer.hidden_at.is_(None),
+        Answer.author_id != asked.c.author_id,
+    )
+    count = sa.func.count()
+    staff_answered = (
+        sa.exists()
+        .where(
+            Answer.author_id == Membership.user_id,
+            Answer.is_official.is_(True),
+            Answer.created_at >= staff_since,
+            Answer.question_id.in_(sa.select(Question.id).where(Question.company_id == company_id)),
+            answer_listed(),
+        )
+        .correlate(Membership)
+    )
+    staff_changed_status = (
+        sa.exists()
+        .where(
+            AuditEntry.company_id == company_id,
+            AuditEntry.created_at >= staff_since,
+            AuditEntry.action == STATUS_CHANGED,
+            AuditEntry.actor_id == Membership.user_id,
+        )
+        .correlate(Membership)
+    )
+    active_staff = sa.select(count).where(
+        Membership.company_id == company_id,
+        Membership.revoked_at.is_(None),
+        sa.or_(staff_answered, staff_changed_status),
+    )
+    return sa.select(
+        sa.select(count).select_from(asked).scalar_subquery().label("questions"),
+        sa.select(count).select_from(first_official).scalar_subquery().label("official"),
+        median.scalar_subquery().label("median"),
+        sa.select(count)
+        .select_from(asked)
+        .where(asked.c.kind == Kind.PROBLEM, asked.c.status == Status.SOLVED)
+        .scalar_subquery()
+        .label("solved"),
+        active_staff.scalar_subquery().label("staff"),
+        sa.select(count).select_from(asked).where(peer).scalar_subquery().label("peers"),
+    )
+
+
+def rank_expression(company_id: Any) -> sa.ColumnElement[int]:
+    """SQL: the company's ``official_answer_rank`` now: the median seconds to the first
+    listed official answer over the window (as ``compute`` counts it), rounded, or
+    ``NOT_RANKED``. ``company_id`` may be a bound value or an uncorrelated scalar subquery
+    (no common table expressions: it goes inside an UPDATE)."""
+    since = utcnow() - timedelta(days=WINDOW_DAYS)
+    first = (
+        sa.select(
+            Question.created_at.label("asked_at"),
+            sa.func.min(Answer.created_at).label("first_at"),
+        )
+        .join(Answer, Answer.question_id == Question.id)
+        .where(
+            Question.company_id == company_id,
+            Question.created_at >= since,
+            question_listed(),
+            Answer.is_official.is_(True),
+            Answer.hidden_at.is_(None),
+        )
+        .group_by(Question.id, Question.created_at)
+        .subquery("first_official")
+    )
+    seconds = _seconds_between(first.c.asked_at, first.c.first_at)
+    ranked = sa.select(
+        seconds.label("seconds"),
+        sa.func.row_number().over(order_by=seconds).label("position"),
+        sa.func.count().over().label("total"),
+    ).subquery("ranked")
+    median = (
+        sa.select(sa.func.avg(ranked.c.seconds))
+        .where(ranked.c.position.in_([(ranked.c.total + 1) // 2, (ranked.c.total + 2) // 2]))
+        .scalar_subquery()
+    )
+    return sa.func.coalesce(sa.cast(sa.func.round(median), sa.Integer), NOT_RANKED)
+
+
+def scorecard_changed(company_id: Any) -> None:
+    """A write the scorecard shows happened (in the caller's transaction): the company's
+    ``scorecard_version`` moves and its ``official_answer_rank`` is set anew, in one UPDATE.
+    ``company_id`` may be a scalar subquery (``page_changed`` passes its question's)."""
+    db.session.execute(
+        sa.update(Company)
+        .where(Company.id == company_id)
+        .values(
+            scorecard_version=Company.scorecard_version + 1,
+            official_answer_rank=rank_expression(company_id),
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def rank_all() -> int:
+    """Every company's ``official_answer_rank`` anew (``flask scorecard-rank``, run every few
+    minutes by cron, as the 90-day window slides past old answers): one UPDATE a company,
+    one commit. Returns how many companies it ranked."""
+    ids = db.session.scalars(sa.select(Company.id).order_by(Company.id)).all()
+    for company_id in ids:
+        db.session.execute(
+            sa.update(Company)
+            .where(Company.id == company_id)
+            .values(official_answer_rank=rank_expression(company_id))
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+    return len(ids)
+
+
+def compute(company: Company) -> Scorecard:
+    """The company's scorecard now, from the database: one SELECT."""
+    row = db.session.execute(_statement(company.id)).one()
+    questions = int(row.questions or 0)
+    official = int(row.official or 0)
+    claimed = company.is_claimed
+    if not claimed:
+        # Nobody answers officially for an unclaimed company: customers' answers show instead.
+        return Scorecard(
+            window_days=WINDOW_DAYS,
+            claimed=False,
+            questions=questions,
+            answered_officially=0,
+            answered_officially_share=None,
+            median_first_official_answer_seconds=None,
+            problems_solved=int(row.solved or 0),
+            active_staff_30d=0,
+            customers_answered=int(row.peers or 0),
+        )
+    return Scorecard(
+        window_days=WINDOW_DAYS,
+        claimed=True,
+        questions=questions,
+        answered_officially=official,
+        answered_officially_share=(official / questions) if questions else None,
+        median_first_official_answer_seconds=(
+            round(float(row.median)) if row.median is not None else None
+        ),
+        problems_solved=int(row.solved or 0),
+        active_staff_30d=int(row.staff or 0),
+        customers_answered=int(row.peers or 0),
+    )
+
+
+def _cache_seconds() -> int:
+    if current_app.config["PAGE_CACHE_SECONDS"] <= 0:
+        return 0
+    return min(current_app.config.get("SCORECARD_CACHE_SECONDS", 600), CACHE_SECONDS_MAX)
+
+
+def scorecard(company: Company) -> Scorecard:
+    """The company's scorecard: from the cache when its ``scorecard_version`` is unchanged
+    (no statement), else computed (one SELECT) and kept for up to 10 minutes."""
+    seconds = _cache_seconds()
+    if seconds <= 0:
+        return compute(company)
+    name = f"scorecard:{company.id}:{company.scorecard_version}:{int(company.is_claimed)}"
+    try:
+        cached = cache.get(name)
+    except Exception:
+        log.exception("the scorecard cache could not be read; computing instead")
+        return compute(company)
+    if cached is not None:
+        return Scorecard(**cached)
+    card = compute(company)
+    try:
+        cache.set(name, card.as_dict(), timeout=seconds)
+    except Exception:
+        log.exception("the scorecard cache could not be written")
+    return card
+
+
+def duration_words(seconds: int) -> str:
+    """A duration as people say it: "under a minute", "45 minutes", "3 hours", "2 days"."""
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = round(seconds / size)
+            return f"{n} {unit}{'' if n == 1 else 's'}"
+    return "under a minute"
+
+
+def percent(share: float) -> str:
+    """A fraction as a whole percentage: 0.666… → "67%"."""
+    return f"{round(share * 100)}%"
+
+
+__all__ = [
+    "WINDOW_DAYS",
+    "Scorecard",
+    "compute",
+    "duration_words",
+    "percent",
+    "rank_all",
+    "rank_expression",
+    "scorecard",
+    "scorecard_changed",
+]
