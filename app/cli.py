@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -17,18 +20,30 @@ from app.questions.models import Question
 from app.questions.services import page_changed
 
 
+def _make_account(make: Callable[..., Any], role: str, **credentials: str) -> None:
+    """Run ``make`` (a service making an account, or giving an existing one the role) and
+    say so; a refused field becomes the command's error message."""
+    try:
+        user = make(**credentials)
+    except DomainError as error:
+        details = "; ".join(f"{name}: {why}" for name, why in error.fields.items())
+        raise click.ClickException(details or error.message) from error
+    click.echo(f"{user.username} is {role}.")
+
+
 @click.command("create-admin")
 @click.option("--username", required=True)
 @click.option("--email", required=True)
 @click.option("--password", required=True, prompt=True, hide_input=True)
 def create_admin_command(username: str, email: str, password: str) -> None:
     """Make a site admin (or make an existing account one)."""
-    try:
-        user = account_services.create_site_admin(username=username, email=email, password=password)
-    except DomainError as error:
-        details = "; ".join(f"{name}: {why}" for name, why in error.fields.items())
-        raise click.ClickException(details or error.message) from error
-    click.echo(f"{user.username} is a site admin.")
+    _make_account(
+        account_services.create_site_admin,
+        "a site admin",
+        username=username,
+        email=email,
+        password=password,
+    )
 
 
 @click.command("create-moderator")
@@ -37,12 +52,13 @@ def create_admin_command(username: str, email: str, password: str) -> None:
 @click.option("--password", required=True, prompt=True, hide_input=True)
 def create_moderator_command(username: str, email: str, password: str) -> None:
     """Make a moderator (or make an existing account one)."""
-    try:
-        user = account_services.create_moderator(username=username, email=email, password=password)
-    except DomainError as error:
-        details = "; ".join(f"{name}: {why}" for name, why in error.fields.items())
-        raise click.ClickException(details or error.message) from error
-    click.echo(f"{user.username} is a moderator.")
+    _make_account(
+        account_services.create_moderator,
+        "a moderator",
+        username=username,
+        email=email,
+        password=password,
+    )
 
 
 @click.command("seed-demo")
