@@ -32,8 +32,6 @@ import contextlib
 import json
 import os
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -58,18 +56,15 @@ from limits import parse  # noqa: E402
 from app.config import DefaultConfig, database_url_from_env  # noqa: E402
 from app.db import UTCDateTime  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from run import gunicorn as serve  # noqa: E402
+
 THREADS = 8
 PASSWORD = "flood-bench-password"  # noqa: S105 - a throwaway account in a throwaway database
 STORAGES = ("memory://", "redis://127.0.0.1:6379/15")
 
 
 # ------------------------------------------------------------------------------ the server
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def empty_postgresql(url: str) -> None:
@@ -92,44 +87,14 @@ def empty_postgresql(url: str) -> None:
 
 @contextlib.contextmanager
 def gunicorn(env: dict[str, str], workers: int = 2) -> Iterator[str]:
-    """The migrations, then gunicorn on a free loopback port; yields its base URL."""
-    full_env = {**os.environ, **env}
+    """The migrations, then gunicorn on a free loopback port (bench/run.py's); yields its
+    base URL."""
     subprocess.run(  # noqa: S603 - our own command line, no shell
         [str(VENV_BIN / "flask"), "--app", "wsgi", "db", "upgrade"],
-        cwd=ROOT, env=full_env, check=True, capture_output=True,
+        cwd=ROOT, env={**os.environ, **env}, check=True, capture_output=True,
     )  # fmt: skip
-    port = free_port()
-    log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below
-        prefix="hs_flood_gunicorn_", suffix=".log", delete=False
-    )
-    process = subprocess.Popen(  # noqa: S603 - our own command line, no shell
-        [str(VENV_BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--chdir", str(ROOT), "wsgi:app"],
-        env=full_env, stdout=log, stderr=log,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/", timeout=5) as response:  # noqa: S310
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    process.kill()
-                    raise SystemExit(f"gunicorn did not start; see {log.name}") from None
-                time.sleep(0.2)
+    with serve("wsgi:app", env, workers) as (base, _pid):
         yield base
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-    Path(log.name).unlink(missing_ok=True)  # kept when gunicorn did not start
 
 
 def call(base: str, method: str, path: str, body: Any = None, token: str | None = None):  # noqa: ANN201

@@ -712,7 +712,7 @@ def gunicorn(app_spec: str, env: dict[str, str], workers: int = 2) -> Iterator[t
             process.kill()
             process.wait()
         log.close()
-        Path(log.name).unlink(missing_ok=True)
+    Path(log.name).unlink(missing_ok=True)  # kept when gunicorn did not start
 
 
 def wrk(base: str, paths: list[str], seconds: int, connections: int) -> dict[str, float]:
