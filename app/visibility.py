@@ -78,34 +78,49 @@ def can_see_question(viewer: Any, question: Question) -> bool:
     )
 
 
-def _question_of_answer() -> Any:
-    # Its own alias, so it never correlates with a ``questions`` the caller joined.
-    return Question.__table__.alias("answer_question")
+# The question of an answer, under its own alias so it never correlates with a
+# ``questions`` the caller joined. Made once: an alias copies every column of the table,
+# which cost more than the rest of the answers query on a question page.
+_ANSWER_QUESTION = Question.__table__.alias("answer_question")
 
 
 def answer_listed(answer: Any = Answer) -> sa.ColumnElement[bool]:
     """SQL: the answer shows in lists, counts, search, feeds and notifications: not hidden,
     and its question is listed."""
     columns = getattr(answer, "c", answer)
-    question = _question_of_answer()
+    question = _ANSWER_QUESTION
     return sa.and_(
         columns.hidden_at.is_(None),
         sa.exists().where(question.c.id == columns.question_id, question_listed(question)),
     )
 
 
-def answer_visible(viewer: Any, answer: Any = Answer) -> sa.ColumnElement[bool]:
+def answer_visible(
+    viewer: Any, answer: Any = Answer, question: Question | None = None
+) -> sa.ColumnElement[bool]:
     """SQL: the viewer may read the answer: its question is visible to the viewer, and the
-    answer is not hidden, or the viewer wrote it or moderates."""
+    answer is not hidden, or the viewer wrote it or moderates.
+
+    ``question``: the answers' question when the caller holds it (a page of one question's
+    answers): whether the viewer sees it is asked here without SQL, and the statement
+    only asks of the answers themselves."""
     columns = getattr(answer, "c", answer)
     if is_moderator(viewer):
         return sa.true()
+    if question is not None:
+        if not can_see_question(viewer, question):
+            return sa.false()
+        if not _signed_in(viewer):
+            return columns.hidden_at.is_(None)
+        return sa.or_(columns.hidden_at.is_(None), columns.author_id == viewer.id)
     if not _signed_in(viewer):
         return answer_listed(answer)
-    question = _question_of_answer()
+    question_row = _ANSWER_QUESTION
     return sa.and_(
         sa.or_(columns.hidden_at.is_(None), columns.author_id == viewer.id),
-        sa.exists().where(question.c.id == columns.question_id, question_visible(viewer, question)),
+        sa.exists().where(
+            question_row.c.id == columns.question_id, question_visible(viewer, question_row)
+        ),
     )
 
 

@@ -125,7 +125,7 @@ def answers_page(
         sa.select(Answer, Membership.title)
         .outerjoin(Membership, membership)
         .options(joinedload(Answer.author))
-        .where(Answer.question_id == question.id, answer_visible(viewer))
+        .where(Answer.question_id == question.id, answer_visible(viewer, question=question))
     )
     shown = 0
     if cursor:
@@ -182,7 +182,11 @@ def page_cursor_for(
     before = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Answer)
-        .where(Answer.question_id == question.id, answer_visible(viewer), key < its_key)
+        .where(
+            Answer.question_id == question.id,
+            answer_visible(viewer, question=question),
+            key < its_key,
+        )
     )
     if before < ANSWERS_PER_PAGE:
         return None

@@ -41,10 +41,11 @@ def _page(client, question) -> str:
 # The control --------------------------------------------------------------------------------
 
 
-def test_anonymous_readers_get_a_sign_in_link_that_comes_back_to_the_report_page(client, world):
+def test_anonymous_readers_report_through_sign_in_and_back_to_the_report_page(client, world):
     page = _page(client, world.question)
 
-    assert f"/sign-in?next=/answers/{world.answer.id}/flag" in page
+    assert f'href="/answers/{world.answer.id}/flag">Report' in page
+    assert "(sign in first)" in page
     response = client.get(f"/answers/{world.answer.id}/flag")
     assert response.status_code in (302, 303)
     assert f"next=/answers/{world.answer.id}/flag" in response.location

@@ -1,0 +1,148 @@
+#!/usr/bin/env python
+"""Compare two checkouts of Helpsquare page by page, interleaved, on a busy machine.
+
+    .venv/bin/python bench/compare.py /path/to/base-checkout --pages question_uncached,product
+
+``bench/run.py`` measures one checkout at a time; on a machine other work shares, the
+load changes between two runs more than a change under test does. This runs both
+checkouts side by side, each in its own process with its own forum (loaded by that
+checkout's ``bench/run.py`` at the same size and seed, ``--reuse`` so a loaded one is
+kept), and asks them for a few requests of the same page in turn, in random order,
+round after round. Both see the same load, so the ratio of their medians is the change.
+
+Pages are ``bench/run.py``'s names: home, company, product, question, question_uncached,
+question_signed_in, search, similar, list_1, list_500.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+HEAD = Path(__file__).resolve().parent.parent
+
+# Runs inside each checkout: its own app, its own forum, its own run.py helpers.
+WORKER = r"""
+import json, sys, time
+sys.path.insert(0, ".")
+from bench import run
+url = sys.argv[1]
+app = run.bench_app(url)
+targets = run.discover(app)
+clients = {}
+for page in targets.paths:
+    client = app.test_client()
+    if page == "question_signed_in":
+        with client.session_transaction() as session:
+            session["_user_id"] = targets.user_id
+            session["_fresh"] = True
+    clients[page] = client
+turn = {page: 0 for page in targets.paths}
+print(json.dumps(sorted(targets.paths)), flush=True)
+for line in sys.stdin:
+    page, count = line.split()
+    paths, client, times = targets.paths[page], clients[page], []
+    for _ in range(int(count)):
+        path = paths[turn[page] % len(paths)]
+        turn[page] += 1
+        start = time.perf_counter()
+        response = client.get(path)
+        response.get_data()
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    print(json.dumps(times), flush=True)
+"""
+
+
+def load(checkout: Path, size: int) -> str:
+    """Load (or keep) the checkout's SQLite forum of this size; its URL."""
+    subprocess.run(
+        [
+            sys.executable,
+            "bench/run.py",
+            "--db",
+            "sqlite",
+            "--sizes",
+            str(size),
+            "--reuse",
+            "--requests",
+            "1",
+            "--warmup",
+            "0",
+            "--no-wrk",
+            "--no-write",
+        ],
+        cwd=checkout,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    name = f"{size // 1000}k" if size < 1_000_000 else f"{size // 1_000_000}m"
+    return f"sqlite:///{checkout / 'bench' / 'data' / f'bench-{name}.db'}"
+
+
+class Side:
+    def __init__(self, label: str, checkout: Path, url: str) -> None:
+        self.label = label
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", WORKER, url],
+            cwd=checkout,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.pages = set(json.loads(self.process.stdout.readline()))
+
+    def ask(self, page: str, count: int) -> list[float]:
+        self.process.stdin.write(f"{page} {count}\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("base", type=Path, help="the other checkout (a git worktree)")
+    parser.add_argument("--pages", default="question_uncached,question_signed_in,product,company")
+    parser.add_argument("--size", type=int, default=10_000, help="questions in the forum")
+    parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--requests", type=int, default=5, help="per page, per side, per round")
+    args = parser.parse_args(argv)
+
+    base_dir = args.base.resolve()
+    sides = [
+        Side("base", base_dir, load(base_dir, args.size)),
+        Side("head", HEAD, load(HEAD, args.size)),
+    ]
+    pages = args.pages.split(",")
+    times: dict[tuple[str, str], list[float]] = {}
+    try:
+        for page in pages:
+            for side in sides:
+                if page not in side.pages:
+                    raise SystemExit(f"{side.label} has no page {page!r}")
+                side.ask(page, args.requests)  # warm up
+        for _ in range(args.rounds):
+            for page in pages:
+                for side in random.sample(sides, len(sides)):
+                    times.setdefault((page, side.label), []).extend(side.ask(page, args.requests))
+    finally:
+        for side in sides:
+            side.close()
+
+    print(f"{'page':<22} {'base ms':>9} {'head ms':>9} {'change':>8}   (medians of {args.rounds * args.requests})")
+    for page in pages:
+        base = statistics.median(times[page, "base"])
+        head = statistics.median(times[page, "head"])
+        print(f"{page:<22} {base:9.2f} {head:9.2f} {(head / base - 1) * 100:+7.1f}%")
+
+
+if __name__ == "__main__":
+    main()
