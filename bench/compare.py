@@ -61,7 +61,7 @@ for line in sys.stdin:
 
 def load(checkout: Path, size: int) -> str:
     """Load (or keep) the checkout's SQLite forum of this size; its URL."""
-    subprocess.run(
+    subprocess.run(  # noqa: S603 - our own command line, no shell
         [
             sys.executable,
             "bench/run.py",
@@ -88,7 +88,7 @@ def load(checkout: Path, size: int) -> str:
 class Side:
     def __init__(self, label: str, checkout: Path, url: str) -> None:
         self.label = label
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # noqa: S603 - our own command line, no shell
             [sys.executable, "-c", WORKER, url],
             cwd=checkout,
             stdin=subprocess.PIPE,
@@ -137,7 +137,8 @@ def main(argv: list[str] | None = None) -> None:
         for side in sides:
             side.close()
 
-    print(f"{'page':<22} {'base ms':>9} {'head ms':>9} {'change':>8}   (medians of {args.rounds * args.requests})")
+    samples = args.rounds * args.requests
+    print(f"{'page':<22} {'base ms':>9} {'head ms':>9} {'change':>8}   (medians of {samples})")
     for page in pages:
         base = statistics.median(times[page, "base"])
         head = statistics.median(times[page, "head"])
