@@ -29,11 +29,29 @@ HEAD = Path(__file__).resolve().parent.parent
 # Runs inside each checkout: its own app, its own forum, its own run.py helpers.
 WORKER = r"""
 import json, sys, time
+import flask.templating
+import sqlalchemy as sa
 sys.path.insert(0, ".")
 from bench import run
 url = sys.argv[1]
 app = run.bench_app(url)
 targets = run.discover(app)
+spent = {"render": 0.0, "sql": 0.0}
+render = flask.templating._render
+def timed_render(*args, **kwargs):
+    start = time.perf_counter()
+    try:
+        return render(*args, **kwargs)
+    finally:
+        spent["render"] += time.perf_counter() - start
+flask.templating._render = timed_render
+with app.app_context():
+    engine = app.extensions["sqlalchemy"].engine
+started = []
+sa.event.listen(engine, "before_cursor_execute", lambda *a: started.append(time.perf_counter()))
+def after(*a):
+    spent["sql"] += time.perf_counter() - started.pop()
+sa.event.listen(engine, "after_cursor_execute", after)
 clients = {}
 for page in targets.paths:
     client = app.test_client()
@@ -50,10 +68,12 @@ for line in sys.stdin:
     for _ in range(int(count)):
         path = paths[turn[page] % len(paths)]
         turn[page] += 1
+        spent.update(render=0.0, sql=0.0)
         start = time.perf_counter()
         response = client.get(path)
         response.get_data()
-        times.append((time.perf_counter() - start) * 1000)
+        total = time.perf_counter() - start
+        times.append([total * 1000, spent["render"] * 1000, spent["sql"] * 1000])
         assert response.status_code == 200, (path, response.status_code)
     print(json.dumps(times), flush=True)
 """
@@ -97,7 +117,8 @@ class Side:
         )
         self.pages = set(json.loads(self.process.stdout.readline()))
 
-    def ask(self, page: str, count: int) -> list[float]:
+    def ask(self, page: str, count: int) -> list[list[float]]:
+        """Per request: milliseconds in all, rendering templates, and in SQL."""
         self.process.stdin.write(f"{page} {count}\n")
         self.process.stdin.flush()
         return json.loads(self.process.stdout.readline())
@@ -122,7 +143,7 @@ def main(argv: list[str] | None = None) -> None:
         Side("head", HEAD, load(HEAD, args.size)),
     ]
     pages = args.pages.split(",")
-    times: dict[tuple[str, str], list[float]] = {}
+    times: dict[tuple[str, str], list[list[float]]] = {}
     try:
         for page in pages:
             for side in sides:
@@ -138,11 +159,18 @@ def main(argv: list[str] | None = None) -> None:
             side.close()
 
     samples = args.rounds * args.requests
-    print(f"{'page':<22} {'base ms':>9} {'head ms':>9} {'change':>8}   (medians of {samples})")
+    print(f"medians of {samples} requests, ms: all (templates, SQL, the rest)")
+    print(f"{'page':<20} {'base':>22} {'head':>22} {'change':>8}")
     for page in pages:
-        base = statistics.median(times[page, "base"])
-        head = statistics.median(times[page, "head"])
-        print(f"{page:<22} {base:9.2f} {head:9.2f} {(head / base - 1) * 100:+7.1f}%")
+        medians = {}
+        for side in ("base", "head"):
+            rows = times[page, side]
+            whole = statistics.median(row[0] for row in rows)
+            parts = [statistics.median(row[i] for row in rows) for i in (1, 2)]
+            rest = statistics.median(row[0] - row[1] - row[2] for row in rows)
+            medians[side] = (whole, f"{whole:6.2f} ({parts[0]:.2f}, {parts[1]:.2f}, {rest:.2f})")
+        change = (medians["head"][0] / medians["base"][0] - 1) * 100
+        print(f"{page:<20} {medians['base'][1]:>22} {medians['head'][1]:>22} {change:+7.1f}%")
 
 
 if __name__ == "__main__":

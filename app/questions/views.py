@@ -27,7 +27,7 @@ from app.moderation.forms import MergeForm
 from app.moderation.merge_queries import merge_redirect
 from app.page_cache import anonymous_page
 from app.pagination import BAD_PAGE_LINK, BadCursor, cursor_from
-from app.policy import Permission, require
+from app.policy import Permission, can, require
 from app.products.queries import list_products
 from app.questions import bp, history, services
 from app.questions.filters import read_question_list
@@ -134,11 +134,19 @@ def render_question_page(
     if user.is_authenticated:
         # Only signed-in people get forms: making one puts a CSRF token in the session,
         # and a signed-out reader's GET must leave them no cookie (nor a page uncacheable).
-        answer_form = answer_form or AnswerForm(formdata=None)
-        status_form = status_form or StatusForm(formdata=None)
-        status_form.set_question(question)
-        merge_form = merge_form or MergeForm(formdata=None)
-        still_broken_form = still_broken_form or StillBrokenForm(formdata=None)
+        # And only the forms this viewer may use: the page asks the same of can().
+        if answer_form is None and can(user, Permission.ANSWER_CREATE, question):
+            answer_form = AnswerForm(formdata=None)
+        if status_form is None and can(user, Permission.QUESTION_SET_STATUS, question):
+            status_form = StatusForm(formdata=None)
+        if status_form is not None:
+            status_form.set_question(question)
+        if merge_form is None and can(user, Permission.QUESTION_MERGE, question):
+            merge_form = MergeForm(formdata=None)
+        # Who may say so is the page's to ask (it costs a query); this is only the kind.
+        solved_problem = question.kind is Kind.PROBLEM and question.status is Status.SOLVED
+        if still_broken_form is None and solved_problem:
+            still_broken_form = StillBrokenForm(formdata=None)
     body = render_template(
         "questions/show.html",
         question=question,
