@@ -13,6 +13,13 @@ kinds of question per object:
 
 An answer is listed only while its question is, and visible only while its question is
 visible to the viewer.
+
+Private details (product.md, "Private details") are a third question, asked of the question
+for both kinds of post: ``can_read_private_details(viewer, question)``. They belong to no
+list (lists are the same for everyone), so only the doors that show one post to one reader
+ask it: the question page and its later pages of answers, the API's question object and a
+question's answers, the edit forms. Every other way out (search, feeds, the sitemap, JSON-LD,
+notifications, e-mails, edit histories, the cached anonymous page) never reads them at all.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from flask import g, has_request_context
 from flask_login import current_user
 
 from app.answers.models import Answer
-from app.policy import is_moderator
+from app.policy import is_company_staff, is_moderator
 from app.questions.models import Question
 
 
@@ -128,9 +135,27 @@ def sees_hidden(viewer: Any, post: Any) -> bool:
     return is_moderator(viewer) or (_signed_in(viewer) and post.author_id == viewer.id)
 
 
+def can_read_private_details(viewer: Any, question: Question) -> bool:
+    """Whether the viewer reads the private details of the question and of its answers: its
+    asker, the active staff of its company, and moderators; nobody else, and nobody who may
+    not open the question at all.
+
+    Staff membership is asked afresh in every request (``app.companies.queries.staff_roles``
+    remembers it for one request only), so staff who are revoked lose access at once. One
+    SELECT at most, shared with the policy's other staff questions in the request; none for
+    anonymous readers, the asker and moderators.
+    """
+    if not _signed_in(viewer) or not can_see_question(viewer, question):
+        return False
+    if viewer.id == question.author_id or is_moderator(viewer):
+        return True
+    return is_company_staff(viewer, question.company)
+
+
 __all__ = [
     "answer_listed",
     "answer_visible",
+    "can_read_private_details",
     "can_see_answer",
     "can_see_question",
     "question_listed",

@@ -46,7 +46,7 @@ from app.questions.models import (
     StillBroken,
 )
 from app.search import index as search_index
-from app.text import has_visible, without_invisible
+from app.text import clean_text
 
 # Path segments that follow ``/questions/<id>/``: a slug equal to one of them
 # would make the canonical URL reach an action instead of the question.
@@ -68,34 +68,6 @@ _RESERVED_SLUGS = frozenset(
     }
 )
 _FALLBACK_SLUG = "question"
-
-NUL_MESSAGE = "This cannot contain NUL characters."
-
-
-def clean_text(
-    value: Any, *, label: str, minimum: int, maximum: int, one_line: bool = False
-) -> tuple[str, str | None]:
-    """The stripped text and what is wrong with it (``None`` when it is fine).
-
-    ``one_line`` folds every run of whitespace into one space (titles). Text that shows
-    nothing (only whitespace, zero-width, invisible or control characters, ``app.text``)
-    is empty, and ``minimum`` counts only the characters a reader sees (and spaces).
-    """
-    if not isinstance(value, str):
-        return "", f"{label} must be text."
-    if "\x00" in value:
-        return value, NUL_MESSAGE
-    text = " ".join(value.split()) if one_line else value.strip()
-    if text and not has_visible(text):
-        return text, f"{label} cannot be empty: it has only invisible characters."
-    if len(without_invisible(text)) < minimum:
-        if minimum <= 1:
-            return text, f"{label} cannot be empty."
-        return text, f"{label} needs at least {minimum} characters."
-    if len(text) > maximum:
-        return text, f"{label} can be at most {maximum:,} characters (it has {len(text):,})."
-    return text, None
-
 
 def page_changed(question_id: int, *, scorecard: bool = False) -> None:
     """Something the question's page shows changed: its ``page_version`` moves by one.
