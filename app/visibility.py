@@ -47,7 +47,8 @@ def request_viewer() -> Any:
     return current_user._get_current_object()
 
 
-def _signed_in(viewer: Any) -> bool:
+def signed_in(viewer: Any) -> bool:
+    """Whether the viewer is a signed-in person (not anonymous, not outside a request)."""
     return bool(viewer is not None and getattr(viewer, "is_authenticated", False))
 
 
@@ -66,7 +67,7 @@ def question_visible(viewer: Any, question: Any = Question) -> sa.ColumnElement[
     if is_moderator(viewer):
         return sa.true()
     listed = question_listed(question)
-    if not _signed_in(viewer):
+    if not signed_in(viewer):
         return listed
     return sa.or_(
         listed,
@@ -80,9 +81,7 @@ def can_see_question(viewer: Any, question: Question) -> bool:
         return True
     if is_moderator(viewer):
         return True
-    return (
-        _signed_in(viewer) and question.merged_into_id is None and question.author_id == viewer.id
-    )
+    return signed_in(viewer) and question.merged_into_id is None and question.author_id == viewer.id
 
 
 def _question_of_answer() -> Any:
@@ -107,7 +106,7 @@ def answer_visible(viewer: Any, answer: Any = Answer) -> sa.ColumnElement[bool]:
     columns = getattr(answer, "c", answer)
     if is_moderator(viewer):
         return sa.true()
-    if not _signed_in(viewer):
+    if not signed_in(viewer):
         return answer_listed(answer)
     question = _question_of_answer()
     return sa.and_(
@@ -124,7 +123,7 @@ def can_see_answer(viewer: Any, answer: Answer, question: Question | None = None
         return False
     if answer.hidden_at is None or is_moderator(viewer):
         return True
-    return _signed_in(viewer) and answer.author_id == viewer.id
+    return signed_in(viewer) and answer.author_id == viewer.id
 
 
 def sees_hidden(viewer: Any, post: Any) -> bool:
@@ -132,7 +131,7 @@ def sees_hidden(viewer: Any, post: Any) -> bool:
     everyone else reads ``hidden: false`` and an empty reason."""
     if post.hidden_at is None:
         return False
-    return is_moderator(viewer) or (_signed_in(viewer) and post.author_id == viewer.id)
+    return is_moderator(viewer) or (signed_in(viewer) and post.author_id == viewer.id)
 
 
 def can_read_private_details(viewer: Any, question: Question) -> bool:
@@ -143,13 +142,14 @@ def can_read_private_details(viewer: Any, question: Question) -> bool:
     Staff membership is asked afresh in every request (``app.companies.queries.staff_roles``
     remembers it for one request only), so staff who are revoked lose access at once. One
     SELECT at most, shared with the policy's other staff questions in the request; none for
-    anonymous readers, the asker and moderators.
+    anonymous readers, the asker, moderators and on an unclaimed company (which has no staff).
     """
-    if not _signed_in(viewer) or not can_see_question(viewer, question):
+    if not signed_in(viewer) or not can_see_question(viewer, question):
         return False
     if viewer.id == question.author_id or is_moderator(viewer):
         return True
-    return is_company_staff(viewer, question.company)
+    company = question.company
+    return company.is_claimed and is_company_staff(viewer, company)
 
 
 __all__ = [
@@ -162,4 +162,5 @@ __all__ = [
     "question_visible",
     "request_viewer",
     "sees_hidden",
+    "signed_in",
 ]
