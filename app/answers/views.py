@@ -16,7 +16,7 @@ from app.answers.queries import get_answer
 from app.errors import RateLimited, ValidationError
 from app.forms import refused, show_errors
 from app.policy import Permission, can, require
-from app.questions.forms import MARKDOWN_HINT, PRIVATE_DETAILS_HINT
+from app.questions.forms import ANSWER_PRIVATE_DETAILS_HINT, MARKDOWN_HINT
 from app.questions.queries import get_question
 from app.questions.views import question_url, render_question_page, sign_in_redirect, viewer
 
@@ -99,7 +99,7 @@ def edit(answer_id: int) -> Any:
         form=form,
         answer=answer,
         markdown_hint=MARKDOWN_HINT,
-        private_details_hint=PRIVATE_DETAILS_HINT,
+        private_details_hint=ANSWER_PRIVATE_DETAILS_HINT,
         offer_private_details=writes_private
         and (question.company.is_claimed or answer.private_details is not None),
     )

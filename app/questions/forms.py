@@ -99,6 +99,10 @@ PRIVATE_DETAILS_HINT = (
     "Optional: an order number, your account's e-mail, logs. Kept out of the public page, "
     "search, feeds and e-mails. Markdown works."
 )
+ANSWER_PRIVATE_DETAILS_HINT = (
+    "Optional, for the asker: a refund reference, what you found in their account. Kept out "
+    "of the public page, search, feeds and e-mails. Markdown works."
+)
 
 
 class AskForm(FlaskForm):

@@ -32,6 +32,7 @@ from app.products.queries import list_products
 from app.questions import bp, history, services
 from app.questions.filters import read_question_list
 from app.questions.forms import (
+    ANSWER_PRIVATE_DETAILS_HINT,
     MARKDOWN_HINT,
     PRIVATE_DETAILS_HINT,
     AskForm,
@@ -169,7 +170,7 @@ def render_question_page(
         still_broken_form=still_broken_form,
         status_history=history.recent(question),
         markdown_hint=MARKDOWN_HINT,
-        private_details_hint=PRIVATE_DETAILS_HINT,
+        private_details_hint=ANSWER_PRIVATE_DETAILS_HINT,
         related=related_questions(question),
         # What search engines read: only what is listed (a moderator sees more on the page).
         structured_data=qa_page(question, [a for a in page.items if a.hidden_at is None]),
