@@ -9,6 +9,7 @@ from typing import Any
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
+from sqlalchemy import orm
 
 from app import content
 from app.accounts import services as account_services
@@ -16,7 +17,7 @@ from app.answers.models import Answer
 from app.bench_data import seed_bench_command
 from app.errors import DomainError
 from app.extensions import db
-from app.questions.models import Question
+from app.questions.models import PRIVATE_DETAILS, Question
 from app.questions.services import page_changed
 
 
@@ -76,18 +77,28 @@ def seed_demo_command() -> None:
 @click.command("rerender")
 @click.option("--batch-size", default=500, show_default=True)
 def rerender_command(batch_size: int) -> None:
-    """Re-render stored Markdown made by an older renderer (after app/content.py changed)."""
+    """Re-render stored Markdown made by an older renderer (after app/content.py changed):
+    the bodies of questions and answers, and their private details."""
     for model in (Question, Answer):
+        stale = sa.or_(
+            model.body_renderer_version < content.RENDERER_VERSION,
+            model.private_details_renderer_version < content.RENDERER_VERSION,
+        )
         changed, last_id = 0, 0
         while rows := db.session.scalars(
             sa.select(model)
-            .where(model.body_renderer_version < content.RENDERER_VERSION, model.id > last_id)
+            .options(orm.undefer_group(PRIVATE_DETAILS))
+            .where(stale, model.id > last_id)
             .order_by(model.id)
             .limit(batch_size)
         ).all():
             for row in rows:
                 rendered = content.render(row.body)
                 row.body_html, row.body_renderer_version = rendered.html, rendered.version
+                if row.private_details is not None:
+                    rendered = content.render(row.private_details)
+                    row.private_details_html = rendered.html
+                    row.private_details_renderer_version = rendered.version
             # A new renderer may be a sanitizer fix: no cached page keeps the old HTML.
             pages = {row.question_id if isinstance(row, Answer) else row.id for row in rows}
             for question_id in sorted(pages):

@@ -34,6 +34,7 @@ class Permission(StrEnum):
     ANSWER_EDIT = "answer:edit"
     ANSWER_VOTE_HELPFUL = "answer:vote_helpful"
     ANSWER_ENDORSE = "answer:endorse"
+    ANSWER_PRIVATE_DETAILS = "answer:private_details"  # obj: the question answered
     CLAIM_CREATE = "claim:create"
     CLAIM_REVIEW = "claim:review"
     CLAIM_LIST = "claim:list"
@@ -81,6 +82,8 @@ WRITES_NEEDING_VERIFIED_EMAIL = frozenset(
         Permission.ANSWER_EDIT,
         Permission.ANSWER_VOTE_HELPFUL,
         Permission.ANSWER_ENDORSE,
+        # Private details in an answer are read by the asker.
+        Permission.ANSWER_PRIVATE_DETAILS,
         # Sends mail to the address typed, and leads to speaking for a company.
         Permission.CLAIM_CREATE,
         Permission.CLAIM_REVIEW,
@@ -313,6 +316,18 @@ def _answer_endorse(user: Any, answer: Any) -> bool:
     if not company.is_claimed:
         return False
     return _site_admin(user) or is_company_staff(user, company)
+
+
+@rule(Permission.ANSWER_PRIVATE_DETAILS)
+def _answer_private_details(user: Any, question: Any) -> bool:
+    """Active staff of the question's claimed company answer with private details (for the
+    asker, the staff and moderators only), and moderators may too. Staff who are revoked
+    may no longer write them, nor read them (``app.visibility.can_read_private_details``).
+
+    Whether the company is claimed is the service's to say: a field error (422), since the
+    same person may post the answer itself.
+    """
+    return is_moderator(user) or is_company_staff(user, question.company)
 
 
 @rule(Permission.CLAIM_CREATE)

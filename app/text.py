@@ -13,6 +13,7 @@ Pure functions over ``str``; nothing here knows about Flask or the database.
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 # Bidirectional controls: ARABIC LETTER MARK, LRM, RLM, the embeddings and overrides
 # (LRE, RLE, PDF, LRO, RLO) and the isolates (LRI, RLI, FSI, PDI).
@@ -119,3 +120,32 @@ def name_problem(name: str) -> str | None:
                 "hold characters people can see."
             )
     return None
+
+
+NUL_MESSAGE = "This cannot contain NUL characters."
+
+
+def clean_text(
+    value: Any, *, label: str, minimum: int, maximum: int, one_line: bool = False
+) -> tuple[str, str | None]:
+    """The stripped text and what is wrong with it (``None`` when it is fine).
+
+    The rule every post's text follows (titles, bodies, notes, reasons, private details).
+    ``one_line`` folds every run of whitespace into one space (titles). Text that shows
+    nothing (only whitespace, zero-width, invisible or control characters) is empty, and
+    ``minimum`` counts only the characters a reader sees (and spaces).
+    """
+    if not isinstance(value, str):
+        return "", f"{label} must be text."
+    if "\x00" in value:
+        return value, NUL_MESSAGE
+    text = " ".join(value.split()) if one_line else value.strip()
+    if text and not has_visible(text):
+        return text, f"{label} cannot be empty: it has only invisible characters."
+    if len(without_invisible(text)) < minimum:
+        if minimum <= 1:
+            return text, f"{label} cannot be empty."
+        return text, f"{label} needs at least {minimum} characters."
+    if len(text) > maximum:
+        return text, f"{label} can be at most {maximum:,} characters (it has {len(text):,})."
+    return text, None

@@ -13,6 +13,13 @@ kinds of question per object:
 
 An answer is listed only while its question is, and visible only while its question is
 visible to the viewer.
+
+Private details (product.md, "Private details") are a third question, asked of the question
+for both kinds of post: ``can_read_private_details(viewer, question)``. They belong to no
+list (lists are the same for everyone), so only the doors that show one post to one reader
+ask it: the question page and its later pages of answers, the API's question object and a
+question's answers, the edit forms. Every other way out (search, feeds, the sitemap, JSON-LD,
+notifications, e-mails, edit histories, the cached anonymous page) never reads them at all.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from flask import g, has_request_context
 from flask_login import current_user
 
 from app.answers.models import Answer
-from app.policy import is_moderator
+from app.policy import is_company_staff, is_moderator
 from app.questions.models import Question
 
 
@@ -40,7 +47,8 @@ def request_viewer() -> Any:
     return current_user._get_current_object()
 
 
-def _signed_in(viewer: Any) -> bool:
+def signed_in(viewer: Any) -> bool:
+    """Whether the viewer is a signed-in person (not anonymous, not outside a request)."""
     return bool(viewer is not None and getattr(viewer, "is_authenticated", False))
 
 
@@ -59,7 +67,7 @@ def question_visible(viewer: Any, question: Any = Question) -> sa.ColumnElement[
     if is_moderator(viewer):
         return sa.true()
     listed = question_listed(question)
-    if not _signed_in(viewer):
+    if not signed_in(viewer):
         return listed
     return sa.or_(
         listed,
@@ -73,9 +81,7 @@ def can_see_question(viewer: Any, question: Question) -> bool:
         return True
     if is_moderator(viewer):
         return True
-    return (
-        _signed_in(viewer) and question.merged_into_id is None and question.author_id == viewer.id
-    )
+    return signed_in(viewer) and question.merged_into_id is None and question.author_id == viewer.id
 
 
 # The question of an answer, under its own alias so it never correlates with a
@@ -110,10 +116,10 @@ def answer_visible(
     if question is not None:
         if not can_see_question(viewer, question):
             return sa.false()
-        if not _signed_in(viewer):
+        if not signed_in(viewer):
             return columns.hidden_at.is_(None)
         return sa.or_(columns.hidden_at.is_(None), columns.author_id == viewer.id)
-    if not _signed_in(viewer):
+    if not signed_in(viewer):
         return answer_listed(answer)
     question_row = _ANSWER_QUESTION
     return sa.and_(
@@ -132,7 +138,7 @@ def can_see_answer(viewer: Any, answer: Answer, question: Question | None = None
         return False
     if answer.hidden_at is None or is_moderator(viewer):
         return True
-    return _signed_in(viewer) and answer.author_id == viewer.id
+    return signed_in(viewer) and answer.author_id == viewer.id
 
 
 def sees_hidden(viewer: Any, post: Any) -> bool:
@@ -140,16 +146,36 @@ def sees_hidden(viewer: Any, post: Any) -> bool:
     everyone else reads ``hidden: false`` and an empty reason."""
     if post.hidden_at is None:
         return False
-    return is_moderator(viewer) or (_signed_in(viewer) and post.author_id == viewer.id)
+    return is_moderator(viewer) or (signed_in(viewer) and post.author_id == viewer.id)
+
+
+def can_read_private_details(viewer: Any, question: Question) -> bool:
+    """Whether the viewer reads the private details of the question and of its answers: its
+    asker, the active staff of its company, and moderators; nobody else, and nobody who may
+    not open the question at all.
+
+    Staff membership is asked afresh in every request (``app.companies.queries.staff_roles``
+    remembers it for one request only), so staff who are revoked lose access at once. One
+    SELECT at most, shared with the policy's other staff questions in the request; none for
+    anonymous readers, the asker, moderators and on an unclaimed company (which has no staff).
+    """
+    if not signed_in(viewer) or not can_see_question(viewer, question):
+        return False
+    if viewer.id == question.author_id or is_moderator(viewer):
+        return True
+    company = question.company
+    return company.is_claimed and is_company_staff(viewer, company)
 
 
 __all__ = [
     "answer_listed",
     "answer_visible",
+    "can_read_private_details",
     "can_see_answer",
     "can_see_question",
     "question_listed",
     "question_visible",
     "request_viewer",
     "sees_hidden",
+    "signed_in",
 ]

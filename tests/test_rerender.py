@@ -21,3 +21,25 @@ def test_rerender_updates_only_stale_rows(app):
     assert stale.body_html == "<p><strong>bold</strong></p>\n"
     assert stale.body_renderer_version == RENDERER_VERSION
     assert fresh.body_html == fresh_html
+
+
+def test_rerender_renders_stale_private_details_too(app):
+    question = make_question(body="Plain.")
+    question.private_details = "Order **1234**"
+    question.private_details_html = "<p>old</p>"
+    question.private_details_renderer_version = RENDERER_VERSION - 1
+    answer = make_answer(question, body="Fine.")
+    answer.private_details, answer.private_details_html = "_Refunded_", "<p>old</p>"
+    answer.private_details_renderer_version = RENDERER_VERSION - 1
+    db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["rerender"])
+
+    db.session.refresh(question)
+    db.session.refresh(answer)
+    assert "questions: 1 re-rendered" in result.output
+    assert "answers: 1 re-rendered" in result.output
+    assert question.private_details_html == "<p>Order <strong>1234</strong></p>\n"
+    assert answer.private_details_html == "<p><em>Refunded</em></p>\n"
+    assert question.private_details_renderer_version == RENDERER_VERSION
+    assert answer.private_details_renderer_version == RENDERER_VERSION

@@ -5,17 +5,19 @@ The forms give quick, friendly messages; the services check everything again.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from app.answers.models import BODY_MAX
 from app.db import MAX_ID
-from app.questions.forms import no_nul, strip
+from app.questions.forms import no_nul, private_details_field, private_details_label, strip
 
 
 class AnswerForm(FlaskForm):
-    """Post or edit an answer."""
+    """Post or edit an answer; the company's staff may add private details for the asker."""
 
     body = TextAreaField(
         "Your answer",
@@ -26,6 +28,11 @@ class AnswerForm(FlaskForm):
             Length(max=BODY_MAX, message=f"An answer can be at most {BODY_MAX:,} characters."),
         ],
     )
+    private_details = private_details_field()
+
+    def set_company(self, company: Any) -> None:
+        """Name who reads the private details."""
+        self.private_details.label.text = private_details_label(company, writer_is_asker=False)
 
 
 class HelpfulForm(FlaskForm):

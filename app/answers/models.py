@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
-from app.questions.models import REASON_MAX
+from app.questions.models import PRIVATE_DETAILS, PRIVATE_DETAILS_RENDERED, REASON_MAX
 
 BODY_MIN, BODY_MAX = 1, 20_000
 
@@ -23,6 +23,17 @@ class Answer(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
     body_renderer_version: Mapped[int] = mapped_column()
+    # Private details of a staff answer, for the asker (app.questions.models.Question has the
+    # same three columns, deferred the same way, read under the same rule).
+    private_details: Mapped[str | None] = mapped_column(
+        sa.Text, deferred=True, deferred_group=PRIVATE_DETAILS
+    )
+    private_details_html: Mapped[str | None] = mapped_column(
+        sa.Text, deferred=True, deferred_group=PRIVATE_DETAILS
+    )
+    private_details_renderer_version: Mapped[int | None] = mapped_column(
+        deferred=True, deferred_group=PRIVATE_DETAILS
+    )
     # Official: the author was active verified staff of the question's company
     # when posting. Stored, so later staff changes do not rewrite history.
     is_official: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
@@ -57,6 +68,7 @@ class Answer(db.Model):
             sqlite_where=sa.text("is_official IS 1 AND hidden_at IS NULL"),
         ),
         sa.CheckConstraint("helpful_count >= 0", name="helpful_count_not_negative"),
+        sa.CheckConstraint(PRIVATE_DETAILS_RENDERED, name="private_details_rendered"),
     )
 
     def __repr__(self) -> str:

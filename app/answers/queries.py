@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, undefer_group
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.answers.models import Answer, HelpfulVote
@@ -21,25 +21,35 @@ from app.moderation.flag_models import Flag, FlaggedPost, FlagStatus
 from app.notifications.models import Follow
 from app.pagination import BadCursor, Page, decode_cursor, encode_cursor
 from app.policy import is_moderator
-from app.questions.models import MeToo, Question
+from app.questions.models import PRIVATE_DETAILS, MeToo, Question
 from app.questions.queries import VIEWER_OF_REQUEST
-from app.visibility import answer_listed, answer_visible, can_see_answer, request_viewer
+from app.visibility import (
+    answer_listed,
+    answer_visible,
+    can_read_private_details,
+    can_see_answer,
+    request_viewer,
+    signed_in,
+)
 
 
 def get_answer(answer_id: int, *, viewer: Any = VIEWER_OF_REQUEST) -> Answer:
     """The answer with its author, question and the question's company, or ``NotFound`` when
     there is none or the viewer may not read it (``app.visibility.can_see_answer``).
-    ``viewer`` defaults to this request's reader."""
-    answer = db.session.execute(
-        sa.select(Answer)
-        .options(
-            joinedload(Answer.author),
-            joinedload(Answer.question).joinedload(Question.company),
-        )
-        .where(Answer.id == answer_id)
-    ).scalar_one_or_none()
+    ``viewer`` defaults to this request's reader. As ``get_question``, the answer's and its
+    question's private details come along for a signed-in viewer only."""
     if viewer is VIEWER_OF_REQUEST:
         viewer = request_viewer()
+    query = sa.select(Answer).options(
+        joinedload(Answer.author),
+        joinedload(Answer.question).joinedload(Question.company),
+    )
+    if signed_in(viewer):
+        query = query.options(
+            undefer_group(PRIVATE_DETAILS),
+            joinedload(Answer.question).undefer_group(PRIVATE_DETAILS),
+        )
+    answer = db.session.execute(query.where(Answer.id == answer_id)).scalar_one_or_none()
     if answer is None or not can_see_answer(viewer, answer):
         raise NotFound("There is no such answer. It may have been removed.")
     return answer
@@ -113,7 +123,9 @@ def answers_page(
     other answer.
 
     Only the answers the viewer may read (``app.visibility.answer_visible``): hidden ones
-    only for their author and moderators, who see them marked.
+    only for their author and moderators, who see them marked. Their private details come in
+    the same SELECT for a viewer who may read them
+    (``app.visibility.can_read_private_details``), and are not read for anyone else.
     """
     if viewer is VIEWER_OF_REQUEST:
         viewer = request_viewer()
@@ -127,6 +139,8 @@ def answers_page(
         .options(joinedload(Answer.author))
         .where(Answer.question_id == question.id, answer_visible(viewer, question=question))
     )
+    if can_read_private_details(viewer, question):
+        query = query.options(undefer_group(PRIVATE_DETAILS))
     shown = 0
     if cursor:
         after_rank, helpful, shown, created_at, last_id = _decode_answer_cursor(cursor)

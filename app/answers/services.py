@@ -19,8 +19,9 @@ from app.extensions import db
 from app.moderation import audit, revisions
 from app.notifications.models import NotificationKind
 from app.notifications.services import Event, add_follow, notify
-from app.policy import Permission, require
+from app.policy import Permission, can, require
 from app.questions import history
+from app.questions import private_details as private
 from app.questions.models import Kind, Question, Status
 from app.questions.services import clean_text, page_changed
 from app.search import index as search_index
@@ -33,17 +34,46 @@ def _clean_body(body: Any) -> str:
     return text
 
 
-def answer_problems(body: Any) -> dict[str, str]:
-    """What posting or editing would refuse in ``body`` (empty when nothing): for the API,
-    which reports it beside its own shape checks."""
-    try:
-        _clean_body(body)
-    except ValidationError as error:
-        return error.fields
-    return {}
+def answer_problems(
+    body: Any,
+    *,
+    question: Question | None = None,
+    user: Any = None,
+    private_details: Any = None,
+    current: str | None = None,
+) -> dict[str, str]:
+    """What posting or editing would refuse in ``body`` (empty when nothing; with a question
+    given, a body left out is an edit that keeps it) and, given the question answered and
+    who writes, in ``private_details`` (the answer's now: ``current``): for the API, which
+    reports them beside its own shape checks, and for the services."""
+    problems = {}
+    if body is not None or question is None:
+        try:
+            _clean_body(body)
+        except ValidationError as error:
+            problems.update(error.fields)
+    if question is not None:
+        problems.update(_private_details_problems(user, question, private_details, current))
+    return problems
 
 
-def post_answer(author: Any, question: Question, *, body: str) -> Answer:
+def _private_details_problems(
+    user: Any, question: Question, value: Any, current: str | None = None
+) -> dict[str, str]:
+    """What is wrong with ``user`` setting an answer's private details (now ``current``) to
+    ``value`` on ``question`` (``app.questions.private_details``): staff of its claimed
+    company, and moderators, may."""
+    return private.problems(
+        question.company,
+        value,
+        current=current,
+        may_write=can(user, Permission.ANSWER_PRIVATE_DETAILS, question),
+    )
+
+
+def post_answer(
+    author: Any, question: Question, *, body: str, private_details: str | None = None
+) -> Answer:
     """Anyone signed in answers a question that is not locked (site admins answer any).
 
     The Markdown body has 1–20,000 characters (stripped, no NUL). The answer is
@@ -52,9 +82,20 @@ def post_answer(author: Any, question: Question, *, body: str) -> Answer:
     the question as having one, and a question of kind ``question`` as answered. The
     answerer follows the question; its other followers are notified (an official answer
     says so). The limits on writing apply (``app.limits``), once the body is valid.
+
+    ``private_details`` (Markdown, at most 5,000 characters; empty: none), for the asker,
+    the staff and moderators: only the active staff of a claimed company (and moderators)
+    add them, else a field error (``app.questions.private_details``).
     """
     require(author, Permission.ANSWER_CREATE, question)
+    errors = answer_problems(body, question=question, user=author, private_details=private_details)
+    if errors:
+        raise ValidationError("Please correct your answer.", fields=errors)
     body_text = _clean_body(body)
+    details = private.clean(private_details)[0]
+    if details is not None:
+        # Known to be allowed; ``require`` adds what every write needs (a verified address).
+        require(author, Permission.ANSWER_PRIVATE_DETAILS, question)
     limits.admit_answer(author, body=body_text)
 
     now = utcnow()
@@ -70,6 +111,7 @@ def post_answer(author: Any, question: Question, *, body: str) -> Answer:
         created_at=now,
         updated_at=now,
     )
+    private.write(answer, details)
     db.session.add(answer)
     db.session.flush()
     increment(db.session, Question.answer_count, question.id)
@@ -95,36 +137,67 @@ def post_answer(author: Any, question: Question, *, body: str) -> Answer:
     return answer
 
 
-def edit_answer(user: Any, answer: Answer, *, body: str) -> Answer:
-    """The author (or a site admin) edits an answer's body; the same bounds as posting.
+def edit_answer(
+    user: Any, answer: Answer, *, body: str | None = None, private_details: str | None = None
+) -> Answer:
+    """The author (or a site admin) edits an answer's body and its private details; the same
+    bounds and rules as posting. Left out (``None``): unchanged; ``private_details=""``
+    clears them.
 
     The version the edit replaces is kept in the edit history, in this transaction; an edit
     of someone else's answer is written to the audit log. Saving the same text again keeps
-    nothing and changes nothing.
+    nothing and changes nothing. The private details keep no version, and changing only
+    them changes nothing others see (``app.questions.private_details``).
 
     The author of an official answer edits it only while still active staff of the
     question's company (``policy``'s answer:edit rule).
     """
     require(user, Permission.ANSWER_EDIT, answer)
     revisions.lock_for_edit(answer)
-    body_text = _clean_body(body)
-    if body_text == answer.body:
+    question = answer.question
+    errors = answer_problems(
+        body,
+        question=question,
+        user=user,
+        private_details=private_details,
+        current=answer.private_details,
+    )
+    if errors:
+        raise ValidationError("Please correct your answer.", fields=errors)
+    body_text = answer.body if body is None else _clean_body(body)
+    details = (
+        answer.private_details if private_details is None else private.clean(private_details)[0]
+    )
+    changed = [
+        name
+        for name, now, wanted in (
+            ("body", answer.body, body_text),
+            ("private details", answer.private_details, details),
+        )
+        if now != wanted
+    ]
+    if not changed:
         return answer
-    revisions.keep_answer_version(user, answer)
-    rendered = content.render(body_text)
-    answer.body = body_text
-    answer.body_html = rendered.html
-    answer.body_renderer_version = rendered.version
-    answer.updated_at = utcnow()
-    page_changed(answer.question_id)
-    search_index.refresh_question(answer.question_id)
+    if "private details" in changed:
+        require(user, Permission.ANSWER_PRIVATE_DETAILS, question)
+        private.write(answer, details)
+    if "body" in changed:
+        revisions.keep_answer_version(user, answer)
+        rendered = content.render(body_text)
+        answer.body = body_text
+        answer.body_html = rendered.html
+        answer.body_renderer_version = rendered.version
+        answer.updated_at = utcnow()
+        page_changed(answer.question_id)
+        search_index.refresh_question(answer.question_id)
     if user.id != answer.author_id:
         audit.record(
             user,
             "answer.edited",
-            company_id=answer.question.company_id,
+            company_id=question.company_id,
             subject_user_id=answer.author_id,
-            note=f"Answer {answer.id} on question {answer.question_id}: changed body",
+            note=f"Answer {answer.id} on question {answer.question_id}: changed "
+            + " and ".join(changed),
         )
     db.session.commit()
     return answer

@@ -15,8 +15,8 @@ from app.answers.models import Answer
 from app.answers.queries import get_answer
 from app.errors import RateLimited, ValidationError
 from app.forms import refused, show_errors
-from app.policy import Permission, require
-from app.questions.forms import MARKDOWN_HINT
+from app.policy import Permission, can, require
+from app.questions.forms import ANSWER_PRIVATE_DETAILS_HINT, MARKDOWN_HINT
 from app.questions.queries import get_question
 from app.questions.views import question_url, render_question_page, sign_in_redirect, viewer
 
@@ -48,7 +48,12 @@ def create(question_id: int) -> Any:
     form = AnswerForm()
     if form.validate_on_submit():
         try:
-            answer = services.post_answer(user, question, body=form.body.data)
+            answer = services.post_answer(
+                user,
+                question,
+                body=form.body.data,
+                private_details=form.private_details.data or None,
+            )
         except (ValidationError, RateLimited) as error:
             show_errors(form, error)
             status, headers = refused(error)
@@ -67,10 +72,22 @@ def edit(answer_id: int) -> Any:
     user = viewer()
     answer = get_answer(answer_id)
     require(user, Permission.ANSWER_EDIT, answer)
-    form = AnswerForm(obj=answer)
+    question = answer.question
+    # Only an editor who may write them (the company's active staff, moderators) gets the
+    # private details in the form; for anyone else the field starts empty.
+    writes_private = can(user, Permission.ANSWER_PRIVATE_DETAILS, question)
+    form = AnswerForm(
+        data={
+            "body": answer.body,
+            "private_details": answer.private_details if writes_private else None,
+        }
+    )
+    form.set_company(question.company)
     if form.validate_on_submit():
         try:
-            services.edit_answer(user, answer, body=form.body.data)
+            services.edit_answer(
+                user, answer, body=form.body.data, private_details=form.private_details.data
+            )
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -82,6 +99,9 @@ def edit(answer_id: int) -> Any:
         form=form,
         answer=answer,
         markdown_hint=MARKDOWN_HINT,
+        private_details_hint=ANSWER_PRIVATE_DETAILS_HINT,
+        offer_private_details=writes_private
+        and (question.company.is_claimed or answer.private_details is not None),
     )
     return page, status
 

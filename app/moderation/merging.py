@@ -4,7 +4,10 @@ Staff of the claimed company and moderators merge a question into an earlier que
 the same company. In ONE transaction:
 
 - the duplicate's answers move to the original (``Answer.question_id``), with their helpful
-  votes, official and endorsed marks (they live on the answer rows and follow them);
+  votes, official and endorsed marks (they live on the answer rows and follow them); an
+  answer's private details are for its question's asker, so a duplicate whose answers hold
+  some is merged only into a question of the same asker (else a field error on ``into``:
+  the original's asker would read what staff wrote for someone else);
 - its "me too" people join the original's, nobody counted twice: each missing one is
   inserted, the original's asker is never a "me too" of their own question, and the
   duplicate's asker becomes one unless they asked the original;
@@ -68,7 +71,27 @@ def merge_problems(duplicate: Question, into: Question | None) -> dict[str, str]
         }
     if not _listed(into.id):
         return {"into": "That question is not shown to everyone: choose another."}
-    return {}
+    return _private_details_problem(duplicate, into)
+
+
+PRIVATE_DETAILS_FOR_ANOTHER_ASKER = (
+    "Answers to this question hold private details for its asker, and that question has "
+    "another asker, who would read them. Remove the private details from those answers "
+    "first, or leave the questions apart."
+)
+
+
+def _private_details_problem(duplicate: Question, into: Question) -> dict[str, str]:
+    """Answers with private details move only to a question of the same asker (one SELECT,
+    none when the asker is the same)."""
+    if into.author_id == duplicate.author_id:
+        return {}
+    held = db.session.execute(
+        sa.select(Answer.id)
+        .where(Answer.question_id == duplicate.id, Answer.private_details.is_not(None))
+        .limit(1)
+    ).first()
+    return {"into": PRIVATE_DETAILS_FOR_ANOTHER_ASKER} if held else {}
 
 
 def _listed(question_id: int) -> bool:
@@ -121,6 +144,11 @@ def merge_question(user: Any, duplicate: Question, *, into: Question | None) -> 
         db.session.rollback()
         db.session.expire(duplicate)
         raise Conflict(_already_merged(duplicate.merged_into_id))
+    # Asked again now that the duplicate's row is ours: an answer posted meanwhile counts.
+    late = _private_details_problem(duplicate, into)
+    if late:
+        db.session.rollback()
+        raise ValidationError(MERGE_MESSAGE, fields=late)
     was_listed = claimed.hidden_at is None
 
     _move_answers(duplicate.id, into.id)

@@ -18,6 +18,7 @@ from app.questions.filters import kind_filter
 from app.questions.models import (
     BODY_MAX,
     FIXED_IN_MAX,
+    PRIVATE_DETAILS_MAX,
     TITLE_MAX,
     TITLE_MIN,
     VERSION_MAX,
@@ -72,6 +73,38 @@ def _body_field(label: str) -> TextAreaField:
     )
 
 
+def private_details_field() -> TextAreaField:
+    """Private details: optional Markdown; the view names their readers in the label
+    (``private_details_label``), the service decides whether they may be given."""
+    return TextAreaField(
+        "Private details",
+        filters=[strip],
+        validators=[
+            no_nul,
+            Length(
+                max=PRIVATE_DETAILS_MAX,
+                message=f"Private details can be at most {PRIVATE_DETAILS_MAX:,} characters.",
+            ),
+        ],
+    )
+
+
+def private_details_label(company: Any, *, writer_is_asker: bool) -> str:
+    """Who reads them, said where they are typed."""
+    who = "you" if writer_is_asker else "the asker"
+    return f"Private details (only {who}, {company.name} staff and moderators can see this)"
+
+
+PRIVATE_DETAILS_HINT = (
+    "Optional: an order number, your account's e-mail, logs. Kept out of the public page, "
+    "search, feeds and e-mails. Markdown works."
+)
+ANSWER_PRIVATE_DETAILS_HINT = (
+    "Optional, for the asker: a refund reference, what you found in their account. Kept out "
+    "of the public page, search, feeds and e-mails. Markdown works."
+)
+
+
 class AskForm(FlaskForm):
     """Ask a company; the view fills ``product.choices`` with the company's products."""
 
@@ -96,11 +129,14 @@ class AskForm(FlaskForm):
     )
     title = _title_field()
     body = _body_field("Details")
+    private_details = private_details_field()
 
-    def set_products(self, products: list[Any]) -> None:
+    def set_company(self, company: Any, products: list[Any]) -> None:
+        """Offer the company's ``products``; name who reads the private details."""
         self.product.choices = [SelectChoice(NO_PRODUCT, ANY_PRODUCT)] + [
             SelectChoice(product.slug, product.name) for product in products
         ]
+        self.private_details.label.text = private_details_label(company, writer_is_asker=True)
 
 
 class EditQuestionForm(FlaskForm):
@@ -119,16 +155,24 @@ class EditQuestionForm(FlaskForm):
     )
     title = _title_field()
     body = _body_field("Details")
+    private_details = private_details_field()
 
-    def keep_only(self, fields: frozenset[str], products: list[Any]) -> None:
-        """Keep the fields named (of title, body, kind, product); offer ``products``."""
-        for name in ("title", "body", "kind", "product"):
+    def keep_only(
+        self, fields: frozenset[str], products: list[Any], question: Question, editor: Any
+    ) -> None:
+        """Keep the fields named (of title, body, kind, product, private details); offer
+        ``products``."""
+        for name in ("title", "body", "kind", "product", "private_details"):
             if name not in fields:
                 delattr(self, name)
         if "product" in fields:
             self.product.choices = [SelectChoice(NO_PRODUCT, ANY_PRODUCT)] + [
                 SelectChoice(product.slug, product.name) for product in products
             ]
+        if "private_details" in fields:
+            self.private_details.label.text = private_details_label(
+                question.company, writer_is_asker=editor.id == question.author_id
+            )
 
 
 class MeTooForm(FlaskForm):

@@ -15,6 +15,18 @@ REASON_MAX = 500  # a moderator's public reason (hide, lock); as app.accounts.mo
 
 TITLE_MIN, TITLE_MAX = 5, 200
 BODY_MIN, BODY_MAX = 1, 20_000
+# Private details (product.md): Markdown, on questions and answers of claimed companies.
+PRIVATE_DETAILS_MAX = 5_000
+# The deferred group of the private details' columns: loaded only by the loaders of one
+# post (and of a page of answers for a reader allowed them), never by lists or search.
+PRIVATE_DETAILS = "private_details"
+# Both rows hold private details entirely (source, HTML and its renderer's version) or not at all.
+PRIVATE_DETAILS_RENDERED = (
+    "(private_details IS NULL AND private_details_html IS NULL"
+    " AND private_details_renderer_version IS NULL)"
+    " OR (private_details IS NOT NULL AND private_details_html IS NOT NULL"
+    " AND private_details_renderer_version IS NOT NULL)"
+)
 SLUG_MAX = 80
 # "Solved in 4.2.1" and the version a "still broken" report names: one short line.
 FIXED_IN_MAX = VERSION_MAX = 40
@@ -108,6 +120,18 @@ class Question(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
     body_renderer_version: Mapped[int] = mapped_column()
+    # The asker's private details (order number, account e-mail, logs), on claimed companies
+    # only: read by whom ``app.visibility.can_read_private_details`` names, nowhere else.
+    # Deferred, so lists, search, feeds and the sitemap never even load them.
+    private_details: Mapped[str | None] = mapped_column(
+        sa.Text, deferred=True, deferred_group=PRIVATE_DETAILS
+    )
+    private_details_html: Mapped[str | None] = mapped_column(
+        sa.Text, deferred=True, deferred_group=PRIVATE_DETAILS
+    )
+    private_details_renderer_version: Mapped[int | None] = mapped_column(
+        deferred=True, deferred_group=PRIVATE_DETAILS
+    )
     # The best answer's id; the foreign key is added after both tables exist.
     best_answer_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("answers.id", ondelete="SET NULL", use_alter=True)
@@ -177,6 +201,7 @@ class Question(db.Model):
         sa.CheckConstraint("answer_count >= 0", name="answer_count_not_negative"),
         sa.CheckConstraint("me_too_count >= 0", name="me_too_count_not_negative"),
         sa.CheckConstraint("still_broken_count >= 0", name="still_broken_count_not_negative"),
+        sa.CheckConstraint(PRIVATE_DETAILS_RENDERED, name="private_details_rendered"),
     )
 
     @property

@@ -7,13 +7,13 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, undefer_group
 
 from app.errors import NotFound
 from app.extensions import db
 from app.pagination import Page, decode_cursor, encode_cursor
-from app.questions.models import Kind, MeToo, Question, Status
-from app.visibility import can_see_question, question_listed, request_viewer
+from app.questions.models import PRIVATE_DETAILS, Kind, MeToo, Question, Status
+from app.visibility import can_see_question, question_listed, request_viewer, signed_in
 
 # ``get_question``'s default viewer: whoever is reading in this request.
 VIEWER_OF_REQUEST: Any = object()
@@ -149,18 +149,21 @@ def get_question(question_id: int, *, viewer: Any = VIEWER_OF_REQUEST) -> Questi
     """The question with its author, company and product (one SELECT), or ``NotFound`` when
     there is none or the viewer may not see it (``app.visibility.can_see_question``: a hidden
     question is found only by its author and moderators). ``viewer`` defaults to this
-    request's reader (``app.visibility.request_viewer``)."""
-    question = db.session.execute(
-        sa.select(Question)
-        .options(
-            joinedload(Question.author),
-            joinedload(Question.company),
-            joinedload(Question.product),
-        )
-        .where(Question.id == question_id)
-    ).scalar_one_or_none()
+    request's reader (``app.visibility.request_viewer``).
+
+    For a signed-in viewer its private details come in the same SELECT (whether they may
+    read them is ``app.visibility.can_read_private_details``); for anyone else they are not
+    even read from the database."""
     if viewer is VIEWER_OF_REQUEST:
         viewer = request_viewer()
+    query = sa.select(Question).options(
+        joinedload(Question.author),
+        joinedload(Question.company),
+        joinedload(Question.product),
+    )
+    if signed_in(viewer):
+        query = query.options(undefer_group(PRIVATE_DETAILS))
+    question = db.session.execute(query.where(Question.id == question_id)).scalar_one_or_none()
     if question is None or not can_see_question(viewer, question):
         raise NotFound("There is no such question. It may have been removed.")
     return question

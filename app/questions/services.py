@@ -28,6 +28,7 @@ from app.notifications.services import Event, add_follow, notify
 from app.policy import Permission, can, require
 from app.products.models import Product
 from app.questions import history
+from app.questions import private_details as private
 from app.questions.models import (
     BODY_MAX,
     BODY_MIN,
@@ -46,7 +47,7 @@ from app.questions.models import (
     StillBroken,
 )
 from app.search import index as search_index
-from app.text import has_visible, without_invisible
+from app.text import clean_text
 
 # Path segments that follow ``/questions/<id>/``: a slug equal to one of them
 # would make the canonical URL reach an action instead of the question.
@@ -68,33 +69,6 @@ _RESERVED_SLUGS = frozenset(
     }
 )
 _FALLBACK_SLUG = "question"
-
-NUL_MESSAGE = "This cannot contain NUL characters."
-
-
-def clean_text(
-    value: Any, *, label: str, minimum: int, maximum: int, one_line: bool = False
-) -> tuple[str, str | None]:
-    """The stripped text and what is wrong with it (``None`` when it is fine).
-
-    ``one_line`` folds every run of whitespace into one space (titles). Text that shows
-    nothing (only whitespace, zero-width, invisible or control characters, ``app.text``)
-    is empty, and ``minimum`` counts only the characters a reader sees (and spaces).
-    """
-    if not isinstance(value, str):
-        return "", f"{label} must be text."
-    if "\x00" in value:
-        return value, NUL_MESSAGE
-    text = " ".join(value.split()) if one_line else value.strip()
-    if text and not has_visible(text):
-        return text, f"{label} cannot be empty: it has only invisible characters."
-    if len(without_invisible(text)) < minimum:
-        if minimum <= 1:
-            return text, f"{label} cannot be empty."
-        return text, f"{label} needs at least {minimum} characters."
-    if len(text) > maximum:
-        return text, f"{label} can be at most {maximum:,} characters (it has {len(text):,})."
-    return text, None
 
 
 def page_changed(question_id: int, *, scorecard: bool = False) -> None:
@@ -187,6 +161,7 @@ def ask_question(
     kind: Kind | str = Kind.QUESTION,
     product: Product | None = None,
     feeling: Feeling | str | None = None,
+    private_details: str | None = None,
 ) -> Question:
     """Anyone signed in asks a company a question, optionally about one of its products.
 
@@ -195,6 +170,9 @@ def ask_question(
     product, when given, must belong to the company. The question starts open. The
     asker follows it; the followers of its product and of its company are notified.
     The limits on writing apply (``app.limits``), once everything else is valid.
+
+    ``private_details`` (Markdown, at most 5,000 characters; empty: none) are for a
+    claimed company only, else a field error (``app.questions.private_details``).
     """
     require(author, Permission.QUESTION_ASK, company)
     errors: dict[str, str] = {}
@@ -203,6 +181,7 @@ def ask_question(
     question_feeling = _parse_feeling(feeling, errors)
     if product is not None and product.company_id != company.id:
         errors["product"] = f"Choose one of {company.name}'s products, or none."
+    errors.update(private.problems(company, private_details))
     if errors:
         raise ValidationError("Please correct the marked fields.", fields=errors)
     limits.admit_question(author, body=body_text)
@@ -225,6 +204,7 @@ def ask_question(
         updated_at=now,
         last_activity_at=now,
     )
+    private.write(question, private.clean(private_details)[0])
     db.session.add(question)
     db.session.flush()
     increment(db.session, Company.question_count, company.id)
@@ -264,18 +244,24 @@ _FIELD_PERMISSIONS = {
     "body": Permission.QUESTION_EDIT,
     "kind": Permission.QUESTION_CHANGE_KIND,
     "product": Permission.QUESTION_CHANGE_PRODUCT,
+    "private_details": Permission.QUESTION_EDIT,
 }
+# The fields an edit keeps the previous version of (app.moderation.revisions), and that
+# others see change: the private details are neither.
+_PUBLIC_FIELDS = ("title", "body", "kind", "product")
 _NOT_YOURS = {
     "title": "Only the author or a moderator may change the title.",
     "body": "Only the author or a moderator may change the details.",
     "kind": "Only the author, the company's staff or a moderator may change the kind.",
     "product": "Only the author, the company's staff or a moderator may change the product.",
+    "private_details": "Only the asker or a moderator may change the private details.",
 }
 
 
 def editable_fields(user: Any, question: Question) -> frozenset[str]:
-    """The fields of the question ``user`` may change: ``title`` and ``body`` (its author or
-    a moderator), ``kind`` and ``product`` (also the staff of its claimed company).
+    """The fields of the question ``user`` may change: ``title``, ``body`` and
+    ``private_details`` (its author or a moderator), ``kind`` and ``product`` (also the staff
+    of its claimed company).
 
     Raises ``PermissionDenied`` for someone who may change none of them.
     """
@@ -301,6 +287,7 @@ def _current(question: Question) -> dict[str, Any]:
         "body": question.body,
         "kind": question.kind,
         "product": question.product_id,
+        "private_details": question.private_details,
     }
 
 
@@ -311,6 +298,7 @@ def _wanted(
     body: str | None,
     kind: Kind | str | None,
     product: Product | None | _Keep,
+    private_details: str | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """What an edit asks for (the current value of each field left out; the product by id),
     and what is wrong with it, field by field."""
@@ -334,6 +322,11 @@ def _wanted(
         if product is not None and product.company_id != question.company_id:
             errors["product"] = f"Choose one of {question.company.name}'s products, or none."
         wanted["product"] = product.id if product is not None else None
+    if private_details is not None:
+        wanted["private_details"] = private.clean(private_details)[0]
+        errors.update(
+            private.problems(question.company, private_details, current=question.private_details)
+        )
     return wanted, errors
 
 
@@ -369,9 +362,10 @@ def edit_question(
     body: str | None = None,
     kind: Kind | str | None = None,
     product: Product | None | _Keep = KEEP,
+    private_details: str | None = None,
 ) -> Question:
-    """Edit a question: its title and body (the author, or a moderator), its kind and its
-    product (also the staff of its claimed company).
+    """Edit a question: its title, body and private details (the author, or a moderator),
+    its kind and its product (also the staff of its claimed company).
 
     Fields left out (``None``, ``KEEP``) stay as they are. Someone who may change none of
     them is refused; naming a field one may not change, with a value other than the current
@@ -388,11 +382,22 @@ def edit_question(
     The version the edit replaces is kept in the edit history, in this transaction; an edit
     of someone else's question is written to the audit log. Saving with nothing changed keeps
     nothing and changes nothing.
+
+    ``private_details`` (``""`` clears them) follow ``app.questions.private_details``: new
+    ones only on a claimed company; no version is kept of them, and changing only them
+    changes nothing others see (no "edited" time, the page's version stays).
     """
     allowed = editable_fields(user, question)
     revisions.lock_for_edit(question)
     old = _current(question)
-    wanted, errors = _wanted(question, title=title, body=body, kind=kind, product=product)
+    wanted, errors = _wanted(
+        question,
+        title=title,
+        body=body,
+        kind=kind,
+        product=product,
+        private_details=private_details,
+    )
     changed = [name for name in wanted if wanted[name] != old[name] and name not in errors]
     errors.update((name, _NOT_YOURS[name]) for name in changed if name not in allowed)
     if errors:
@@ -405,7 +410,11 @@ def edit_question(
         return question
 
     old_status = question.status
-    revisions.keep_question_version(user, question)
+    public = [name for name in changed if name in _PUBLIC_FIELDS]
+    if public:
+        revisions.keep_question_version(user, question)
+    if "private_details" in changed:
+        private.write(question, wanted["private_details"])
     if "title" in changed:
         question.title = wanted["title"]
         question.slug = question_slug(wanted["title"])
@@ -425,8 +434,9 @@ def edit_question(
         if wanted["product"] is not None:
             increment(db.session, Product.question_count, wanted["product"])
         question.product = product if isinstance(product, Product) else None
-    question.updated_at = utcnow()
-    page_changed(question.id, scorecard="kind" in changed)
+    if public:
+        question.updated_at = utcnow()
+        page_changed(question.id, scorecard="kind" in changed)
     if "title" in changed or "body" in changed:
         search_index.refresh_question(question.id)
     if "title" in changed:

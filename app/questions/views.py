@@ -32,7 +32,9 @@ from app.products.queries import list_products
 from app.questions import bp, history, services
 from app.questions.filters import read_question_list
 from app.questions.forms import (
+    ANSWER_PRIVATE_DETAILS_HINT,
     MARKDOWN_HINT,
+    PRIVATE_DETAILS_HINT,
     AskForm,
     EditQuestionForm,
     MeTooForm,
@@ -48,6 +50,7 @@ from app.questions.queries import (
     list_unanswered,
 )
 from app.search.queries import related_questions, similar_questions
+from app.visibility import can_read_private_details
 
 HOME_QUESTIONS = 15
 HOME_COMPANIES = 8
@@ -117,6 +120,9 @@ def render_question_page(
     """
     user = viewer()
     marks = answer_queries.viewer_marks(user, question.id)
+    # The question's and its answers' private details, for their readers only (no statement
+    # of its own: the staff roles are the policy's, asked once a request).
+    private_details = can_read_private_details(user, question)
     try:
         page = answer_queries.answers_page(question, cursor=cursor)
     except BadCursor as error:
@@ -125,6 +131,7 @@ def render_question_page(
         body = render_template(
             "questions/answers_page.html",
             question=question,
+            private_details=private_details,
             page=page,
             helpful_ids=marks.helpful_ids,
             flagged_ids=marks.flagged_answer_ids,
@@ -137,6 +144,8 @@ def render_question_page(
         # And only the forms this viewer may use: the page asks the same of can().
         if answer_form is None and can(user, Permission.ANSWER_CREATE, question):
             answer_form = AnswerForm(formdata=None)
+        if answer_form is not None:
+            answer_form.set_company(question.company)
         if status_form is None and can(user, Permission.QUESTION_SET_STATUS, question):
             status_form = StatusForm(formdata=None)
         if status_form is not None:
@@ -150,6 +159,11 @@ def render_question_page(
     body = render_template(
         "questions/show.html",
         question=question,
+        private_details=private_details,
+        # Offered to the company's active staff (and moderators) on a claimed company.
+        offer_private_details=user.is_authenticated
+        and question.company.is_claimed
+        and can(user, Permission.ANSWER_PRIVATE_DETAILS, question),
         page=page,
         answers=page.items,
         official_staff=answer_queries.official_staff_count(page.items),
@@ -165,6 +179,7 @@ def render_question_page(
         still_broken_form=still_broken_form,
         status_history=history.recent(question),
         markdown_hint=MARKDOWN_HINT,
+        private_details_hint=ANSWER_PRIVATE_DETAILS_HINT,
         related=related_questions(question),
         # What search engines read: only what is listed (a moderator sees more on the page).
         structured_data=qa_page(question, [a for a in page.items if a.hidden_at is None]),
@@ -195,7 +210,7 @@ def ask(company_slug: str) -> Any:
     require(user, Permission.QUESTION_ASK, company)
     products = list_products(company.id)
     form = AskForm()
-    form.set_products(products)
+    form.set_company(company, products)
     if request.method in ("GET", "HEAD"):  # HEAD: a GET without the body
         wanted = request.args.get("product", "")
         if any(product.slug == wanted for product in products):
@@ -218,6 +233,7 @@ def ask(company_slug: str) -> Any:
                 kind=form.kind.data,
                 product=product,
                 feeling=form.feeling.data or None,
+                private_details=form.private_details.data or None,
             )
         except (ValidationError, RateLimited) as error:
             show_errors(form, error)
@@ -234,7 +250,9 @@ def _render_ask(form: AskForm, company: Any, similar: list[Any] | None = None) -
         form=form,
         company=company,
         markdown_hint=MARKDOWN_HINT,
+        private_details_hint=PRIVATE_DETAILS_HINT,
         similar=similar or [],
+        offer_private_details=company.is_claimed,
         # Once shown (or after a refused post, which showed the form again), not again.
         seen_similar=similar is not None or request.form.get(SEEN_SIMILAR) == "1",
     )
@@ -300,9 +318,11 @@ def edit(question_id: int) -> Any:
             "body": question.body,
             "kind": question.kind.value,
             "product": question.product.slug if question.product else "",
+            # Only for its author or a moderator: the form keeps it for them alone.
+            "private_details": question.private_details if "private_details" in fields else None,
         }
     )
-    form.keep_only(fields, products)
+    form.keep_only(fields, products, question, user)
     if request.method in ("GET", "HEAD"):  # HEAD: a GET without the body
         return _render_edit(form, question)
     if form.validate_on_submit():
@@ -319,6 +339,7 @@ def edit(question_id: int) -> Any:
                     if "product" in form
                     else services.KEEP
                 ),
+                private_details=form.private_details.data if "private_details" in form else None,
             )
         except ValidationError as error:
             show_errors(form, error)
@@ -348,7 +369,14 @@ def _status_sentence(question: Question, old_status: Status) -> str:
 
 def _render_edit(form: EditQuestionForm, question: Question) -> str:
     return render_template(
-        "questions/edit.html", form=form, question=question, markdown_hint=MARKDOWN_HINT
+        "questions/edit.html",
+        form=form,
+        question=question,
+        markdown_hint=MARKDOWN_HINT,
+        private_details_hint=PRIVATE_DETAILS_HINT,
+        # New private details only on a claimed company; ones already there may be cleared.
+        offer_private_details="private_details" in form
+        and (question.company.is_claimed or question.private_details is not None),
     )
 
 

@@ -172,8 +172,30 @@ def test_every_object_documents_its_url_beside_its_id(client):
         # A former member (an account its owner deleted) has no page: its url is null.
         expected = ["string", "null"] if name == "User" else "string"
         assert properties["url"]["type"] == expected, name
-        assert set(schemas[name]["required"]) == set(properties), name
+        # Every field is always there but private details: left out for all but their few
+        # readers (api.md Part 2).
+        optional = {"private_details"} if name in ("Question", "Answer") else set()
+        assert set(schemas[name]["required"]) == set(properties) - optional, name
     assert "url" in schemas["Staff"]["properties"]
+
+
+def test_private_details_are_documented_for_one_question_never_in_lists(client):
+    document = _document(client)
+    schemas = document["components"]["schemas"]
+    for name in ("Question", "Answer"):
+        field = schemas[name]["properties"]["private_details"]
+        assert field["type"] == ["string", "null"]
+        assert "moderators" in field["description"]
+    listed = schemas["ListedQuestion"]
+    assert set(listed["properties"]) == set(schemas["Question"]["properties"]) - {"private_details"}
+    for path in ("/questions", "/search", "/questions/similar"):
+        page = document["paths"][f"{API}{path}"]["get"]["responses"]["200"]
+        ref = page["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
+        items = schemas[ref]["properties"]["items"]["items"]
+        assert items == {"$ref": "#/components/schemas/ListedQuestion"}, path
+    for body in ("QuestionCreate", "QuestionEdit", "AnswerCreate", "AnswerEdit"):
+        field = schemas[body]["properties"]["private_details"]
+        assert field["maxLength"] == 5_000 and not field.get("readOnly"), body
 
 
 def test_request_bodies_name_what_they_accept_and_refuse_the_rest(client):

@@ -112,7 +112,7 @@ def ask(page: Page, kind: str, title: str, details: str) -> str:
     page.get_by_role("link", name="Ask a question").click()
     page.get_by_role("radio", name=kind).check()
     page.get_by_label("Title").fill(title)
-    page.get_by_label("Details").fill(details)
+    page.get_by_label("Details", exact=True).fill(details)
     page.get_by_role("button", name="Post").click()
     expect(page.get_by_text("Your question is posted.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)

@@ -28,7 +28,7 @@ def test_ask_answer_and_mark_the_best_answer(browsing: Browsing) -> None:
     page.get_by_label("Product").select_option(label="Acme Calendar")
     page.get_by_label("How does it make you feel?").select_option(label="Confused")
     page.get_by_label("Title").fill(TITLE)
-    page.get_by_label("Details").fill(
+    page.get_by_label("Details", exact=True).fill(
         "Since Sunday every invite shows **one hour later** than it was sent.\n\n"
         "- Web app: wrong\n- Phone app: right"
     )

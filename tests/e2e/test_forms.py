@@ -73,7 +73,7 @@ def test_ask_with_a_three_letter_title(browsing: Browsing) -> None:
     page.get_by_label("How does it make you feel?").select_option(label="Excited")
     title = page.get_by_label("Title")
     title.fill("Dim")
-    page.get_by_label("Details").fill("A sunrise mode that slowly brightens the bulb.")
+    page.get_by_label("Details", exact=True).fill("A sunrise mode that slowly brightens the bulb.")
     browser_stops(title)
 
     skip_browser_checks(title)
@@ -84,7 +84,7 @@ def test_ask_with_a_three_letter_title(browsing: Browsing) -> None:
     expect(page.get_by_role("radio", name="Idea")).to_be_checked()
     expect(page.get_by_label("Product")).to_have_value("smart-bulb")
     expect(page.get_by_label("How does it make you feel?")).to_have_value("excited")
-    expect(page.get_by_label("Details")).to_have_value(
+    expect(page.get_by_label("Details", exact=True)).to_have_value(
         "A sunrise mode that slowly brightens the bulb."
     )
 

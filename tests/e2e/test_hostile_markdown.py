@@ -104,7 +104,7 @@ def test_hostile_markdown_runs_no_script_even_when_every_link_is_clicked(
     steps.verify_email(page, browsing.server, mallory)
     page.goto("/companies/paperleaf/ask")
     page.get_by_label("Title").fill(TITLE)
-    page.get_by_label("Details").fill(question_body)
+    page.get_by_label("Details", exact=True).fill(question_body)
     page.get_by_role("button", name="Post").click()
     expect(page.get_by_text("Your question is posted.")).to_be_visible()
     question_url = page.url

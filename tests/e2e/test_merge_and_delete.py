@@ -33,7 +33,7 @@ def _ask(page: Page, title: str, details: str) -> str:
     similar by nature); the question's URL."""
     page.get_by_role("link", name="Ask a question").click()
     page.get_by_label("Title").fill(title)
-    page.get_by_label("Details").fill(details)
+    page.get_by_label("Details", exact=True).fill(details)
     page.get_by_role("button", name="Post", exact=True).click()
     go_on = page.get_by_role("button", name="None of these — continue")
     if go_on.count():

@@ -92,12 +92,14 @@ def test_without_javascript_similar_questions_come_as_a_first_step(browsing: Bro
     steps.verify_email(page, browsing.server, nojs)
     page.goto("/companies/acme-cloud/ask")
     page.get_by_label("Title").fill("Drive stopped syncing on my laptop")
-    page.get_by_label("Details").fill("Nothing uploads since this morning.")
+    page.get_by_label("Details", exact=True).fill("Nothing uploads since this morning.")
     page.get_by_role("button", name="Post").click()
 
     step = page.get_by_role("region", name="Is your question already here?")
     expect(step.get_by_role("link", name=SYNC_QUESTION)).to_be_visible()
-    expect(page.get_by_label("Details")).to_have_value("Nothing uploads since this morning.")
+    expect(page.get_by_label("Details", exact=True)).to_have_value(
+        "Nothing uploads since this morning."
+    )
     step.get_by_role("button", name="None of these — continue").click()
 
     expect(page.get_by_text("Your question is posted.")).to_be_visible()

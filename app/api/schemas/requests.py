@@ -17,6 +17,7 @@ from app.accounts.models import (
 )
 from app.answers import queries as answer_queries
 from app.answers import services as answer_services
+from app.api.auth import signed_in_user
 from app.api.bodies import RequestSchema, reads_back, text_in
 from app.api.schemas.base import (
     NO_SUCH_ANSWER,
@@ -60,12 +61,14 @@ from app.products import queries as product_queries
 from app.products import services as product_services
 from app.products.models import NAME_MAX as PRODUCT_NAME_MAX
 from app.products.models import NAME_MIN as PRODUCT_NAME_MIN
+from app.questions import private_details as private
 from app.questions import queries as question_queries
 from app.questions import services as question_services
 from app.questions.models import (
     BODY_MAX,
     BODY_MIN,
     FIXED_IN_MAX,
+    PRIVATE_DETAILS_MAX,
     REASON_MAX,
     TITLE_MAX,
     TITLE_MIN,
@@ -264,6 +267,17 @@ def product_problem(company: Any, slug: Any) -> dict[str, str]:
     return {}
 
 
+def _private_details_field(description: str) -> fields.String:
+    return fields.String(
+        allow_none=True,
+        validate=_length(None, PRIVATE_DETAILS_MAX),
+        metadata={
+            "description": "Markdown, read only by the question's asker, its company's active "
+            "staff and moderators. Claimed companies only (else 422). " + description
+        },
+    )
+
+
 @reads_back(QuestionSchema)
 class QuestionCreateSchema(RequestSchema):
     title = fields.String(required=True, validate=_length(TITLE_MIN, TITLE_MAX))
@@ -280,6 +294,7 @@ class QuestionCreateSchema(RequestSchema):
         metadata={"description": "The slug of one of the company's products."},
     )
     feeling = fields.String(load_default=None, allow_none=True, validate=_one_of(_values(Feeling)))
+    private_details = _private_details_field("Empty or null: none.")
 
     def problems(self, raw: dict[str, Any]) -> dict[str, str]:
         return {
@@ -290,6 +305,7 @@ class QuestionCreateSchema(RequestSchema):
                 feeling=raw.get("feeling"),
             ),
             **product_problem(target(), raw.get("product")),
+            **private.problems(target(), raw.get("private_details")),
         }
 
 
@@ -311,9 +327,18 @@ class QuestionEditSchema(RequestSchema):
             "company in general. The author, staff of the claimed company or a moderator."
         },
     )
+    private_details = _private_details_field(
+        "The author or a moderator; empty or null clears them."
+    )
 
     def problems(self, raw: dict[str, Any]) -> dict[str, str]:
-        return question_services.question_problems(title=raw.get("title"), body=raw.get("body"))
+        question = target()
+        return {
+            **question_services.question_problems(title=raw.get("title"), body=raw.get("body")),
+            **private.problems(
+                question.company, raw.get("private_details"), current=question.private_details
+            ),
+        }
 
 
 @reads_back(QuestionSchema)
@@ -419,22 +444,53 @@ class ReasonSchema(RequestSchema):
         return {}
 
 
-class AnswerBodySchema(RequestSchema):
+def _answer_private_details_field(description: str) -> fields.String:
+    return fields.String(
+        allow_none=True,
+        validate=_length(None, PRIVATE_DETAILS_MAX),
+        metadata={
+            "description": "Markdown, read only by the question's asker, its company's active "
+            "staff and moderators; written by the company's active staff (and moderators). "
+            "Claimed companies only (else 422). " + description
+        },
+    )
+
+
+@reads_back(AnswerSchema)
+class AnswerCreateSchema(RequestSchema):
+    """A new answer: its body, and from the company's staff, private details."""
+
     body = fields.String(
         required=True,
         validate=_length(BODY_MIN, BODY_MAX),
         metadata={"description": "Markdown."},
     )
+    private_details = _answer_private_details_field("Empty or null: none.")
 
     def problems(self, raw: dict[str, Any]) -> dict[str, str]:
-        return answer_services.answer_problems(raw.get("body"))
-
-
-@reads_back(AnswerSchema)
-class AnswerCreateSchema(AnswerBodySchema):
-    """A new answer's body."""
+        return answer_services.answer_problems(
+            raw.get("body"),
+            question=target(),
+            user=signed_in_user(),
+            private_details=raw.get("private_details"),
+        )
 
 
 @reads_back(AnswerSchema, edit=True)
-class AnswerEditSchema(AnswerBodySchema):
-    """An answer's new body."""
+class AnswerEditSchema(RequestSchema):
+    """An answer's new body, its new private details, or both (left out: unchanged)."""
+
+    body = fields.String(
+        validate=_length(BODY_MIN, BODY_MAX), metadata={"description": "Markdown."}
+    )
+    private_details = _answer_private_details_field("Empty or null clears them.")
+
+    def problems(self, raw: dict[str, Any]) -> dict[str, str]:
+        answer = target()
+        return answer_services.answer_problems(
+            raw.get("body"),
+            question=answer.question,
+            user=signed_in_user(),
+            private_details=raw.get("private_details"),
+            current=answer.private_details,
+        )

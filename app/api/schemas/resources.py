@@ -21,7 +21,7 @@ from app.questions.models import (
     Kind,
     Status,
 )
-from app.visibility import request_viewer, sees_hidden
+from app.visibility import can_read_private_details, request_viewer, sees_hidden
 
 # Resources ---------------------------------------------------------------------------------
 
@@ -78,6 +78,29 @@ def _hidden_reason_field() -> fields.Function:
         metadata={
             "type": "string",
             "description": 'Why it is hidden (public); "" unless ``hidden`` is true.',
+        },
+    )
+
+
+def _private_details_field(question_of: Any) -> fields.Function:
+    """The post's private details (Markdown), present only for whom
+    ``app.visibility.can_read_private_details`` names on the post's question; left out of
+    the object for everyone else, and of every list of questions (``ListedQuestionSchema``).
+    """
+
+    def shown(post: Any) -> Any:
+        if not can_read_private_details(request_viewer(), question_of(post)):
+            return ma.missing
+        return post.private_details
+
+    return fields.Function(
+        shown,
+        allow_none=True,
+        metadata={
+            "type": "string",
+            "description": "Markdown, as written; null when there are none. Only for the "
+            "question's asker, its company's active staff and moderators: the field is left "
+            "out for everyone else, and from every list of questions.",
         },
     )
 
@@ -253,7 +276,16 @@ class QuestionSchema(ResponseSchema):
             "redirects there), or null."
         },
     )
+    private_details = _private_details_field(lambda question: question)
     url = Link(_question_url)
+
+
+class ListedQuestionSchema(QuestionSchema):
+    """A question in a list (questions, search, similar): the same for every reader, so never
+    its private details, whoever asks."""
+
+    class Meta(QuestionSchema.Meta):
+        exclude = ("private_details",)
 
 
 class AnswerSchema(ResponseSchema):
@@ -279,6 +311,7 @@ class AnswerSchema(ResponseSchema):
     hidden_reason = _hidden_reason_field()
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
+    private_details = _private_details_field(lambda answer: answer.question)
     url = Link(_answer_url)
 
 
@@ -394,14 +427,14 @@ def page_of(item: type[ma.Schema], name: str) -> type[ma.Schema]:
                 allow_none=True,
                 metadata={"description": "Pass as ?cursor= for the next page; null at the end."},
             ),
-            "__doc__": f"One page of a list of {item.__name__.removesuffix('Schema').lower()}s.",
+            "__doc__": f"One page of a list of {name.removesuffix('PageSchema').lower()}s.",
         },
     )
 
 
 CompanyPageSchema = page_of(CompanySchema, "CompanyPageSchema")
 ProductPageSchema = page_of(ProductSchema, "ProductPageSchema")
-QuestionPageSchema = page_of(QuestionSchema, "QuestionPageSchema")
+QuestionPageSchema = page_of(ListedQuestionSchema, "QuestionPageSchema")
 AnswerPageSchema = page_of(AnswerSchema, "AnswerPageSchema")
 ClaimPageSchema = page_of(ClaimSchema, "ClaimPageSchema")
 StaffPageSchema = page_of(StaffSchema, "StaffPageSchema")
@@ -450,7 +483,7 @@ ModerationLogPageSchema = page_of(ModerationLogEntrySchema, "ModerationLogPageSc
 class QuestionListSchema(ResponseSchema):
     """A list that is not paged: the few best matches (``next_cursor`` is always null)."""
 
-    items = fields.List(fields.Nested(QuestionSchema), required=True)
+    items = fields.List(fields.Nested(ListedQuestionSchema), required=True)
     next_cursor = fields.String(
         required=True, allow_none=True, metadata={"description": "Always null: one page."}
     )

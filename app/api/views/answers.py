@@ -54,6 +54,7 @@ def list_answers(args: dict[str, Any], question_id: int) -> dict:
         )
     ],
 )
+@acting_on(get_question, Permission.ANSWER_CREATE)
 @bp.arguments(AnswerCreateSchema)
 @bp.response(201, AnswerSchema)
 def post_answer(body: dict[str, Any], question_id: int) -> Answer:
@@ -62,11 +63,15 @@ def post_answer(body: dict[str, Any], question_id: int) -> Answer:
     The server decides whether the answer is official: its author is verified staff of
     the question's company. The limits on writing apply: over a count, 429 with
     Retry-After; too many links on the account's first day, or the same text again within
-    10 minutes, 422 at ``body``.
+    10 minutes, 422 at ``body``. ``private_details`` (for the asker) only from the active
+    staff of a claimed company, or a moderator (else 422).
     """
-    user = signed_in_user()
-    question = get_question(question_id)
-    return services.post_answer(user, question, body=body["body"])
+    return services.post_answer(
+        signed_in_user(),
+        target(),
+        body=body["body"],
+        private_details=body.get("private_details"),
+    )
 
 
 @bp.route("/answers/<id:answer_id>", methods=["PATCH"])
@@ -75,14 +80,21 @@ def post_answer(body: dict[str, Any], question_id: int) -> Answer:
 @bp.arguments(AnswerEditSchema)
 @bp.response(200, AnswerSchema)
 def edit_answer(body: dict[str, Any], answer_id: int) -> Answer:
-    """Edit an answer: its author, or a site admin.
+    """Edit an answer's body or its private details (left out: unchanged; empty or null
+    private details: cleared): its author, or a site admin.
 
     An official answer is edited by its author only while they are still on the staff of
     the question's company (403 once they are not). Anybody else is a 403, whatever the
     body. The answer's other fields may be sent back as read: those the server owns are
-    ignored, the others must be unchanged (422 naming them).
+    ignored, the others must be unchanged (422 naming them). Private details are changed
+    only by the company's active staff or a moderator (else 422).
     """
-    return services.edit_answer(signed_in_user(), target(), body=body["body"])
+    private_details = body.get("private_details")
+    if "private_details" in body and private_details is None:
+        private_details = ""
+    return services.edit_answer(
+        signed_in_user(), target(), body=body.get("body"), private_details=private_details
+    )
 
 
 @bp.route("/answers/<id:answer_id>/revisions", methods=["GET"])

@@ -36,6 +36,7 @@ from app.moderation.revision_queries import question_versions
 from app.policy import Permission
 from app.products.queries import get_product
 from app.questions import history, services
+from app.questions import private_details as private
 from app.questions.models import Kind, Question, Status
 from app.questions.queries import Sort, get_question, list_questions
 
@@ -102,6 +103,7 @@ def ask_question(body: dict[str, Any], slug: str) -> Question:
     ``kind`` defaults to question; ``product`` is one of the company's product slugs. The
     limits on writing apply: over a count, 429 with Retry-After; too many links on the
     account's first day, or the same text again within 10 minutes, 422 at ``body``.
+    ``private_details`` only on a claimed company (else 422).
     """
     user = signed_in_user()
     company = target()
@@ -114,6 +116,7 @@ def ask_question(body: dict[str, Any], slug: str) -> Question:
             problems = services.question_problems(
                 title=body["title"], body=body["body"], kind=body["kind"], feeling=body["feeling"]
             )
+            problems.update(private.problems(company, body.get("private_details")))
             raise ValidationError(
                 NO_SUCH_PRODUCT, fields={**problems, "product": NO_SUCH_PRODUCT}
             ) from None
@@ -125,6 +128,7 @@ def ask_question(body: dict[str, Any], slug: str) -> Question:
         kind=body["kind"],
         product=product,
         feeling=body["feeling"],
+        private_details=body.get("private_details"),
     )
 
 
@@ -162,8 +166,9 @@ def show_question(question_id: int) -> Any:
 @bp.arguments(QuestionEditSchema)
 @bp.response(200, QuestionSchema)
 def edit_question(body: dict[str, Any], question_id: int) -> Question:
-    """Edit a question: its title and body (its author, or a site admin), its kind and its
-    product (also staff of its claimed company). Fields left out stay.
+    """Edit a question: its title, body and private details (its author, or a moderator), its
+    kind and its product (also staff of its claimed company). Fields left out stay;
+    ``private_details`` empty or null clears them.
 
     Anybody who may change none of them is a 403, whatever the body. Naming a field you may
     not change, with a value other than its current one, is a 422 naming it; the question's
@@ -189,7 +194,16 @@ def edit_question(body: dict[str, Any], question_id: int) -> Question:
         body=body.get("body"),
         kind=body.get("kind"),
         product=product,
+        private_details=_private_details_sent(body),
     )
+
+
+def _private_details_sent(body: dict[str, Any]) -> str | None:
+    """The private details an edit asks for: ``None`` when left out (they stay), ``""`` for
+    null (they go)."""
+    if "private_details" not in body:
+        return None
+    return body["private_details"] or ""
 
 
 @bp.route("/questions/<id:question_id>/revisions", methods=["GET"])
