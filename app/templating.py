@@ -69,7 +69,9 @@ def time_ago(value: datetime | None) -> str:
 
 
 def iso(value: datetime | None) -> str:
-    return value.isoformat() if value else ""
+    """A time for ``<time datetime>``: whole seconds (HTML allows at most three fraction
+    digits, and nobody reads more than seconds)."""
+    return value.isoformat(timespec="seconds") if value else ""
 
 
 def person(user: Any, link: bool = True) -> Markup:
