@@ -58,9 +58,7 @@ def create_user(body: dict[str, Any]) -> User:
     the token for ``POST /users/verify-email``. Until then the account may get a token and
     read, but its writes are refused with 403 ``email_unverified``.
     """
-    return services.sign_up(
-        body["username"], body["email"], body["password"], body["display_name"]
-    )
+    return services.sign_up(body["username"], body["email"], body["password"], body["display_name"])
 
 
 @bp.route("/tokens", methods=["POST"])
