@@ -155,9 +155,8 @@ def _tags(document: dict[str, Any]) -> list[dict[str, str]]:
 
 def _rate_limited_operations(app: Flask) -> set[str]:
     """The operationIds (view names) of the API views flask-limiter limits."""
-    limiter = app.extensions["limiter"]
-    if isinstance(limiter, set):  # flask-limiter keeps a set of its instances
-        limiter = next(iter(limiter))
+    from app.extensions import limiter
+
     return {
         view.__name__
         for endpoint, view in app.view_functions.items()
