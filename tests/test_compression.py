@@ -6,7 +6,6 @@ encodings its readers ask for."""
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
 
 import brotli
 import pytest
@@ -106,18 +105,7 @@ def test_nothing_is_compressed_when_the_proxy_compresses(app):
     assert "Accept-Encoding" not in response.headers.get("Vary", "")
 
 
-@pytest.fixture
-def page_cache(app) -> Iterator[None]:
-    app.config["PAGE_CACHE_SECONDS"] = 60
-    with app.app_context():
-        cache.clear()
-    yield
-    app.config["PAGE_CACHE_SECONDS"] = 0
-    with app.app_context():
-        cache.clear()
-
-
-def test_the_page_cache_keeps_one_uncompressed_copy(app, client, question, page_cache):
+def test_the_page_cache_keeps_one_uncompressed_copy(app, client, question, page_cache_on):
     answers = [
         client.get(_path(question), headers={"Accept-Encoding": encoding})
         for encoding in ("br", "gzip", "identity", "br")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -20,9 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.live_server import gunicorn, run_flask, server_env
+
 pytestmark = pytest.mark.standards
 
-ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 FLOW = Path(__file__).with_name("client_flow.py")
 PACKAGE = "helpsquare_client"
@@ -33,27 +33,9 @@ def _transaction() -> None:
     """Replaces the fast suite's per-test rollback: this test talks to a server over HTTP."""
 
 
-def _server_env(workdir: Path) -> dict[str, str]:
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in {"APP_ENV", "FLASK_ENV", "SERVER_NAME", "TRUSTED_HOSTS"}
-    }
-    env.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'client.db'}")
-    env.update(
-        RATELIMIT_ENABLED="false",
-        SECRET_KEY="generated-client-test-secret-key",
-        EMAIL_VERIFICATION="off",
-        MAIL_BACKEND="file",
-        MAIL_FILE_DIR=str(workdir / "mail"),
-        PYTHONDONTWRITEBYTECODE="1",
-    )
-    return env
-
-
-def _run(command: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> str:
+def _run(command: list[str], *, cwd: Path) -> str:
     done = subprocess.run(  # noqa: S603 - fixed commands of our own
-        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=240, check=False
+        command, cwd=cwd, capture_output=True, text=True, timeout=240, check=False
     )
     output = done.stdout + done.stderr
     assert done.returncode == 0, f"{' '.join(command)} failed:\n{output}"
@@ -62,45 +44,17 @@ def _run(command: list[str], *, cwd: Path, env: dict[str, str] | None = None) ->
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """gunicorn on a loopback port; the socket is opened here and handed over (fd://), so
-    the first request waits in its backlog until the worker is up."""
+    """gunicorn on a loopback port over the suite's database, migrated first."""
     workdir = tmp_path_factory.mktemp("client-server")
-    env = _server_env(workdir)
-    _run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env)
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    port = listener.getsockname()[1]
-    log = workdir / "server.log"
-    with log.open("wb") as log_file:
-        server = subprocess.Popen(  # noqa: S603 - a fixed command of our own
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--bind",
-                f"fd://{listener.fileno()}",
-                "--workers",
-                "1",
-                "--no-control-socket",
-                "wsgi:app",
-            ],
-            cwd=ROOT,
-            env=env,
-            pass_fds=[listener.fileno()],
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    listener.close()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    env = server_env(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'client.db'}",
+        workdir / "mail",
+        SECRET_KEY="generated-client-test-secret-key",
+        EMAIL_VERIFICATION="off",
+    )
+    run_flask(env, "db", "upgrade")
+    with gunicorn(env, workdir / "server.log") as url:
+        yield url
 
 
 def test_a_generated_client_type_checks_and_runs_the_whole_flow(live_server, tmp_path):
