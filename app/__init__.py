@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as app_config
@@ -70,9 +70,9 @@ def _trust_proxies(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from app import db as db_module
-    from app import security
+    from app import limits, security
     from app.accounts import auth
-    from app.extensions import cache, csrf, db, limiter, login_manager, migrate
+    from app.extensions import cache, compress, csrf, db, limiter, login_manager, migrate
 
     _import_models()
     db.init_app(app)
@@ -81,11 +81,30 @@ def _init_extensions(app: Flask) -> None:
     # Batch mode lets SQLite alter tables (it rebuilds them); a no-op on PostgreSQL.
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    # Before the limiter: after-request functions run last-registered first, so this one
+    # sees the headers flask-limiter adds.
+    app.after_request(limits.drop_stray_retry_after)
     limiter.init_app(app)
     cache.init_app(app)
     login_manager.init_app(app)
     auth.init_login_manager(login_manager)
     security.init_app(app)
+    if not app.config["PROXY_COMPRESSES"]:
+        # Registered last but one, so it runs early among the app's after-request functions
+        # (the later ones only set headers); a blueprint's (the feeds' ETag) run before it.
+        compress.init_app(app)
+        app.after_request(_read_files_whole)  # runs just before compress
+
+
+def _read_files_whole(response: Response) -> Response:
+    """A static file leaves as a stream of the open file, which flask-compress would
+    compress chunk by chunk and never close: read it whole first (a stylesheet is a few
+    kilobytes), so the file closes with the response and the body is compressed at once."""
+    compressible = current_app.config["COMPRESS_MIMETYPES"]
+    if response.direct_passthrough and response.mimetype in compressible:
+        response.direct_passthrough = False
+        response.make_sequence()
+    return response
 
 
 def _import_models() -> None:

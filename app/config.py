@@ -33,6 +33,8 @@ _ENV_SETTINGS: dict[str, Any] = {
     "MAIL_USE_TLS": lambda v: v.strip().lower() in {"1", "true", "yes", "on"},
     "MAIL_USE_SSL": lambda v: v.strip().lower() in {"1", "true", "yes", "on"},
     "MAIL_TIMEOUT": float,
+    # Compression (app/__init__.py): true when the reverse proxy compresses responses itself.
+    "PROXY_COMPRESSES": lambda v: v.strip().lower() in {"1", "true", "yes", "on"},
     # The anonymous page cache (app/page_cache.py).
     "CACHE_TYPE": str,
     "CACHE_REDIS_URL": str,
@@ -74,6 +76,24 @@ class DefaultConfig:
     SIGNIN_LIMITS_PER_ADDRESS = "6 per minute; 30 per hour"
     SIGNIN_LIMITS_PER_ACCOUNT = "10 per hour"
     SIGNIN_LIMITS_PER_ACCOUNT_AND_ADDRESS = "6 per minute; 10 per hour"
+    # Compression (flask-compress): Brotli or gzip, as the client prefers, for text over
+    # 500 bytes (smaller gains little). Off when the reverse proxy compresses instead
+    # (PROXY_COMPRESSES=true): compressing twice only costs CPU.
+    PROXY_COMPRESSES = False
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIN_SIZE = 500
+    COMPRESS_STREAMS = False  # no response streams; files are read whole first
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "text/plain",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "application/xml",
+        "application/atom+xml",
+        "image/svg+xml",
+    ]
     # Reverse proxies in front of the app: 0 trusts no X-Forwarded-* header at all (the
     # client is whoever connected); n trusts the last n hops of X-Forwarded-For and
     # X-Forwarded-Proto, each added by one proxy of ours.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_caching import Cache
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -21,3 +22,5 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
 # The anonymous page cache (app/page_cache.py): CACHE_TYPE chooses the store.
 cache = Cache()
+# Responses compressed as they leave (the page cache keeps them uncompressed, once).
+compress = Compress()

@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app, has_request_context, request
+from flask import Response, current_app, has_request_context, request
 from limits import RateLimitItem, RateLimitItemPerMinute, parse_many
 from limits.errors import StorageError
 from limits.strategies import MovingWindowRateLimiter
@@ -351,3 +351,16 @@ __all__ = [
     "fingerprint",
     "wait_phrase",
 ]
+
+
+# Where Retry-After means something; flask-limiter adds it to every answer of a limited route.
+RETRY_AFTER_STATUSES = frozenset({429, 503})
+
+
+def drop_stray_retry_after(response: Response) -> Response:
+    """``Retry-After`` only where it means "wait": flask-limiter sets it on every answer of a
+    limited route, so a plain 401 told clients to wait a minute. Registered before the
+    limiter, so it runs after it."""
+    if response.status_code not in RETRY_AFTER_STATUSES:
+        response.headers.pop("Retry-After", None)
+    return response

@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, request, url_for
 from markupsafe import Markup
 from werkzeug.routing import BaseConverter, ValidationError
 
@@ -16,6 +16,12 @@ from app.accounts.suspension import format_until
 from app.db import MAX_ID, utcnow
 from app.page_cache import cached_fragment, question_list_key
 from app.policy import Permission, can, is_moderator
+from app.search.text import plain_text, shorten
+
+# Query arguments that choose what a list holds (kept in its canonical address); the others
+# (the sort order) only show the same things another way.
+CANONICAL_ARGS = frozenset({"q", "kind", "status", "company", "product", "page", "title"})
+SUMMARY_CHARS = 200
 
 
 class IdConverter(BaseConverter):
@@ -69,7 +75,9 @@ def time_ago(value: datetime | None) -> str:
 
 
 def iso(value: datetime | None) -> str:
-    return value.isoformat() if value else ""
+    """A time for ``<time datetime>``: whole seconds (HTML allows at most three fraction
+    digits, and nobody reads more than seconds)."""
+    return value.isoformat(timespec="seconds") if value else ""
 
 
 def person(user: Any, link: bool = True) -> Markup:
@@ -114,6 +122,23 @@ def percent(share: float) -> str:
     return as_percent(share)
 
 
+def canonical_url() -> str:
+    """The page's own address, for ``<link rel="canonical">``: its route with the arguments
+    that choose what it lists, without the sort order, so ``?sort=`` variants name one page.
+    A later page of a list (``?cursor=``) is its own page: its cursor belongs to its sort."""
+    if request.endpoint is None or request.url_rule is None:
+        return ""
+    args = request.args.to_dict(flat=False)
+    if "cursor" not in args:
+        args = {name: values for name, values in args.items() if name in CANONICAL_ARGS}
+    return url_for(request.endpoint, **(request.view_args or {}), **args, _external=True)
+
+
+def summary(html: str | None) -> str:
+    """The start of a fragment of (sanitized) HTML as plain text, for link previews."""
+    return shorten(plain_text(html or ""), SUMMARY_CHARS)
+
+
 def init_app(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     app.jinja_env.globals.update(
@@ -124,6 +149,7 @@ def init_app(app: Flask) -> None:
         static_url=static_url,
         cached_fragment=cached_fragment,
         question_list_key=question_list_key,
+        canonical_url=canonical_url,
     )
     app.jinja_env.filters.update(
         format_until=format_until,
@@ -133,4 +159,5 @@ def init_app(app: Flask) -> None:
         person=person,
         duration_words=duration_words,
         percent=percent,
+        summary=summary,
     )

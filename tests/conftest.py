@@ -146,3 +146,17 @@ def count_queries(app: Flask):
             sa.event.remove(db.engine, "before_cursor_execute", record)
 
     return counting
+
+
+@pytest.fixture
+def page_cache_on(app: Flask) -> Iterator[None]:
+    """The page cache on (the suite turns it off), empty before and after the test."""
+    from app.extensions import cache
+
+    app.config["PAGE_CACHE_SECONDS"] = 60
+    with app.app_context():
+        cache.clear()
+    yield
+    app.config["PAGE_CACHE_SECONDS"] = 0
+    with app.app_context():
+        cache.clear()

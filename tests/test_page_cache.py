@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,15 +23,8 @@ from tests.questions.helpers import text
 
 
 @pytest.fixture(autouse=True)
-def page_cache(app) -> Iterator[None]:
+def page_cache(page_cache_on) -> None:
     """The cache on, and empty before and after each test (the suite turns it off)."""
-    app.config["PAGE_CACHE_SECONDS"] = 60
-    with app.app_context():
-        cache.clear()
-    yield
-    app.config["PAGE_CACHE_SECONDS"] = 0
-    with app.app_context():
-        cache.clear()
 
 
 @pytest.fixture

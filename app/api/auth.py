@@ -21,6 +21,7 @@ from app.accounts import access_tokens
 from app.accounts.models import User
 from app.accounts.suspension import suspension_message
 from app.api.errors import Unauthenticated
+from app.api.openapi import area as openapi_area
 from app.errors import Suspended
 
 BEARER_SCHEME = "bearerAuth"
@@ -87,8 +88,14 @@ def operation(
             wrapped = view
         for status in statuses:
             wrapped = blueprint.alt_response(status, response=HTTPStatus(status).name)(wrapped)
-        security = [{BEARER_SCHEME: []}] if signed_in else [{}, {BEARER_SCHEME: []}]
-        # The view's name is its operationId: what client generators and links name it by.
-        return blueprint.doc(operationId=view.__name__, security=security)(wrapped)
+        # Without a token: ``security: []``, which generators read as "any client may call
+        # it" (a token, when sent, is still read: answers may then say more). Listing
+        # anonymous access as ``{}`` beside the token made them demand one.
+        security = [{BEARER_SCHEME: []}] if signed_in else []
+        # The view's name is its operationId: what client generators and links name it by;
+        # its tag is its area (the views' module).
+        return blueprint.doc(
+            operationId=view.__name__, security=security, tags=[openapi_area(view)]
+        )(wrapped)
 
     return decorate

@@ -136,6 +136,10 @@ def domain_error(error: DomainError) -> Response:
     status, code = error.status, error.code
     headers: dict[str, str] = {}
     message = error.message or MESSAGES.get(status, "")
+    if status == 422 and error.fields:
+        # The services word their refusals for the web forms ("…the fields marked below");
+        # here ``fields`` says what is wrong with each, in the API's own words.
+        message = MESSAGES[422]
     anonymous = g.get("api_user") is None
     if isinstance(error, PermissionDenied) and not isinstance(error, Suspended) and anonymous:
         # Refused because nobody is signed in: a token would change the answer. (A suspended

@@ -100,4 +100,6 @@ def add_answer(feed: Feed, question: Any, answer: Any) -> None:
 
 
 def response(feed: Feed) -> Response:
-    return Response(feed.writeString("utf-8"), mimetype="application/atom+xml")
+    answer = Response(feed.writeString("utf-8"), mimetype="application/atom+xml")
+    answer.last_modified = feed.latest_post_date()  # the feed's own <updated>
+    return answer

@@ -42,37 +42,80 @@ def sitemap_total() -> int:
     return int(db.session.execute(sa.select(sum(counts[1:], counts[0]))).scalar_one())
 
 
-def first_ids(section: str, size: int) -> list[int]:
-    """The id each sitemap file of ``section`` starts at: every ``size``-th row (one SELECT)."""
+def _newest_activity(where: sa.ColumnElement[bool]) -> sa.ScalarSelect[datetime]:
+    """The newest activity of the listed questions ``where`` picks (a correlated subquery)."""
+    return (
+        sa.select(sa.func.max(Question.last_activity_at))
+        .where(where, question_listed())
+        .scalar_subquery()
+    )
+
+
+def _lastmod(section: str) -> sa.ColumnElement[datetime]:
+    """When a page of ``section`` last changed: a question's last activity; a company's or
+    product's newest listed question's (what its page lists), or its own creation."""
+    if section == "companies":
+        return sa.func.coalesce(
+            _newest_activity(Question.company_id == Company.id), Company.created_at
+        )
+    if section == "products":
+        return sa.func.coalesce(
+            _newest_activity(Question.product_id == Product.id), Product.created_at
+        )
+    return Question.last_activity_at
+
+
+def sitemap_files(section: str, size: int) -> list[tuple[int, datetime | None]]:
+    """(first id, newest lastmod) of each sitemap file of ``section``: a file starts at every
+    ``size``-th row (one SELECT)."""
     model = _MODELS[section]
     numbered = (
-        sa.select(model.id, sa.func.row_number().over(order_by=model.id).label("position"))
+        sa.select(
+            model.id,
+            _lastmod(section).label("lastmod"),
+            sa.func.row_number().over(order_by=model.id).label("position"),
+        )
         .where(_listed(model))
         .subquery()
     )
-    return list(
-        db.session.execute(
-            sa.select(numbered.c.id)
-            .where((numbered.c.position - 1) % size == 0)
-            .order_by(numbered.c.id)
-        ).scalars()
-    )
-
-
-def company_slugs(first_id: int, limit: int) -> list[str]:
-    return list(
-        db.session.execute(
-            sa.select(Company.slug).where(Company.id >= first_id).order_by(Company.id).limit(limit)
-        ).scalars()
-    )
-
-
-def product_slugs(first_id: int, limit: int) -> list[tuple[str, str]]:
-    """(company slug, product slug) of up to ``limit`` products from id ``first_id`` on."""
+    first = sa.func.min(numbered.c.id)
     return [
-        (company, product)
-        for company, product in db.session.execute(
-            sa.select(Company.slug, Product.slug)
+        (first_id, lastmod)
+        for first_id, lastmod in db.session.execute(
+            sa.select(first, sa.func.max(numbered.c.lastmod))
+            .group_by((numbered.c.position - 1) // size)
+            .order_by(first)
+        )
+    ]
+
+
+def newest_activity() -> datetime | None:
+    """The newest activity of any listed question: when the home page last changed."""
+    return db.session.execute(
+        sa.select(sa.func.max(Question.last_activity_at)).where(question_listed())
+    ).scalar_one()
+
+
+def company_slugs(first_id: int, limit: int) -> list[tuple[str, datetime]]:
+    """(slug, lastmod) of up to ``limit`` companies from id ``first_id`` on."""
+    return [
+        (slug, lastmod)
+        for slug, lastmod in db.session.execute(
+            sa.select(Company.slug, _lastmod("companies"))
+            .where(Company.id >= first_id)
+            .order_by(Company.id)
+            .limit(limit)
+        )
+    ]
+
+
+def product_slugs(first_id: int, limit: int) -> list[tuple[str, str, datetime]]:
+    """(company slug, product slug, lastmod) of up to ``limit`` products from id ``first_id``
+    on."""
+    return [
+        (company, product, lastmod)
+        for company, product, lastmod in db.session.execute(
+            sa.select(Company.slug, Product.slug, _lastmod("products"))
             .join(Product.company)
             .where(Product.id >= first_id)
             .order_by(Product.id)

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import url_for
 
-from app.search.text import plain_text
+from app.search.text import text_with_lines
 
 SUGGESTED_MAX = 10
 
@@ -30,8 +30,9 @@ def _person(user: Any) -> dict[str, str]:
 def _answer(question: Any, answer: Any) -> dict[str, Any]:
     return {
         "@type": "Answer",
-        "text": plain_text(answer.body_html),
+        "text": text_with_lines(answer.body_html),
         "dateCreated": answer.created_at.isoformat(),
+        "datePublished": answer.created_at.isoformat(),
         "upvoteCount": answer.helpful_count,
         "url": url_for(
             "questions.show",
@@ -45,32 +46,37 @@ def _answer(question: Any, answer: Any) -> dict[str, Any]:
 
 
 def accepted_answer(question: Any, answers: Sequence[Any]) -> Any | None:
-    """The best answer; without one, the newest official answer; else none."""
+    """The asker's best answer, if they chose one (an official answer is not "accepted":
+    the asker did not say it solved their question)."""
     for answer in answers:
         if answer.id == question.best_answer_id:
             return answer
-    official = [answer for answer in answers if answer.is_official]
-    return max(official, key=lambda a: (a.created_at, a.id)) if official else None
+    return None
 
 
-def qa_page(question: Any, answers: Sequence[Any]) -> dict[str, Any]:
+def qa_page(question: Any, answers: Sequence[Any]) -> dict[str, Any] | None:
     """The page as a ``QAPage`` whose ``mainEntity`` is the question; ``answers`` are those
-    on the page (its first page of answers: the best and official ones come first).
+    on the page (its first page of answers: the best and official ones come first). None
+    when it has no answer: a QAPage without one is not what search engines show.
 
-    ``acceptedAnswer`` is the best answer, else the newest official one; the others
-    (at most ``SUGGESTED_MAX``, in the page's order) are ``suggestedAnswer``.
-    ``upvoteCount`` counts helpful votes on answers and "me too" on the question.
+    ``acceptedAnswer`` is the asker's best answer only; the others (at most
+    ``SUGGESTED_MAX``) are ``suggestedAnswer``, official answers first, then in the page's
+    order. ``upvoteCount`` counts helpful votes on answers and "me too" on the question.
     """
+    if not answers:
+        return None
     accepted = accepted_answer(question, answers)
-    others = [answer for answer in answers if answer is not accepted][:SUGGESTED_MAX]
+    others = [answer for answer in answers if answer is not accepted]
+    others.sort(key=lambda answer: not answer.is_official)  # stable: the page's order
     main: dict[str, Any] = {
         "@type": "Question",
         "name": question.title,
-        "text": plain_text(question.body_html) or question.title,
+        "text": text_with_lines(question.body_html) or question.title,
         # All of them, not only the first page's.
         "answerCount": max(question.answer_count, len(answers)),
         "upvoteCount": question.me_too_count,
         "dateCreated": question.created_at.isoformat(),
+        "datePublished": question.created_at.isoformat(),
         "author": _person(question.author),
         "url": url_for(
             "questions.show", question_id=question.id, slug=question.slug, _external=True
@@ -79,5 +85,5 @@ def qa_page(question: Any, answers: Sequence[Any]) -> dict[str, Any]:
     if accepted is not None:
         main["acceptedAnswer"] = _answer(question, accepted)
     if others:
-        main["suggestedAnswer"] = [_answer(question, answer) for answer in others]
+        main["suggestedAnswer"] = [_answer(question, answer) for answer in others[:SUGGESTED_MAX]]
     return {"@context": "https://schema.org", "@type": "QAPage", "mainEntity": main}

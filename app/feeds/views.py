@@ -95,7 +95,7 @@ def sitemap_index() -> Response:
     return sitemap.sitemap()
 
 
-@bp.get("/sitemaps/<any(companies, products, questions):section>-<id:first_id>.xml")
+@bp.get("/sitemaps/<any(pages, companies, products, questions):section>-<id:first_id>.xml")
 def sitemap_part(section: str, first_id: int) -> Response:
     found = sitemap.sitemap_part(section, first_id)
     if found is None:
@@ -105,10 +105,12 @@ def sitemap_part(section: str, first_id: int) -> Response:
 
 @bp.get("/robots.txt")
 def robots() -> Response:
-    """Crawlers are welcome, except on search results (an endless space of pages)."""
+    """Crawlers are welcome everywhere. Search results are an endless space of pages, but
+    they say ``noindex`` themselves (meta robots): a crawler kept out by robots.txt would
+    never read that, and could index a linked result from its address alone."""
     lines = [
         "User-agent: *",
-        f"Disallow: {url_for('search.index')}",
+        "Allow: /",
         f"Sitemap: {url_for('feeds.sitemap_index', _external=True)}",
         "",
     ]

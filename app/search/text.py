@@ -63,6 +63,29 @@ def plain_text(html: str) -> str:
     return clean_text("".join(parser.parts))
 
 
+class _Lines(_TextOnly):
+    """Collects the text of an HTML fragment line by line: block elements end a line, a
+    list item starts one with "- "."""
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in _BREAKS:
+            self.parts.append("\n- " if tag == "li" else "\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BREAKS:
+            self.parts.append("\n")
+
+
+def text_with_lines(html: str) -> str:
+    """The text of a fragment of (sanitized) HTML with its line breaks kept: one line per
+    paragraph, list item or line of code, words in a line folded as ``plain_text`` does."""
+    parser = _Lines()
+    parser.feed(html or "")
+    parser.close()
+    lines = (clean_text(line) for line in "".join(parser.parts).split("\n"))
+    return "\n".join(line for line in lines if line and line != "-")
+
+
 def clean_text(text: str) -> str:
     """``text`` without control characters or highlight markers, whitespace folded."""
     return " ".join(_UNWANTED.sub(" ", text or "").split())

@@ -91,6 +91,49 @@ def test_a_taken_username_or_email_is_refused(client):
     assert snapshot() == before
 
 
+def test_sign_up_keeps_the_display_name(client):
+    response = _sign_up(client, display_name="  Ada   Lovelace ")
+
+    assert response.status_code == 201
+    assert response.get_json()["display_name"] == "Ada Lovelace"
+    db.session.expire_all()
+    stored = db.session.execute(sa.select(User).where(User.username == "ada")).scalar_one()
+    assert stored.display_name == "Ada Lovelace"
+
+
+def test_a_display_name_the_rules_refuse_is_named_beside_the_other_fields(client):
+    before = snapshot()
+
+    response = _sign_up(client, display_name="@support", password="short")
+
+    assert response.status_code == 422
+    error = error_of(response)
+    assert set(error["fields"]) == {"display_name", "password"}
+    assert "@" in error["fields"]["display_name"]
+    assert snapshot() == before
+
+
+def test_a_field_an_account_does_not_have_is_named(client):
+    before = snapshot()
+
+    response = _sign_up(client, nickname="ada")
+
+    assert response.status_code == 422
+    assert error_of(response)["fields"] == {"nickname": "There is no such field here."}
+    assert snapshot() == before
+
+
+def test_a_refusal_is_worded_for_the_api_not_for_a_web_form(client):
+    # The service words it for the sign-up page ("…the fields marked below").
+    make_user("ada")
+    save()
+
+    response = _sign_up(client)
+
+    assert response.status_code == 422
+    assert error_of(response)["message"] == "Please correct the fields named in `fields`."
+
+
 def test_every_missing_field_is_named(client):
     response = client.post(f"{API}/users", json={})
 

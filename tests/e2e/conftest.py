@@ -13,10 +13,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import os
-import socket
-import subprocess
-import sys
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +27,8 @@ from playwright.sync_api import (
     Playwright,
     sync_playwright,
 )
+
+from tests.live_server import gunicorn, run_flask, server_env
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -112,96 +110,36 @@ class LiveServer:
 
 
 def _run_flask(env: dict[str, str], *args: str) -> str:
-    command = [sys.executable, "-m", "flask", "--app", "wsgi", *args]
-    done = subprocess.run(  # noqa: S603 - a fixed command of our own
-        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
+    return run_flask(env, *args)
 
 
 def _server_env(workdir: Path) -> dict[str, str]:
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        # Settings of the caller's own app (a PostgreSQL test database, production mode)
-        # must not leak into the server under test.
-        if name not in {"APP_ENV", "FLASK_ENV", "SERVER_NAME", "TRUSTED_HOSTS"}
-    }
-    env.update(
-        DATABASE_URL=f"sqlite:///{workdir / 'e2e.db'}",
-        RATELIMIT_ENABLED="false",
-        RATELIMIT_STORAGE_URI="memory://",
+    return server_env(
+        f"sqlite:///{workdir / 'e2e.db'}",
+        workdir / "mail",
         SECRET_KEY="e2e-only-secret-key-not-for-production",
-        # Mail lands in files the tests can read, delivered within the request that sent it.
-        MAIL_BACKEND="file",
-        MAIL_FILE_DIR=str(workdir / "mail"),
+        # Mail delivered within the request that sent it, for the tests to read.
         MAIL_SEND="inline",
-        PYTHONDONTWRITEBYTECODE="1",
     )
-    return env
 
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A fresh database (migrations + demo data) served by gunicorn on a loopback port.
-
-    The listening socket is opened here and handed to gunicorn (``fd://``): the port is
-    never free for someone else to take, and the first request simply waits in the
-    socket's backlog until the worker is up, so nothing polls or sleeps.
-    """
+    """A fresh database (migrations + demo data) served by gunicorn on a loopback port
+    (``tests.live_server.gunicorn``)."""
     workdir = tmp_path_factory.mktemp("e2e")
     env = _server_env(workdir)
     _run_flask(env, "db", "upgrade")
     _run_flask(env, "seed-demo")
-
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(128)
-    port = listener.getsockname()[1]
     log = workdir / "server.log"
-    with log.open("wb") as log_file:
-        server = subprocess.Popen(  # noqa: S603 - a fixed command of our own
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--bind",
-                f"fd://{listener.fileno()}",
-                "--workers",
-                "1",
-                "--threads",
-                "8",
-                "--no-control-socket",
-                "--access-logfile",
-                "-",
-                "wsgi:app",
-            ],
-            cwd=ROOT,
-            env=env,
-            pass_fds=[listener.fileno()],
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    listener.close()  # gunicorn holds its own copy
-    live = LiveServer(url=f"http://127.0.0.1:{port}", workdir=workdir, env=env, log=log)
-    try:
+    with gunicorn(env, log, threads=8) as url:
+        live = LiveServer(url=url, workdir=workdir, env=env, log=log)
         try:
             with urllib.request.urlopen(live.url + "/", timeout=30) as response:  # noqa: S310 - our loopback server
                 assert response.status == 200
         except Exception as error:
-            server.kill()
-            server.wait()
             raise RuntimeError(f"the server did not answer: {error}\n{live.log_tail()}") from error
         yield live
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 @pytest.fixture(scope="session")

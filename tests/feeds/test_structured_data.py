@@ -16,11 +16,16 @@ BASE = "http://helpsquare.test"
 HOSTILE_TITLE = "</script><script>alert(1)</script> <!-- sync & 'quotes'"
 
 
-def ld_json(client, question) -> tuple[str, dict]:
+def ld_blocks(client, question) -> tuple[str, list[str]]:
     page = client.get(f"/questions/{question.id}/{question.slug}").get_data(as_text=True)
     blocks = re.findall(
         r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>', page, flags=re.S
     )
+    return page, blocks
+
+
+def ld_json(client, question) -> tuple[str, dict]:
+    page, blocks = ld_blocks(client, question)
     assert len(blocks) == 1
     return page, json.loads(blocks[0])
 
@@ -49,6 +54,7 @@ def test_the_question_is_the_main_entity_with_the_best_answer_accepted(client, a
     assert main["name"] == "Sync stops" and main["text"] == "It stops."
     assert main["answerCount"] == 2 and main["upvoteCount"] == 4
     assert main["dateCreated"] == question.created_at.isoformat()
+    assert main["datePublished"] == question.created_at.isoformat()
     assert main["author"] == {
         "@type": "Person",
         "name": "Ann Asker (@asker)",
@@ -56,27 +62,46 @@ def test_the_question_is_the_main_entity_with_the_best_answer_accepted(client, a
     }
     accepted = main["acceptedAnswer"]
     assert accepted["text"] == "Restart it." and accepted["upvoteCount"] == 3
+    assert accepted["datePublished"] == best.created_at.isoformat()
     assert accepted["url"] == f"{BASE}/questions/{question.id}/{question.slug}#answer-{best.id}"
     assert [a["text"] for a in main["suggestedAnswer"]] == ["Update to 4.3."]
     assert main["suggestedAnswer"][0]["author"]["name"] == staff.label
     assert official.id != best.id
 
 
-def test_without_a_best_answer_the_newest_official_answer_is_accepted(client, acme):
+def test_without_a_best_answer_nothing_is_accepted_and_official_answers_come_first(client, acme):
+    # Only the asker accepts: an official answer is suggested, first, but not accepted.
     question = make_question(acme)
     staff = make_staff(acme).user
+    make_answer(question, body="A peer, first on the page.", helpful_count=9)
     make_answer(question, author=staff, is_official=True, body="Old official.")
-    newest = make_answer(
+    make_answer(
         question, author=staff, is_official=True, body="New official.",
         created_at=question.created_at + timedelta(days=1),
     )  # fmt: skip
-    make_answer(question, body="A peer.", helpful_count=9)
     db.session.commit()
 
     _, data = ld_json(client, question)
 
-    assert data["mainEntity"]["acceptedAnswer"]["text"] == "New official."
-    assert newest.is_official
+    main = data["mainEntity"]
+    assert "acceptedAnswer" not in main
+    texts = [answer["text"] for answer in main["suggestedAnswer"]]
+    assert sorted(texts[:2]) == ["New official.", "Old official."]
+    assert texts[2:] == ["A peer, first on the page."]
+
+
+def test_text_keeps_its_line_breaks_and_list_items_apart(client, acme):
+    question = make_question(
+        acme, body="It stops.\n\nOn these:\n\n- laptop\n- phone\n\n```\nerror 42\ncode 7\n```"
+    )
+    make_answer(question, body="First *this*.\n\nThen that.")
+    db.session.commit()
+
+    _, data = ld_json(client, question)
+
+    main = data["mainEntity"]
+    assert main["text"] == "It stops.\nOn these:\n- laptop\n- phone\nerror 42\ncode 7"
+    assert main["suggestedAnswer"][0]["text"] == "First this.\nThen that."
 
 
 def test_peer_answers_only_are_suggested_and_capped(client, acme):
@@ -93,16 +118,16 @@ def test_peer_answers_only_are_suggested_and_capped(client, acme):
     assert main["answerCount"] == SUGGESTED_MAX + 3
 
 
-def test_an_unanswered_question_has_no_answers_in_its_data(client, acme):
+def test_an_unanswered_question_has_no_qapage(client, acme):
     question = make_question(acme)
+    hidden_only = make_question(acme)
+    make_answer(hidden_only, hidden_at=hidden_only.created_at)
     db.session.commit()
 
-    _, data = ld_json(client, question)
+    for each in (question, hidden_only):
+        page, blocks = ld_blocks(client, each)
 
-    assert (
-        "acceptedAnswer" not in data["mainEntity"] and "suggestedAnswer" not in data["mainEntity"]
-    )
-    assert data["mainEntity"]["answerCount"] == 0
+        assert blocks == [] and "QAPage" not in page
 
 
 def test_a_title_that_closes_the_script_stays_inside_the_json(client, acme):

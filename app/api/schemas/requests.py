@@ -9,6 +9,7 @@ from marshmallow import fields, validate
 
 from app.accounts import services as account_services
 from app.accounts.models import (
+    DISPLAY_NAME_MAX,
     EMAIL_MAX,
     PASSWORD_MAX,
     PASSWORD_MIN,
@@ -99,10 +100,18 @@ class SignUpSchema(RequestSchema):
             error=f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters.",
         ),
     )
+    display_name = fields.String(
+        load_default="",
+        validate=_length(None, DISPLAY_NAME_MAX),
+        metadata={"description": "The name shown beside the @username; may be empty."},
+    )
 
     def problems(self, raw: dict[str, Any]) -> dict[str, str]:
         return account_services.sign_up_problems(
-            text_in(raw, "username"), text_in(raw, "email"), text_in(raw, "password")
+            text_in(raw, "username"),
+            text_in(raw, "email"),
+            text_in(raw, "password"),
+            text_in(raw, "display_name") or "",
         )
 
 

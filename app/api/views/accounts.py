@@ -52,12 +52,13 @@ def create_user(body: dict[str, Any]) -> User:
     """Sign up.
 
     The username is 3–30 of a–z, 0–9, - and _ (capitals are lowered), not reserved and
-    not taken; the password 10–128 characters and not a common one. Limited per client
+    not taken; the password 10–128 characters and not a common one; the display name
+    (optional) is shown beside the @username, without "@". Limited per client
     address. A verification e-mail goes to the address: its link's last path segment is
     the token for ``POST /users/verify-email``. Until then the account may get a token and
     read, but its writes are refused with 403 ``email_unverified``.
     """
-    return services.sign_up(body["username"], body["email"], body["password"])
+    return services.sign_up(body["username"], body["email"], body["password"], body["display_name"])
 
 
 @bp.route("/tokens", methods=["POST"])
