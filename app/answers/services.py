@@ -24,6 +24,7 @@ from app.questions import history
 from app.questions.models import Kind, Question, Status
 from app.questions.services import clean_text, page_changed
 from app.search import index as search_index
+from app.webhooks import services as webhooks
 
 
 def _clean_body(body: Any) -> str:
@@ -91,6 +92,7 @@ def post_answer(author: Any, question: Question, *, body: str) -> Answer:
             company_id=question.company_id,
         )
     )
+    webhooks.emit("answer.created", question.company_id, question=question, answer=answer)
     db.session.commit()
     return answer
 

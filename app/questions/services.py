@@ -47,6 +47,7 @@ from app.questions.models import (
 )
 from app.search import index as search_index
 from app.text import has_visible, without_invisible
+from app.webhooks import services as webhooks
 
 # Path segments that follow ``/questions/<id>/``: a slug equal to one of them
 # would make the canonical URL reach an action instead of the question.
@@ -244,6 +245,7 @@ def ask_question(
             product_id=product.id if product is not None else None,
         )
     )
+    webhooks.emit("question.created", company.id, question=question)
     db.session.commit()
     return question
 
@@ -539,6 +541,13 @@ def set_status(
         history.record(question, old_status, by_id=user.id, fixed_in=version)
     # Activity, not an edit: updated_at (and the "(edited)" marker) is for the author's words.
     question.last_activity_at = utcnow()
+    if changed:
+        webhooks.emit(
+            "question.status_changed",
+            question.company_id,
+            question=question,
+            extra={"previous_status": old_status.value},
+        )
     db.session.commit()
     return question
 
