@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from dnslib import QTYPE, RR, A, TXT
+from dnslib import QTYPE, RR, TXT, A
 from dnslib.server import BaseResolver, DNSLogger, DNSServer
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from app.companies.staff_forms import no_nul, strip
@@ -23,7 +24,7 @@ class EndpointForm(FlaskForm):
     )
     events = SelectMultipleField(
         "Events",
-        choices=[(event, EVENT_LABELS[event]) for event in EVENTS],
+        choices=[SelectChoice(event, EVENT_LABELS[event]) for event in EVENTS],
         validators=[DataRequired("Choose at least one event.")],
         validate_choice=False,  # the service names the events it knows
     )

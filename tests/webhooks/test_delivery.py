@@ -31,15 +31,17 @@ def shop():
     return make_shop()
 
 
-def test_a_question_asked_on_the_page_is_delivered_signed_and_verifies(
-    client, shop, allow_private
-):
+def test_a_question_asked_on_the_page_is_delivered_signed_and_verifies(client, shop, allow_private):
     with http_receiver() as receiver:
         endpoint = add_endpoint(shop, receiver.url())
         login_as(client, shop.asker)
         response = client.post(
             f"/companies/{shop.company.slug}/ask",
-            data={"title": "Where is my parcel today?", "body": "It did not come.", "kind": "question"},
+            data={
+                "title": "Where is my parcel today?",
+                "body": "It did not come.",
+                "kind": "question",
+            },
         )
         assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
 

@@ -48,8 +48,9 @@ def test_a_name_that_resolves_to_a_private_address_is_refused():
     is refused, and no request is made."""
     with (
         http_receiver() as receiver,
-        dns_responder(a={"hooks.evil.test": "169.254.169.254", "loop.evil.test": "127.0.0.1"})
-        as port,
+        dns_responder(
+            a={"hooks.evil.test": "169.254.169.254", "loop.evil.test": "127.0.0.1"}
+        ) as port,
     ):
         config = {"DNS_NAMESERVER": "127.0.0.1", "DNS_PORT": port}
         for host in ("hooks.evil.test", "loop.evil.test"):
