@@ -44,7 +44,6 @@ ENDPOINTS_PER_COMPANY = 10
 TEST_EVENTS_PER_HOUR = 5
 KEY_BYTES = 24
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's prefix, not a secret
-LOG_PAGE = 20
 
 # Set in ``g`` once a request wrote a delivery: it is sent after the response.
 SCHEDULED = "webhooks_scheduled"
@@ -199,9 +198,7 @@ def send_test_event(user: Any, endpoint: WebhookEndpoint) -> WebhookDelivery:
     return delivery
 
 
-def delivery_log(
-    endpoint: WebhookEndpoint, *, cursor: str | None = None, limit: int = LOG_PAGE
-) -> Page:
+def delivery_log(endpoint: WebhookEndpoint, *, cursor: str | None, limit: int) -> Page:
     """A page of the endpoint's deliveries, newest first (keyset on id): one SELECT."""
     query = sa.select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id)
     if cursor:

@@ -5,16 +5,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.companies.models import Company
 from app.companies.queries import get_company
-from app.errors import Conflict, RateLimited, ValidationError
+from app.errors import Conflict, DomainError, RateLimited, ValidationError
 from app.forms import refused, show_errors
-from app.pagination import cursor_from
+from app.pagination import BAD_PAGE_LINK, BadCursor, cursor_from
 from app.policy import Permission, require
 from app.webhooks import bp, services
 from app.webhooks.forms import EndpointForm
@@ -37,6 +46,7 @@ def _list_url(company: Company) -> str:
 def _render_index(
     company: Company,
     *,
+    endpoints: list[Any] | None = None,
     form: EndpointForm | None = None,
     created: Any = None,
     status: int = 200,
@@ -46,7 +56,7 @@ def _render_index(
     page = render_template(
         "webhooks/index.html",
         company=company,
-        endpoints=services.list_endpoints(company.id),
+        endpoints=services.list_endpoints(company.id) if endpoints is None else endpoints,
         form=form or EndpointForm(formdata=None, events=list(EVENTS)),
         created=created,
         event_labels=EVENT_LABELS,
@@ -56,16 +66,23 @@ def _render_index(
     return page, status, headers or {}
 
 
+# The session names (never holds) the endpoint whose secret the next page shows, once.
+_REVEAL = "webhook_secret_for"
+
+
 @bp.get("/<slug>/webhooks", endpoint="index")
 def index(slug: str) -> tuple[str, int, dict[str, str]]:
     _, company = _admin_of(slug)
-    return _render_index(company)
+    reveal = session.pop(_REVEAL, None)
+    endpoints = services.list_endpoints(company.id)
+    created = next((e for e in endpoints if e.id == reveal), None)
+    return _render_index(company, endpoints=endpoints, created=created)
 
 
 @bp.post("/<slug>/webhooks", endpoint="create")
-def create(slug: str) -> tuple[str, int, dict[str, str]]:
-    """A new endpoint; its secret is on this response's page only (never in a redirect,
-    a flash message or a cookie)."""
+def create(slug: str) -> Response | tuple[str, int, dict[str, str]]:
+    """A new endpoint; the page the browser is sent to shows its secret, that once (the
+    session carries the endpoint's id, not the secret)."""
     user, company = _admin_of(slug)
     form = EndpointForm()
     if form.validate_on_submit():
@@ -77,7 +94,9 @@ def create(slug: str) -> tuple[str, int, dict[str, str]]:
             show_errors(form, error)
             status, headers = refused(error)
             return _render_index(company, form=form, status=status, headers=headers)
-        return _render_index(company, created=endpoint, status=201)
+        session[_REVEAL] = endpoint.id
+        flash("Endpoint added. Copy its signing secret now: it is shown only this once.", "success")
+        return redirect(_list_url(company) + "#secret-heading", 303)
     return _render_index(company, form=form, status=422)
 
 
@@ -92,9 +111,9 @@ def _render_log(
 ) -> tuple[str, int, dict[str, str]]:
     """The delivery log: the company, the viewer's roles, the endpoint, a page of it."""
     try:
-        page = services.delivery_log(endpoint, cursor=cursor)
-    except ValueError:  # BadCursor: a page link we did not make
-        abort(400)
+        page = services.delivery_log(endpoint, cursor=cursor, limit=current_app.config["PAGE_SIZE"])
+    except BadCursor:
+        raise DomainError(BAD_PAGE_LINK) from None
     body = render_template(
         "webhooks/log.html",
         company=company,
@@ -113,8 +132,8 @@ def log(slug: str, endpoint_id: int) -> tuple[str, int, dict[str, str]]:
     endpoint = services.get_endpoint(company, endpoint_id)
     try:
         cursor = cursor_from(request.args)
-    except ValueError:
-        abort(400)
+    except BadCursor:
+        raise DomainError(BAD_PAGE_LINK) from None
     return _render_log(company, endpoint, cursor=cursor)
 
 
