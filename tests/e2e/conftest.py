@@ -138,6 +138,8 @@ def _server_env(workdir: Path) -> dict[str, str]:
         MAIL_BACKEND="file",
         MAIL_FILE_DIR=str(workdir / "mail"),
         MAIL_SEND="inline",
+        # The webhook journey sends to a receiver of the test's own on loopback.
+        WEBHOOKS_ALLOW_PRIVATE="true",
         PYTHONDONTWRITEBYTECODE="1",
     )
     return env
