@@ -4,6 +4,7 @@ by the worker, retried with backoff for three days, then the endpoint is disable
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -17,7 +18,7 @@ from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.moderation import hiding, merging
 from app.questions import services as question_services
-from app.webhooks import delivery
+from app.webhooks import delivery, services
 from app.webhooks.cli import webhooks_cli
 from app.webhooks.models import DeliveryState, WebhookEndpoint
 from tests.conftest import login_as
@@ -245,3 +246,20 @@ def test_the_delivery_log_is_pruned_after_30_days(shop, allow_private):
     db.session.commit()
     assert delivery.prune_log() == 1
     assert [d.id for d in deliveries(endpoint.id)] == [recent.id, pending.id]
+
+
+def test_the_readme_snippet_verifies_a_delivery(shop, allow_private):
+    """The few lines README.md offers receivers accept a real delivery, refuse a forgery."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    snippet = re.search(r"```python\n(import base64.*?def verify.*?)```", readme, re.S).group(1)
+    namespace: dict = {}
+    exec(snippet, namespace)  # noqa: S102 - our own README's code
+    with http_receiver() as receiver:
+        endpoint = add_endpoint(shop, receiver.url())
+        services.send_test_event(shop.boss, endpoint)
+        delivery.deliver_pending()
+    sent = receiver.requests[0]
+    assert namespace["verify"](endpoint.secret, sent.headers, sent.body)
+    assert not namespace["verify"](endpoint.secret, sent.headers, sent.body + b" ")
