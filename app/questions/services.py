@@ -541,13 +541,6 @@ def set_status(
         history.record(question, old_status, by_id=user.id, fixed_in=version)
     # Activity, not an edit: updated_at (and the "(edited)" marker) is for the author's words.
     question.last_activity_at = utcnow()
-    if changed:
-        webhooks.emit(
-            "question.status_changed",
-            question.company_id,
-            question=question,
-            extra={"previous_status": old_status.value},
-        )
     db.session.commit()
     return question
 

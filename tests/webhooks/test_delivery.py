@@ -63,7 +63,7 @@ def test_a_question_asked_on_the_page_is_delivered_signed_and_verifies(client, s
 
 def test_a_tampered_body_does_not_verify(shop, allow_private):
     with http_receiver() as receiver:
-        endpoint = add_endpoint(shop, receiver.url())
+        endpoint = add_endpoint(shop, receiver.url(), events=["answer.created"])
         question = make_question(shop.company, author=shop.asker)
         db.session.commit()
         answer_services.post_answer(shop.agent, question, body="We are on it.")
@@ -263,3 +263,15 @@ def test_the_readme_snippet_verifies_a_delivery(shop, allow_private):
     sent = receiver.requests[0]
     assert namespace["verify"](endpoint.secret, sent.headers, sent.body)
     assert not namespace["verify"](endpoint.secret, sent.headers, sent.body + b" ")
+
+
+def test_a_status_the_question_takes_by_itself_is_sent_too(shop, allow_private):
+    """An official answer marks a question answered: that change goes out as well."""
+    endpoint = add_endpoint(shop, "http://127.0.0.1:9/", events=["question.status_changed"])
+    question = make_question(shop.company, author=shop.asker)
+    db.session.commit()
+    answer_services.post_answer(shop.agent, question, body="Official: use the reset button.")
+    [row] = deliveries(endpoint.id)
+    body = json.loads(row.payload)
+    assert body["data"]["question"]["status"] == "answered"
+    assert body["data"]["previous_status"] == "open"
