@@ -5,14 +5,16 @@ redirects. Every such request goes through ``fetch``:
 
 1. the URL must be ``https://`` (``http://`` too with ``WEBHOOKS_ALLOW_PRIVATE``), with a
    host and no user name or password in it;
-2. the host is resolved first (through ``DNS_NAMESERVER`` when set, else the system), and
+2. the host is resolved first, with dnspython (through ``DNS_NAMESERVER`` when set, else
+   the system's servers) so the lookup too is bounded by the timeout, and
    the request is refused when *any* address it resolves to is not public: loopback,
    private, link-local (169.254.169.254, the cloud metadata address, among them), shared,
    reserved, multicast, unspecified, and the IPv6 equivalents, IPv4-mapped ones included;
 3. the connection goes to the address checked, not to a second lookup (a name that
    answers differently the second time cannot slip through), with the ``Host`` header and
    the TLS server name (SNI, and the certificate check) still the host of the URL;
-4. 5 seconds for each of connecting, writing and reading; a redirect is an answer like any
+4. 5 seconds for each of connecting, writing and reading, and for reading the whole
+   answer; a redirect is an answer like any
    other and is not followed; at most ``BODY_MAX`` bytes of the answer are read; proxies
    from the environment are ignored.
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -82,8 +85,11 @@ def resolve(host: str, config: Mapping[str, Any]) -> list[IPAddress]:
     except ValueError:
         pass
     found: list[IPAddress] = []
-    if (config.get("DNS_NAMESERVER") or "").strip():
+    try:
         resolver = dns_resolver(config)
+    except dns.resolver.NoResolverConfiguration:
+        resolver = None  # no /etc/resolv.conf: the system's lookup (without our timeout)
+    if resolver is not None:
         for record_type in ("A", "AAAA"):
             try:
                 answer = resolver.resolve(host, record_type)
@@ -179,6 +185,7 @@ def fetch(
         request = client.build_request(
             method, pinned, content=content, headers=sent_headers, extensions=extensions
         )
+        started = time.monotonic()
         response = client.send(request, stream=True)
         try:
             body = bytearray()
@@ -186,6 +193,9 @@ def fetch(
                 body.extend(chunk)
                 if len(body) >= BODY_MAX:
                     break
+                # A server that drips its answer a byte at a time is cut off as well.
+                if time.monotonic() - started > TIMEOUT:
+                    raise httpx.ReadTimeout("the answer took too long", request=request)
         finally:
             response.close()
     return Answer(status_code=response.status_code, body=bytes(body[:BODY_MAX]))

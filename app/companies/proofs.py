@@ -150,9 +150,8 @@ def check_proof(user: Any, company: Company) -> Proven:
 
 def _in_dns(domain: str, token: str) -> tuple[bool, str]:
     """Whether a TXT record of ``domain`` is ``helpsquare-verify=<token>``, and what we saw."""
-    resolver = outgoing.dns_resolver(current_app.config)
     try:
-        answer = resolver.resolve(domain, "TXT")
+        answer = outgoing.dns_resolver(current_app.config).resolve(domain, "TXT")
     except dns.resolver.NXDOMAIN:
         return False, f"{domain} does not exist in DNS."
     except dns.resolver.NoAnswer:

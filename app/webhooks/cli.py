@@ -79,6 +79,7 @@ def send_command(loop: bool, interval: float, limit: int) -> None:
         _run_forever(interval, limit)
         return
     click.echo(_report(delivery.deliver_pending(limit)))
+    click.echo(f"{delivery.backlog()} waiting (not yet due, or retried later).")
 
 
 @webhooks_cli.command("prune")

@@ -230,6 +230,7 @@ def test_worker_mode_leaves_sending_to_the_command(client, shop, allow_private, 
         assert [d.state for d in deliveries(endpoint.id)] == ["pending"]
         result = CliRunner().invoke(webhooks_cli, ["send"], obj=None, catch_exceptions=False)
     assert "Delivered 1 webhook" in result.output
+    assert "0 waiting" in result.output
     assert len(receiver.requests) == 1
 
 
