@@ -103,3 +103,39 @@ def test_public_addresses_are_public():
     assert outgoing.is_public(ipaddress.ip_address("93.184.215.14"))
     assert outgoing.is_public(ipaddress.ip_address("2606:2800:21f:cb07:6820:80da:af6b:8b2c"))
     assert not outgoing.is_public(ipaddress.ip_address("::ffff:10.0.0.1"))
+
+
+def test_an_answer_that_takes_too_long_is_cut_off(monkeypatch):
+    """5 s for each step, and for the whole answer: a server that drips its answer a byte
+    at a time does not hold the sender (shortened here to half a second)."""
+    import socket
+    import threading
+    import time
+
+    import httpx
+
+    monkeypatch.setattr(outgoing, "TIMEOUT", 0.5)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    port = listener.getsockname()[1]
+
+    def drip() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n")
+            for _ in range(100):
+                try:
+                    connection.sendall(b"a")
+                except OSError:
+                    return
+                time.sleep(0.1)
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    with pytest.raises(httpx.ReadTimeout):
+        outgoing.fetch("GET", f"http://127.0.0.1:{port}/", TESTING)
+    assert time.monotonic() - started < 2
+    listener.close()
