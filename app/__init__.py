@@ -119,10 +119,11 @@ def _import_models() -> None:
     from app.products import models as _products  # noqa: F401
     from app.questions import models as _questions  # noqa: F401
     from app.search import models as _search  # noqa: F401
+    from app.webhooks import models as _webhooks  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app import api, feeds, notifications, search, templating
+    from app import api, feeds, notifications, search, templating, webhooks
     from app.accounts import bp as accounts_bp
     from app.accounts import verification_views as _verification_views  # noqa: F401
     from app.accounts import views as _accounts_views  # noqa: F401 - registers routes
@@ -156,6 +157,7 @@ def _register_blueprints(app: Flask) -> None:
     feeds.init_app(app)  # Atom feeds, sitemap.xml, robots.txt
     api.init_app(app)  # the JSON API at /api/v1, and its OpenAPI document
     notifications.init_app(app)  # follows, notifications, their e-mails and commands
+    webhooks.init_app(app)  # company webhooks: their pages, the sender and its commands
 
 
 def _register_errors_and_cli(app: Flask) -> None:

@@ -50,6 +50,12 @@ _ENV_SETTINGS: dict[str, Any] = {
     "REPEATED_TEXT_MINUTES": int,
     "FLAG_LIMITS": str,
     "NOTIFICATION_EMAILS_PER_HOUR": int,
+    # Webhooks and claim proofs (app/webhooks, app/outgoing.py).
+    "WEBHOOKS_SEND": lambda v: v.strip().lower(),
+    "WEBHOOKS_ALLOW_PRIVATE": lambda v: v.strip().lower() in {"1", "true", "yes", "on"},
+    "DNS_NAMESERVER": str,
+    "DNS_PORT": int,
+    "CLAIM_PROOF_URL": str,
 }
 
 EMAIL_VERIFICATION_MODES = ("required", "off")
@@ -148,6 +154,17 @@ class DefaultConfig:
     # at sign-up; off: it writes at once (the link still goes out, and notification e-mails
     # still wait for it).
     EMAIL_VERIFICATION = "required"
+    # Webhooks: inline (sent right after the request that caused them) or worker (only by
+    # `flask webhooks send --loop`). ALLOW_PRIVATE lets webhooks and claim proofs reach
+    # loopback and private addresses, and http:// (tests only).
+    WEBHOOKS_SEND = "inline"
+    WEBHOOKS_ALLOW_PRIVATE = False
+    # The DNS server for claim proofs and outgoing requests (an IP address; tests run their
+    # own); empty: the system's resolver.
+    DNS_NAMESERVER = ""
+    DNS_PORT = 53
+    # Where a claimant may publish the proof file ({domain}: the company's domain).
+    CLAIM_PROOF_URL = "https://{domain}/.well-known/helpsquare-verify.txt"
 
 
 class ProductionConfig:

@@ -54,6 +54,8 @@ class Permission(StrEnum):
     FLAG_REVIEW = "flag:review"
     USER_SUSPEND = "user:suspend"  # suspend, lift a suspension, delete a spammer
     MODERATOR_GRANT = "moderator:grant"  # grant and withdraw the moderator role
+    # Bringing the company's own site (issue 15).
+    WEBHOOKS_MANAGE = "webhooks:manage"
 
 
 # Writes that other people see. Until its e-mail address is confirmed (with
@@ -102,6 +104,8 @@ WRITES_NEEDING_VERIFIED_EMAIL = frozenset(
         Permission.MODERATOR_GRANT,
         # Moves other people's answers, me-toos and followers; notifies the followers.
         Permission.QUESTION_MERGE,
+        # Makes Helpsquare send the company's events to an address the admin typed.
+        Permission.WEBHOOKS_MANAGE,
     }
 )
 ALLOWED_BEFORE_VERIFIED_EMAIL = frozenset(
@@ -352,6 +356,15 @@ def _claim_list(user: Any, obj: Any) -> bool:
 @rule(Permission.STAFF_MANAGE)
 def _staff_manage(user: Any, company: Any) -> bool:
     """A claimed company's admin staff (or a site admin) invite and revoke staff."""
+    if _site_admin(user):
+        return True
+    return company.is_claimed and is_company_staff(user, company, admin=True)
+
+
+@rule(Permission.WEBHOOKS_MANAGE)
+def _webhooks_manage(user: Any, company: Any) -> bool:
+    """A claimed company's admin staff (or a site admin) register, test and delete its
+    webhook endpoints and read their delivery logs."""
     if _site_admin(user):
         return True
     return company.is_claimed and is_company_staff(user, company, admin=True)

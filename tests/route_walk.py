@@ -22,7 +22,7 @@ from werkzeug.routing import Rule
 from app.accounts import services as account_services
 from app.accounts import verification
 from app.answers import services as answer_services
-from app.companies import claims, staff
+from app.companies import claims, proofs, staff
 from app.companies.models import ClaimStatus
 from app.extensions import db
 from app.mail.models import OutboxMessage
@@ -33,6 +33,7 @@ from app.notifications import services as notification_services
 from app.questions import services as question_services
 from app.questions.models import Kind
 from app.search import index as search_index
+from app.webhooks import services as webhook_services
 from tests.api.helpers import token_for
 from tests.claims.helpers import make_claim
 from tests.factories import (
@@ -174,6 +175,14 @@ def build_world() -> World:
     flagged = db.session.scalar(
         sa.select(FlaggedPost).where(FlaggedPost.question_id == others[0].id)
     )
+    # A webhook endpoint with a delivery log of two (sent by the worker, not by the walks).
+    endpoint = webhook_services.create_endpoint(
+        jane, acme, url="https://93.184.215.14/hooks", events=["answer.created"]
+    )
+    webhook_services.send_test_event(jane, endpoint)
+    webhook_services.send_test_event(jane, endpoint)
+    # A claimant's token for proving a domain (the claim page shows it).
+    proofs.start_proof(claimant, nimbus)
     db.session.commit()
 
     values = {
@@ -191,6 +200,8 @@ def build_world() -> World:
         "section": "questions",
         "first_id": question.id,
         "filename": "css/helpsquare.css",
+        "endpoint_id": endpoint.id,
+        "id": endpoint.id,
     }
     tokens = {
         "companies.verify_claim": _token_of(claim_link),

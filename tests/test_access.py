@@ -20,6 +20,7 @@ from app.extensions import db
 from app.moderation import hiding
 from app.moderation.flag_models import Flag, FlaggedPost, FlagReason
 from app.questions.models import Kind, MeToo, Status
+from app.webhooks import services as webhook_services
 from tests.checks import snapshot
 from tests.conftest import login_as
 from tests.factories import (
@@ -63,10 +64,13 @@ class World:
     hidden_question: Any  # asked by "asker" on Acme, hidden by a moderator
     hidden_answer: Any  # by "answerer" on the problem, hidden by a moderator
     locked_question: Any  # asked by "asker" on Acme, locked by a moderator
+    endpoint: Any = None  # Acme's webhook endpoint (issue 15)
 
 
 @pytest.fixture
-def world() -> World:
+def world(app, monkeypatch) -> World:
+    # Webhooks wait for the worker here: nothing is sent to the endpoint's address.
+    monkeypatch.setitem(app.config, "WEBHOOKS_SEND", "worker")
     users = {
         "stranger": make_user("stranger"),
         "asker": make_user("asker"),
@@ -121,6 +125,12 @@ def world() -> World:
     hiding.apply_hide(hidden_answer, by=users["site_admin"], reason="Spam.")
     db.session.commit()
     hiding.lock_question(users["site_admin"], locked_question, reason="Heated.")
+    endpoint = webhook_services.create_endpoint(
+        users["company_admin"],
+        claimed,
+        url="https://93.184.215.14/hooks",
+        events=["answer.created"],
+    )
     return World(
         users,
         unclaimed,
@@ -136,6 +146,7 @@ def world() -> World:
         hidden_question,
         hidden_answer,
         locked_question,
+        endpoint,
     )
 
 
@@ -192,6 +203,18 @@ class Action:
                 {"work_email": f"{role}@unclaimed.example"},
             ),
             "review claims": ("/admin/claims", {}),
+            "get a domain proof token": (f"/companies/{w.unclaimed.slug}/claim/proof", {}),
+            "read webhooks": (f"/companies/{acme}/webhooks", {}),
+            "read a webhook's delivery log": (f"/companies/{acme}/webhooks/{w.endpoint.id}", {}),
+            "add a webhook endpoint": (
+                f"/companies/{acme}/webhooks",
+                {"url": "https://93.184.215.14/new", "events": "question.created"},
+            ),
+            "send a webhook test event": (f"/companies/{acme}/webhooks/{w.endpoint.id}/test", {}),
+            "delete a webhook endpoint": (
+                f"/companies/{acme}/webhooks/{w.endpoint.id}/delete",
+                {},
+            ),
             "approve claim": (
                 f"/admin/claims/{w.claim.id}",
                 {f"claim-{w.claim.id}-decision": "approve", f"claim-{w.claim.id}-note": "OK"},
@@ -327,6 +350,14 @@ ACTIONS = [
     Action("choose best answer", frozenset({"asker", "site_admin"})),
     Action("claim company", SIGNED_IN),
     Action("review claims", frozenset({"site_admin"}), method="GET"),
+    # Issue 15: a claimant proves the domain instead of waiting for a review.
+    Action("get a domain proof token", SIGNED_IN),
+    # Issue 15: webhooks are the company admins' (and site admins').
+    Action("read webhooks", ACME_ADMINS, method="GET"),
+    Action("read a webhook's delivery log", ACME_ADMINS, method="GET"),
+    Action("add a webhook endpoint", ACME_ADMINS),
+    Action("send a webhook test event", ACME_ADMINS),
+    Action("delete a webhook endpoint", ACME_ADMINS),
     Action("approve claim", frozenset({"site_admin"})),
     Action("reject claim", frozenset({"site_admin"})),
     Action("read audit log", frozenset({"site_admin"}), method="GET"),

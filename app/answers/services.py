@@ -25,6 +25,7 @@ from app.questions import private_details as private
 from app.questions.models import Kind, Question, Status
 from app.questions.services import clean_text, page_changed
 from app.search import index as search_index
+from app.webhooks import services as webhooks
 
 
 def _clean_body(body: Any) -> str:
@@ -133,6 +134,7 @@ def post_answer(
             company_id=question.company_id,
         )
     )
+    webhooks.emit("answer.created", question.company_id, question=question, answer=answer)
     db.session.commit()
     return answer
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from app.companies import bp, claim_queries, claims
+from app.companies import bp, claim_queries, claims, proofs
 from app.companies.claim_forms import ClaimForm, VerifyClaimForm
 from app.companies.queries import get_company
 from app.errors import RateLimited, ValidationError
@@ -44,14 +45,66 @@ def claim(slug: str) -> Response | tuple[str, int, dict[str, str]]:
             return redirect(url_for("companies.claim", slug=company.slug), 303)
     elif form.is_submitted():
         status = 422
+    return _render_claim(company, form=form, status=status, headers=headers)
+
+
+def _render_claim(
+    company: Any,
+    *,
+    form: ClaimForm | None = None,
+    proof_problem: str = "",
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> tuple[str, int, dict[str, str]]:
+    """The claim page: the e-mail route, and beside it "prove the domain" with the
+    claimant's token. The company (by the caller), the live claim (1), the token (1)."""
+    user = _acting_user()
+    proof = proofs.get_proof(user, company)
     body = render_template(
         "companies/claim.html",
-        form=form,
+        form=form or ClaimForm(formdata=None),
         company=company,
         live=claim_queries.live_claim(user, company),
         hours=claims.CLAIM_LINK_HOURS,
+        proof=proof,
+        proof_record=proofs.record_for(proof) if proof else "",
+        proof_url=proofs.proof_url(company),
+        proof_problem=proof_problem,
+        button=FlaskForm(),
     )
-    return body, status, headers
+    return body, status, headers or {}
+
+
+@bp.post("/<slug>/claim/proof")
+def start_proof(slug: str) -> Response:
+    """Get a token to publish on the company's domain (the same one when asked again)."""
+    company = get_company(slug)
+    require(current_user, Permission.CLAIM_CREATE, company)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    proofs.start_proof(_acting_user(), company)
+    return redirect(url_for("companies.claim", slug=company.slug) + "#prove-heading", 303)
+
+
+@bp.post("/<slug>/claim/proof/check")
+def check_proof(slug: str) -> Response | tuple[str, int, dict[str, str]]:
+    """ "Check now": look for the token; approve the claim when it is found."""
+    company = get_company(slug)
+    require(current_user, Permission.CLAIM_CREATE, company)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        proven = proofs.check_proof(_acting_user(), company)
+    except (proofs.ProofNotFound, RateLimited) as error:
+        status, headers = refused(error)
+        return _render_claim(company, proof_problem=error.message, status=status, headers=headers)
+    how = "its DNS record" if proven.how == "DNS" else proven.how
+    flash(
+        f"Proven by {how}: you are now {company.name}'s admin on Helpsquare. Invite your "
+        "colleagues from the staff page.",
+        "success",
+    )
+    return redirect(url_for("companies.show", slug=company.slug), 303)
 
 
 def _link_refused(error: claims.ClaimLinkInvalid) -> tuple[str, int]:

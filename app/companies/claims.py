@@ -260,28 +260,13 @@ def approve_claim(admin: Any, claim: Claim, *, note: Any = "") -> Claim:
     if not _decide(claim, ClaimStatus.APPROVED, admin, note, now):
         db.session.rollback()
         raise Conflict("This claim was decided meanwhile by someone else. Nothing was changed.")
-    claimed = db.session.execute(
-        sa.update(Company)
-        .where(Company.id == claim.company_id, Company.claimed_at.is_(None))
-        .values(claimed_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
-        db.session.rollback()
-        raise Conflict(
+    _grant_company(
+        claim,
+        now,
+        meanwhile=(
             f"{company_name} was claimed meanwhile by another claim. Nothing was changed: "
             "reject this one, or leave it for its admins to invite the claimant."
-        )
-    _make_admin_staff(claim)
-    db.session.execute(
-        sa.update(Claim)
-        .where(
-            Claim.company_id == claim.company_id,
-            Claim.id != claim.id,
-            Claim.status.in_([ClaimStatus.PENDING_EMAIL, ClaimStatus.EMAIL_VERIFIED]),
-        )
-        .values(status=ClaimStatus.EXPIRED)
-        .execution_options(synchronize_session=False)
+        ),
     )
     audit.record(
         admin,
@@ -294,6 +279,74 @@ def approve_claim(admin: Any, claim: Claim, *, note: Any = "") -> Claim:
     _tell_claimant(claim, approved=True, note=note)
     db.session.commit()
     forget_staff_roles(claim.user_id)
+    return claim
+
+
+def _grant_company(claim: Claim, now: datetime, *, meanwhile: str) -> None:
+    """Within the caller's transaction (the company row locked): mark the company claimed,
+    make the claimant its admin staff, expire its other open claims. ``Conflict`` with
+    ``meanwhile`` (all rolled back) when the company was claimed first."""
+    claimed = db.session.execute(
+        sa.update(Company)
+        .where(Company.id == claim.company_id, Company.claimed_at.is_(None))
+        .values(claimed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise Conflict(meanwhile)
+    _make_admin_staff(claim)
+    db.session.execute(
+        sa.update(Claim)
+        .where(
+            Claim.company_id == claim.company_id,
+            Claim.id != claim.id,
+            Claim.status.in_([ClaimStatus.PENDING_EMAIL, ClaimStatus.EMAIL_VERIFIED]),
+        )
+        .values(status=ClaimStatus.EXPIRED)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def approve_by_proof(user: Any, company: Company, *, how: str) -> Claim:
+    """The claimant proved the company's domain (``app.companies.proofs``): the claim is
+    approved at once, without a work e-mail or a site admin. ``how`` is "DNS" or the proof
+    file's address.
+
+    In one transaction, as ``approve_claim``: an approved claim is recorded (no decider, the
+    note saying how it was proven), the company is marked claimed, the claimant becomes its
+    admin staff, its other open claims expire, the audit log records "approved by DNS
+    proof" (or by the file), and the claimant follows the company. A company claimed
+    meanwhile is refused and nothing changes. The caller has checked the proof and the
+    permission (``proofs.check_proof``).
+    """
+    require(user, Permission.CLAIM_CREATE, company)
+    now = utcnow()
+    db.session.execute(
+        sa.select(Company.id).where(Company.id == company.id).with_for_update(key_share=True)
+    )
+    note = "approved by DNS proof" if how == "DNS" else f"approved by proof at {how}"
+    claim = Claim(
+        company_id=company.id,
+        user_id=user.id,
+        work_email="",
+        status=ClaimStatus.APPROVED,
+        created_at=now,
+        expires_at=now,
+        decided_at=now,
+        note=note,
+    )
+    db.session.add(claim)
+    db.session.flush()
+    _grant_company(
+        claim,
+        now,
+        meanwhile=f"{company.name} was claimed meanwhile. Its admins can invite you to join.",
+    )
+    audit.record(user, "claim.approved", company_id=company.id, subject_user_id=user.id, note=note)
+    add_follow(user.id, company_id=company.id)
+    db.session.commit()
+    forget_staff_roles(user.id)
     return claim
 
 
@@ -496,6 +549,7 @@ __all__ = [
     "CLAIM_LINK_AGE",
     "ClaimLinkInvalid",
     "TooManyClaims",
+    "approve_by_proof",
     "approve_claim",
     "claim_for_token",
     "link_is_for",

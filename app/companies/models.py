@@ -210,3 +210,28 @@ class Invitation(db.Model):
     invited_by = relationship("User", foreign_keys=[invited_by_id])
 
     __table_args__ = (sa.Index("ix_invitations_company", "company_id", "created_at"),)
+
+
+PROOF_BY_MAX = 300
+
+
+class DomainProof(db.Model):
+    """A claimant's token for proving a company's domain (product.md, "Provable claim"):
+    published as a DNS TXT record ``helpsquare-verify=<token>`` or in the file
+    ``/.well-known/helpsquare-verify.txt``. One per claimant per company."""
+
+    __tablename__ = "domain_proofs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    proven_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How it was proven ("DNS", the file's address) once it was.
+    proven_by: Mapped[str] = mapped_column(sa.String(PROOF_BY_MAX), default="")
+
+    company = relationship("Company")
+
+    __table_args__ = (sa.UniqueConstraint("company_id", "user_id"),)

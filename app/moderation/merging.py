@@ -48,6 +48,7 @@ from app.questions.models import Kind, MeToo, Question, Status
 from app.questions.services import page_changed
 from app.search import index as search_index
 from app.visibility import answer_listed, question_listed
+from app.webhooks import services as webhooks
 
 NO_SUCH_QUESTION = "There is no such question."
 MERGE_MESSAGE = "Please choose the question to merge this one into."
@@ -181,6 +182,11 @@ def merge_question(user: Any, duplicate: Question, *, into: Question | None) -> 
             company_id=into.company_id,
             detail=str(duplicate.id),
         )
+    )
+    db.session.flush()
+    db.session.expire(into)  # its counts moved in SQL: the event shows them as they are now
+    webhooks.emit(
+        "question.merged", into.company_id, question=into, extra={"duplicate_id": duplicate.id}
     )
     db.session.commit()
     db.session.expire(duplicate)

@@ -19,6 +19,7 @@ from app.db import increment, utcnow
 from app.extensions import db
 from app.pagination import BadCursor, Page, decode_cursor, encode_cursor
 from app.questions.models import Question, Status, StatusChange
+from app.webhooks import services as webhooks
 
 # The newest changes the question page shows (the API has them all).
 PAGE_HISTORY = 5
@@ -46,6 +47,13 @@ def record(
         )
     )
     increment(db.session, Question.status_change_count, question.id)
+    # Every change of status, by staff or by itself (an official answer, "still broken").
+    webhooks.emit(
+        "question.status_changed",
+        question.company_id,
+        question=question,
+        extra={"previous_status": old.value},
+    )
 
 
 def record_sql(question_id: int, new_status: sa.ColumnElement[Any], *where: Any) -> None:

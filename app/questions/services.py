@@ -48,6 +48,7 @@ from app.questions.models import (
 )
 from app.search import index as search_index
 from app.text import clean_text
+from app.webhooks import services as webhooks
 
 # Path segments that follow ``/questions/<id>/``: a slug equal to one of them
 # would make the canonical URL reach an action instead of the question.
@@ -224,6 +225,7 @@ def ask_question(
             product_id=product.id if product is not None else None,
         )
     )
+    webhooks.emit("question.created", company.id, question=question)
     db.session.commit()
     return question
 

@@ -15,7 +15,7 @@ import pytest
 from app.accounts import access_tokens, verification
 from app.accounts import services as account_services
 from app.answers import services as answers
-from app.companies import claims, staff
+from app.companies import claims, proofs, staff
 from app.companies import services as companies
 from app.companies.models import Claim, ClaimStatus, Invitation, Membership, StaffRole
 from app.db import utcnow
@@ -35,6 +35,8 @@ from app.products import services as products
 from app.questions import services as questions
 from app.questions.models import Kind, Status
 from app.tokens import Purpose, make_token
+from app.webhooks import services as webhook_services
+from app.webhooks.models import WebhookEndpoint
 from tests.api.helpers import API, Api, error_of
 from tests.checks import snapshot
 from tests.claims.helpers import save, text
@@ -75,10 +77,13 @@ class World:
     sully: Any = None  # an account suspended for good (Root lifts it)
     flagged: Any = None  # peer's answer, flagged by the agent, waiting for review
     solved: Any = None  # Ivy's problem, solved (she may say it is still broken)
+    endpoint: Any = None  # Acme's webhook endpoint (issue 15)
 
 
 @pytest.fixture
-def w() -> World:
+def w(app, monkeypatch) -> World:
+    # Webhooks wait for the worker here: nothing is sent to the endpoints' addresses.
+    monkeypatch.setitem(app.config, "WEBHOOKS_SEND", "worker")
     ivy = make_user("ivy", email_verified=False)
     root = make_user("root", is_admin=True, email_verified=False)
     peer, agent = make_user("peer"), make_user("agent")
@@ -123,12 +128,17 @@ def w() -> World:
     solved = make_question(
         acme, author=ivy, kind=Kind.PROBLEM, status=Status.SOLVED, title="It still rattles"
     )
+    endpoint = WebhookEndpoint(
+        company=acme, url="https://93.184.215.14/hooks", events="answer.created",
+        secret=webhook_services.new_secret(), disabled_reason="",
+    )  # fmt: skip
+    db.session.add(endpoint)
     save()
     return World(
         ivy, root, acme, widget, nimbus, own_question, answer_to_own, other_question,
         peer_answer, own_answer, agent, invitation,
         make_token(Purpose.STAFF_INVITATION, to_bolt.id, "pending"), claim, mallory, sully,
-        flagged, solved,
+        flagged, solved, endpoint,
     )  # fmt: skip
 
 
@@ -224,6 +234,15 @@ SERVICE_CALLS = [
     ServiceCall("grant the moderator role", Permission.MODERATOR_GRANT,
                 lambda w: moderation_accounts.set_moderator(w.root, w.mallory, True),
                 actor="root"),
+    ServiceCall("add a webhook endpoint", Permission.WEBHOOKS_MANAGE,
+                lambda w: webhook_services.create_endpoint(
+                    w.ivy, w.acme, url="https://93.184.215.14/new", events=["answer.created"])),
+    ServiceCall("send a webhook test event", Permission.WEBHOOKS_MANAGE,
+                lambda w: webhook_services.send_test_event(w.ivy, w.endpoint)),
+    ServiceCall("delete a webhook endpoint", Permission.WEBHOOKS_MANAGE,
+                lambda w: webhook_services.delete_endpoint(w.ivy, w.endpoint)),
+    ServiceCall("get a domain proof token", Permission.CLAIM_CREATE,
+                lambda w: proofs.start_proof(w.ivy, w.nimbus)),
     ServiceCall("suspend an account", Permission.USER_SUSPEND,
                 lambda w: moderation_accounts.suspend_user(w.root, w.mallory, reason="Spam.",
                                                            forever=True),
@@ -345,6 +364,14 @@ PAGE_POSTS = [
                         {"into": str(w.own_question.id)})),
     PagePost("flag a post",
              lambda w: (f"/answers/{w.peer_answer.id}/flag", {"reason": "spam"})),
+    PagePost("add a webhook endpoint",
+             lambda w: ("/companies/acme/webhooks",
+                        {"url": "https://93.184.215.14/new", "events": "answer.created"})),
+    PagePost("send a webhook test event",
+             lambda w: (f"/companies/acme/webhooks/{w.endpoint.id}/test", {})),
+    PagePost("delete a webhook endpoint",
+             lambda w: (f"/companies/acme/webhooks/{w.endpoint.id}/delete", {})),
+    PagePost("get a domain proof token", lambda w: ("/companies/nimbus/claim/proof", {})),
     PagePost("review flags",
              lambda w: (f"/moderation/flags/{w.flagged.id}",
                         {f"flag-{w.flagged.id}-action": "dismiss"}),
@@ -487,6 +514,9 @@ API_CALLS = [
     _api("POST", "/users/mallory/suspend", lambda w: {"forever": True, "reason": "Spam."},
          actor="root"),
     _api("DELETE", "/users/sully/suspend", actor="root"),
+    _api("POST", "/companies/acme/webhooks",
+         lambda w: {"url": "https://93.184.215.14/new", "events": ["answer.created"]}),
+    _api("DELETE", "/companies/acme/webhooks/{w.endpoint.id}"),
 ]  # fmt: skip
 # Writes anyone may make before verifying: signing up, tokens, and the links' own tokens.
 API_OPEN_WRITES = {

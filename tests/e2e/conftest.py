@@ -120,6 +120,8 @@ def _server_env(workdir: Path) -> dict[str, str]:
         SECRET_KEY="e2e-only-secret-key-not-for-production",
         # Mail delivered within the request that sent it, for the tests to read.
         MAIL_SEND="inline",
+        # The webhook journey sends to a receiver of the test's own on loopback.
+        WEBHOOKS_ALLOW_PRIVATE="true",
     )
 
 

@@ -11,4 +11,5 @@ from app.api.views import (  # noqa: F401 - each module registers its routes on 
     questions,
     search,
     users,
+    webhooks,
 )

@@ -1,0 +1,1 @@
+from tests.webhooks.helpers import allow_private  # noqa: F401 - a fixture
