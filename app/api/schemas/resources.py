@@ -42,9 +42,9 @@ def _company_url(company: Any) -> str:
     return url_for("companies.show", slug=company.slug, _external=True)
 
 
-def _widget_origins(company: Any) -> list[str] | Any:
+def _widget_origins(company: Any) -> list[str] | None:
     if not can(request_viewer(), Permission.COMPANY_EDIT, company):
-        return ma.missing  # left out
+        return None
     return company.widget_origin_list
 
 
@@ -144,11 +144,13 @@ class CompanySchema(ResponseSchema):
     question_count = fields.Integer(required=True)
     widget_origins = fields.Function(
         _widget_origins,
+        required=True,
+        allow_none=True,
         metadata={
             "type": "array",
             "items": {"type": "string"},
-            "description": "The origins allowed to frame the company's widget; only for "
-            "those who may edit the company (its admin staff, site admins).",
+            "description": "The origins allowed to frame the company's widget, for those "
+            "who may edit the company (its admin staff, site admins); null for everyone else.",
         },
     )
     url = Link(_company_url)
