@@ -24,10 +24,17 @@ def _content_security_policy() -> str:
             "img-src 'self' https: data:",
             "object-src 'none'",
             "base-uri 'self'",
-            "form-action 'self'",
+            f"form-action {_form_action()}",
             f"frame-ancestors {_frame_ancestors()}",
         ]
     )
+
+
+def _form_action() -> str:
+    """``'self'``, and on the widget's embedded page the company's own sign-in page's origin
+    when "Ask" goes through it (``g.form_action_origin``: one of its widget origins)."""
+    extra = g.get("form_action_origin")
+    return f"'self' {extra}" if extra else "'self'"
 
 
 def _frame_ancestors() -> str:

@@ -159,12 +159,15 @@ def embed(slug: str) -> str:
     g.frame_ancestors = company.widget_origin_list
     q = request.args.get("q", "")[:200].strip()
     results = search_questions(q, company_id=company.id, page=1) if q else None
+    ask_action = widget.ask_action(company, request.args.get("sso", ""))
+    if ask_action.through_sso:
+        g.form_action_origin = ask_action.origin
     return render_template(
         "integrations/embed.html",
         company=company,
         q=q,
         results=results,
-        ask_action=widget.ask_action(company, request.args.get("sso", "")),
+        ask_action=ask_action,
         nonce=csp_nonce(),
     )
 

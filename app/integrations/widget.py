@@ -53,24 +53,30 @@ class AskAction:
 
     url: str
     hidden: dict[str, str] = field(default_factory=dict)
-    through_sso: bool = False
+    origin: str | None = None  # the company's sign-in page's origin, when through it
+
+    @property
+    def through_sso(self) -> bool:
+        return self.origin is not None
 
 
 def ask_action(company: Company, sso_login: str) -> AskAction:
     """The ask page, or the company's own SSO sign-in page when it names one of the
     widget's origins (see the module's docstring)."""
     ask_path = url_for("questions.ask", company_slug=company.slug)
-    if sso_login and _on_widget_origin(company, sso_login):
-        return AskAction(sso_login, {"return_to": ask_path}, through_sso=True)
+    origin = _widget_origin_of(company, sso_login) if sso_login else None
+    if origin is not None:
+        return AskAction(sso_login, {"return_to": ask_path}, origin=origin)
     return AskAction(ask_path)
 
 
-def _on_widget_origin(company: Company, url: str) -> bool:
-    if len(url) > 500:
-        return False
+def _widget_origin_of(company: Company, url: str) -> str | None:
+    """The origin of ``url`` when it is one of the company's widget origins, else None."""
+    if len(url) > 500 or not url.isprintable() or " " in url:
+        return None
     try:
         parts = urlsplit(url)
     except ValueError:
-        return False
+        return None
     origin = widget_origin(f"{parts.scheme}://{parts.netloc}")
-    return origin is not None and origin in company.widget_origin_list
+    return origin if origin in company.widget_origin_list else None

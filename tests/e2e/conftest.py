@@ -138,6 +138,8 @@ def _server_env(workdir: Path) -> dict[str, str]:
         MAIL_BACKEND="file",
         MAIL_FILE_DIR=str(workdir / "mail"),
         MAIL_SEND="inline",
+        # The company site of tests/e2e/test_company_site.py is another loopback port.
+        WIDGET_ALLOW_LOCAL="true",
         PYTHONDONTWRITEBYTECODE="1",
     )
     return env

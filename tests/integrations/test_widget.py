@@ -88,12 +88,18 @@ def test_the_embedded_page_searches_the_companys_answers(client):
 def test_ask_goes_through_the_companys_sso_page_only_on_one_of_its_origins(client):
     company, _ = _company("https://shop.example")
 
-    listed = client.get(
+    listed_response = client.get(
         f"/embed/companies/{company.slug}?sso=https://shop.example/helpsquare-login"
-    ).get_data(as_text=True)
-    elsewhere = client.get(
+    )
+    elsewhere_response = client.get(
         f"/embed/companies/{company.slug}?sso=https://evil.example/login"
-    ).get_data(as_text=True)
+    )
+
+    listed = listed_response.get_data(as_text=True)
+    elsewhere = elsewhere_response.get_data(as_text=True)
+    policy = listed_response.headers["Content-Security-Policy"]
+    assert "form-action 'self' https://shop.example;" in policy
+    assert "form-action 'self';" in elsewhere_response.headers["Content-Security-Policy"]
 
     assert 'action="https://shop.example/helpsquare-login"' in listed
     assert f'name="return_to" value="/companies/{company.slug}/ask"' in listed
