@@ -39,7 +39,9 @@ def _url(db: str, size: int) -> str:
 def _create_pg_database(url: str) -> None:
     import sqlalchemy as sa
 
-    base, name = url.rsplit("/", 1)
+    from app.config import database_url_from_env
+
+    base, name = database_url_from_env(url).rsplit("/", 1)
     engine = sa.create_engine(base + "/postgres", isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         exists = connection.scalar(
@@ -97,6 +99,8 @@ def measure(url: str) -> dict:
 
 
 def main() -> None:
+    from app.config import database_url_from_env
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", action="append", choices=["sqlite", "postgresql"])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
@@ -112,7 +116,7 @@ def main() -> None:
             if not args.reuse:
                 load(db, size)
             child = subprocess.run(  # noqa: S603 - our own script, a fresh process per size
-                [sys.executable, __file__, "--measure", _url(db, size)],
+                [sys.executable, __file__, "--measure", database_url_from_env(_url(db, size))],
                 cwd=ROOT, check=True, capture_output=True, text=True,
             )  # fmt: skip
             result = json.loads(child.stdout.strip().splitlines()[-1])

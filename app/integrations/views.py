@@ -81,8 +81,9 @@ def company_page(slug: str) -> str:
 def create_secret(slug: str) -> str | tuple[str, int]:
     """A new SSO secret, shown on the page this once (the page is private, no-store)."""
     company = get_company(slug)
+    require(_viewer(), Permission.COMPANY_SSO, company)
     form = SsoSecretForm()
-    if not form.validate_on_submit():
+    if not form.validate_on_submit():  # the CSRF token: nothing else to check
         return _render_integrations(company), 400
     secret = sso.create_secret(_viewer(), company)
     return _render_integrations(company, secret=secret)
