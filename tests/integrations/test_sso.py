@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import time
 from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
 
 import jwt
 import pytest
@@ -384,3 +387,22 @@ def test_the_admin_page_shows_a_new_secret_once(client):
     assert made.status_code == 200 and secret in made.get_data(as_text=True)
     assert again.status_code == 200 and secret not in again.get_data(as_text=True)
     assert "Replace the secret" in again.get_data(as_text=True)
+
+
+def test_the_readmes_ten_lines_sign_a_customer_in(client):
+    """The README's snippet for a company's site, run as written (its secret swapped in)."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    snippet = re.search(r"```python\n(import time, uuid, jwt.*?)```", readme, re.S)[1]
+    assert len([line for line in snippet.splitlines() if line.strip()]) <= 10
+    company, _, secret = sso_company()
+    save()
+    namespace: dict = {}
+    exec(snippet.replace("the secret from the integrations page", secret), namespace)  # noqa: S102 - our README
+    customer = SimpleNamespace(email="kim@shop.example", full_name="Kim Jensen", id=7)
+
+    link = namespace["helpsquare_link"](customer, return_to="/companies/acme-cloud")
+    response = client.get(link.removeprefix("https://helpsquare.example"))
+
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/companies/acme-cloud"
+    assert signed_in_user_id(client) == _user("kim@shop.example").get_id()
