@@ -265,3 +265,15 @@ def test_the_integrations_page_is_the_admins(client, who):
     response = client.get(f"/companies/{company.slug}/integrations")
 
     assert response.status_code == (302 if who == "anonymous" else 403)
+
+
+def test_null_origins_as_others_read_them_leave_the_list_alone(client):
+    company, admin = _company("https://shop.example")
+
+    response = Api(client, admin).patch(
+        f"/companies/{company.slug}", {"widget_origins": None, "description": "New."}
+    )
+
+    assert response.status_code == 200
+    db.session.refresh(company)
+    assert company.widget_origins == "https://shop.example"

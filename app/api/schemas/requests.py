@@ -176,9 +176,11 @@ class CompanyEditSchema(RequestSchema):
     widget_origins = fields.List(
         fields.String(validate=_length(None, company_services.WIDGET_ORIGIN_MAX)),
         validate=validate.Length(max=company_services.WIDGET_ORIGINS_MAX),
+        allow_none=True,
         metadata={
             "description": "The sites that may frame the company's widget: https origins "
-            "(`https://shop.example`), at most 10; the list replaces the one before."
+            "(`https://shop.example`), at most 10; the list replaces the one before. null "
+            "(what others read) leaves them as they are."
         },
     )
 
