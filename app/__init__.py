@@ -112,6 +112,7 @@ def _import_models() -> None:
     from app.accounts import models as _accounts  # noqa: F401
     from app.answers import models as _answers  # noqa: F401
     from app.companies import models as _companies  # noqa: F401
+    from app.integrations import models as _integrations  # noqa: F401
     from app.mail import models as _mail  # noqa: F401
     from app.moderation import flag_models as _flags  # noqa: F401
     from app.moderation import models as _moderation  # noqa: F401
@@ -123,7 +124,7 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app import api, feeds, notifications, search, templating, webhooks
+    from app import api, feeds, integrations, notifications, search, templating, webhooks
     from app.accounts import bp as accounts_bp
     from app.accounts import verification_views as _verification_views  # noqa: F401
     from app.accounts import views as _accounts_views  # noqa: F401 - registers routes
@@ -158,6 +159,7 @@ def _register_blueprints(app: Flask) -> None:
     api.init_app(app)  # the JSON API at /api/v1, and its OpenAPI document
     notifications.init_app(app)  # follows, notifications, their e-mails and commands
     webhooks.init_app(app)  # company webhooks: their pages, the sender and its commands
+    integrations.init_app(app)  # SSO, the widget, the export
 
 
 def _register_errors_and_cli(app: Flask) -> None:

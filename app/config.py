@@ -35,6 +35,10 @@ _ENV_SETTINGS: dict[str, Any] = {
     "MAIL_TIMEOUT": float,
     # Compression (app/__init__.py): true when the reverse proxy compresses responses itself.
     "PROXY_COMPRESSES": lambda v: v.strip().lower() in {"1", "true", "yes", "on"},
+    # Issue 15: http://127.0.0.1:<port> and http://localhost:<port> as widget origins (tests).
+    "WIDGET_ALLOW_LOCAL": lambda v: v.strip().lower() in {"1", "true", "yes", "on"},
+    "SSO_LIMITS_PER_ADDRESS": str,
+    "EXPORT_LIMITS_PER_COMPANY": str,
     # The anonymous page cache (app/page_cache.py).
     "CACHE_TYPE": str,
     "CACHE_REDIS_URL": str,
@@ -76,6 +80,13 @@ class DefaultConfig:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Issue 15: SSO sign-ins per network address (a link is cheap to forge, a signature
+    # check and a write each), and exports per company (each reads the whole company).
+    SSO_LIMITS_PER_ADDRESS = "30 per minute; 300 per hour"
+    EXPORT_LIMITS_PER_COMPANY = "10 per hour"
+    # Issue 15: http loopback origins may frame the widget (the browser tests' "company
+    # site"); never in production.
+    WIDGET_ALLOW_LOCAL = False
     # Failed sign-ins (app/accounts/sign_in.py): per network address across accounts, per
     # account across addresses, and per account from one address (or one browser that has
     # signed in to it before). Successful sign-ins never count.

@@ -56,6 +56,9 @@ class Permission(StrEnum):
     MODERATOR_GRANT = "moderator:grant"  # grant and withdraw the moderator role
     # Bringing the company's own site (issue 15).
     WEBHOOKS_MANAGE = "webhooks:manage"
+    # Bringing the company's own site (issue 15); ``obj`` is the company.
+    COMPANY_SSO = "company:sso"  # create (and rotate) the SSO secret
+    COMPANY_EXPORT = "company:export"  # download everything of the company
 
 
 # Writes that other people see. Until its e-mail address is confirmed (with
@@ -106,6 +109,8 @@ WRITES_NEEDING_VERIFIED_EMAIL = frozenset(
         Permission.QUESTION_MERGE,
         # Makes Helpsquare send the company's events to an address the admin typed.
         Permission.WEBHOOKS_MANAGE,
+        # Issue 15: a secret that signs people in.
+        Permission.COMPANY_SSO,
     }
 )
 ALLOWED_BEFORE_VERIFIED_EMAIL = frozenset(
@@ -117,6 +122,8 @@ ALLOWED_BEFORE_VERIFIED_EMAIL = frozenset(
         Permission.NOTIFICATIONS_OWN,
         # Taking one's own words down is never refused for want of a confirmed address.
         Permission.POST_DELETE,
+        # Issue 15: reading the company's own data (its admins were verified at the door).
+        Permission.COMPANY_EXPORT,
     }
 )
 
@@ -468,6 +475,24 @@ def _user_suspend(user: Any, account: Any) -> bool:
 def _moderator_grant(user: Any, account: Any) -> bool:
     """Only site admins grant and withdraw the moderator role."""
     return _site_admin(user)
+
+
+def _company_admin_or_site_admin(user: Any, company: Any) -> bool:
+    if _site_admin(user):
+        return True
+    return company.is_claimed and is_company_staff(user, company, admin=True)
+
+
+@rule(Permission.COMPANY_SSO)
+def _company_sso(user: Any, company: Any) -> bool:
+    """A claimed company's admin staff (or a site admin) create and rotate its SSO secret."""
+    return _company_admin_or_site_admin(user, company)
+
+
+@rule(Permission.COMPANY_EXPORT)
+def _company_export(user: Any, company: Any) -> bool:
+    """A claimed company's admin staff (or a site admin) download everything of it."""
+    return _company_admin_or_site_admin(user, company)
 
 
 def can(user: Any, permission: Permission | str, obj: Any = None) -> bool:

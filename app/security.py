@@ -24,17 +24,37 @@ def _content_security_policy() -> str:
             "img-src 'self' https: data:",
             "object-src 'none'",
             "base-uri 'self'",
-            "form-action 'self'",
-            "frame-ancestors 'self'",
+            f"form-action {_form_action()}",
+            f"frame-ancestors {_frame_ancestors()}",
         ]
     )
+
+
+def _form_action() -> str:
+    """``'self'``, and on the widget's embedded page the company's own sign-in page's origin
+    when "Ask" goes through it (``g.form_action_origin``: one of its widget origins)."""
+    extra = g.get("form_action_origin")
+    return f"'self' {extra}" if extra else "'self'"
+
+
+def _frame_ancestors() -> str:
+    """``'self'`` on every page but the widget's embedded page, which lists exactly the
+    company's widget origins (``g.frame_ancestors``, set by that view alone; none listed:
+    ``'none'``)."""
+    origins = g.get("frame_ancestors")
+    if origins is None:
+        return "'self'"
+    return " ".join(origins) or "'none'"
 
 
 def set_security_headers(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = _content_security_policy()
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    if g.get("frame_ancestors") is None:
+        # Older browsers' word for frame-ancestors 'self'. The embedded page has none: it
+        # cannot name other origins, and the CSP above says exactly who may frame it.
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
     if current_app.config["HSTS"]:
         response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     return response

@@ -19,7 +19,9 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 import pytest
 
+from app.companies.queries import get_company
 from app.pagination import BadCursor, decode_cursor
+from tests.api.helpers import save
 from tests.checks import snapshot
 from tests.conftest import login_as
 from tests.route_walk import World, build_world, get_rules
@@ -120,6 +122,29 @@ def test_a_post_by_a_signed_in_person_is_private_too(client, world):
 
     assert response.status_code == 303
     assert response.headers["Cache-Control"] == PRIVATE
+
+
+# Framing -------------------------------------------------------------------------------
+
+
+def test_only_the_widgets_embedded_page_may_be_framed_elsewhere(app, world):
+    """Every route keeps ``frame-ancestors 'self'`` (and X-Frame-Options) but the embedded
+    page, which lists exactly the company's widget origins (issue 15)."""
+    get_company("acme").widget_origins = "https://shop.acme.com"
+    save()
+    client = _client(app, world, "asker")
+    for rule in get_rules(app):
+        path = world.url(rule)
+        response = _fetch(client, "GET", path, _headers(world, "asker", path))
+        policy = response.headers.get("Content-Security-Policy", "")
+        if rule.endpoint == "static":
+            continue
+        if rule.endpoint == "integrations.embed":
+            assert "frame-ancestors https://shop.acme.com;" in policy + ";", path
+            assert "X-Frame-Options" not in response.headers
+        else:
+            assert "frame-ancestors 'self'" in policy, path
+            assert response.headers["X-Frame-Options"] == "SAMEORIGIN", path
 
 
 # Crafted cursors -----------------------------------------------------------------------
@@ -239,11 +264,13 @@ def test_a_crafted_cursor_is_a_400_on_every_list(app, world, monkeypatch):
                 _refused(_fetch(client, "GET", url, headers), url)
 
     # Every list of the URL map is in the walk: any route that refuses a cursor of
-    # nonsense reads one, and must have shown a next page above.
+    # nonsense (and answers without one: the SSO landing is a 400 without its token) reads
+    # one, and must have shown a next page above.
     reads_a_cursor = {
         urlsplit(path).path
         for path in paths
         if _fetch(client, "GET", _with(path, "cursor", "nonsense"), headers).status_code == 400
+        and _fetch(client, "GET", path, headers).status_code != 400
     }
     assert reads_a_cursor <= {list_path for list_path, _ in lists}
     assert len(lists) >= 15, sorted(lists)

@@ -213,6 +213,16 @@ def _clean_display_name(raw: Any) -> tuple[str, str | None]:
     return value, None
 
 
+def username_problem(value: str) -> str | None:
+    """What is wrong with ``value`` as a new username, besides being taken (or None)."""
+    return _clean_username(value)[1]
+
+
+def clean_display_name(raw: Any) -> tuple[str, str | None]:
+    """A display name, normalised, and what is wrong with it (or None)."""
+    return _clean_display_name(raw)
+
+
 def _taken(username: str, email: str, *, except_id: int | None = None) -> dict[str, str]:
     """Field errors for a username or e-mail another account already has (one SELECT)."""
     conditions = []

@@ -54,6 +54,9 @@ class Company(db.Model):
     official_answer_rank: Mapped[int] = mapped_column(
         default=NOT_RANKED, server_default=str(NOT_RANKED)
     )
+    # The https origins allowed to frame the company's widget, space-separated ("" for
+    # none); its admin staff keep them (app.integrations.widget checks each one).
+    widget_origins: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     created_by = relationship("User")
     products = relationship("Product", back_populates="company", order_by="Product.name")
@@ -72,6 +75,10 @@ class Company(db.Model):
         self.name_skeleton = name_skeleton(name)
         self.name_cased_skeleton = name_cased_skeleton(name)
         return name
+
+    @property
+    def widget_origin_list(self) -> list[str]:
+        return self.widget_origins.split()
 
     @property
     def is_claimed(self) -> bool:

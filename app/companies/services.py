@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import idna
+from flask import current_app
 from slugify import slugify
 from sqlalchemy.exc import IntegrityError
 
@@ -232,6 +233,90 @@ def clean_website(value: str | None, errors: dict[str, str], *, field: str = "we
     return url
 
 
+# The widget's origins (issue 15) -----------------------------------------------------------
+
+WIDGET_ORIGINS_MAX = 10
+WIDGET_ORIGIN_MAX = 300
+WIDGET_ORIGIN_PROBLEM = (
+    "{value} is not an origin: use https://, a host name and an optional port, with no "
+    "path, like https://shop.example."
+)
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
+
+
+def widget_origin(raw: Any) -> str | None:
+    """``raw`` as an origin a browser sends (``https://shop.example``, ``https://a.b:8443``),
+    lowercase, or None when it is not one: https only, a real host name (no address, no
+    user, path, query or fragment; a trailing "/" is dropped). With ``WIDGET_ALLOW_LOCAL``
+    (tests) ``http://127.0.0.1:<port>`` and ``http://localhost:<port>`` pass too."""
+    if not isinstance(raw, str):
+        return None
+    text = raw.strip().removesuffix("/")
+    if not text or len(text) > WIDGET_ORIGIN_MAX or not text.isprintable() or " " in text:
+        return None
+    if any(mark in text for mark in "?#;,*'\"\\"):
+        return None
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.path or parts.username is not None or parts.password is not None:
+        return None
+    scheme, host = parts.scheme.lower(), (parts.hostname or "")
+    if scheme == "http" and host in LOCAL_HOSTS and current_app.config["WIDGET_ALLOW_LOCAL"]:
+        ascii_host: str | None = host
+    elif scheme == "https":
+        ascii_host = _hostname_ascii(host.rstrip("."))
+    else:
+        return None
+    if ascii_host is None:
+        return None
+    default = 443 if scheme == "https" else 80
+    return f"{scheme}://{ascii_host}" + (f":{port}" if port not in (None, default) else "")
+
+
+def clean_widget_origins(values: Collection[Any], errors: dict[str, str]) -> str:
+    """The origins, checked and each once, space-separated as stored; what is wrong goes
+    in ``errors`` under ``widget_origins`` (the first bad one named)."""
+    cleaned: list[str] = []
+    for value in values:
+        origin = widget_origin(value)
+        if origin is None:
+            shown = repr(value)[:80]
+            errors["widget_origins"] = WIDGET_ORIGIN_PROBLEM.format(value=shown)
+            return ""
+        if origin not in cleaned:
+            cleaned.append(origin)
+    if len(cleaned) > WIDGET_ORIGINS_MAX:
+        errors["widget_origins"] = f"List at most {WIDGET_ORIGINS_MAX} origins."
+    return " ".join(cleaned)
+
+
+def set_widget_origins(user: Any, company: Company, origins: Collection[Any]) -> Company:
+    """The company's admin staff (or a site admin) say which sites may frame its widget:
+    https origins only, at most 10; an empty list lets none. Written to the audit log."""
+    require(user, Permission.COMPANY_EDIT, company)
+    errors: dict[str, str] = {}
+    value = clean_widget_origins(origins, errors)
+    if errors:
+        raise ValidationError("Please correct the fields shown.", fields=errors)
+    _apply_widget_origins(user, company, value)
+    db.session.commit()
+    return company
+
+
+def _apply_widget_origins(user: Any, company: Company, value: str) -> None:
+    if company.widget_origins != value:
+        audit.record(
+            user,
+            "company.widget_origins",
+            company_id=company.id,
+            note=f"{company.name}: widget origins " + (value or "(none)"),
+        )
+        company.widget_origins = value
+
+
 # Work e-mails (claims and staff invitations) ----------------------------------------------
 
 WORK_EMAIL_MISMATCH = "Use your work e-mail at {domain} (or a subdomain of it), like jane@{domain}."
@@ -343,8 +428,16 @@ def create_company(user: Any, *, name: str, domain: str, description: str = "") 
     return company
 
 
-def edit_company(user: Any, company: Company, *, description: str, website: str) -> Company:
-    """The company's admin staff (or a site admin) edit its description and web address.
+def edit_company(
+    user: Any,
+    company: Company,
+    *,
+    description: str,
+    website: str,
+    widget_origins: Collection[Any] | None = None,
+) -> Company:
+    """The company's admin staff (or a site admin) edit its description and web address
+    (and, given, the widget's origins: ``set_widget_origins``).
 
     The web address must be an http(s) URL, or empty. The name, domain and slug stay. A
     change is written to the audit log (who, which fields, when).
@@ -353,6 +446,9 @@ def edit_company(user: Any, company: Company, *, description: str, website: str)
     errors: dict[str, str] = {}
     description = clean_description(description, errors)
     website = clean_website(website, errors)
+    origins = None
+    if widget_origins is not None:
+        origins = clean_widget_origins(widget_origins, errors)
     if errors:
         raise ValidationError("Please correct the fields shown.", fields=errors)
     changed = [
@@ -369,5 +465,7 @@ def edit_company(user: Any, company: Company, *, description: str, website: str)
         )
     company.description = description
     company.website = website
+    if origins is not None:
+        _apply_widget_origins(user, company, origins)
     db.session.commit()
     return company

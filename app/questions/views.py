@@ -42,7 +42,7 @@ from app.questions.forms import (
     StillBrokenForm,
     UnansweredFilterForm,
 )
-from app.questions.models import Kind, Question, Status
+from app.questions.models import TITLE_MAX, Kind, Question, Status
 from app.questions.queries import (
     Sort,
     get_question,
@@ -215,6 +215,8 @@ def ask(company_slug: str) -> Any:
         wanted = request.args.get("product", "")
         if any(product.slug == wanted for product in products):
             form.product.data = wanted
+        # The widget's "Ask" (app.integrations.widget) brings the title typed there.
+        form.title.data = request.args.get("title", "")[:TITLE_MAX]
         return _render_ask(form, company)
     if form.validate_on_submit():
         product = next((p for p in products if p.slug == form.product.data), None)

@@ -21,6 +21,7 @@ from app.companies.models import Claim, ClaimStatus, Invitation, Membership, Sta
 from app.db import utcnow
 from app.errors import EmailUnverified
 from app.extensions import db
+from app.integrations import sso
 from app.moderation import accounts as moderation_accounts
 from app.moderation import flags, hiding, merging
 from app.moderation.flag_models import Flag, FlaggedPost, FlagReason
@@ -247,6 +248,8 @@ SERVICE_CALLS = [
                 lambda w: moderation_accounts.suspend_user(w.root, w.mallory, reason="Spam.",
                                                            forever=True),
                 actor="root"),
+    ServiceCall("create the SSO secret", Permission.COMPANY_SSO,
+                lambda w: sso.create_secret(w.ivy, w.acme)),
 ]  # fmt: skip
 
 
@@ -307,6 +310,8 @@ class PagePost:
     name: str
     request: Callable[[World], tuple[str, dict[str, str]]]
     actor: str = "ivy"
+    # What the allowed POST answers: a redirect, or (a new SSO secret, shown once) the page.
+    allowed: tuple[int, ...] = (302, 303)
 
 
 PAGE_POSTS = [
@@ -376,6 +381,11 @@ PAGE_POSTS = [
              lambda w: (f"/moderation/flags/{w.flagged.id}",
                         {f"flag-{w.flagged.id}-action": "dismiss"}),
              actor="root"),
+    PagePost("create the SSO secret", lambda w: ("/companies/acme/integrations/sso", {}),
+             allowed=(200,)),
+    PagePost("set the widget's origins",
+             lambda w: ("/companies/acme/integrations/widget",
+                        {"widget_origins": "https://shop.acme.example"})),
 ]  # fmt: skip
 
 
@@ -398,7 +408,7 @@ def test_each_writing_page_refuses_with_a_page_that_says_what_to_do(client, w, c
     _verify(actor)
     allowed = client.post(url, data=data)
 
-    assert allowed.status_code in (302, 303), text(allowed)[:600]
+    assert allowed.status_code in case.allowed, text(allowed)[:600]
     assert snapshot() != before
 
 
@@ -517,6 +527,8 @@ API_CALLS = [
     _api("POST", "/companies/acme/webhooks",
          lambda w: {"url": "https://93.184.215.14/new", "events": ["answer.created"]}),
     _api("DELETE", "/companies/acme/webhooks/{w.endpoint.id}"),
+    _api("POST", "/companies/acme/sso"),
+    _api("PATCH", "/companies/acme", lambda w: {"widget_origins": ["https://shop.acme.example"]}),
 ]  # fmt: skip
 # Writes anyone may make before verifying: signing up, tokens, and the links' own tokens.
 API_OPEN_WRITES = {

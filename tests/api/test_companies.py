@@ -15,6 +15,7 @@ from tests.factories import make_company, make_product, make_question, make_staf
 COMPANY_FIELDS = {
     "id", "slug", "name", "domain", "description", "website", "claimed", "claimed_at",
     "product_count", "question_count", "url",
+    "widget_origins",  # issue 15: null but for those who may edit the company
 }  # fmt: skip
 PRODUCT_FIELDS = {
     "id", "slug", "name", "description", "company", "claimed", "question_count", "url",

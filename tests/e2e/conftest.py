@@ -122,6 +122,8 @@ def _server_env(workdir: Path) -> dict[str, str]:
         MAIL_SEND="inline",
         # The webhook journey sends to a receiver of the test's own on loopback.
         WEBHOOKS_ALLOW_PRIVATE="true",
+        # The company site of tests/e2e/test_company_site.py is another loopback port.
+        WIDGET_ALLOW_LOCAL="true",
     )
 
 

@@ -72,4 +72,12 @@ KEY_PAGES = [
     KeyPage("moderation-log", "/moderation/log", heading="Moderation log"),
     KeyPage("moderators", "/admin/moderators", user="sitekeeper", heading="Moderators"),
     KeyPage("delete-account", "/account/delete", user="farah", heading="Delete your account"),
+    # Issue 15: the company's own site: its admin's page, and the widget's embedded page.
+    KeyPage(
+        "integrations",
+        "/companies/acme-cloud/integrations",
+        user="jane",
+        heading="Acme Cloud on your own site",
+    ),
+    KeyPage("embed", "/embed/companies/acme-cloud?q=sync", heading="Help from Acme Cloud"),
 ]

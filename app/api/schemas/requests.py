@@ -185,10 +185,24 @@ class CompanyEditSchema(RequestSchema):
         validate=_length(None, WEBSITE_MAX),
         metadata={"description": "An http(s) address, or empty."},
     )
+    widget_origins = fields.List(
+        fields.String(validate=_length(None, company_services.WIDGET_ORIGIN_MAX)),
+        validate=validate.Length(max=company_services.WIDGET_ORIGINS_MAX),
+        allow_none=True,
+        metadata={
+            "description": "The sites that may frame the company's widget: https origins "
+            "(`https://shop.example`), at most 10; the list replaces the one before. null "
+            "(what others read) leaves them as they are."
+        },
+    )
 
     def problems(self, raw: dict[str, Any]) -> dict[str, str]:
         given = {name: text_in(raw, name) for name in ("description", "website") if name in raw}
-        return company_services.profile_problems(given)
+        found = company_services.profile_problems(given)
+        origins = raw.get("widget_origins")
+        if isinstance(origins, list):
+            company_services.clean_widget_origins(origins, found)
+        return found
 
 
 @reads_back(ProductSchema)

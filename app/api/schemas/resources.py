@@ -16,6 +16,7 @@ from app.companies.models import (
 )
 from app.moderation.models import ModerationAction, TargetType
 from app.moderation.revision_queries import version_cursor
+from app.policy import Permission, can
 from app.questions.models import (
     Feeling,
     Kind,
@@ -39,6 +40,12 @@ def _suspended_until(user: Any) -> str | None:
 
 def _company_url(company: Any) -> str:
     return url_for("companies.show", slug=company.slug, _external=True)
+
+
+def _widget_origins(company: Any) -> list[str] | None:
+    if not can(request_viewer(), Permission.COMPANY_EDIT, company):
+        return None
+    return company.widget_origin_list
 
 
 def _product_url(product: Any) -> str:
@@ -158,6 +165,17 @@ class CompanySchema(ResponseSchema):
     claimed_at = fields.DateTime(required=True, allow_none=True)
     product_count = fields.Integer(required=True)
     question_count = fields.Integer(required=True)
+    widget_origins = fields.Function(
+        _widget_origins,
+        required=True,
+        allow_none=True,
+        metadata={
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "The origins allowed to frame the company's widget, for those "
+            "who may edit the company (its admin staff, site admins); null for everyone else.",
+        },
+    )
     url = Link(_company_url)
 
 
@@ -350,6 +368,16 @@ class InvitationSchema(ResponseSchema):
     created_at = fields.DateTime(required=True)
     expires_at = fields.DateTime(required=True)
     url = Link(_staff_url, metadata={"description": "The company's staff page."})
+
+
+class SsoSecretSchema(ResponseSchema):
+    secret = fields.String(
+        required=True,
+        metadata={
+            "description": "The HS256 key (its UTF-8 bytes) the company's site signs SSO "
+            "tokens with. Shown once; a new one replaces it."
+        },
+    )
 
 
 class TokenSchema(ResponseSchema):

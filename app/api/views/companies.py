@@ -101,7 +101,7 @@ def get_scorecard(slug: str) -> dict[str, Any]:
 @bp.arguments(CompanyEditSchema)
 @bp.response(200, CompanySchema)
 def edit_company(body: dict[str, Any], slug: str) -> Company:
-    """Edit a company's description and web address.
+    """Edit a company's description, web address and widget origins.
 
     Its admin staff once it is claimed, a site admin always; anybody else is a 403,
     whatever the body. Fields left out keep their value. The company's other fields may be
@@ -115,6 +115,7 @@ def edit_company(body: dict[str, Any], slug: str) -> Company:
         company,
         description=body.get("description", company.description),
         website=body.get("website", company.website),
+        widget_origins=body.get("widget_origins"),
     )
 
 
