@@ -70,7 +70,7 @@ def _trust_proxies(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from app import db as db_module
-    from app import security
+    from app import ops, security
     from app.accounts import auth
     from app.extensions import cache, csrf, db, limiter, login_manager, migrate
 
@@ -86,6 +86,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     auth.init_login_manager(login_manager)
     security.init_app(app)
+    ops.init_app(app)  # /healthz, /readyz, /metrics; the request id; JSON request logs
 
 
 def _import_models() -> None:

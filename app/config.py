@@ -48,6 +48,10 @@ _ENV_SETTINGS: dict[str, Any] = {
     "REPEATED_TEXT_MINUTES": int,
     "FLAG_LIMITS": str,
     "NOTIFICATION_EMAILS_PER_HOUR": int,
+    # Running it (app/ops.py): "json" logs one JSON line per request; the bearer token that
+    # lets a scraper off the loopback interface read /metrics.
+    "LOG_FORMAT": lambda v: v.strip().lower(),
+    "METRICS_TOKEN": str,
 }
 
 EMAIL_VERIFICATION_MODES = ("required", "off")
@@ -128,6 +132,11 @@ class DefaultConfig:
     # at sign-up; off: it writes at once (the link still goes out, and notification e-mails
     # still wait for it).
     EMAIL_VERIFICATION = "required"
+    # text: Flask's usual log lines; json: one JSON object per line, with one line per
+    # request (time, request id, method, URL rule, status, duration, user id).
+    LOG_FORMAT = "text"
+    # /metrics answers the loopback interface, or a request with this bearer token.
+    METRICS_TOKEN = ""
 
 
 class ProductionConfig:

@@ -270,6 +270,9 @@ class Action:
                 "/admin/users/answerer/suspend",
                 {"days": "3", "reason": "Cool off."},
             ),
+            "check health": ("/healthz", {}),
+            "check readiness": ("/readyz", {}),
+            "read metrics (loopback)": ("/metrics", {}),
         }[self.name]
 
 
@@ -387,6 +390,12 @@ ACTIONS = [
     Action("grant the moderator role", frozenset({"site_admin"})),
     # Moderators suspend; site admins are moderators (never themselves, never a site admin).
     Action("suspend a user", frozenset({"site_admin"})),
+    # Running it (issue 18): for the load balancer and the scraper, whoever asks; /metrics
+    # only from the loopback interface (as the test client is) or with METRICS_TOKEN
+    # (tests/ops/test_metrics.py).
+    Action("check health", frozenset(ROLES), method="GET"),
+    Action("check readiness", frozenset(ROLES), method="GET"),
+    Action("read metrics (loopback)", frozenset(ROLES), method="GET"),
 ]
 
 
