@@ -73,14 +73,18 @@ def request_id() -> str:
     """This request's id: the one our proxy set (``X-Request-ID``, when TRUSTED_PROXY_COUNT
     says a proxy of ours stands in front, and it looks like an id), else a fresh one.
     Returned in the response's ``X-Request-ID``, logged, and shown on error pages."""
-    if "request_id" not in g:
+    state = g._get_current_object()  # type: ignore[attr-defined]
+    found = getattr(state, "request_id", None)
+    if found is None:
         given = (
             request.headers.get(REQUEST_ID_HEADER, "")
             if current_app.config["TRUSTED_PROXY_COUNT"]
             else ""
         )
-        g.request_id = given if _SAFE_REQUEST_ID.fullmatch(given) else secrets.token_hex(16)
-    return g.request_id
+        found = state.request_id = (
+            given if _SAFE_REQUEST_ID.fullmatch(given) else secrets.token_hex(16)
+        )
+    return found
 
 
 # --------------------------------------------------------------------------- metrics
@@ -337,22 +341,39 @@ def _signed_in_id() -> int | str | None:
     return int(value) if isinstance(value, str) and value.isdigit() else value
 
 
+# (method, route, status) → its request counter and latency histogram, found once per
+# process: ``labels()`` takes a lock and checks the values on every call.
+_SERIES: dict[tuple[str, str, str], tuple[Any, Any]] = {}
+
+
+def _series(method: str, route: str, status: str) -> tuple[Any, Any]:
+    key = (method, route, status)
+    found = _SERIES.get(key)
+    if found is None:
+        found = _SERIES[key] = (REQUESTS.labels(*key), LATENCY.labels(*key))
+    return found
+
+
 def _finish(response: Response) -> Response:
     """The request id on the response; the request counted and timed; its log line."""
-    response.headers[REQUEST_ID_HEADER] = request_id()
-    started = g.get("request_started")
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    state = g._get_current_object()  # type: ignore[attr-defined]
+    started = getattr(state, "request_started", None)
     duration = time.perf_counter() - started if started is not None else 0.0
-    method = request.method if request.method in _METHODS else "OTHER"
-    route = request.url_rule.rule if request.url_rule is not None else UNMATCHED
-    status = str(response.status_code)
-    REQUESTS.labels(method, route, status).inc()
-    LATENCY.labels(method, route, status).observe(duration)
+    rid = request_id()
+    response.headers[REQUEST_ID_HEADER] = rid
+    method = req.method if req.method in _METHODS else "OTHER"
+    rule = req.url_rule
+    route = rule.rule if rule is not None else UNMATCHED
+    counter, histogram = _series(method, route, str(response.status_code))
+    counter.inc()
+    histogram.observe(duration)
     if current_app.config["LOG_FORMAT"] == "json":
         request_log.info(
             "request",
             extra={
                 "request_fields": {
-                    "request_id": request_id(),
+                    "request_id": rid,
                     "method": method,
                     "route": route,
                     "status": response.status_code,
