@@ -9,14 +9,19 @@ import pytest
 from flask import Flask
 
 from app import create_app
-from app.extensions import db
+from app.extensions import db, limiter
 from tests.conftest import RequestClient
 
 
 @pytest.fixture
 def make_app(app: Flask) -> Iterator[Callable[..., Flask]]:
-    """``make_app(SETTING=value, …)``: the suite's settings, changed; disposed at the end."""
+    """``make_app(SETTING=value, …)``: the suite's settings, changed; disposed at the end.
+
+    The limiter is one object for every app, holding the storage of the app bound last: it
+    gets the suite's back at the end (a Redis that does not answer would fail the next
+    test's ``limiter.reset()``)."""
     made: list[Flask] = []
+    limiter_state = dict(vars(limiter))
 
     def make(**settings: Any) -> Flask:
         config = {
@@ -37,3 +42,5 @@ def make_app(app: Flask) -> Iterator[Callable[..., Flask]]:
     for other in made:
         with other.app_context():
             db.engine.dispose()
+    vars(limiter).clear()
+    vars(limiter).update(limiter_state)
