@@ -70,7 +70,7 @@ def _trust_proxies(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from app import db as db_module
-    from app import limits, security
+    from app import limits, ops, security
     from app.accounts import auth
     from app.extensions import cache, compress, csrf, db, limiter, login_manager, migrate
 
@@ -89,6 +89,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     auth.init_login_manager(login_manager)
     security.init_app(app)
+    ops.init_app(app)  # /healthz, /readyz, /metrics; the request id; JSON request logs
     if not app.config["PROXY_COMPRESSES"]:
         # Registered last but one, so it runs early among the app's after-request functions
         # (the later ones only set headers); a blueprint's (the feeds' ETag) run before it.

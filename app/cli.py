@@ -1,5 +1,5 @@
 """Flask commands: ``flask create-admin``, ``flask create-moderator``, ``flask seed-demo``,
-``flask rerender``."""
+``flask rerender``, ``flask doctor`` (app/doctor.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from app import content
 from app.accounts import services as account_services
 from app.answers.models import Answer
 from app.bench_data import seed_bench_command
+from app.doctor import doctor_command
 from app.errors import DomainError
 from app.extensions import db
 from app.questions.models import PRIVATE_DETAILS, Question
@@ -124,3 +125,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_bench_command)
     app.cli.add_command(rerender_command)
     app.cli.add_command(scorecard_rank_command)
+    app.cli.add_command(doctor_command)

@@ -60,6 +60,10 @@ _ENV_SETTINGS: dict[str, Any] = {
     "DNS_NAMESERVER": str,
     "DNS_PORT": int,
     "CLAIM_PROOF_URL": str,
+    # Running it (app/ops.py): "json" logs one JSON line per request; the bearer token that
+    # lets a scraper off the loopback interface read /metrics.
+    "LOG_FORMAT": lambda v: v.strip().lower(),
+    "METRICS_TOKEN": str,
 }
 
 EMAIL_VERIFICATION_MODES = ("required", "off")
@@ -176,6 +180,11 @@ class DefaultConfig:
     DNS_PORT = 53
     # Where a claimant may publish the proof file ({domain}: the company's domain).
     CLAIM_PROOF_URL = "https://{domain}/.well-known/helpsquare-verify.txt"
+    # text: Flask's usual log lines; json: one JSON object per line, with one line per
+    # request (time, request id, method, URL rule, status, duration, user id).
+    LOG_FORMAT = "text"
+    # /metrics answers the loopback interface, or a request with this bearer token.
+    METRICS_TOKEN = ""
 
 
 class ProductionConfig:

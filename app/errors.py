@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, login_manager
+from app.ops import request_id
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,7 @@ def _render(status: int, message: str | None = None):
     title = _TITLES.get(status, "Error")
     text = message or _MESSAGES.get(status, "")
     headers = {"Retry-After": "5"} if status == 503 else {}
+    reference = request_id()
     try:
         body = render_template("errors/error.html", status=status, title=title, message=text)
     except Exception:
@@ -115,9 +117,15 @@ def _render(status: int, message: str | None = None):
         log.exception("error page %s could not be rendered", status)
         body = (
             f"<!doctype html><html lang=en><title>{escape(title)} · Helpsquare</title>"
-            f"<h1>{escape(title)}</h1><p>{escape(text)}</p></html>"
+            f"<h1>{escape(title)}</h1><p>{escape(text)}</p>"
+            f"<p>Reference: <code>{escape(reference)}</code></p></html>"
         )
     return body, status, headers
+
+
+def _route() -> str:
+    """The URL rule, for the logs: the path itself may hold a token (a reset link)."""
+    return request.url_rule.rule if request.url_rule is not None else "(no route)"
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -146,11 +154,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError):
         db.session.rollback()
-        log.warning("database unavailable on %s %s: %s", request.method, request.path, error)
+        log.warning("database unavailable on %s %s: %s", request.method, _route(), error)
         return _render(503)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         db.session.rollback()
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        log.exception("unhandled error on %s %s", request.method, _route())
         return _render(500)

@@ -77,7 +77,8 @@ def set_cache_control(response: Response) -> Response:
     theirs alone: no shared cache (a proxy, a CDN) may keep it, nor the browser's disk
     after they sign out. Signed-out pages keep their headers; static files, the same for
     everybody and named by their content, keep their long cache life."""
-    if request.endpoint == "static":
+    if request.endpoint == "static" or request.blueprint == "ops":
+        # /healthz, /readyz, /metrics: always no-store (app/ops.py), and the session unread.
         return response
     if g.get("api_user") is not None or _signed_in_browser():
         response.headers["Cache-Control"] = PRIVATE

@@ -303,6 +303,9 @@ class Action:
                 {"widget_origins": "https://shop.acme.example"},
             ),
             "export the company": (f"/companies/{acme}/export", {}),
+            "check health": ("/healthz", {}),
+            "check readiness": ("/readyz", {}),
+            "read metrics (loopback)": ("/metrics", {}),
         }[self.name]
 
 
@@ -433,6 +436,12 @@ ACTIONS = [
     Action("create the SSO secret", ACME_ADMINS, ok=(200,)),
     Action("set the widget's origins", ACME_ADMINS),
     Action("export the company", ACME_ADMINS, method="GET"),
+    # Running it (issue 18): for the load balancer and the scraper, whoever asks; /metrics
+    # only from the loopback interface (as the test client is) or with METRICS_TOKEN
+    # (tests/ops/test_metrics.py).
+    Action("check health", frozenset(ROLES), method="GET"),
+    Action("check readiness", frozenset(ROLES), method="GET"),
+    Action("read metrics (loopback)", frozenset(ROLES), method="GET"),
 ]
 
 

@@ -4,6 +4,7 @@
 
 - HEAD never changes anything: it is a GET without the body;
 - signed-in pages, and API answers to a token, are ``Cache-Control: private, no-store``;
+  /healthz, /readyz and /metrics are ``no-store`` for everybody and set no cookie;
 - a cursor the server did not issue, however crafted, is a 400 on every list, never a 500.
 """
 
@@ -109,6 +110,10 @@ def test_signed_in_pages_and_token_answers_are_private(app, world, who):
         private = signed_in or (who == "token" and rule.endpoint.startswith("api."))
         if rule.endpoint == "static":
             assert "no-store" not in cache_control, path
+        elif rule.endpoint.startswith("ops."):
+            # For load balancers and scrapers: never kept, and the session never read.
+            assert cache_control == "no-store", path
+            assert "Set-Cookie" not in response.headers, path
         else:
             assert (cache_control == PRIVATE) is private, (path, cache_control)
             if not private:

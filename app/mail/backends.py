@@ -245,6 +245,11 @@ class SMTPBackend(Backend):
             raise
         return connection
 
+    def check(self) -> None:
+        """Connect, STARTTLS and log in as a delivery would, then say goodbye (``flask
+        doctor``)."""
+        self._connect().quit()
+
     def send(self, email: EmailMessage) -> None:
         if self._connection is None:
             self._connection = self._connect()

@@ -61,7 +61,7 @@ SUBJECT_MAX = 250
 _EMAIL_DUE = sa.text("emailed_at IS NULL AND email IN ('immediate', 'daily')")
 
 
-def _due() -> list[sa.ColumnElement[bool]]:
+def email_due() -> list[sa.ColumnElement[bool]]:
     """Notifications still to be e-mailed that their recipient may still see: what every
     sender here claims, and what the immediate sender picks its people by. Only verified
     addresses are mailed: a recipient who has not verified is never picked, so waiting
@@ -81,7 +81,7 @@ def _claim(where: Iterable[sa.ColumnElement[bool]], limit: int | None = None) ->
     may still see, at a verified address, are taken.
     """
     table = Notification.__table__
-    conditions = [*where, *_due()]
+    conditions = [*where, *email_due()]
     # Not correlated with the UPDATE's own table: a subquery of its own rows.
     due = sa.select(Notification.id).where(*conditions).order_by(Notification.id).correlate(None)
     if limit is not None:
@@ -153,10 +153,10 @@ def send_due(limit: int = 100) -> int:
     """
     cap = current_app.config["NOTIFICATION_EMAILS_PER_HOUR"]
     now = utcnow()
-    hourly_cap.open_windows(_due())
+    hourly_cap.open_windows(email_due())
     db.session.commit()
-    windows = hourly_cap.take_windows(now, limit, _due())
-    due = hourly_cap.due_of([w.user_id for w in windows], _due(), per_person=cap + 1)
+    windows = hourly_cap.take_windows(now, limit, email_due())
+    due = hourly_cap.due_of([w.user_id for w in windows], email_due(), per_person=cap + 1)
     single_ids: list[int] = []
     summarized: list[int] = []
     for window in windows:
@@ -335,4 +335,11 @@ def send_digests(limit: int | None = None) -> int:
     return sum(1 for user_id in user_ids if _digest_for(user_id, day))
 
 
-__all__ = ["INLINE_LIMIT", "link_of", "send_digests", "send_due", "send_due_after_request"]
+__all__ = [
+    "INLINE_LIMIT",
+    "email_due",
+    "link_of",
+    "send_digests",
+    "send_due",
+    "send_due_after_request",
+]
