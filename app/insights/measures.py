@@ -76,12 +76,20 @@ def _week_postgresql(element: Any, compiler: Any, **kw: Any) -> str:
     )
 
 
+def asked_where(company_id: int, since: datetime) -> sa.ColumnElement[bool]:
+    """SQL: the question is one of the company's listed questions asked at ``since`` or later
+    (read on ``ix_questions_company_created``)."""
+    return sa.and_(
+        Question.company_id == company_id, Question.created_at >= since, question_listed()
+    )
+
+
 def asked(company_id: int, since: datetime, *columns: Any, name: str = "asked") -> sa.CTE:
-    """CTE: the company's listed questions asked at ``since`` or later, with their ``id`` and
-    ``created_at`` and the other ``columns`` named (on ``ix_questions_company_created``)."""
+    """CTE: the questions of ``asked_where``, with their ``id`` and ``created_at`` and the
+    other ``columns`` named."""
     return (
         sa.select(Question.id, Question.created_at, *columns)
-        .where(Question.company_id == company_id, Question.created_at >= since, question_listed())
+        .where(asked_where(company_id, since))
         .cte(name)
     )
 
@@ -104,15 +112,17 @@ def first_official(questions: sa.CTE, name: str = "first_official") -> sa.CTE:
     )
 
 
-def ranked(value: Any, *partition_by: Any) -> tuple[sa.ColumnElement[int], sa.ColumnElement[int]]:
+def ranked(
+    value: Any, *partition_by: Any, names: tuple[str, str] = ("position", "total")
+) -> tuple[sa.ColumnElement[int], sa.ColumnElement[int]]:
     """Window columns ``position`` (1, 2, … among the rows whose ``value`` is not NULL, in
     ascending order; the NULL rows come after them) and ``total`` (how many are not NULL),
-    within each group of ``partition_by``: what ``percentile`` reads."""
+    within each group of ``partition_by``: what ``percentile`` reads. ``names`` labels them."""
     by = list(partition_by) or None
     nulls_last = sa.case((value.is_(None), 1), else_=0)
     position = sa.func.row_number().over(partition_by=by, order_by=[nulls_last, value])
     total = sa.func.count(value).over(partition_by=by)
-    return position.label("position"), total.label("total")
+    return position.label(names[0]), total.label(names[1])
 
 
 def percentile(
@@ -143,6 +153,7 @@ __all__ = [
     "MEDIAN",
     "P90",
     "asked",
+    "asked_where",
     "first_official",
     "percentile",
     "ranked",
