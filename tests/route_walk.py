@@ -191,6 +191,7 @@ def build_world() -> World:
         "section": "questions",
         "first_id": question.id,
         "filename": "css/helpsquare.css",
+        "table": "kinds",
     }
     tokens = {
         "companies.verify_claim": _token_of(claim_link),
