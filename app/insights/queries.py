@@ -197,24 +197,11 @@ def _weeks(company_id: int, since: datetime, until: datetime) -> list[WeekCounts
 # Response figures, overall and per product ---------------------------------------------------
 
 
-def _figures(facts: Any, position: Any, total: Any) -> list[sa.ColumnElement[Any]]:
-    """The ``Response`` columns of a group of ``facts`` rows, ranked by ``position``/``total``."""
-    seconds = facts.c.seconds
-    return [
-        sa.func.count().label("questions"),
-        sa.func.count(seconds).label("answered"),
-        sa.func.count(sa.case((seconds <= WITHIN_SECONDS, 1))).label("within"),
-        sa.func.count(facts.c.best_answer_id).label("best"),
-        measures.percentile(seconds, position, total, MEDIAN).label("median"),
-        measures.percentile(seconds, position, total, P90).label("p90"),
-    ]
-
-
 def _response(row: Any) -> Response:
     return Response(
         questions=int(row.questions),
-        answered_officially=int(row.answered),
-        answered_officially_within_24h=int(row.within),
+        answered_officially=int(row.answered or 0),
+        answered_officially_within_24h=int(row.within or 0),
         best_answers=int(row.best),
         median_first_official_answer_seconds=whole_seconds(row.median),
         p90_first_official_answer_seconds=whole_seconds(row.p90),
@@ -222,38 +209,80 @@ def _response(row: Any) -> Response:
 
 
 def _responses(company_id: int, since: datetime) -> tuple[Response, list[ProductFigures]]:
+    """The ``Response`` of all the window's questions and of each product's, in one
+    statement: counts over the questions asked, times over those answered officially only
+    (ranked twice, overall and by product: the window functions sort the fewer rows)."""
     asked = measures.asked(company_id, since, Question.product_id, Question.best_answer_id)
     first = measures.first_official(asked)
-    timed = (
+    answered = (
         sa.select(
             asked.c.product_id,
-            asked.c.best_answer_id,
-            # NULL: not answered officially.
             seconds_between(asked.c.created_at, first.c.first_at).label("seconds"),
         )
-        .select_from(asked.outerjoin(first, first.c.question_id == asked.c.id))
-        .cte("timed")
+        .select_from(first.join(asked, asked.c.id == first.c.question_id))
+        .cte("answered")
     )
-    facts = sa.select(
-        timed,
-        *measures.ranked(timed.c.seconds, names=("position_all", "total_all")),
-        *measures.ranked(timed.c.seconds, timed.c.product_id),
-    ).cte("facts")
+    delays = sa.select(
+        answered,
+        *measures.ranked(answered.c.seconds, names=("position_all", "total_all")),
+        *measures.ranked(answered.c.seconds, answered.c.product_id),
+    ).cte("delays")
+
+    def questions(*group: Any) -> sa.Subquery:
+        return (
+            sa.select(
+                *group,
+                sa.func.count().label("questions"),
+                sa.func.count(asked.c.best_answer_id).label("best"),
+            )
+            .group_by(*group)
+            .subquery()
+        )
+
+    def times(position: Any, total: Any, *group: Any) -> sa.Subquery:
+        seconds = delays.c.seconds
+        return (
+            sa.select(
+                *group,
+                sa.func.count().label("answered"),
+                sa.func.count(sa.case((seconds <= WITHIN_SECONDS, 1))).label("within"),
+                measures.percentile(seconds, position, total, MEDIAN).label("median"),
+                measures.percentile(seconds, position, total, P90).label("p90"),
+            )
+            .group_by(*group)
+            .subquery()
+        )
+
+    def figures(counted: sa.Subquery, timed: sa.Subquery) -> list[Any]:
+        return [
+            counted.c.questions,
+            counted.c.best,
+            timed.c.answered,
+            timed.c.within,
+            timed.c.median,
+            timed.c.p90,
+        ]
+
+    counted, timed = questions(), times(delays.c.position_all, delays.c.total_all)
     overall = sa.select(
         sa.literal(True).label("overall"),
         sa.literal(None, sa.String).label("slug"),
         sa.literal(None, sa.String).label("name"),
-        *_figures(facts, facts.c.position_all, facts.c.total_all),
-    ).select_from(facts)
-    per_product = (
-        sa.select(
-            sa.literal(False).label("overall"),
-            Product.slug,
-            Product.name,
-            *_figures(facts, facts.c.position, facts.c.total),
-        )
-        .select_from(facts.outerjoin(Product, Product.id == facts.c.product_id))
-        .group_by(facts.c.product_id, Product.slug, Product.name)
+        *figures(counted, timed),
+    ).select_from(counted.join(timed, sa.true()))
+    by_product = questions(asked.c.product_id)
+    timed_by_product = times(delays.c.position, delays.c.total, delays.c.product_id)
+    per_product = sa.select(
+        sa.literal(False).label("overall"),
+        Product.slug,
+        Product.name,
+        *figures(by_product, timed_by_product),
+    ).select_from(
+        by_product.outerjoin(
+            # NULL (no product) matches NULL: IS NOT DISTINCT FROM (SQLite: IS).
+            timed_by_product,
+            by_product.c.product_id.is_not_distinct_from(timed_by_product.c.product_id),
+        ).outerjoin(Product, Product.id == by_product.c.product_id)
     )
     response, products = Response(), []
     for row in db.session.execute(sa.union_all(overall, per_product)):
@@ -270,6 +299,26 @@ def _responses(company_id: int, since: datetime) -> tuple[Response, list[Product
 
 
 def _top_problems(company_id: int, since: datetime) -> list[ProblemRow]:
+    # The ten from ix_questions_insights alone (a top-N sort of the window's open problems),
+    # then their rows. MATERIALIZED keeps PostgreSQL from walking ix_questions_me_too (every
+    # company's questions, the most affected first) in search of this company's.
+    ranking = (
+        Question.me_too_count.desc(),
+        Question.created_at.desc(),
+        Question.id.desc(),
+    )
+    top = (
+        sa.select(Question.id, Question.me_too_count, Question.created_at)
+        .where(
+            measures.asked_where(company_id, since),
+            Question.kind == Kind.PROBLEM,
+            Question.status.in_(OPEN_PROBLEM),
+        )
+        .order_by(*ranking)
+        .limit(TOP_PROBLEMS)
+        .cte("top_problems")
+        .prefix_with("MATERIALIZED")
+    )
     rows = db.session.execute(
         sa.select(
             Question.id,
@@ -279,15 +328,8 @@ def _top_problems(company_id: int, since: datetime) -> list[ProblemRow]:
             Question.me_too_count,
             Question.created_at,
         )
-        .where(
-            Question.company_id == company_id,
-            Question.created_at >= since,
-            question_listed(),
-            Question.kind == Kind.PROBLEM,
-            Question.status.in_(OPEN_PROBLEM),
-        )
-        .order_by(Question.me_too_count.desc(), Question.created_at.desc(), Question.id.desc())
-        .limit(TOP_PROBLEMS)
+        .where(Question.id.in_(sa.select(top.c.id)))
+        .order_by(*ranking)
     ).all()
     return [ProblemRow(*row) for row in rows]
 
