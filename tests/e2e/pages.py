@@ -72,4 +72,9 @@ KEY_PAGES = [
     KeyPage("moderation-log", "/moderation/log", heading="Moderation log"),
     KeyPage("moderators", "/admin/moderators", user="sitekeeper", heading="Moderators"),
     KeyPage("delete-account", "/account/delete", user="farah", heading="Delete your account"),
+    # Issue 14: a company's insights, as its admin (Jane, Acme Cloud) sees them: the charts
+    # drawn on the server, their legends and tables.
+    KeyPage(
+        "insights", "/companies/acme-cloud/insights", user="jane", heading="Insights for Acme Cloud"
+    ),
 ]

@@ -156,7 +156,9 @@ def test_each_chart_is_an_svg_image_with_its_table_and_csv(client, acme_data):
         ("staff", "Official answers per staff member"),
     ]:
         svg = re.search(
-            rf'<svg class="chart__svg"[^>]*aria-labelledby="{name}-title {name}-desc"', html
+            rf'<svg class="chart__svg"[^>]*aria-labelledby="{name}-title" '
+            rf'aria-describedby="{name}-desc"',
+            html,
         )
         assert svg and 'role="img"' in svg[0], name
         assert f'<title id="{name}-title">{title}</title>' in html
