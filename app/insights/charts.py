@@ -12,11 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.insights.queries import Insights, Response
+from app.insights.queries import Insights, Response, WeekCounts
 from app.insights.scorecard import duration_words, percent
 from app.questions.models import KIND_LABELS, Feeling, Kind
 
@@ -126,12 +126,12 @@ class Chart:
     description: str  # what it shows, in a sentence or two (the SVG's <desc>)
     height: int
     legend: list[Series]
-    rects: list[Rect]
     # The plot area's edges (the axes are drawn along its left and bottom).
     left: float
     top: float
     right: float
     bottom: float
+    rects: list[Rect] = field(default_factory=list)
     x_labels: list[Label] = field(default_factory=list)
     y_labels: list[Label] = field(default_factory=list)  # beside the axis, or bar names
     grid: list[float] = field(default_factory=list)  # y of each horizontal grid line
@@ -161,106 +161,90 @@ def _day(day: Any) -> str:
     return f"{day.day} {day:%b}"
 
 
-def columns_chart(
-    name: str,
-    title: str,
-    description: str,
-    labels: list[str],
-    series: list[Series],
-    values: list[dict[str, int]],
-    what: Callable[[int, Series], str],
-) -> Chart:
-    """Stacked columns, one per label (a week), each stacking ``values[i][series.key]``."""
+@dataclass(frozen=True)
+class Data:
+    """What a chart shows: for each label (a week, a product), a stack of its ``series``
+    (``values[i][series.key]``); ``what(n, series)`` words one piece ("12 problems")."""
+
+    name: str
+    title: str
+    description: str
+    labels: list[str]
+    series: list[Series]
+    values: list[dict[str, int]]
+    what: Callable[[int, Series], str]
+
+    def axis_end(self) -> int:
+        return nice_ceiling(max((sum(v.values()) for v in self.values), default=0))
+
+    def stacks(self) -> Iterator[tuple[int, str, list[tuple[Series, int, str]]]]:
+        """Each label's place, name and non-empty pieces (series, count, hover title)."""
+        for i, (label, counts) in enumerate(zip(self.labels, self.values, strict=True)):
+            pieces = [(s, counts.get(s.key, 0)) for s in self.series]
+            yield i, label, [(s, n, f"{label}: {self.what(n, s)}") for s, n in pieces if n]
+
+    def chart(self, height: int, box: tuple[float, float, float, float], **shapes: Any) -> Chart:
+        left, top, right, bottom = box
+        return Chart(
+            self.name, self.title, self.description, height, self.series,
+            left=left, top=top, right=right, bottom=bottom, **shapes,
+        )  # fmt: skip
+
+
+def _ticks(end: int) -> list[tuple[float, str]]:
+    """The axis' marks: 0, a quarter, a half, … of ``end`` that are whole numbers."""
+    return [(k / 4, f"{end * k // 4:,}") for k in range(5) if end * k % 4 == 0]
+
+
+def columns_chart(data: Data) -> Chart:
+    """Stacked columns, one per label (a week)."""
     left, top = MARGIN_LEFT, MARGIN_TOP
     right, bottom = WIDTH - MARGIN_RIGHT, COLUMNS_HEIGHT - MARGIN_BOTTOM
-    top_value = nice_ceiling(max((sum(v.values()) for v in values), default=0))
-    slot = (right - left) / max(len(labels), 1)
+    end = data.axis_end()
+    slot = (right - left) / max(len(data.labels), 1)
     bar = slot * 0.7
-    rects = []
-    x_labels = []
-    every = max(1, math.ceil(len(labels) / X_LABELS_MAX))
-    for i, (label, counts) in enumerate(zip(labels, values, strict=True)):
+    every = max(1, math.ceil(len(data.labels) / X_LABELS_MAX))
+    rects, x_labels = [], []
+    for i, label, pieces in data.stacks():
         x = left + i * slot + (slot - bar) / 2
         y = bottom
-        for s in series:
-            n = counts.get(s.key, 0)
-            if n:
-                height = (bottom - top) * n / top_value
-                y -= height
-                rects.append(
-                    Rect(_r(x), _r(y), _r(bar), _r(height), s.key, f"{label}: {what(n, s)}")
-                )
+        for s, n, title in pieces:
+            height = (bottom - top) * n / end
+            y -= height
+            rects.append(Rect(_r(x), _r(y), _r(bar), _r(height), s.key, title))
         if i % every == 0:
             x_labels.append(Label(_r(x + bar / 2), bottom + 18, label))
-    grid = [_r(bottom - (bottom - top) * k / 4) for k in range(1, 5)]
-    y_labels = [
-        Label(left - 6, _r(bottom - (bottom - top) * k / 4), f"{top_value * k // 4:,}")
-        for k in range(0, 5)
-        if top_value * k % 4 == 0
-    ]
-    return Chart(
-        name,
-        title,
-        description,
+    return data.chart(
         COLUMNS_HEIGHT,
-        series,
-        rects,
-        left,
-        top,
-        right,
-        bottom,
-        x_labels,
-        y_labels,
-        grid,
+        (left, top, right, bottom),
+        rects=rects,
+        x_labels=x_labels,
+        y_labels=[Label(left - 6, _r(bottom - (bottom - top) * f), t) for f, t in _ticks(end)],
+        grid=[_r(bottom - (bottom - top) * k / 4) for k in range(1, 5)],
     )
 
 
-def bars_chart(
-    name: str,
-    title: str,
-    description: str,
-    labels: list[str],
-    series: list[Series],
-    values: list[dict[str, int]],
-    what: Callable[[int, Series], str],
-) -> Chart:
+def bars_chart(data: Data) -> Chart:
     """Stacked horizontal bars, one per label (a product, a staff member)."""
     left, top = BARS_MARGIN_LEFT, MARGIN_TOP
-    height = MARGIN_TOP + ROW_HEIGHT * max(len(labels), 1) + MARGIN_BOTTOM
+    height = MARGIN_TOP + ROW_HEIGHT * max(len(data.labels), 1) + MARGIN_BOTTOM
     right, bottom = WIDTH - MARGIN_RIGHT, height - MARGIN_BOTTOM
-    top_value = nice_ceiling(max((sum(v.values()) for v in values), default=0))
-    rects = []
-    y_labels = []
-    for i, (label, counts) in enumerate(zip(labels, values, strict=True)):
+    end = data.axis_end()
+    rects, y_labels = [], []
+    for i, label, pieces in data.stacks():
         y = top + i * ROW_HEIGHT + 4
         x = left
-        for s in series:
-            n = counts.get(s.key, 0)
-            if n:
-                width = (right - left) * n / top_value
-                rects.append(
-                    Rect(_r(x), y, _r(width), ROW_HEIGHT - 8, s.key, f"{label}: {what(n, s)}")
-                )
-                x += width
+        for s, n, title in pieces:
+            width = (right - left) * n / end
+            rects.append(Rect(_r(x), y, _r(width), ROW_HEIGHT - 8, s.key, title))
+            x += width
         y_labels.append(Label(left - 8, y + ROW_HEIGHT / 2, _short(label)))
-    x_labels = [
-        Label(_r(left + (right - left) * k / 4), bottom + 18, f"{top_value * k // 4:,}")
-        for k in range(0, 5)
-        if top_value * k % 4 == 0
-    ]
-    return Chart(
-        name,
-        title,
-        description,
+    return data.chart(
         height,
-        series,
-        rects,
-        left,
-        top,
-        right,
-        bottom,
-        x_labels,
-        y_labels,
+        (left, top, right, bottom),
+        rects=rects,
+        x_labels=[Label(_r(left + (right - left) * f), bottom + 18, t) for f, t in _ticks(end)],
+        y_labels=y_labels,
     )
 
 
@@ -285,13 +269,38 @@ _PLURALS = {
 }
 
 
-def _week_label(week: Any) -> str:
-    return f"Week of {_day(week)}"
+def _lower_first(n: int, series: Series) -> str:
+    return f"{n} {series.label[0].lower()}{series.label[1:]}"
+
+
+def _weekly(
+    insights: Insights,
+    data: Data,
+    caption: str,
+    last: tuple[str, Callable[[WeekCounts], int]],
+) -> tuple[Chart, DataTable]:
+    """A chart of stacked columns by week, and its table: the week, each series, and one
+    ``last`` column (its header, and its number for a week)."""
+    header, last_of = last
+    table = DataTable(
+        data.name,
+        caption,
+        ["Week of", *(s.label for s in data.series), header],
+        [
+            [
+                Cell(w.week.isoformat(), _day(w.week)),
+                *(_number(counts[s.key]) for s in data.series),
+                _number(last_of(w)),
+            ]
+            for w, counts in zip(insights.weeks, data.values, strict=True)
+        ],
+    )
+    return columns_chart(data), table
 
 
 def _kinds(insights: Insights) -> tuple[Chart, DataTable]:
     weeks = insights.weeks
-    chart = columns_chart(
+    data = Data(
         "kinds",
         "Questions by kind and week",
         f"Stacked columns: the questions asked each week of the last {insights.days} days, "
@@ -301,22 +310,12 @@ def _kinds(insights: Insights) -> tuple[Chart, DataTable]:
         [{k.value: n for k, n in w.kinds.items()} for w in weeks],
         lambda n, s: f"{n} {s.label.lower() if n == 1 else _PLURALS[s.key]}",
     )
-    table = DataTable(
-        "kinds",
-        "Questions by kind and week",
-        ["Week of", *(KIND_LABELS[k] for k in Kind), "All"],
-        [
-            [Cell(w.week.isoformat(), _day(w.week)), *(_number(w.kinds[k]) for k in Kind)]
-            + [_number(w.total)]
-            for w in weeks
-        ],
-    )
-    return chart, table
+    return _weekly(insights, data, "Questions by kind and week", ("All", lambda w: w.total))
 
 
 def _feelings(insights: Insights) -> tuple[Chart, DataTable]:
     weeks = insights.weeks
-    chart = columns_chart(
+    data = Data(
         "feelings",
         "Feelings over time",
         f"Stacked columns: how askers felt, each week of the last {insights.days} days "
@@ -327,17 +326,7 @@ def _feelings(insights: Insights) -> tuple[Chart, DataTable]:
         [{f.value: n for f, n in w.feelings.items() if f is not None} for w in weeks],
         lambda n, s: f"{n} {s.label.lower()}",
     )
-    table = DataTable(
-        "feelings",
-        "Feelings by week",
-        ["Week of", *(f.label for f in Feeling), NO_FEELING],
-        [
-            [Cell(w.week.isoformat(), _day(w.week)), *(_number(w.feelings[f]) for f in Feeling)]
-            + [_number(w.feelings[None])]
-            for w in weeks
-        ],
-    )
-    return chart, table
+    return _weekly(insights, data, "Feelings by week", (NO_FEELING, lambda w: w.feelings[None]))
 
 
 def _response_cells(r: Response) -> list[Cell]:
@@ -372,14 +361,16 @@ def _products(insights: Insights) -> tuple[Chart, DataTable]:
         for p in insights.products
     ]
     chart = bars_chart(
-        "products",
-        "Questions per product",
-        f"Stacked bars: the questions about each product in the last {insights.days} days, "
-        "answered officially within 24 hours, later, or not. The table holds the numbers.",
-        names,
-        RESPONSE_SERIES,
-        values,
-        lambda n, s: f"{n} {s.label[0].lower()}{s.label[1:]}",
+        Data(
+            "products",
+            "Questions per product",
+            f"Stacked bars: the questions about each product in the last {insights.days} days, "
+            "answered officially within 24 hours, later, or not. The table holds the numbers.",
+            names,
+            RESPONSE_SERIES,
+            values,
+            _lower_first,
+        )
     )
     table = DataTable(
         "products",
@@ -400,21 +391,23 @@ def _staff(insights: Insights) -> tuple[Chart, DataTable]:
 
     names = [who(m) for m in insights.staff]
     chart = bars_chart(
-        "staff",
-        "Official answers per staff member",
-        f"Stacked bars: each staff member's official answers to the questions of the last "
-        f"{insights.days} days, the first official answer to a question or a further one. "
-        "The table holds the numbers.",
-        names,
-        STAFF_SERIES,
-        [
-            {
-                "first": m.first_official_answers,
-                "more": m.official_answers - m.first_official_answers,
-            }
-            for m in insights.staff
-        ],
-        lambda n, s: f"{n} {s.label[0].lower()}{s.label[1:]}",
+        Data(
+            "staff",
+            "Official answers per staff member",
+            f"Stacked bars: each staff member's official answers to the questions of the last "
+            f"{insights.days} days, the first official answer to a question or a further one. "
+            "The table holds the numbers.",
+            names,
+            STAFF_SERIES,
+            [
+                {
+                    "first": m.first_official_answers,
+                    "more": m.official_answers - m.first_official_answers,
+                }
+                for m in insights.staff
+            ],
+            _lower_first,
+        )
     )
     table = DataTable(
         "staff",

@@ -7,6 +7,7 @@ import pytest
 from app.insights.charts import (
     X_LABELS_MAX,
     Cell,
+    Data,
     DataTable,
     Series,
     bars_chart,
@@ -54,7 +55,7 @@ def test_csv_text_quotes_as_rfc_4180_says():
 def test_stacked_columns_are_as_tall_as_their_share_of_the_axis():
     series = [Series("a", "A"), Series("b", "B")]
     chart = columns_chart(
-        "c", "C", "d", ["w1", "w2"], series, [{"a": 5, "b": 5}, {"a": 0, "b": 2}], lambda n, s: ""
+        Data("c", "C", "d", ["w1", "w2"], series, [{"a": 5, "b": 5}, {"a": 0, "b": 2}], _what)
     )
     plot = chart.bottom - chart.top
     heights = [(r.series, r.height) for r in chart.rects]
@@ -69,14 +70,14 @@ def test_stacked_columns_are_as_tall_as_their_share_of_the_axis():
 
 def test_a_year_of_weeks_names_at_most_eight_of_them():
     labels = [f"w{i}" for i in range(53)]
-    chart = columns_chart("c", "C", "d", labels, [Series("a", "A")], [{"a": 1}] * 53, _what)
+    chart = columns_chart(Data("c", "C", "d", labels, [Series("a", "A")], [{"a": 1}] * 53, _what))
     assert len(chart.x_labels) <= X_LABELS_MAX
     assert len(chart.rects) == 53
 
 
 def test_bars_cut_long_names_short():
     name = "A product with a very long name indeed"
-    chart = bars_chart("b", "B", "d", [name], [Series("a", "A")], [{"a": 3}], _what)
+    chart = bars_chart(Data("b", "B", "d", [name], [Series("a", "A")], [{"a": 3}], _what))
     assert chart.y_labels[0].text == "A product with a very l…"  # 24 characters
     # The axis ends at 5: a bar of 3 is three fifths of it; its title says what it is.
     assert chart.rects[0].width == round((chart.right - chart.left) * 3 / 5, 1)
