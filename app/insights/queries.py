@@ -21,10 +21,12 @@ ago and answered yesterday is in the 90-day figures, not in the 30-day ones.
   official answers to those questions, how many questions they answered officially first,
   the median time of those first answers, and how many of their answers are the best answer.
 
-Four SELECTs, whatever the number of questions: the counts (grouped by week in SQL, at most
-53 × 4 × 6 rows), the response figures (overall and per product in one UNION ALL), the top
-problems, the staff. Each reads the window's questions on ``ix_questions_company_created``
-and their official answers on ``ix_answers_official``; bench/RESULTS.md has their cost.
+One room: the page's reads, which share the window, its visibility and its measures. Four
+SELECTs, whatever the number of questions: the counts (grouped by week in SQL, at most
+54 × 4 × 6 rows), the response figures (overall and per product in one UNION ALL), the top
+problems, the staff. Each reads the window's questions from ``ix_questions_insights`` alone
+(covering) and their official answers on ``ix_answers_official``; bench/RESULTS.md has
+their cost.
 """
 
 from __future__ import annotations

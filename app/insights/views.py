@@ -12,7 +12,7 @@ from flask_login import current_user
 from app.companies.models import Company
 from app.companies.queries import get_company
 from app.errors import NotFound, ValidationError
-from app.insights import bp, charts
+from app.insights import bp, figures, tables
 from app.insights.queries import DAYS, DEFAULT_DAYS, company_insights
 from app.policy import Permission, require
 
@@ -51,8 +51,8 @@ def show(slug: str) -> tuple[str, int]:
         company=company,
         days=days,
         insights=insights,
-        charts=charts.charts(insights),
-        problems=charts.problems_table(insights),
+        charts=figures.charts(insights),
+        problems=figures.problems_table(insights),
         error=None,
     )
     return page, 200
@@ -60,15 +60,15 @@ def show(slug: str) -> tuple[str, int]:
 
 @bp.get("/<slug>/insights/<table>.csv")
 def csv(slug: str, table: str) -> Any:
-    """One table of the page (``charts.TABLES``) as a CSV file to download."""
+    """One table of the page (``figures.TABLES``) as a CSV file to download."""
     company = _company_for_staff(slug)
-    if table not in charts.TABLES:
+    if table not in figures.TABLES:
         raise NotFound("There is no such table.")
     days = read_days(request.args.get("days"))
-    rows = charts.table(company_insights(company, days), table)
+    rows = figures.table(company_insights(company, days), table)
     filename = f"{company.slug}-{table}-{days}-days.csv"
     return Response(
-        charts.csv_text(rows),
+        tables.csv_text(rows),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -4,18 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.insights.charts import (
-    X_LABELS_MAX,
-    Cell,
-    Data,
-    DataTable,
-    Series,
-    bars_chart,
-    columns_chart,
-    csv_safe,
-    csv_text,
-    nice_ceiling,
-)
+from app.insights.charts import X_LABELS_MAX, Data, Series, bars_chart, columns_chart, nice_ceiling
+from app.insights.tables import Cell, DataTable, csv_safe, csv_text
 
 
 def _what(n: int, series: Series) -> str:
