@@ -154,7 +154,7 @@ def _products(insights: Insights) -> tuple[Chart, DataTable]:
         "Per product",
         ["Product", *RESPONSE_HEADER],
         [
-            [Cell(p.slug or "", name), *_response_cells(p.response)]
+            [text_cell(name), *_response_cells(p.response)]
             for p, name in zip(insights.products, names, strict=True)
         ],
     )
@@ -162,8 +162,8 @@ def _products(insights: Insights) -> tuple[Chart, DataTable]:
 
 
 def _staff(insights: Insights) -> tuple[Chart, DataTable]:
-    def who(member: Any) -> str:
-        name = f"@{member.user.username}"
+    def who(member: Any, handle: str = "@") -> str:
+        name = f"{handle}{member.user.username}"
         return name if member.active else f"{name} (former staff)"
 
     names = [who(m) for m in insights.staff]
@@ -198,7 +198,8 @@ def _staff(insights: Insights) -> tuple[Chart, DataTable]:
         ],
         [
             [
-                Cell(m.user.username, name),
+                # The CSV without the "@", which a spreadsheet would read as a formula.
+                Cell(who(m, handle=""), name),
                 number_cell(m.official_answers),
                 number_cell(m.first_official_answers),
                 seconds_cell(m.median_first_official_answer_seconds),

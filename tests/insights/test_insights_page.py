@@ -265,9 +265,9 @@ def test_a_table_downloads_as_csv(client, acme_data):
             "90th percentile",
             "With a best answer",
         ],
-        ["drive", "3", "0.6667", "0.6667", "7200", "10080", "0.3333"],
-        ["vault", "2", "1.0", "0.5", "95400", "157320", "0.0"],
-        ["", "1", "0.0", "0.0", "", "", "1.0"],
+        ["Drive", "3", "0.6667", "0.6667", "7200", "10080", "0.3333"],
+        ["Vault", "2", "1.0", "0.5", "95400", "157320", "0.0"],
+        ["In general (no product)", "1", "0.0", "0.0", "", "", "1.0"],
     ]
 
 
@@ -282,6 +282,7 @@ def test_every_table_downloads(client, acme_data):
     assert feelings[0][-1] == "No feeling given" and len(feelings) == 1 + 53
     staff = _rows(client.get(f"{PAGE}/staff.csv"))
     assert staff[1] == ["ann", "2", "2", "88200", "0"]
+    assert staff[3] == ["cy (former staff)", "1", "1", "18000", "0"]
     problems = _rows(client.get(f"{PAGE}/problems.csv"))
     assert problems[1] == [acme_data.q["q2"].title, "Open", "5", "2026-03-15"]
 
