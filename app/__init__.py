@@ -125,7 +125,7 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app import api, feeds, integrations, notifications, search, templating, webhooks
+    from app import api, feeds, insights, integrations, notifications, search, templating, webhooks
     from app.accounts import bp as accounts_bp
     from app.accounts import verification_views as _verification_views  # noqa: F401
     from app.accounts import views as _accounts_views  # noqa: F401 - registers routes
@@ -157,6 +157,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(flag_views.bp)  # /questions/<id>/flag, /moderation/flags
     search.init_app(app)  # /search, similar questions, the index kept by the services
     feeds.init_app(app)  # Atom feeds, sitemap.xml, robots.txt
+    insights.init_app(app)  # /companies/<slug>/insights: staff only, and its CSV tables
     api.init_app(app)  # the JSON API at /api/v1, and its OpenAPI document
     notifications.init_app(app)  # follows, notifications, their e-mails and commands
     webhooks.init_app(app)  # company webhooks: their pages, the sender and its commands

@@ -113,7 +113,7 @@ def rerender_command(batch_size: int) -> None:
 def scorecard_rank_command() -> None:
     """Rank every company for the directory's "Answers officially fastest" anew (run it every
     few minutes from cron: the 90-day window slides past old answers)."""
-    from app.companies.scorecard import rank_all
+    from app.insights.scorecard import rank_all
 
     click.echo(f"{rank_all()} companies ranked")
 

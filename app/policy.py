@@ -42,6 +42,7 @@ class Permission(StrEnum):
     STAFF_EDIT_TITLE = "staff:edit_title"
     STAFF_JOIN = "staff:join"
     COMPANY_VIEW_UNANSWERED = "company:view_unanswered"
+    COMPANY_VIEW_INSIGHTS = "company:view_insights"
     AUDIT_READ = "audit:read"
     FOLLOW = "follow:toggle"
     NOTIFICATIONS_OWN = "notifications:own"
@@ -117,6 +118,7 @@ ALLOWED_BEFORE_VERIFIED_EMAIL = frozenset(
     {
         Permission.CLAIM_LIST,
         Permission.COMPANY_VIEW_UNANSWERED,
+        Permission.COMPANY_VIEW_INSIGHTS,
         Permission.AUDIT_READ,
         Permission.FOLLOW,
         Permission.NOTIFICATIONS_OWN,
@@ -398,6 +400,16 @@ def _staff_edit_title(user: Any, membership: Any) -> bool:
 def _company_view_unanswered(user: Any, company: Any) -> bool:
     """The "Unanswered for <company>" tool is for its staff (and site admins)."""
     if _site_admin(user):
+        return True
+    return company.is_claimed and is_company_staff(user, company)
+
+
+@rule(Permission.COMPANY_VIEW_INSIGHTS)
+def _company_view_insights(user: Any, company: Any) -> bool:
+    """A company's insights are for its active staff, admins and agents alike, and for site
+    moderators (product.md: "insights: all staff"). Staff whose role is revoked lose them
+    at once: the role is read from the memberships on every request."""
+    if is_moderator(user):
         return True
     return company.is_claimed and is_company_staff(user, company)
 

@@ -111,13 +111,13 @@ def open_flag_count() -> int:
 
 
 def duration_words(seconds: int) -> str:
-    from app.companies.scorecard import duration_words as words
+    from app.insights.scorecard import duration_words as words
 
     return words(seconds)
 
 
 def percent(share: float) -> str:
-    from app.companies.scorecard import percent as as_percent
+    from app.insights.scorecard import percent as as_percent
 
     return as_percent(share)
 

@@ -1,4 +1,4 @@
-"""Time the public scorecard (app/companies/scorecard.py) on a seeded bench forum.
+"""Time the public scorecard (app/insights/scorecard.py) on a seeded bench forum.
 
     flask --app wsgi seed-bench --questions 100000 --database-url sqlite:////tmp/sc.db --reset
     .venv/bin/python bench/scorecard.py sqlite:////tmp/sc.db
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.companies.models import Company
-from app.companies.scorecard import compute, rank_all, rank_expression
 from app.extensions import db
+from app.insights.scorecard import compute, rank_all, rank_expression
 
 url = sys.argv[1]
 app = create_app({"SQLALCHEMY_DATABASE_URI": url, "PAGE_CACHE_SECONDS": 0})

@@ -202,6 +202,7 @@ def build_world() -> World:
         "filename": "css/helpsquare.css",
         "endpoint_id": endpoint.id,
         "id": endpoint.id,
+        "table": "kinds",
     }
     tokens = {
         "companies.verify_claim": _token_of(claim_link),

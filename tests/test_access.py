@@ -241,6 +241,8 @@ class Action:
             "endorse an answer (unclaimed)": (f"/answers/{a.id}/endorse", {"action": "add"}),
             "set status (unclaimed)": (f"/questions/{q.id}/status", {"status": "answered"}),
             "see unanswered": (f"/companies/{acme}/unanswered", {}),
+            "see insights": (f"/companies/{acme}/insights", {}),
+            "download insights as CSV": (f"/companies/{acme}/insights/kinds.csv", {}),
             "follow a question": (f"/questions/{q.id}/follow", {"action": "add"}),
             "follow a company": (f"/companies/{acme}/follow", {"action": "add"}),
             # The author's form also holds the title and the details: sent back unchanged.
@@ -385,6 +387,9 @@ ACTIONS = [
     Action("endorse an answer (unclaimed)", frozenset()),
     Action("set status (unclaimed)", frozenset()),
     Action("see unanswered", ACME_STAFF, method="GET"),
+    # Issue 14: insights are for all of the company's staff (not former staff) and moderators.
+    Action("see insights", ACME_STAFF, method="GET"),
+    Action("download insights as CSV", ACME_STAFF, method="GET"),
     Action("follow a question", SIGNED_IN),
     Action("follow a company", SIGNED_IN),
     Action("change kind and product (claimed)", ACME_STAFF | {"asker"}),

@@ -57,7 +57,7 @@ class Answer(db.Model):
     __table_args__ = (
         sa.Index("ix_answers_question", "question_id", "created_at"),
         sa.Index("ix_answers_author", "author_id", "created_at"),
-        # The scorecard's first official answer per question (app/companies/scorecard.py):
+        # The scorecard's first official answer per question (app/insights/scorecard.py):
         # only the listed official answers, covering, so no answer's row is read (bench/
         # RESULTS.md: 45 ms → see there at 100k questions). Predicates as the query renders.
         sa.Index(

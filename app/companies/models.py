@@ -45,7 +45,7 @@ class Company(db.Model):
     product_count: Mapped[int] = mapped_column(default=0, server_default="0")
     question_count: Mapped[int] = mapped_column(default=0, server_default="0")
     # Moves by one with every write the public scorecard shows (asking, answering, hiding,
-    # restoring, merging, statuses, kinds, best answers): ``app.companies.scorecard`` keys
+    # restoring, merging, statuses, kinds, best answers): ``app.insights.scorecard`` keys
     # its cache by it, so a new question or official answer shows at once.
     scorecard_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # The directory's "Answers officially fastest": the median seconds to the first official

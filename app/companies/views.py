@@ -11,9 +11,9 @@ from werkzeug.wrappers import Response
 from app.companies import bp, queries, services
 from app.companies.forms import CompanyEditForm, CompanyForm, CompanySearchForm
 from app.companies.models import NOT_RANKED
-from app.companies.scorecard import scorecard
 from app.errors import DomainError, ValidationError
 from app.forms import show_errors
+from app.insights.scorecard import scorecard
 from app.notifications.queries import is_following
 from app.pagination import BAD_PAGE_LINK, BadCursor, cursor_from
 from app.policy import Permission, require

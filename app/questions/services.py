@@ -18,10 +18,10 @@ from slugify import slugify
 
 from app import content, limits
 from app.companies.models import Company
-from app.companies.scorecard import scorecard_changed
 from app.db import increment, insert_if_absent, utcnow
 from app.errors import Conflict, PermissionDenied, ValidationError
 from app.extensions import db
+from app.insights.scorecard import scorecard_changed
 from app.moderation import audit, revisions
 from app.notifications.models import NotificationKind
 from app.notifications.services import Event, add_follow, notify
@@ -86,7 +86,7 @@ def page_changed(question_id: int, *, scorecard: bool = False) -> None:
     ``scorecard=True``: the change is one the company's public scorecard shows too (an
     answer posted, a best answer, a hide or restore, a merge, a status or a kind), so the
     company's ``scorecard_version`` moves and its directory rank is set anew
-    (``app.companies.scorecard.scorecard_changed``): one more UPDATE, after the question's
+    (``app.insights.scorecard.scorecard_changed``): one more UPDATE, after the question's
     row, the order every service locks them in.
     """
     increment(db.session, Question.page_version, question_id)

@@ -425,7 +425,8 @@ def test_the_form_pages_of_writes_say_it_before_anything_is_typed(client, w):
     "path",
     ["/", "/companies/acme", "/questions/{w.own_question.id}", "/notifications",
      "/notifications/settings", "/account/profile", "/account/tokens",
-     "/companies/acme/unanswered", "/search?q=widget", "/users/ivy"],
+     "/companies/acme/unanswered", "/companies/acme/insights", "/search?q=widget",
+     "/users/ivy"],
 )  # fmt: skip
 def test_an_unverified_account_reads_every_page(client, w, path):
     login_as(client, w.ivy)

@@ -522,7 +522,7 @@ def test_the_company_page_runs_the_same_queries_for_few_and_many(client, count_q
 
     assert len(few) == len(many)
     # the signed-in user, the company, its products, whether the user follows it, a page of
-    # questions, the scorecard (app/companies/scorecard.py: one SELECT, or none when cached)
+    # questions, the scorecard (app/insights/scorecard.py: one SELECT, or none when cached)
     assert len(many) <= 6
 
 

@@ -80,4 +80,9 @@ KEY_PAGES = [
         heading="Acme Cloud on your own site",
     ),
     KeyPage("embed", "/embed/companies/acme-cloud?q=sync", heading="Help from Acme Cloud"),
+    # Issue 14: a company's insights, as its admin (Jane, Acme Cloud) sees them: the charts
+    # drawn on the server, their legends and tables.
+    KeyPage(
+        "insights", "/companies/acme-cloud/insights", user="jane", heading="Insights for Acme Cloud"
+    ),
 ]

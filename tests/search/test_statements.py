@@ -45,7 +45,7 @@ URLS = {
     "similar": ("/search/similar?title=Sync+stops+again&company=acme", 2),
     "similar everywhere": ("/search/similar?title=Sync+stops+again", 1),
     "filtered list": ("/questions?kind=question&answers=no_official&sort=me_too", 1),
-    # the company, its products, its questions, its scorecard (app/companies/scorecard.py)
+    # the company, its products, its questions, its scorecard (app/insights/scorecard.py)
     "company list": ("/companies/acme?status=open&answers=unanswered", 4),
 }
 

@@ -15,7 +15,8 @@ request schema names the resource whose fields a client may send back (``reads_b
 
 One package, one import point (``from app.api.schemas import …``), in rooms by what a shape
 is: ``base`` (field types, the error shape), ``resources`` (what responses hold),
-``requests`` (bodies), ``queries`` (query strings) and ``flags`` (issue 12's, kept together).
+``requests`` (bodies), ``queries`` (query strings), ``flags`` (issue 12's, kept together)
+and ``insights`` (a company's insights: issue 14's query string and response).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from app.api.schemas.flags import (
     FlagResolveSchema,
     FlagSchema,
 )
+from app.api.schemas.insights import InsightsArgsSchema, InsightsSchema
 from app.api.schemas.queries import (
     ClaimListArgsSchema,
     CompanyListArgsSchema,
@@ -120,6 +122,8 @@ __all__ = [
     "FlagReportSchema",
     "FlagResolveSchema",
     "FlagSchema",
+    "InsightsArgsSchema",
+    "InsightsSchema",
     "InvitationRequestSchema",
     "InvitationSchema",
     "InvitationTokenSchema",

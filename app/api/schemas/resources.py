@@ -180,7 +180,7 @@ class CompanySchema(ResponseSchema):
 
 
 class ScorecardSchema(ResponseSchema):
-    """The public scorecard (app/companies/scorecard.py): over the last ``window_days`` (90),
+    """The public scorecard (app/insights/scorecard.py): over the last ``window_days`` (90),
     from listed posts only. No company can switch it off or edit it.
 
     For an unclaimed company nobody answers officially: ``answered_officially_share`` and

@@ -6,6 +6,7 @@ from app.api.views import (  # noqa: F401 - each module registers its routes on 
     claims,
     companies,
     flags,
+    insights,
     integrations,
     moderation,
     posts,

@@ -28,7 +28,7 @@ from app.api.target import acting_on, target
 from app.api.views.common import as_page, page_or_400
 from app.companies import queries, services, staff
 from app.companies.models import Company, Invitation
-from app.companies.scorecard import scorecard
+from app.insights.scorecard import scorecard
 from app.policy import Permission, require
 from app.products import queries as product_queries
 from app.products import services as product_services

@@ -23,7 +23,7 @@ question it was merged into):
   not official (a peer answer; a best answer chosen is one). Shown instead of the official
   figures while the company is unclaimed, when the official figures are ``None`` / 0.
 
-One SELECT computes it all (common table expressions, a window function for the median, so
+One SELECT computes it all (common table expressions and the percentile of ``measures``, so
 SQLite and PostgreSQL give the same numbers). It is cached for ``SCORECARD_CACHE_SECONDS``
 (600 at most) while the page cache is on, keyed by the company's ``scorecard_version``, which
 every write the scorecard shows moves in its own transaction (asking; answering; best answer;
@@ -41,13 +41,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
 
 from app.answers.models import Answer
 from app.companies.models import NOT_RANKED, Company, Membership
 from app.db import utcnow
 from app.extensions import cache, db
+from app.insights import measures
+from app.insights.measures import MEDIAN, seconds_between
 from app.moderation.models import AuditEntry
 from app.questions.models import Kind, Question, Status
 from app.visibility import answer_listed, question_listed
@@ -76,71 +76,21 @@ class Scorecard:
         return asdict(self)
 
 
-class _seconds_between(FunctionElement[float]):
-    """Seconds from the first timestamp to the second, as a float, on either database."""
-
-    type = sa.Float()
-    inherit_cache = True
-    name = "seconds_between"
-
-
-@compiles(_seconds_between)
-def _seconds_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
-    start, end = list(element.clauses)
-    return (
-        f"((julianday({compiler.process(end, **kw)}) - "
-        f"julianday({compiler.process(start, **kw)})) * 86400.0)"
-    )
-
-
-@compiles(_seconds_between, "postgresql")
-def _seconds_postgresql(element: Any, compiler: Any, **kw: Any) -> str:
-    start, end = list(element.clauses)
-    return f"EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)}))"
-
-
 def _statement(company_id: int) -> sa.Select[Any]:
     now = utcnow()
     since = now - timedelta(days=WINDOW_DAYS)
     staff_since = now - timedelta(days=STAFF_WINDOW_DAYS)
 
-    asked = (
-        sa.select(
-            Question.id,
-            Question.author_id,
-            Question.created_at,
-            Question.kind,
-            Question.status,
-        )
-        .where(Question.company_id == company_id, Question.created_at >= since, question_listed())
-        .cte("asked")
-    )
-    # Listed answers of listed questions: the question is listed by ``asked`` already.
-    first_official = (
-        sa.select(
-            Answer.question_id.label("question_id"),
-            sa.func.min(Answer.created_at).label("first_at"),
-        )
-        .where(
-            Answer.question_id.in_(sa.select(asked.c.id)),
-            Answer.is_official.is_(True),
-            Answer.hidden_at.is_(None),
-        )
-        .group_by(Answer.question_id)
-        .cte("first_official")
-    )
-    seconds = _seconds_between(asked.c.created_at, first_official.c.first_at)
+    asked = measures.asked(company_id, since, Question.author_id, Question.kind, Question.status)
+    first_official = measures.first_official(asked)
+    seconds = seconds_between(asked.c.created_at, first_official.c.first_at)
     delays = (
-        sa.select(
-            seconds.label("seconds"),
-            sa.func.row_number().over(order_by=seconds).label("position"),
-            sa.func.count().over().label("total"),
-        )
+        sa.select(seconds.label("seconds"), *measures.ranked(seconds))
         .select_from(first_official.join(asked, asked.c.id == first_official.c.question_id))
         .cte("delays")
     )
-    median = sa.select(sa.func.avg(delays.c.seconds)).where(
-        delays.c.position.in_([(delays.c.total + 1) // 2, (delays.c.total + 2) // 2])
+    median = sa.select(
+        measures.percentile(delays.c.seconds, delays.c.position, delays.c.total, MEDIAN)
     )
     peer = sa.exists().where(
         Answer.question_id == asked.c.id,
@@ -211,17 +161,11 @@ def rank_expression(company_id: Any) -> sa.ColumnElement[int]:
         .group_by(Question.id, Question.created_at)
         .subquery("first_official")
     )
-    seconds = _seconds_between(first.c.asked_at, first.c.first_at)
-    ranked = sa.select(
-        seconds.label("seconds"),
-        sa.func.row_number().over(order_by=seconds).label("position"),
-        sa.func.count().over().label("total"),
-    ).subquery("ranked")
-    median = (
-        sa.select(sa.func.avg(ranked.c.seconds))
-        .where(ranked.c.position.in_([(ranked.c.total + 1) // 2, (ranked.c.total + 2) // 2]))
-        .scalar_subquery()
-    )
+    seconds = seconds_between(first.c.asked_at, first.c.first_at)
+    ranked = sa.select(seconds.label("seconds"), *measures.ranked(seconds)).subquery("ranked")
+    median = sa.select(
+        measures.percentile(ranked.c.seconds, ranked.c.position, ranked.c.total, MEDIAN)
+    ).scalar_subquery()
     return sa.func.coalesce(sa.cast(sa.func.round(median), sa.Integer), NOT_RANKED)
 
 

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 
 from app.answers.services import post_answer
-from app.companies.scorecard import scorecard
 from app.extensions import cache, db
+from app.insights.scorecard import scorecard
 from app.questions.models import Question
 from app.questions.services import ask_question
 from tests.conftest import login_as

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from app.answers.services import post_answer
 from app.companies.models import NOT_RANKED, Company
 from app.companies.queries import list_companies
-from app.companies.scorecard import compute, rank_all
 from app.extensions import db
+from app.insights.scorecard import compute, rank_all
 from app.moderation.hiding import hide_post
 from tests.factories import make_answer, make_company, make_question, make_staff, make_user
 

@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.companies.models import Membership
-from app.companies.scorecard import compute, duration_words, percent, scorecard
 from app.db import utcnow
 from app.extensions import db
+from app.insights.scorecard import compute, duration_words, percent, scorecard
 from app.moderation.models import AuditEntry
 from app.questions.models import Kind, Status
 from tests.factories import make_answer, make_company, make_question, make_staff, make_user
