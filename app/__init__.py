@@ -99,6 +99,7 @@ def _import_models() -> None:
     from app.notifications import models as _notifications  # noqa: F401
     from app.products import models as _products  # noqa: F401
     from app.questions import models as _questions  # noqa: F401
+    from app.reputation import models as _reputation  # noqa: F401
     from app.search import models as _search  # noqa: F401
 
 

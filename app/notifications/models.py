@@ -34,6 +34,8 @@ class NotificationKind(StrEnum):
     QUESTION_MERGED = "question_merged"
     # To the company's staff: a solved problem was reopened by "still broken" reports.
     STILL_BROKEN = "still_broken"
+    # To a person who earned a badge (``detail`` is its code: app.reputation.badges).
+    BADGE = "badge"
 
 
 class Category(StrEnum):
