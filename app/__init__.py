@@ -104,7 +104,7 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app import api, feeds, notifications, search, templating
+    from app import api, feeds, notifications, reputation, search, templating
     from app.accounts import bp as accounts_bp
     from app.accounts import verification_views as _verification_views  # noqa: F401
     from app.accounts import views as _accounts_views  # noqa: F401 - registers routes
@@ -138,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     feeds.init_app(app)  # Atom feeds, sitemap.xml, robots.txt
     api.init_app(app)  # the JSON API at /api/v1, and its OpenAPI document
     notifications.init_app(app)  # follows, notifications, their e-mails and commands
+    reputation.init_app(app)  # leaderboards, badges, champions; flask reputation …
 
 
 def _register_errors_and_cli(app: Flask) -> None:

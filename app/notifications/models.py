@@ -62,7 +62,7 @@ class Category(StrEnum):
 CATEGORY_LABELS = {
     Category.MY_QUESTIONS: "Answers to questions I asked",
     Category.FOLLOWED_QUESTIONS: "Answers to other questions I follow",
-    Category.MY_ANSWERS: "Activity on my answers (best answer, endorsed, helpful)",
+    Category.MY_ANSWERS: "Activity on my answers (best answer, endorsed, helpful, badges)",
     Category.STATUS_CHANGES: "Status changes on questions I follow",
     Category.NEW_QUESTIONS: "New questions about products and companies I follow",
     Category.COMPANY: "My company claims and staff invitations",
@@ -261,6 +261,10 @@ class Notification(db.Model):
         if kind is NotificationKind.NEW_QUESTION:
             about = self.product.name if self.product is not None else company
             return f"{actor} asked about {about}: {title}"
+        if kind is NotificationKind.BADGE:
+            from app.reputation.badges import badge_sentence  # reputation builds on this
+
+            return badge_sentence(self.detail)
         if kind is NotificationKind.CLAIM_DECISION:
             if self.detail == "approved":
                 return f"Your claim on {company} is approved: you are its admin on Helpsquare now"
@@ -275,6 +279,9 @@ class Notification(db.Model):
     def target(self) -> tuple[str, dict[str, object]]:
         """Where the notification leads, as ``url_for`` arguments: the answer (its own
         address finds the page of answers that holds it), the question, or the company."""
+        if self.kind is NotificationKind.BADGE:
+            # The badges page, at the badge's rule.
+            return "reputation.badges", {"_anchor": f"badge-{self.detail}"}
         if self.answer_id is not None:
             return "answers.show", {"answer_id": self.answer_id}
         if self.question is not None:

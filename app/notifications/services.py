@@ -65,6 +65,8 @@ _CATEGORY: dict[NotificationKind, Category] = {
     NotificationKind.NEW_QUESTION: Category.NEW_QUESTIONS,
     NotificationKind.CLAIM_DECISION: Category.COMPANY,
     NotificationKind.STAFF_INVITATION: Category.COMPANY,
+    # Earned by answering (app.reputation.badges).
+    NotificationKind.BADGE: Category.MY_ANSWERS,
 }
 _ANSWER_KINDS = frozenset({NotificationKind.ANSWER, NotificationKind.OFFICIAL_ANSWER})
 
@@ -88,8 +90,8 @@ class Event:
     Followers are found from ``question_id`` (answers, status changes) or ``product_id``
     and ``company_id`` (new questions); the direct kinds name their one recipient by
     ``recipient_id`` (or ``recipient_email`` for an invitation to an address that may
-    have an account). ``detail`` carries the new status, ``approved``/``rejected``, or the
-    role offered.
+    have an account). ``detail`` carries the new status, ``approved``/``rejected``, the
+    role offered, or the badge earned.
     """
 
     kind: NotificationKind
@@ -130,6 +132,9 @@ class Event:
             return f"question:{self._need(self.question_id)}"
         if kind is NotificationKind.CLAIM_DECISION:
             return f"claim:{self._need(self.claim_id)}"
+        if kind is NotificationKind.BADGE:
+            # A badge is awarded once: its one notification.
+            return f"badge:{self._need(self.recipient_id)}:{self.detail}"
         return f"invitation:{self._need(self.invitation_id)}"
 
     def _need(self, value: int | None) -> int:
