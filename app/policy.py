@@ -53,6 +53,8 @@ class Permission(StrEnum):
     FLAG_REVIEW = "flag:review"
     USER_SUSPEND = "user:suspend"  # suspend, lift a suspension, delete a spammer
     MODERATOR_GRANT = "moderator:grant"  # grant and withdraw the moderator role
+    # Reputation (issue 16): name and remove a company's champions.
+    CHAMPION_NAME = "champion:name"
 
 
 # Writes that other people see. Until its e-mail address is confirmed (with
@@ -99,6 +101,8 @@ WRITES_NEEDING_VERIFIED_EMAIL = frozenset(
         Permission.MODERATOR_GRANT,
         # Moves other people's answers, me-toos and followers; notifies the followers.
         Permission.QUESTION_MERGE,
+        # Issue 16: a champion badge on someone's answers, in the company's name.
+        Permission.CHAMPION_NAME,
     }
 )
 ALLOWED_BEFORE_VERIFIED_EMAIL = frozenset(
@@ -434,6 +438,18 @@ def _user_suspend(user: Any, account: Any) -> bool:
     if not is_moderator(user) or account is None:
         return False
     return account.id != user.id and not account.is_admin
+
+
+@rule(Permission.CHAMPION_NAME)
+def _champion_name(user: Any, company: Any) -> bool:
+    """A claimed company's admin staff (or a site admin) name and remove its champions.
+
+    A champion badge speaks for the company, so there is none on an unclaimed company, from
+    anybody (site admins included), as with endorsements.
+    """
+    if not company.is_claimed:
+        return False
+    return _site_admin(user) or is_company_staff(user, company, admin=True)
 
 
 @rule(Permission.MODERATOR_GRANT)

@@ -32,6 +32,7 @@ from app.moderation.flag_models import FlaggedPost
 from app.notifications import services as notification_services
 from app.questions import services as question_services
 from app.questions.models import Kind
+from app.reputation.champions import name_champion
 from app.search import index as search_index
 from tests.api.helpers import token_for
 from tests.claims.helpers import make_claim
@@ -175,6 +176,9 @@ def build_world() -> World:
         sa.select(FlaggedPost).where(FlaggedPost.question_id == others[0].id)
     )
     db.session.commit()
+    # Two champions of Acme (both answered its questions): a next page at size 1.
+    name_champion(jane, acme, answerer)
+    name_champion(jane, acme, asker)
 
     values = {
         "question_id": question.id,

@@ -83,7 +83,7 @@ def post_answer(author: Any, question: Question, *, body: str) -> Answer:
             history.record(question, old_status, by_id=None)
     search_index.refresh_question(question.id)
     add_follow(author.id, question_id=question.id)
-    badges.answer_posted(answer)
+    badges.answer_posted(answer, question)
     notify(
         Event(
             NotificationKind.OFFICIAL_ANSWER if official else NotificationKind.ANSWER,

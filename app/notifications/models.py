@@ -62,7 +62,7 @@ class Category(StrEnum):
 CATEGORY_LABELS = {
     Category.MY_QUESTIONS: "Answers to questions I asked",
     Category.FOLLOWED_QUESTIONS: "Answers to other questions I follow",
-    Category.MY_ANSWERS: "Activity on my answers (best answer, endorsed, helpful, badges)",
+    Category.MY_ANSWERS: "Activity on my answers (best answer, endorsed, helpful)",
     Category.STATUS_CHANGES: "Status changes on questions I follow",
     Category.NEW_QUESTIONS: "New questions about products and companies I follow",
     Category.COMPANY: "My company claims and staff invitations",

@@ -9,9 +9,28 @@ named by a company's admins (``champions``); ``queries`` reads the stored totals
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Flask
+from markupsafe import Markup
 
 bp = Blueprint("reputation", __name__)
+
+
+def points_label(user: Any) -> Markup:
+    """A person's reputation beside their name ("· 120 points"); nothing for a deleted
+    account, which names nobody. The number comes with the person's row (no query)."""
+    if user is None or user.is_former_member:
+        return Markup("")
+    unit = "point" if user.reputation == 1 else "points"
+    return Markup('<span class="reputation">{:,} {}</span>').format(user.reputation, unit)
+
+
+def champion_badge(company: Any) -> Markup:
+    """The badge on a champion's answers for the company: words, with an icon for the eye."""
+    return Markup(
+        '<span class="badge badge--champion"><span aria-hidden="true">♛ </span>{} champion</span>'
+    ).format(company.name)
 
 
 def init_app(app: Flask) -> None:
@@ -22,3 +41,4 @@ def init_app(app: Flask) -> None:
         return
     app.register_blueprint(bp)
     app.cli.add_command(cli.reputation_cli)
+    app.jinja_env.filters.update(points=points_label, champion_badge=champion_badge)

@@ -76,6 +76,7 @@ def _companies(user_id: int) -> bool:
             Answer.author_id == user_id,
             Answer.is_official.is_(False),
             Answer.hidden_at.is_(None),
+            Question.author_id != user_id,
         )
         .distinct()
     )
@@ -98,7 +99,7 @@ BADGES: dict[BadgeCode, BadgeRule] = {
         BadgeRule(
             BadgeCode.FIRST_ANSWER,
             "First answer",
-            "Answered a question as a fellow customer (not officially) for the first time.",
+            "Answered someone else's question as a fellow customer for the first time.",
             _always,
         ),
         BadgeRule(
@@ -128,7 +129,7 @@ BADGES: dict[BadgeCode, BadgeRule] = {
         BadgeRule(
             BadgeCode.FIVE_COMPANIES,
             "Well travelled",
-            f"Answered questions about {COMPANIES} different companies.",
+            f"Answered other people's questions about {COMPANIES} different companies.",
             _companies,
         ),
         BadgeRule(
@@ -174,10 +175,10 @@ def consider(user_id: int, candidates: Iterable[BadgeCode]) -> list[BadgeCode]:
     return awarded
 
 
-def answer_posted(answer: Answer) -> None:
-    """A peer posted an answer (not an official one): their first, or one about a new
-    company, may earn a badge."""
-    if answer.is_official:
+def answer_posted(answer: Answer, question: Question) -> None:
+    """A peer answered someone else's question (not officially): their first answer, or
+    one about a new company, may earn a badge."""
+    if answer.is_official or answer.author_id == question.author_id:
         return
     consider(answer.author_id, [BadgeCode.FIRST_ANSWER, BadgeCode.FIVE_COMPANIES])
 

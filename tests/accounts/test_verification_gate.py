@@ -34,6 +34,7 @@ from app.policy import (
 from app.products import services as products
 from app.questions import services as questions
 from app.questions.models import Kind, Status
+from app.reputation import champions
 from app.tokens import Purpose, make_token
 from tests.api.helpers import API, Api, error_of
 from tests.checks import snapshot
@@ -225,6 +226,8 @@ SERVICE_CALLS = [
                 lambda w: moderation_accounts.suspend_user(w.root, w.mallory, reason="Spam.",
                                                            forever=True),
                 actor="root"),
+    ServiceCall("name a champion", Permission.CHAMPION_NAME,
+                lambda w: champions.name_champion(w.ivy, w.acme, w.peer_answer.author)),
 ]  # fmt: skip
 
 
@@ -346,6 +349,7 @@ PAGE_POSTS = [
              lambda w: (f"/moderation/flags/{w.flagged.id}",
                         {f"flag-{w.flagged.id}-action": "dismiss"}),
              actor="root"),
+    PagePost("name a champion", lambda w: ("/companies/acme/champions", {"username": "peer"})),
 ]  # fmt: skip
 
 
@@ -484,6 +488,8 @@ API_CALLS = [
     _api("POST", "/users/mallory/suspend", lambda w: {"forever": True, "reason": "Spam."},
          actor="root"),
     _api("DELETE", "/users/sully/suspend", actor="root"),
+    _api("PUT", "/companies/acme/champions/peer"),
+    _api("DELETE", "/companies/acme/champions/peer", changes=False),
 ]  # fmt: skip
 # Writes anyone may make before verifying: signing up, tokens, and the links' own tokens.
 API_OPEN_WRITES = {
