@@ -305,3 +305,13 @@ def test_a_vote_through_the_page_shows_the_new_points(client, w):
     page = client.get(f"/questions/{w.question.id}/{w.question.slug}").get_data(as_text=True)
 
     assert '<span class="reputation">10 points</span>' in page
+
+
+def test_deleting_ones_account_ends_being_a_champion(client, w):
+    champions.name_champion(w.admin, w.acme, w.peer)
+
+    deletion.delete_account(w.peer, PASSWORD)
+
+    assert _names(w.acme) == []
+    page = client.get(f"/questions/{w.question.id}/{w.question.slug}").get_data(as_text=True)
+    assert "champion</span>" not in page
