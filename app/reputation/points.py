@@ -64,14 +64,7 @@ def helpful_vote_given(answer_id: int, voter_id: int) -> None:
     answer = _answer(answer_id)
     if answer.is_official or answer.author_id == voter_id:
         return
-    reputation = _give(
-        Reason.HELPFUL_VOTE,
-        user_id=answer.author_id,
-        company_id=answer.company_id,
-        answer_id=answer_id,
-        actor_id=voter_id,
-        withheld=answer.hidden_at is not None,
-    )
+    reputation = _to_author(Reason.HELPFUL_VOTE, answer, answer_id, actor_id=voter_id)
     if reputation is None:
         return
     candidates = []
@@ -107,14 +100,8 @@ def best_answer_chosen(question_id: int, answer_id: int, chooser_id: int) -> Non
     answer = _answer(answer_id)
     if answer.is_official or answer.author_id == answer.asker_id:
         return
-    given = _give(
-        Reason.BEST_ANSWER,
-        user_id=answer.author_id,
-        company_id=answer.company_id,
-        answer_id=answer_id,
-        question_id=question_id,
-        actor_id=chooser_id,
-        withheld=answer.hidden_at is not None,
+    given = _to_author(
+        Reason.BEST_ANSWER, answer, answer_id, actor_id=chooser_id, question_id=question_id
     )
     if given is not None:
         badges.consider(answer.author_id, [BadgeCode.FIRST_BEST_ANSWER])
@@ -134,15 +121,7 @@ def endorsed(answer_id: int, endorser_id: int) -> None:
     answer = _answer(answer_id)
     if answer.is_official or answer.author_id == endorser_id:
         return
-    given = _give(
-        Reason.ENDORSEMENT,
-        user_id=answer.author_id,
-        company_id=answer.company_id,
-        answer_id=answer_id,
-        actor_id=endorser_id,
-        withheld=answer.hidden_at is not None,
-    )
-    if given is not None:
+    if _to_author(Reason.ENDORSEMENT, answer, answer_id, actor_id=endorser_id) is not None:
         badges.consider(answer.author_id, [BadgeCode.FIRST_ENDORSEMENT])
 
 
@@ -228,6 +207,22 @@ def _answer(answer_id: int) -> Any:
         .join(Question, Question.id == Answer.question_id)
         .where(Answer.id == answer_id)
     ).one()
+
+
+def _to_author(
+    reason: Reason, answer: Any, answer_id: int, *, actor_id: int, question_id: int | None = None
+) -> int | None:
+    """The points of ``reason`` to the answer's author (``answer`` as ``_answer`` read it),
+    withheld while the answer is hidden: ``_give``'s answer."""
+    return _give(
+        reason,
+        user_id=answer.author_id,
+        company_id=answer.company_id,
+        answer_id=answer_id,
+        question_id=question_id,
+        actor_id=actor_id,
+        withheld=answer.hidden_at is not None,
+    )
 
 
 def _give(reason: Reason, *, withheld: bool, **key: int | None) -> int | None:

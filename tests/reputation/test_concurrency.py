@@ -10,7 +10,6 @@ requests come one after another, interleaved, and must leave the same exact tota
 
 from __future__ import annotations
 
-import secrets
 import threading
 from collections.abc import Iterator
 
@@ -20,16 +19,12 @@ from flask import Flask
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import orm
 
-from app import content
-from app.accounts.access_tokens import TOKEN_PREFIX, token_digest
-from app.accounts.models import ApiToken, User
-from app.answers.models import Answer, HelpfulVote
-from app.companies.models import Company
-from app.db import utcnow
+from app.accounts.models import User
+from app.answers.models import HelpfulVote
 from app.extensions import db
-from app.questions.models import Question
 from app.reputation import recompute
 from tests.api.helpers import API, auth, save, token_for
+from tests.committed import committed_forum
 from tests.factories import make_answer, make_company, make_question, make_user
 
 VOTERS = 12
@@ -87,85 +82,13 @@ def _one_after_the_other(client) -> None:  # noqa: ANN001
 
 @pytest.fixture
 def committed_world(app: Flask) -> Iterator[dict]:
-    """A peer with two answers on Acme's question, VOTERS fans with tokens (the first few
-    voted for the first answer already), committed for every connection to see; deleted
-    again afterwards. PostgreSQL only."""
+    """A peer with two answers to a question, VOTERS fans with tokens, committed for every
+    connection to see; deleted again afterwards. PostgreSQL only."""
     if not _is_postgresql():
         yield {}
         return
-    engine = sa.create_engine(
-        app.config["SQLALCHEMY_DATABASE_URI"], pool_size=VOTERS * 4 + 2, max_overflow=8
-    )
-    tag = f"race{secrets.token_hex(4)}"
-    now = utcnow()
-    with orm.Session(engine) as session:
-        people = [
-            User(
-                username=f"{tag}{n}",
-                email=f"{tag}{n}@example.org",
-                password_hash="x",
-                email_verified_at=now,
-            )
-            for n in range(VOTERS + 2)
-        ]
-        company = Company(slug=tag, name=f"Race {tag}", domain=f"{tag}.example.com")
-        session.add_all([*people, company])
-        session.flush()
-        asker, peer, fans = people[0], people[1], people[2:]
-        rendered = content.render("Does it work for you?")
-        question = Question(
-            company_id=company.id,
-            author_id=asker.id,
-            title="Does it work for everyone?",
-            slug="does-it-work",
-            body="Does it work for you?",
-            body_html=rendered.html,
-            body_renderer_version=rendered.version,
-        )
-        session.add(question)
-        session.flush()
-        answers = [
-            Answer(
-                question_id=question.id,
-                author_id=peer.id,
-                body=f"Yes ({n}).",
-                body_html=f"<p>Yes ({n}).</p>",
-                body_renderer_version=rendered.version,
-            )
-            for n in range(2)
-        ]
-        session.add_all(answers)
-        tokens = []
-        for fan in fans:
-            secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-            tokens.append(secret)
-            session.add(
-                ApiToken(
-                    user_id=fan.id, token_hash=token_digest(secret), hint=secret[:8], created_at=now
-                )
-            )
-        session.commit()
-        world = {
-            "engine": engine,
-            "user_ids": [person.id for person in people],
-            "peer_id": peer.id,
-            "company_id": company.id,
-            "question_id": question.id,
-            "answer_ids": [answer.id for answer in answers],
-            "tokens": tokens,
-        }
-    try:
+    with committed_forum(app, fans=VOTERS, answers=2, pool=VOTERS * 4 + 2) as world:
         yield world
-    finally:
-        with engine.begin() as connection:
-            # Everything hangs off these rows and goes with them (ON DELETE CASCADE): votes,
-            # the ledger, the totals, notifications, badges.
-            connection.execute(sa.delete(Answer).where(Answer.id.in_(world["answer_ids"])))
-            connection.execute(sa.delete(Question).where(Question.id == world["question_id"]))
-            connection.execute(sa.delete(Company).where(Company.id == world["company_id"]))
-            connection.execute(sa.delete(ApiToken).where(ApiToken.user_id.in_(world["user_ids"])))
-            connection.execute(sa.delete(User).where(User.id.in_(world["user_ids"])))
-        engine.dispose()
 
 
 def test_concurrent_votes_keep_the_points_exact(app, client, monkeypatch, committed_world):
@@ -208,7 +131,7 @@ def test_concurrent_votes_keep_the_points_exact(app, client, monkeypatch, commit
     assert statuses == [200] * len(requests)
     with engine.connect() as connection:
         reputation = connection.scalar(
-            sa.select(User.reputation).where(User.id == world["peer_id"])
+            sa.select(User.reputation).where(User.id == world["answerer_id"])
         )
         votes = connection.scalar(
             sa.select(sa.func.count())

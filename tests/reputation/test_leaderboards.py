@@ -48,7 +48,7 @@ class Forum:
         answers.vote_helpful(self.voters[0], ann_answer)
         answers.vote_helpful(self.voters[1], ann_answer)
         answers.vote_helpful(self.voters[0], bo_nimbus)
-        clock.move(days=5)  # April
+        clock.move(days=30)  # April
         answers.choose_best_answer(asker, acme_question, bo_answer)
         questions.add_me_too(self.voters[2], cy_question)
 
