@@ -315,3 +315,27 @@ def test_deleting_ones_account_ends_being_a_champion(client, w):
     assert _names(w.acme) == []
     page = client.get(f"/questions/{w.question.id}/{w.question.slug}").get_data(as_text=True)
     assert "champion</span>" not in page
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_the_question_page_shows_points_and_badges_in_the_same_statements(
+    client, w, count_queries, signed_in
+):
+    url = f"/questions/{w.question.id}/{w.question.slug}"
+    admin, acme, peer = w.admin, w.acme, w.peer
+    if signed_in:
+        login_as(client, make_user("reader"))
+
+    def statements() -> int:
+        db.session.commit()
+        db.session.expunge_all()
+        with count_queries() as recorded:
+            page = client.get(url).get_data(as_text=True)
+        assert '<span class="reputation">' in page
+        return len(recorded)
+
+    before = statements()
+    champions.name_champion(db.session.merge(admin), db.session.merge(acme), db.session.merge(peer))
+
+    # Signed in on a claimed company: the reader, their marks and their staff roles too.
+    assert statements() == before == (6 if signed_in else 3)
