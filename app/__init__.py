@@ -120,12 +120,23 @@ def _import_models() -> None:
     from app.notifications import models as _notifications  # noqa: F401
     from app.products import models as _products  # noqa: F401
     from app.questions import models as _questions  # noqa: F401
+    from app.reputation import models as _reputation  # noqa: F401
     from app.search import models as _search  # noqa: F401
     from app.webhooks import models as _webhooks  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app import api, feeds, insights, integrations, notifications, search, templating, webhooks
+    from app import (
+        api,
+        feeds,
+        insights,
+        integrations,
+        notifications,
+        reputation,
+        search,
+        templating,
+        webhooks,
+    )
     from app.accounts import bp as accounts_bp
     from app.accounts import verification_views as _verification_views  # noqa: F401
     from app.accounts import views as _accounts_views  # noqa: F401 - registers routes
@@ -162,6 +173,7 @@ def _register_blueprints(app: Flask) -> None:
     notifications.init_app(app)  # follows, notifications, their e-mails and commands
     webhooks.init_app(app)  # company webhooks: their pages, the sender and its commands
     integrations.init_app(app)  # SSO, the widget, the export
+    reputation.init_app(app)  # leaderboards, badges, champions; flask reputation …
 
 
 def _register_errors_and_cli(app: Flask) -> None:

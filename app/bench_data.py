@@ -963,6 +963,11 @@ def load(
         seconds[name] = time.perf_counter() - started
     started = time.perf_counter()
     with engine.begin() as connection:
+        _fast_session(connection)
+        rows["reputation_awards"] = _reputation(connection, metadata)
+    seconds["reputation"] = time.perf_counter() - started
+    started = time.perf_counter()
+    with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             for table in SEQUENCED:
                 connection.exec_driver_sql(
@@ -973,6 +978,42 @@ def load(
         _analyze(engine)
     seconds["analyze"] = time.perf_counter() - started
     return LoadReport(rows=rows, seconds=seconds, thread_ids=plan.thread_ids)
+
+
+# Champions each claimed company names: the peers with the most points in its questions.
+CHAMPIONS_PER_COMPANY = 5
+
+
+def _reputation(connection: sa.Connection, metadata: sa.MetaData) -> int:
+    """The points ledger and every stored total, from the votes, best answers, endorsements
+    and me-toos just written (``flask reputation rebuild``'s code), then champions for each
+    claimed company. How many ledger rows there are."""
+    from app.reputation.models import ALL_TIME
+    from app.reputation.recompute import rebuild
+
+    awards = rebuild(connection, metadata)
+    companies, totals = metadata.tables["companies"], metadata.tables["reputation_company_totals"]
+    champions, memberships = metadata.tables["champions"], metadata.tables["memberships"]
+    now = datetime.now(UTC)
+    for (company_id,) in connection.execute(
+        sa.select(companies.c.id).where(companies.c.claimed_at.is_not(None))
+    ):
+        staff = sa.select(memberships.c.user_id).where(memberships.c.company_id == company_id)
+        best = connection.execute(
+            sa.select(totals.c.user_id)
+            .where(
+                totals.c.company_id == company_id,
+                totals.c.period == ALL_TIME,
+                totals.c.points > 0,
+                totals.c.user_id.not_in(staff),
+            )
+            .order_by(totals.c.points.desc(), totals.c.user_id)
+            .limit(CHAMPIONS_PER_COMPANY)
+        ).scalars()
+        rows = [{"company_id": company_id, "user_id": user, "created_at": now} for user in best]
+        if rows:
+            connection.execute(sa.insert(champions), rows)
+    return awards
 
 
 def _fast_session(connection: sa.Connection) -> None:

@@ -51,6 +51,7 @@ _ENV_SETTINGS: dict[str, Any] = {
     "FIRST_DAY_QUESTION_LIMITS": str,
     "FIRST_DAY_ANSWER_LIMITS": str,
     "FIRST_DAY_LINKS_PER_POST": int,
+    "FIRST_DAY_ENDS_AT_REPUTATION": int,
     "REPEATED_TEXT_MINUTES": int,
     "FLAG_LIMITS": str,
     "NOTIFICATION_EMAILS_PER_HOUR": int,
@@ -132,6 +133,9 @@ class DefaultConfig:
     FIRST_DAY_QUESTION_LIMITS = "3 per day"
     FIRST_DAY_ANSWER_LIMITS = "10 per day"
     FIRST_DAY_LINKS_PER_POST = 2
+    # An account with this many reputation points leaves the first-day limits at once
+    # (product.md, "Reputation": points decide how soon an account leaves them).
+    FIRST_DAY_ENDS_AT_REPUTATION = 50
     # The same text from the same author again within this many minutes is refused.
     REPEATED_TEXT_MINUTES = 10
     # Flags (app/moderation/flags.py): posts one account may flag.

@@ -27,6 +27,7 @@ from app.notifications.models import EmailChoice, Notification
 from app.products import services as products
 from app.questions import services as questions
 from app.questions.models import Feeling, Kind, Question
+from app.reputation import champions
 from app.tokens import Purpose, make_token
 
 DEMO_PASSWORD = "helpsquare-demo"  # noqa: S105 - published in the README for the demo accounts
@@ -411,6 +412,9 @@ def _seed_company_that_joined(acme, questions_by_title) -> None:
         "this week, fixes sync with *Download files when opened* switched on.",
     )
     questions.set_status(jane, sync, "solved", "4.2.1")
+    # Chen's workarounds help Acme's customers: Jane names him a champion of Acme Cloud.
+    chen = db.session.execute(sa.select(User).where(User.username == "chen")).scalar_one()
+    champions.name_champion(jane, acme, chen)
 
     calendar = questions_by_title["Let clients pick a time zone on booking pages"]
     answers.post_answer(

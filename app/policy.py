@@ -60,6 +60,8 @@ class Permission(StrEnum):
     # Bringing the company's own site (issue 15); ``obj`` is the company.
     COMPANY_SSO = "company:sso"  # create (and rotate) the SSO secret
     COMPANY_EXPORT = "company:export"  # download everything of the company
+    # Reputation (issue 16): name and remove a company's champions.
+    CHAMPION_NAME = "champion:name"
 
 
 # Writes that other people see. Until its e-mail address is confirmed (with
@@ -112,6 +114,8 @@ WRITES_NEEDING_VERIFIED_EMAIL = frozenset(
         Permission.WEBHOOKS_MANAGE,
         # Issue 15: a secret that signs people in.
         Permission.COMPANY_SSO,
+        # Issue 16: a champion badge on someone's answers, in the company's name.
+        Permission.CHAMPION_NAME,
     }
 )
 ALLOWED_BEFORE_VERIFIED_EMAIL = frozenset(
@@ -481,6 +485,18 @@ def _user_suspend(user: Any, account: Any) -> bool:
     if not is_moderator(user) or account is None:
         return False
     return account.id != user.id and not account.is_admin
+
+
+@rule(Permission.CHAMPION_NAME)
+def _champion_name(user: Any, company: Any) -> bool:
+    """A claimed company's admin staff (or a site admin) name and remove its champions.
+
+    A champion badge speaks for the company, so there is none on an unclaimed company, from
+    anybody (site admins included), as with endorsements.
+    """
+    if not company.is_claimed:
+        return False
+    return _site_admin(user) or is_company_staff(user, company, admin=True)
 
 
 @rule(Permission.MODERATOR_GRANT)

@@ -100,6 +100,8 @@ PAGE_LABELS = {
     "similar": "similar questions",
     "list_1": "list, page 1",
     "list_500": "list, page 500",
+    "leaderboard": "leaderboard, site-wide",
+    "company_leaderboard": "leaderboard, a company",
 }
 WRK_PAGES = ["question", "question_uncached", "search", "list_1", "company", "product"]
 SEARCH_PAGES = {"search", "similar"}
@@ -421,6 +423,13 @@ def discover(app: Any) -> Targets:
             for i, t in enumerate(SIMILAR_TITLES)
         ],
         "list_1": ["/questions"],
+        # Issue 16: read from the stored totals, this month and all time.
+        "leaderboard": ["/leaderboard", "/leaderboard?period=month"],
+        "company_leaderboard": [
+            f"/companies/{slug}/leaderboard{period}"
+            for slug in company_slugs
+            for period in ("", "?period=month")
+        ],
     }
     paths["question_signed_in"] = paths["question"]
     # Signed out, as rendered when the anonymous page cache has no copy (a query string

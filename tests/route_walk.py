@@ -32,6 +32,7 @@ from app.moderation.flag_models import FlaggedPost
 from app.notifications import services as notification_services
 from app.questions import services as question_services
 from app.questions.models import Kind
+from app.reputation.champions import name_champion
 from app.search import index as search_index
 from app.webhooks import services as webhook_services
 from tests.api.helpers import token_for
@@ -184,6 +185,9 @@ def build_world() -> World:
     # A claimant's token for proving a domain (the claim page shows it).
     proofs.start_proof(claimant, nimbus)
     db.session.commit()
+    # Two champions of Acme (both answered its questions): a next page at size 1.
+    name_champion(jane, acme, answerer)
+    name_champion(jane, acme, asker)
 
     values = {
         "question_id": question.id,

@@ -308,6 +308,14 @@ class Action:
             "check health": ("/healthz", {}),
             "check readiness": ("/readyz", {}),
             "read metrics (loopback)": ("/metrics", {}),
+            # Issue 16: "answerer" answered Acme's problem as a peer.
+            "name a champion": (f"/companies/{acme}/champions", {"username": "answerer"}),
+            "name a champion (unclaimed)": (
+                f"/companies/{w.unclaimed.slug}/champions",
+                {"username": "answerer"},
+            ),
+            "read the champions": (f"/companies/{acme}/champions", {}),
+            "read a company's leaderboard": (f"/companies/{acme}/leaderboard?period=month", {}),
         }[self.name]
 
 
@@ -339,12 +347,21 @@ def _solved_problem(w: World) -> tuple[str, dict[str, str]]:
     return f"/questions/{solved.id}/still-broken", {"version": "4.2.1"}
 
 
+def _champion(w: World) -> tuple[str, dict[str, str]]:
+    """ "answerer" is a champion of Acme (named by its admin)."""
+    from app.reputation.champions import name_champion
+
+    name_champion(w.users["company_admin"], w.claimed, w.users["answerer"])
+    return f"/companies/{w.claimed.slug}/champions/answerer/remove", {}
+
+
 # Actions on a post made for them (before the snapshot), so the world stays as it is.
 _MADE_FOR_THE_ACTION = {
     "say a solved problem is still broken": _solved_problem,
     "delete a question nobody else answered": _unanswered_question,
     "merge a duplicate (claimed)": lambda w: _duplicate_of(w.problem),
     "merge a duplicate (unclaimed)": lambda w: _duplicate_of(w.question),
+    "remove a champion": _champion,
 }
 
 
@@ -447,6 +464,13 @@ ACTIONS = [
     Action("check health", frozenset(ROLES), method="GET"),
     Action("check readiness", frozenset(ROLES), method="GET"),
     Action("read metrics (loopback)", frozenset(ROLES), method="GET"),
+    # Issue 16: a claimed company's admins name and remove its champions; nobody on an
+    # unclaimed company; anyone reads them and the leaderboards.
+    Action("name a champion", ACME_ADMINS),
+    Action("remove a champion", ACME_ADMINS),
+    Action("name a champion (unclaimed)", frozenset()),
+    Action("read the champions", frozenset(ROLES), method="GET"),
+    Action("read a company's leaderboard", frozenset(ROLES), method="GET"),
 ]
 
 

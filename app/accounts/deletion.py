@@ -4,10 +4,11 @@ password, turns the account into "a former member".
 What goes: the username (replaced by a placeholder no one can sign in with or register),
 the display name, the e-mail address (replaced by a placeholder at the reserved ``.invalid``
 domain: the column is NOT NULL UNIQUE), the password (made unusable), every session and API
-token, the follows, notification preferences, notifications and e-mails not sent yet, and
-the moderator role. What stays: the posts, which now read "a former member" everywhere a
-person is named (``User.label``, the ``person`` filter, the API, the feeds), with no link to
-a profile; the old profile address is a 404. The last site admin cannot leave this way.
+token, the follows, notification preferences, notifications and e-mails not sent yet, the
+moderator role, and being a company's champion. What stays: the posts, which now read "a
+former member" everywhere a person is named (``User.label``, the ``person`` filter, the API,
+the feeds), with no link to a profile, and the points they earned (on no leaderboard); the
+old profile address is a 404. The last site admin cannot leave this way.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from app.notifications.models import (
     NotificationPreference,
 )
 from app.questions.models import Question
+from app.reputation.models import Champion
 
 # "~" is never in a username anyone can choose (app.accounts.models.USERNAME_PATTERN), so no
 # one can register the placeholder, take it first, or open a profile at it.
@@ -79,6 +81,7 @@ def delete_account(user: Any, password: Any) -> User:
         Notification,
         NotificationDigest,
         NotificationMailWindow,
+        Champion,  # a former member champions nobody: the badge leaves their answers
     ):
         db.session.execute(
             sa.delete(model).where(model.user_id == user_id),

@@ -54,6 +54,13 @@ class User(db.Model):
     )
     # When the owner deleted the account: it reads as "a former member" from then on.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Points earned as a peer (product.md, "Reputation"), all time: app.reputation.points
+    # keeps it equal to the person's live ledger rows with SQL increments, in the
+    # transaction of each cause; never recomputed on read.
+    reputation: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    # The site-wide all-time leaderboard reads it top first.
+    __table_args__ = (sa.Index("ix_users_reputation", "reputation", "id"),)
 
     # Flask-Login protocol ------------------------------------------------------
     is_authenticated = True

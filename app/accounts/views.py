@@ -43,6 +43,7 @@ from app.moderation.forms import SuspendForm
 from app.pagination import BAD_PAGE_LINK, BadCursor
 from app.policy import Permission, can
 from app.questions.queries import Sort, list_questions
+from app.reputation import queries as reputation_queries
 from app.tokens import InvalidToken
 
 # Never says whether the account exists: the same words for a wrong password and for
@@ -372,6 +373,8 @@ def profile(username: str) -> BaseResponse | str:
         questions=questions,
         answers=answers,
         excerpts=excerpts,
+        badges=reputation_queries.badges_of(user.id),
+        championed=reputation_queries.championed_by(user.id),
         is_own_profile=current_user.is_authenticated and current_user.id == user.id,
         moderation_form=(
             SuspendForm(formdata=None) if can(current_user, Permission.USER_SUSPEND, user) else None

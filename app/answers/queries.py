@@ -23,6 +23,7 @@ from app.pagination import BadCursor, Page, decode_cursor, encode_cursor
 from app.policy import is_moderator
 from app.questions.models import PRIVATE_DETAILS, MeToo, Question
 from app.questions.queries import VIEWER_OF_REQUEST
+from app.reputation.models import Champion
 from app.visibility import (
     answer_listed,
     answer_visible,
@@ -120,7 +121,9 @@ def answers_page(
     its author's membership of the question's company ("Head of Support"; empty when they
     chose none), read by an outer join in the same SELECT. The membership row stays when
     staff are revoked, so an earlier official answer keeps its badge. ``None`` for every
-    other answer.
+    other answer. And ``by_champion``: the author is a champion of the question's company
+    and the answer is not official (another outer join of the same SELECT); its author
+    comes with their reputation (a column of theirs).
 
     Only the answers the viewer may read (``app.visibility.answer_visible``): hidden ones
     only for their author and moderators, who see them marked. Their private details come in
@@ -133,9 +136,13 @@ def answers_page(
     membership = sa.and_(
         Membership.company_id == question.company_id, Membership.user_id == Answer.author_id
     )
+    champion = sa.and_(
+        Champion.company_id == question.company_id, Champion.user_id == Answer.author_id
+    )
     query = (
-        sa.select(Answer, Membership.title)
+        sa.select(Answer, Membership.title, Champion.user_id.is_not(None))
         .outerjoin(Membership, membership)
+        .outerjoin(Champion, champion)
         .options(joinedload(Answer.author))
         .where(Answer.question_id == question.id, answer_visible(viewer, question=question))
     )
@@ -156,11 +163,12 @@ def answers_page(
         rank, Answer.helpful_count.desc(), Answer.created_at.asc(), Answer.id.asc()
     ).limit(limit + 1)
     answers = []
-    for answer, title in db.session.execute(query).all():
+    for answer, title, champion in db.session.execute(query).all():
         # The page already holds the question: no lazy load per answer.
         set_committed_value(answer, "question", question)
-        # A plain attribute, not a column: it lives as long as this page's objects.
+        # Plain attributes, not columns: they live as long as this page's objects.
         answer.staff_title = (title or "") if answer.is_official else None
+        answer.by_champion = bool(champion) and not answer.is_official
         answers.append(answer)
     # A cursor is a reader's to edit: where a page says it starts never passes the end.
     shown = min(shown, max(question.answer_count - min(len(answers), limit), 0))

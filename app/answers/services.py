@@ -24,6 +24,7 @@ from app.questions import history
 from app.questions import private_details as private
 from app.questions.models import Kind, Question, Status
 from app.questions.services import clean_text, page_changed
+from app.reputation import badges, points
 from app.search import index as search_index
 from app.webhooks import services as webhooks
 
@@ -125,6 +126,7 @@ def post_answer(
             history.record(question, old_status, by_id=None)
     search_index.refresh_question(question.id)
     add_follow(author.id, question_id=question.id)
+    badges.answer_posted(answer, question)
     notify(
         Event(
             NotificationKind.OFFICIAL_ANSWER if official else NotificationKind.ANSWER,
@@ -209,7 +211,8 @@ def vote_helpful(user: Any, answer: Answer) -> bool:
     """A signed-in user finds an answer helpful; never their own answer.
 
     Once per user per answer: a second click changes nothing. True when this
-    call added the vote. The answer's author is notified (votes grouped while unread).
+    call added the vote. The answer's author is notified (votes grouped while unread)
+    and earns its points (``app.reputation.points``).
     """
     require(user, Permission.ANSWER_VOTE_HELPFUL, answer)
     added = insert_if_absent(
@@ -220,6 +223,7 @@ def vote_helpful(user: Any, answer: Answer) -> bool:
     if added:
         increment(db.session, Answer.helpful_count, answer.id)
         page_changed(answer.question_id)
+        points.helpful_vote_given(answer.id, user.id)
         notify(
             Event(
                 NotificationKind.HELPFUL,
@@ -234,7 +238,8 @@ def vote_helpful(user: Any, answer: Answer) -> bool:
 
 
 def withdraw_helpful(user: Any, answer: Answer) -> bool:
-    """A user withdraws their helpful vote; True when there was one to withdraw."""
+    """A user withdraws their helpful vote (and its points); True when there was one to
+    withdraw."""
     require(user, Permission.ANSWER_VOTE_HELPFUL, answer)
     result = db.session.execute(
         sa.delete(HelpfulVote).where(
@@ -245,6 +250,7 @@ def withdraw_helpful(user: Any, answer: Answer) -> bool:
     if removed:
         increment(db.session, Answer.helpful_count, answer.id, -1)
         page_changed(answer.question_id)
+        points.helpful_vote_withdrawn(answer.id, user.id)
     db.session.commit()
     return removed
 
@@ -254,7 +260,7 @@ def choose_best_answer(user: Any, question: Question, answer: Answer) -> Questio
 
     They may change their choice later. A question of kind ``question`` then
     reads as answered; other kinds keep the status their company's staff set. The
-    answer's author is notified.
+    answer's author is notified, and the best answer's points move to them.
     """
     require(user, Permission.QUESTION_CHOOSE_BEST, question)
     if answer.question_id != question.id:
@@ -262,7 +268,8 @@ def choose_best_answer(user: Any, question: Question, answer: Answer) -> Questio
             "That answer belongs to another question.",
             fields={"answer_id": "Choose one of this question's answers."},
         )
-    page_changed(question.id, scorecard=True)
+    page_changed(question.id, scorecard=True)  # locks the question: choices come in turn
+    points.best_answer_chosen(question.id, answer.id, user.id)
     if question.best_answer_id != answer.id:
         notify(
             Event(
@@ -286,10 +293,11 @@ def clear_best_answer(user: Any, question: Question) -> Question:
     """The asker (or a site admin) unmarks the best answer.
 
     A question of kind ``question`` goes back to open unless an official answer exists:
-    a question with an official answer stays answered.
+    a question with an official answer stays answered. The best answer's points go.
     """
     require(user, Permission.QUESTION_CHOOSE_BEST, question)
     page_changed(question.id, scorecard=True)
+    points.best_answer_cleared(question.id)
     question.best_answer_id = None
     if (
         question.kind == Kind.QUESTION
@@ -308,7 +316,8 @@ def endorse_answer(user: Any, answer: Answer) -> bool:
 
     An official answer already speaks for the company, so endorsing it is refused
     with an explanation. Endorsing twice changes nothing: the first endorser and
-    time are kept. True when this call endorsed the answer; its author is notified.
+    time are kept. True when this call endorsed the answer; its author is notified and
+    earns its points.
     """
     require(user, Permission.ANSWER_ENDORSE, answer)
     if answer.is_official:
@@ -327,6 +336,7 @@ def endorse_answer(user: Any, answer: Answer) -> bool:
     endorsed = result.rowcount == 1
     if endorsed:
         page_changed(answer.question_id)
+        points.endorsed(answer.id, user.id)
         notify(
             Event(
                 NotificationKind.ENDORSED,
@@ -356,5 +366,6 @@ def withdraw_endorsement(user: Any, answer: Answer) -> bool:
     withdrawn = result.rowcount == 1
     if withdrawn:
         page_changed(answer.question_id)
+        points.endorsement_withdrawn(answer.id)
     db.session.commit()
     return withdrawn

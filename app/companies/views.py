@@ -19,6 +19,7 @@ from app.pagination import BAD_PAGE_LINK, BadCursor, cursor_from
 from app.policy import Permission, require
 from app.products.queries import list_products
 from app.questions.filters import read_question_list
+from app.reputation.queries import company_with_champions
 
 
 def _acting_user() -> Any:
@@ -82,11 +83,13 @@ def new() -> Response | str | tuple[str, int]:
 
 @bp.get("/<slug>")
 def show(slug: str) -> tuple[str, int]:
-    company = queries.get_company(slug)
+    # The company and its champions in one SELECT: the page shows them beside its products.
+    company, champions = company_with_champions(slug)
     listing = read_question_list(request.args, company_id=company.id)
     body = render_template(
         "companies/show.html",
         company=company,
+        champions=champions,
         products=list_products(company.id),
         card=scorecard(company),
         following=is_following(_acting_user(), company_id=company.id),

@@ -38,6 +38,7 @@ from app.extensions import db
 from app.policy import Permission, require
 from app.products.models import Product
 from app.questions.models import PRIVATE_DETAILS, Question, StatusChange
+from app.reputation.queries import champion_ids
 from app.visibility import answer_listed, question_listed
 
 MEDIA_TYPE = "application/x-ndjson"
@@ -126,7 +127,11 @@ def _lines(company: Company) -> Iterator[str]:
         )
         .order_by(Answer.id)
     )
+    # The company's champions, read once: each answer's ``by_champion`` from them, not a
+    # statement per answer (``app.reputation.queries.by_champion`` reads what is set here).
+    champions = champion_ids(company.id)
     for answer in _streamed(answers):
+        answer.by_champion = not answer.is_official and answer.author_id in champions
         yield _line("answer", answer)
     changes = (
         sa.select(StatusChange)

@@ -13,6 +13,9 @@ affects exact, in the same transaction:
   going down by exactly the rows this call deleted); read ones stay, out of sight while
   the post is hidden (``app.notifications.queries.notification_visible``);
 - the search index drops a hidden question, and a hidden answer's text;
+- the points the post earned its author are taken back, and restoring gives them back
+  (``app.reputation.points``: an answer's votes, endorsement and best answer, a question's
+  "me too"s);
 - the question's page version moves (``page_changed``), so no cache serves the old page;
 - one line goes to the public moderation log per post hidden or restored, with the public
   reason (never the hidden text).
@@ -47,6 +50,7 @@ from app.products.models import Product
 from app.questions import history
 from app.questions.models import REASON_MAX, Kind, Question, Status
 from app.questions.services import clean_text, page_changed
+from app.reputation import points
 from app.search import index as search_index
 
 Post = Question | Answer
@@ -185,8 +189,10 @@ def apply_hide(
         if isinstance(post, Answer):
             increment(db.session, Question.answer_count, question_id, -1)
             _recount_answers(question_id)
+            points.answer_hidden(post.id)
         else:
             _count_question(post, -1)
+            points.question_hidden(post.id)
         _withdraw_notifications(post)
         log.record(by, action, target, post.id, reason=reason)
         search_index.refresh_question(question_id)
@@ -209,8 +215,10 @@ def apply_restore(post: Post, *, by: Any) -> bool:
         if isinstance(post, Answer):
             increment(db.session, Question.answer_count, question_id, 1)
             _recount_answers(question_id)
+            points.answer_restored(post.id)
         else:
             _count_question(post, 1)
+            points.question_restored(post.id)
         log.record(by, ModerationAction.RESTORE, target, post.id)
         search_index.refresh_question(question_id)
     db.session.expire(post)

@@ -34,6 +34,8 @@ class NotificationKind(StrEnum):
     QUESTION_MERGED = "question_merged"
     # To the company's staff: a solved problem was reopened by "still broken" reports.
     STILL_BROKEN = "still_broken"
+    # To a person who earned a badge (``detail`` is its code: app.reputation.badges).
+    BADGE = "badge"
 
 
 class Category(StrEnum):
@@ -259,6 +261,10 @@ class Notification(db.Model):
         if kind is NotificationKind.NEW_QUESTION:
             about = self.product.name if self.product is not None else company
             return f"{actor} asked about {about}: {title}"
+        if kind is NotificationKind.BADGE:
+            from app.reputation.badges import badge_sentence  # reputation builds on this
+
+            return badge_sentence(self.detail)
         if kind is NotificationKind.CLAIM_DECISION:
             if self.detail == "approved":
                 return f"Your claim on {company} is approved: you are its admin on Helpsquare now"
@@ -273,6 +279,9 @@ class Notification(db.Model):
     def target(self) -> tuple[str, dict[str, object]]:
         """Where the notification leads, as ``url_for`` arguments: the answer (its own
         address finds the page of answers that holds it), the question, or the company."""
+        if self.kind is NotificationKind.BADGE:
+            # The badges page, at the badge's rule.
+            return "reputation.badges", {"_anchor": f"badge-{self.detail}"}
         if self.answer_id is not None:
             return "answers.show", {"answer_id": self.answer_id}
         if self.question is not None:

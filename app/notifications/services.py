@@ -65,8 +65,13 @@ _CATEGORY: dict[NotificationKind, Category] = {
     NotificationKind.NEW_QUESTION: Category.NEW_QUESTIONS,
     NotificationKind.CLAIM_DECISION: Category.COMPANY,
     NotificationKind.STAFF_INVITATION: Category.COMPANY,
+    # Earned by answering (app.reputation.badges); never e-mailed (``_IN_APP_ONLY``).
+    NotificationKind.BADGE: Category.MY_ANSWERS,
 }
 _ANSWER_KINDS = frozenset({NotificationKind.ANSWER, NotificationKind.OFFICIAL_ANSWER})
+# Told on the notifications page (the bell) and never e-mailed: a badge is good news, not
+# worth an e-mail (and at most one per badge per person).
+_IN_APP_ONLY = frozenset({NotificationKind.BADGE})
 
 # Set in ``g`` when a request made notifications: the mailer's after-request step then
 # e-mails the immediate ones (app.notifications.mailer).
@@ -88,8 +93,8 @@ class Event:
     Followers are found from ``question_id`` (answers, status changes) or ``product_id``
     and ``company_id`` (new questions); the direct kinds name their one recipient by
     ``recipient_id`` (or ``recipient_email`` for an invitation to an address that may
-    have an account). ``detail`` carries the new status, ``approved``/``rejected``, or the
-    role offered.
+    have an account). ``detail`` carries the new status, ``approved``/``rejected``, the
+    role offered, or the badge earned.
     """
 
     kind: NotificationKind
@@ -130,6 +135,9 @@ class Event:
             return f"question:{self._need(self.question_id)}"
         if kind is NotificationKind.CLAIM_DECISION:
             return f"claim:{self._need(self.claim_id)}"
+        if kind is NotificationKind.BADGE:
+            # A badge is awarded once: its one notification.
+            return f"badge:{self._need(self.recipient_id)}:{self.detail}"
         return f"invitation:{self._need(self.invitation_id)}"
 
     def _need(self, value: int | None) -> int:
@@ -265,9 +273,9 @@ def notify(event: Event) -> int:
     event. Each notification records, from the recipient's preferences (or the defaults),
     whether it is e-mailed right away, in the daily digest or not at all; never for a
     recipient whose address is not verified; claim decisions and invitations have e-mails
-    of their own, so theirs are never e-mailed. Helpful votes on one answer are grouped:
-    while the author has not read the notification, another vote raises its count
-    instead of adding one.
+    of their own, so theirs are never e-mailed, and badges are told on the page only.
+    Helpful votes on one answer are grouped: while the author has not read the
+    notification, another vote raises its count instead of adding one.
     """
     if event.kind is NotificationKind.HELPFUL and _group_helpful(event):
         return 0
@@ -292,7 +300,7 @@ def notify(event: Event) -> int:
         fixed = _CATEGORY[event.kind]
         category = sa.literal(fixed.value, sa.String)
         default = sa.literal(DEFAULT_EMAIL[fixed].value, sa.String)
-    if _CATEGORY[event.kind].emailed_separately:
+    if _CATEGORY[event.kind].emailed_separately or event.kind in _IN_APP_ONLY:
         email: sa.ColumnElement[Any] = sa.literal(EmailChoice.OFF.value, sa.String)
     else:
         # An address not verified yet receives no notification e-mails: its notification

@@ -46,6 +46,7 @@ from app.questions.models import (
     Status,
     StillBroken,
 )
+from app.reputation import points
 from app.search import index as search_index
 from app.text import clean_text
 from app.webhooks import services as webhooks
@@ -468,7 +469,8 @@ def add_me_too(user: Any, question: Question) -> bool:
     """A signed-in user says the question affects them too; never on their own question.
 
     Once per user: a second click changes nothing. True when this call added it. The
-    user follows the question (withdrawing the "me too" keeps following it).
+    user follows the question (withdrawing the "me too" keeps following it); the asker
+    earns its points (``app.reputation.points``).
     """
     require(user, Permission.QUESTION_ME_TOO, question)
     added = insert_if_absent(
@@ -479,13 +481,15 @@ def add_me_too(user: Any, question: Question) -> bool:
     if added:
         increment(db.session, Question.me_too_count, question.id)
         page_changed(question.id)
+        points.me_too_said(question.id, user.id)
     add_follow(user.id, question_id=question.id)
     db.session.commit()
     return added
 
 
 def remove_me_too(user: Any, question: Question) -> bool:
-    """A user withdraws their "me too"; True when there was one to withdraw."""
+    """A user withdraws their "me too" (and its points); True when there was one to
+    withdraw."""
     require(user, Permission.QUESTION_ME_TOO, question)
     result = db.session.execute(
         sa.delete(MeToo).where(MeToo.question_id == question.id, MeToo.user_id == user.id)
@@ -494,6 +498,7 @@ def remove_me_too(user: Any, question: Question) -> bool:
     if removed:
         increment(db.session, Question.me_too_count, question.id, -1)
         page_changed(question.id)
+        points.me_too_withdrawn(question.id, user.id)
     db.session.commit()
     return removed
 

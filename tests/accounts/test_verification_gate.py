@@ -35,6 +35,7 @@ from app.policy import (
 from app.products import services as products
 from app.questions import services as questions
 from app.questions.models import Kind, Status
+from app.reputation import champions
 from app.tokens import Purpose, make_token
 from app.webhooks import services as webhook_services
 from app.webhooks.models import WebhookEndpoint
@@ -250,6 +251,8 @@ SERVICE_CALLS = [
                 actor="root"),
     ServiceCall("create the SSO secret", Permission.COMPANY_SSO,
                 lambda w: sso.create_secret(w.ivy, w.acme)),
+    ServiceCall("name a champion", Permission.CHAMPION_NAME,
+                lambda w: champions.name_champion(w.ivy, w.acme, w.peer_answer.author)),
 ]  # fmt: skip
 
 
@@ -386,6 +389,7 @@ PAGE_POSTS = [
     PagePost("set the widget's origins",
              lambda w: ("/companies/acme/integrations/widget",
                         {"widget_origins": "https://shop.acme.example"})),
+    PagePost("name a champion", lambda w: ("/companies/acme/champions", {"username": "peer"})),
 ]  # fmt: skip
 
 
@@ -530,6 +534,8 @@ API_CALLS = [
     _api("DELETE", "/companies/acme/webhooks/{w.endpoint.id}"),
     _api("POST", "/companies/acme/sso"),
     _api("PATCH", "/companies/acme", lambda w: {"widget_origins": ["https://shop.acme.example"]}),
+    _api("PUT", "/companies/acme/champions/peer"),
+    _api("DELETE", "/companies/acme/champions/peer", changes=False),
 ]  # fmt: skip
 # Writes anyone may make before verifying: signing up, tokens, and the links' own tokens.
 API_OPEN_WRITES = {

@@ -13,7 +13,7 @@ from tests.factories import PASSWORD, make_user
 
 USER_FIELDS = {
     "id", "username", "display_name", "created_at", "is_admin", "is_moderator",
-    "suspended_until", "url",
+    "reputation", "suspended_until", "url",
 }  # fmt: skip
 
 
@@ -156,6 +156,7 @@ def test_me_is_the_tokens_owner(client):
         "created_at": ada.created_at.isoformat(),
         "is_admin": True,
         "is_moderator": True,  # site admins are moderators
+        "reputation": 0,
         "suspended_until": None,
         "url": "http://helpsquare.test/users/ada",
         "email_verified": True,

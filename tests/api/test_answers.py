@@ -13,7 +13,8 @@ from tests.factories import make_answer, make_company, make_question, make_staff
 
 ANSWER_FIELDS = {
     "id", "question_id", "body", "body_html", "author", "is_official", "is_endorsed",
-    "helpful_count", "is_best", "hidden", "hidden_reason", "created_at", "updated_at", "url",
+    "helpful_count", "is_best", "by_champion", "hidden", "hidden_reason", "created_at",
+    "updated_at", "url",
 }  # fmt: skip
 
 

@@ -10,7 +10,6 @@ once, then every client again), and must leave the same exact counts.
 
 from __future__ import annotations
 
-import secrets
 import threading
 from collections.abc import Iterator
 
@@ -20,15 +19,11 @@ from flask import Flask
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import orm
 
-from app import content
-from app.accounts.access_tokens import TOKEN_PREFIX, token_digest
-from app.accounts.models import ApiToken, User
 from app.answers.models import Answer, HelpfulVote
-from app.companies.models import Company
-from app.db import utcnow
 from app.extensions import db
 from app.questions.models import MeToo, Question
 from tests.api.helpers import API, auth, save, token_for
+from tests.committed import committed_forum
 from tests.factories import make_answer, make_company, make_question, make_user
 
 CLIENTS = 12
@@ -99,77 +94,9 @@ def committed_world(app: Flask) -> Iterator[dict]:
     if not _is_postgresql():
         yield {}
         return
-    engine = sa.create_engine(
-        app.config["SQLALCHEMY_DATABASE_URI"], pool_size=CLIENTS * TIMES * 2 + 2, max_overflow=4
-    )
-    tag = f"crowd{secrets.token_hex(4)}"
-    now = utcnow()
-    with orm.Session(engine) as session:
-        people = [
-            User(
-                username=f"{tag}{n}",
-                email=f"{tag}{n}@example.org",
-                password_hash="x",
-                email_verified_at=now,
-            )
-            for n in range(CLIENTS + 2)
-        ]
-        company = Company(slug=tag, name=f"Crowd {tag}", domain=f"{tag}.example.com")
-        session.add_all([*people, company])
-        session.flush()
-        asker, answerer, fans = people[0], people[1], people[2:]
-        rendered = content.render("Does it work for you?")
-        question = Question(
-            company_id=company.id,
-            author_id=asker.id,
-            title="Does it work for everyone?",
-            slug="does-it-work",
-            body="Does it work for you?",
-            body_html=rendered.html,
-            body_renderer_version=rendered.version,
-        )
-        session.add(question)
-        session.flush()
-        answer = Answer(
-            question_id=question.id,
-            author_id=answerer.id,
-            body="Yes.",
-            body_html="<p>Yes.</p>",
-            body_renderer_version=rendered.version,
-        )
-        session.add(answer)
-        tokens = []
-        for fan in fans:
-            secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-            tokens.append(secret)
-            session.add(
-                ApiToken(
-                    user_id=fan.id, token_hash=token_digest(secret), hint=secret[:8], created_at=now
-                )
-            )
-        session.commit()
-        world = {
-            "engine": engine,
-            "user_ids": [person.id for person in people],
-            "company_id": company.id,
-            "question_id": question.id,
-            "answer_id": answer.id,
-            "tokens": tokens,
-        }
-    try:
+    with committed_forum(app, fans=CLIENTS, pool=CLIENTS * TIMES * 2 + 2) as world:
+        (world["answer_id"],) = world["answer_ids"]
         yield world
-    finally:
-        with engine.begin() as connection:
-            connection.execute(
-                sa.delete(HelpfulVote).where(HelpfulVote.answer_id == world["answer_id"])
-            )
-            connection.execute(sa.delete(MeToo).where(MeToo.question_id == world["question_id"]))
-            connection.execute(sa.delete(Answer).where(Answer.id == world["answer_id"]))
-            connection.execute(sa.delete(Question).where(Question.id == world["question_id"]))
-            connection.execute(sa.delete(Company).where(Company.id == world["company_id"]))
-            connection.execute(sa.delete(ApiToken).where(ApiToken.user_id.in_(world["user_ids"])))
-            connection.execute(sa.delete(User).where(User.id.in_(world["user_ids"])))
-        engine.dispose()
 
 
 def test_concurrent_helpful_votes_and_me_toos_leave_exact_counts(

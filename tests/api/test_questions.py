@@ -28,7 +28,7 @@ QUESTION_FIELDS = {
 }  # fmt: skip
 USER_FIELDS = {
     "id", "username", "display_name", "created_at", "is_admin", "is_moderator",
-    "suspended_until", "url",
+    "reputation", "suspended_until", "url",
 }  # fmt: skip
 
 

@@ -85,4 +85,17 @@ KEY_PAGES = [
     KeyPage(
         "insights", "/companies/acme-cloud/insights", user="jane", heading="Insights for Acme Cloud"
     ),
+    # Issue 16: the leaderboards, the badges and their rules, and a company's champions as
+    # its admin sees them (Jane named Chen, whose answer on the demo question carries the
+    # badge: the "question" pages above show it).
+    KeyPage("leaderboard", "/leaderboard", heading="Leaderboard"),
+    KeyPage(
+        "company-leaderboard",
+        "/companies/acme-cloud/leaderboard?period=month",
+        heading="Acme Cloud leaderboard",
+    ),
+    KeyPage("badges", "/badges", user="chen", heading="Badges and points"),
+    KeyPage(
+        "champions", "/companies/acme-cloud/champions", user="jane", heading="Acme Cloud champions"
+    ),
 ]

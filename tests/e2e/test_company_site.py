@@ -157,7 +157,7 @@ def test_the_widget_on_the_company_site_asks_a_question_through_sso(
     expect(ask.get_by_role("heading", level=1)).to_have_text("Ask Acme Cloud")
     expect(ask.get_by_label("Title")).to_have_value(title)
     ask.get_by_role("radio", name="Question").check()
-    ask.get_by_label("Details").fill("On my phone's hotspot it never finishes.")
+    ask.get_by_label("Details", exact=True).fill("On my phone's hotspot it never finishes.")
     ask.get_by_role("button", name="Post").click()
     expect(ask.get_by_text("Your question is posted.")).to_be_visible()
     expect(ask.get_by_role("heading", level=1)).to_have_text(title)

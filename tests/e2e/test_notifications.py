@@ -89,7 +89,8 @@ def test_follow_hear_read_unfollow_and_unsubscribe(browsing: Browsing) -> None:
     asker.reload()
     steps.expect_unread(asker, 2)
     helper.reload()
-    steps.expect_unread(helper, 2)
+    # The question, Rosa's answer, and the badge his own first answer earned him (issue 16).
+    steps.expect_unread(helper, 3)
     mailed = [mail["Subject"] for mail in steps.mails_to(browsing.server, f"{pia}@example.org")]
     assert mailed == [steps.VERIFY_SUBJECT, quinn_answered, rosa_answered]
 
@@ -99,9 +100,9 @@ def test_follow_hear_read_unfollow_and_unsubscribe(browsing: Browsing) -> None:
     steps.unfollow(helper, "this question")
     steps.post_answer(asker, "Thanks both: battery optimisation was it.")
     other.reload()
-    steps.expect_unread(other, 1)
+    steps.expect_unread(other, 2)  # Pia's answer, and Rosa's badge for her first answer
     helper.reload()
-    steps.expect_unread(helper, 2)
+    steps.expect_unread(helper, 3)
     steps.open_notifications(helper)
     expect(helper.get_by_role("link", name=rosa_answered)).to_be_visible()
     expect(helper.get_by_role("link", name=pia_answered)).to_have_count(0)

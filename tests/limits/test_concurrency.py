@@ -57,7 +57,9 @@ def racing(request, monkeypatch):  # noqa: ANN001, ANN201
 
 def _author(clock, *, days_old: int = 30) -> SimpleNamespace:  # noqa: ANN001
     # What the limits read of an account, without an ORM object shared between threads.
-    return SimpleNamespace(id=7, is_admin=False, created_at=clock.now - timedelta(days=days_old))
+    return SimpleNamespace(
+        id=7, is_admin=False, reputation=0, created_at=clock.now - timedelta(days=days_old)
+    )
 
 
 def test_sixteen_questions_at_once_let_exactly_five_in(app, clock, racing):

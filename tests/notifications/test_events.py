@@ -22,6 +22,7 @@ from app.notifications.models import (
 )
 from app.questions import services as questions
 from app.questions.models import Kind
+from app.reputation.models import Badge, BadgeCode
 from tests.claims.helpers import make_claim
 from tests.factories import (
     make_answer,
@@ -234,7 +235,10 @@ def test_an_endorsement_tells_the_author():
     answers.endorse_answer(jane, answer)
     answers.endorse_answer(jane, answer)
 
-    (note,) = notifications_of(author)
+    notes = notifications_of(author)
+    (note,) = [n for n in notes if n.kind is K.ENDORSED]
+    # A first endorsement also earns a badge, told once (app.reputation.badges).
+    assert [n.kind for n in notes if n is not note] == [K.BADGE]
     assert note.kind is K.ENDORSED
     assert note.sentence.startswith("Acme endorsed your answer to")
 
@@ -359,6 +363,9 @@ def _answering_statements(followers: int, count_queries) -> list[str]:  # noqa: 
     for _ in range(followers):
         notifications.add_follow(make_user().id, question_id=question.id)
     answerer = make_user()
+    # Not their first answer: no badge to tell them of (app.reputation.badges).
+    for code in (BadgeCode.FIRST_ANSWER, BadgeCode.FIVE_COMPANIES):
+        db.session.add(Badge(user_id=answerer.id, code=code))
     db.session.commit()
     with count_queries() as statements:
         answers.post_answer(answerer, question, body="Replace the battery.")

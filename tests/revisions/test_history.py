@@ -18,7 +18,7 @@ from tests.revisions.helpers import answer_revision_rows, revision_rows
 
 USER_FIELDS = {
     "id", "username", "display_name", "created_at", "is_admin", "is_moderator",
-    "suspended_until", "url",
+    "reputation", "suspended_until", "url",
 }  # fmt: skip
 QUESTION_REVISION_FIELDS = {
     "number", "title", "body", "kind", "product", "editor", "created_at", "url",

@@ -1,5 +1,6 @@
 """What responses hold: users, companies, products, questions, answers, claims, staff,
-tokens, revisions, the moderation log, status history, and the page of any of them."""
+champions, tokens, revisions, the moderation log, status history, and the page of any of
+them."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from app.questions.models import (
     Kind,
     Status,
 )
+from app.reputation.queries import by_champion
 from app.visibility import can_read_private_details, request_viewer, sees_hidden
 
 # Resources ---------------------------------------------------------------------------------
@@ -129,6 +131,13 @@ class UserSchema(ResponseSchema):
         lambda user: bool(user.is_admin or user.is_moderator),
         required=True,
         metadata={"type": "boolean", "description": "A moderator (site admins are)."},
+    )
+    reputation = fields.Integer(
+        required=True,
+        metadata={
+            "description": "Points earned helping others (helpful votes, best answers, "
+            "endorsements, me too); official answers earn none."
+        },
     )
     suspended_until = fields.Function(
         _suspended_until,
@@ -325,6 +334,15 @@ class AnswerSchema(ResponseSchema):
         required=True,
         metadata={"type": "boolean"},
     )
+    by_champion = fields.Function(
+        by_champion,
+        required=True,
+        metadata={
+            "type": "boolean",
+            "description": "Its author is a champion of the question's company (named by its "
+            "admins) and it is not official.",
+        },
+    )
     hidden = _hidden_field()
     hidden_reason = _hidden_reason_field()
     created_at = fields.DateTime(required=True)
@@ -359,6 +377,18 @@ class StaffSchema(ResponseSchema):
     role = fields.Enum(StaffRole, by_value=True, required=True)
     since = fields.DateTime(attribute="created_at", required=True)
     url = Link(_staff_url, metadata={"description": "The company's staff page."})
+
+
+def _champions_url(champion: Any) -> str:
+    return url_for("reputation.champions", slug=champion.company.slug, _external=True)
+
+
+class ChampionSchema(ResponseSchema):
+    """A champion of a company: a fellow customer its admins named."""
+
+    user = fields.Nested(UserSchema, required=True)
+    since = fields.DateTime(attribute="created_at", required=True)
+    url = Link(_champions_url, metadata={"description": "The company's champions page."})
 
 
 class InvitationSchema(ResponseSchema):
@@ -466,6 +496,7 @@ QuestionPageSchema = page_of(ListedQuestionSchema, "QuestionPageSchema")
 AnswerPageSchema = page_of(AnswerSchema, "AnswerPageSchema")
 ClaimPageSchema = page_of(ClaimSchema, "ClaimPageSchema")
 StaffPageSchema = page_of(StaffSchema, "StaffPageSchema")
+ChampionPageSchema = page_of(ChampionSchema, "ChampionPageSchema")
 QuestionRevisionPageSchema = page_of(QuestionRevisionSchema, "QuestionRevisionPageSchema")
 AnswerRevisionPageSchema = page_of(AnswerRevisionSchema, "AnswerRevisionPageSchema")
 

@@ -3,6 +3,7 @@
 from app.api.views import (  # noqa: F401 - each module registers its routes on the blueprint
     accounts,
     answers,
+    champions,
     claims,
     companies,
     flags,
