@@ -49,7 +49,7 @@ def check_secret_and_cookies(config: dict[str, Any]) -> Iterator[Finding]:
         yield Finding(
             PROBLEM,
             "SECRET_KEY is the development default, so anyone can forge a session. Set it to "
-            'a long random value: python -c "import secrets; print(secrets.token_urlsafe(48))".',
+            "a long random value, such as the output of: openssl rand -base64 48",
         )
     elif len(secret) < MIN_SECRET_LENGTH:
         yield Finding(

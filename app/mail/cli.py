@@ -5,15 +5,18 @@ from __future__ import annotations
 import logging
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import Any, TypeVar
 
 import click
 from flask.cli import AppGroup
 
 from app.extensions import db
 from app.mail import outbox
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 log = logging.getLogger("app.mail")
 
@@ -41,6 +44,33 @@ def _report_given_up() -> None:
     )
     for message in stuck:
         click.echo(f"  #{message.id} to {message.to_address}: {message.last_error}")
+
+
+def sender_options(*, interval: float, waiting: str, batch: str) -> Callable[[F], F]:
+    """The options every outbox sender's ``send`` command takes (mail, notifications,
+    webhooks): ``--loop``, ``--interval`` (seconds to wait when ``waiting``) and ``--limit``
+    (``batch`` at most in one run)."""
+
+    def decorate(command: F) -> F:
+        command = click.option(
+            "--limit",
+            type=click.IntRange(min=1),
+            default=100,
+            show_default=True,
+            help=f"{batch} at most in one run.",
+        )(command)
+        command = click.option(
+            "--interval",
+            type=click.FloatRange(min=0),
+            default=interval,
+            show_default=True,
+            help=f"Seconds to wait when {waiting} (with --loop).",
+        )(command)
+        return click.option(
+            "--loop", is_flag=True, help="Keep sending until stopped (SIGTERM or Ctrl-C)."
+        )(command)
+
+    return decorate
 
 
 class Stopper:
@@ -97,21 +127,7 @@ def _run_forever(interval: float, limit: int) -> None:
 
 
 @mail_cli.command("send")
-@click.option("--loop", is_flag=True, help="Keep sending until stopped (SIGTERM or Ctrl-C).")
-@click.option(
-    "--interval",
-    type=click.FloatRange(min=0),
-    default=5.0,
-    show_default=True,
-    help="Seconds to wait when the outbox is empty (with --loop).",
-)
-@click.option(
-    "--limit",
-    type=click.IntRange(min=1),
-    default=100,
-    show_default=True,
-    help="Messages to send at most in one run.",
-)
+@sender_options(interval=5.0, waiting="the outbox is empty", batch="Messages to send")
 def send_command(loop: bool, interval: float, limit: int) -> None:
     """Deliver the messages that are due: once, or with --loop until stopped.
 

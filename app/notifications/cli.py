@@ -21,7 +21,7 @@ from flask.cli import AppGroup
 from werkzeug.sansio.utils import host_is_trusted
 
 from app.extensions import db
-from app.mail.cli import Stopper
+from app.mail.cli import Stopper, sender_options
 from app.notifications import mailer
 
 log = logging.getLogger("app.notifications")
@@ -88,21 +88,7 @@ def _run(step: Callable[[], int], base_url: str | None) -> int:
 
 
 @notifications_cli.command("send")
-@click.option("--loop", is_flag=True, help="Keep sending until stopped (SIGTERM or Ctrl-C).")
-@click.option(
-    "--interval",
-    type=click.FloatRange(min=0),
-    default=5.0,
-    show_default=True,
-    help="Seconds to wait when nothing is due (with --loop).",
-)
-@click.option(
-    "--limit",
-    type=click.IntRange(min=1),
-    default=100,
-    show_default=True,
-    help="People to e-mail at most in one round.",
-)
+@sender_options(interval=5.0, waiting="nothing is due", batch="People to e-mail")
 @click.option("--base-url", default=None, help=BASE_URL_HELP)
 def send_command(loop: bool, interval: float, limit: int, base_url: str | None) -> None:
     """Write the e-mails of notifications wanted right away to the outbox.

@@ -9,7 +9,7 @@ import click
 from flask.cli import AppGroup
 
 from app.extensions import db
-from app.mail.cli import Stopper
+from app.mail.cli import Stopper, sender_options
 from app.webhooks import delivery
 
 log = logging.getLogger("app.webhooks")
@@ -55,21 +55,7 @@ def _run_forever(interval: float, limit: int) -> None:
 
 
 @webhooks_cli.command("send")
-@click.option("--loop", is_flag=True, help="Keep sending until stopped (SIGTERM or Ctrl-C).")
-@click.option(
-    "--interval",
-    type=click.FloatRange(min=0),
-    default=2.0,
-    show_default=True,
-    help="Seconds to wait when nothing is due (with --loop).",
-)
-@click.option(
-    "--limit",
-    type=click.IntRange(min=1),
-    default=100,
-    show_default=True,
-    help="Deliveries to make at most in one run.",
-)
+@sender_options(interval=2.0, waiting="nothing is due", batch="Deliveries to make")
 def send_command(loop: bool, interval: float, limit: int) -> None:
     """Deliver the webhooks that are due: once, or with --loop until stopped.
 
