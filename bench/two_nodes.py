@@ -8,8 +8,10 @@ It starts, on 127.0.0.1 only: two gunicorns (2 sync workers each, ports of their
 same SECRET_KEY, TRUSTED_PROXY_COUNT=1 as behind nginx) on one scratch PostgreSQL database
 (``hs_two_nodes``, EMPTIED first; ``--database`` to change) migrated once before any worker
 starts, with the limiter and the page cache in Redis (``redis://127.0.0.1:6379/7``, under a
-key prefix of this run); two ``flask mail send --loop`` and two ``flask notifications send
---loop``; and a small SMTP server (tests/mail/smtp_server.py) that keeps what it receives.
+key prefix of this run); two ``flask mail send --loop``, two ``flask notifications send
+--loop`` and two ``flask webhooks send --loop``; a small SMTP server
+(tests/mail/smtp_server.py) and a webhook receiver (tests/servers.py) that keep what they
+receive.
 
 Then it drives a mixed load through both nodes, every step on the node the last one did not
 use: sign-ups, tokens, a company, questions, answers from every user to everyone else's
@@ -20,8 +22,11 @@ questions, helpful votes, anonymous reads; and checks:
 - rate limits: one new account asks 8 questions alternately through both nodes and exactly
   ``FIRST_DAY_QUESTION_LIMITS`` (3) get through (per-process counts would let 3 per worker);
 - the page cache: a question page cached through A shows an answer posted through B at once;
-- e-mail: once both outboxes are empty (/metrics), every outbox row reached the SMTP server
+- e-mail: once the outboxes are empty (/metrics), every outbox row reached the SMTP server
   exactly once (Message-IDs name the row): none twice, none lost;
+- webhooks: the company's endpoint (registered before the load) received every delivery
+  exactly once (``webhook-id`` names it), each signed as Standard Webhooks says, and every
+  delivery row says delivered: none twice, none lost;
 - counters equal rows: answer_count, helpful_count, unread_notification_count against
   COUNT(*), and each node's /metrics request count against the requests sent to it.
 
@@ -61,9 +66,11 @@ import redis  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from flood import empty_postgresql, gunicorn  # noqa: E402
 from prometheus_client.parser import text_string_to_metric_families  # noqa: E402
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError  # noqa: E402
 
 from app.config import database_url_from_env  # noqa: E402
 from tests.mail.smtp_server import smtp_server  # noqa: E402
+from tests.servers import http_receiver  # noqa: E402
 
 REDIS = "redis://127.0.0.1:6379/7"
 PASSWORD = "two-nodes-bench-password"  # noqa: S105 - throwaway accounts, scratch database
@@ -168,13 +175,15 @@ def settled_count(node: Node, tries: int = 20) -> int:
 
 @contextlib.contextmanager
 def workers(env: dict[str, str], base_url: str) -> Iterator[list[subprocess.Popen]]:
-    """Two mail senders and two notification senders, stopped with SIGTERM at the end."""
+    """Two mail, two notification and two webhook senders, stopped with SIGTERM at the end."""
     flask = [str(VENV_BIN / "flask"), "--app", "wsgi"]
     commands = [
         [*flask, "mail", "send", "--loop", "--interval", "0.5"],
         [*flask, "mail", "send", "--loop", "--interval", "0.5"],
         [*flask, "notifications", "send", "--loop", "--interval", "0.5", "--base-url", base_url],
         [*flask, "notifications", "send", "--loop", "--interval", "0.5", "--base-url", base_url],
+        [*flask, "webhooks", "send", "--loop", "--interval", "0.5"],
+        [*flask, "webhooks", "send", "--loop", "--interval", "0.5"],
     ]
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed below
     processes = [
@@ -232,7 +241,7 @@ def main() -> None:
         checks.append((name, passed, detail))
         print(f"  {'ok  ' if passed else 'FAIL'}  {name}{': ' + detail if detail else ''}")
 
-    with smtp_server() as (smtp_port, mailbox):
+    with smtp_server() as (smtp_port, mailbox), http_receiver() as receiver:
         env = {
             "DATABASE_URL": args.database,
             "SECRET_KEY": "two-nodes-" + secrets.token_hex(24),
@@ -253,6 +262,9 @@ def main() -> None:
             "ANSWER_LIMITS": "50 per hour",
             # Every notification e-mailed on its own: none waits an hour for its summary.
             "NOTIFICATION_EMAILS_PER_HOUR": "100",
+            # Deliveries only by the two webhook senders, to a receiver on loopback.
+            "WEBHOOKS_SEND": "worker",
+            "WEBHOOKS_ALLOW_PRIVATE": "true",
         }
         engine = sa.create_engine(url)
         # flood.gunicorn migrates, then starts gunicorn: node A's upgrade makes the schema
@@ -291,6 +303,26 @@ def main() -> None:
                       {"name": "Two Nodes Co", "domain": "twonodes.example", "description": "."},
                       token=users[0]["token"], address=users[0]["address"]),
                 "create the company",
+            )  # fmt: skip
+            # As if its claim had been approved: user 0 is the company's admin, and
+            # registers a webhook endpoint for what the load does.
+            with engine.begin() as connection:
+                connection.exec_driver_sql(
+                    "UPDATE companies SET claimed_at = now() WHERE slug = %(slug)s",
+                    {"slug": company["slug"]},
+                )
+                connection.exec_driver_sql(
+                    "INSERT INTO memberships (company_id, user_id, role, title, work_email,"
+                    " created_at) SELECT c.id, u.id, 'admin', '', 'admin@twonodes.example',"
+                    " now() FROM companies c, users u"
+                    " WHERE c.slug = %(slug)s AND u.username = 'node-user-0'",
+                    {"slug": company["slug"]},
+                )
+            endpoint = created(
+                b.api("POST", f"/companies/{company['slug']}/webhooks",
+                      {"url": receiver.url(), "events": ["question.created", "answer.created"]},
+                      token=users[0]["token"], address=users[0]["address"]),
+                "register a webhook endpoint",
             )  # fmt: skip
 
             def ask(i: int) -> list[int]:
@@ -436,14 +468,14 @@ def main() -> None:
                 fresh not in first and fresh in again,
             )
 
-            # E-mail: wait until both outboxes are empty, as /metrics reports them.
+            # E-mail and webhooks: wait until the outboxes are empty, as /metrics reports them.
             mail_deadline = started + args.deadline
             while True:
                 found = metrics(a)
                 a.sent += 1
                 waiting = {
                     name: found.get(("helpsquare_outbox_backlog", (("outbox", name),)), -1)
-                    for name in ("mail", "notifications")
+                    for name in ("mail", "notifications", "webhooks")
                 }
                 if all(count == 0 for count in waiting.values()):
                     break
@@ -475,6 +507,38 @@ def main() -> None:
                 not twice and not lost and all(outbox.values())
                 and sum(received.values()) == len(mailbox.received) == len(outbox),
                 f"twice {twice[:5]}, lost {lost[:5]}",
+            )  # fmt: skip
+
+            # Webhooks: each delivery received once, signed, and logged as delivered.
+            with engine.connect() as connection:
+                states = Counter(
+                    dict(
+                        connection.exec_driver_sql(
+                            "SELECT state, count(*) FROM webhook_deliveries GROUP BY state"
+                        ).all()
+                    )
+                )
+                rows = set(
+                    connection.exec_driver_sql("SELECT message_id FROM webhook_deliveries")
+                    .scalars()
+                    .all()
+                )
+            hooks = Counter(sent.headers.get("webhook-id") for sent in receiver.requests)
+            verifier = Webhook(endpoint["secret"])
+            unsigned = 0
+            for sent in receiver.requests:
+                try:
+                    verifier.verify(sent.body, sent.headers)
+                except WebhookVerificationError:
+                    unsigned += 1
+            twice = sorted(id_ for id_, times in hooks.items() if times > 1)
+            lost = sorted(rows - set(hooks))
+            figures.update(webhooks=len(rows))
+            check(
+                f"{len(rows)} webhook deliveries, each received exactly once and signed",
+                rows and not twice and not lost and not unsigned and set(hooks) == rows
+                and states == Counter({"delivered": len(rows)}),
+                f"twice {twice[:3]}, lost {lost[:3]}, unsigned {unsigned}, states {dict(states)}",
             )  # fmt: skip
 
             # Counters equal rows.
@@ -516,7 +580,8 @@ def main() -> None:
     print(f"statuses: A {figures['statuses_A']}, B {figures['statuses_B']}")
     print(
         f"{figures['emails']} e-mails ({figures['notified']} notifications e-mailed) delivered "
-        f"by 2 mail and 2 notification senders; outboxes empty "
+        f"by 2 mail and 2 notification senders, {figures['webhooks']} webhook deliveries by 2 "
+        f"webhook senders; outboxes empty "
         f"{figures['drained_seconds']:.1f} s after the load began"
     )
     print(f"{sum(passed for _, passed, _ in checks)}/{len(checks)} checks passed in "
