@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import current_app
@@ -38,6 +38,8 @@ from app.db import utcnow
 from app.extensions import db
 from app.mail.backends import Backend, MessageRefused, build_message, open_backend
 from app.mail.models import OutboxMessage
+
+T = TypeVar("T")
 
 log = logging.getLogger("app.mail")
 
@@ -78,32 +80,50 @@ def _ready(now: datetime) -> sa.ColumnElement[bool]:
     )
 
 
-def _take_next(session: orm.Session, *, locked: bool) -> OutboxMessage | None:
-    """The oldest message ready to go that no other sender holds, now held by us."""
+def take_oldest(
+    session: orm.Session,
+    model: type[T],
+    ready: Callable[[datetime], sa.ColumnElement[bool]],
+    *,
+    lease: timedelta,
+    locked: bool,
+) -> T | None:
+    """The oldest row of an outbox (``model``, with ``id`` and ``send_after``) that is
+    ``ready`` and that no other sender holds, now held by us: every outbox's senders (mail,
+    webhooks) take their work this way.
+
+    ``locked`` (PostgreSQL): ``FOR UPDATE SKIP LOCKED`` holds it for the transaction.
+    Otherwise (SQLite) a lease: ``send_after`` moves ``lease`` ahead, so no other sender
+    takes it meanwhile and a sender that dies leaves it to be taken again."""
     now = utcnow()
-    oldest = sa.select(OutboxMessage).where(_ready(now)).order_by(OutboxMessage.id).limit(1)
+    oldest = sa.select(model).where(ready(now)).order_by(model.id).limit(1)
     if locked:
         return session.scalars(
-            oldest.with_for_update(skip_locked=True).execution_options(populate_existing=True)
+            oldest.with_for_update(skip_locked=True, of=model).execution_options(
+                populate_existing=True
+            )
         ).first()
     # SQLite: a transaction that reads and then writes can deadlock with another writer
     # (SQLite then fails at once instead of waiting), so the read ends before the claim.
     for _ in range(TAKE_TRIES):
-        message_id = session.scalar(oldest.with_only_columns(OutboxMessage.id))
+        row_id = session.scalar(oldest.with_only_columns(model.id))
         session.commit()
-        if message_id is None:
+        if row_id is None:
             return None
         taken = session.execute(
-            sa.update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, _ready(now))
-            .values(send_after=now + LEASE),
+            sa.update(model).where(model.id == row_id, ready(now)).values(send_after=now + lease),
             execution_options={"synchronize_session": False, "preserve_rowcount": True},
         ).rowcount
         session.commit()
         if taken == 1:
-            return session.get(OutboxMessage, message_id, populate_existing=True)
+            return session.get(model, row_id, populate_existing=True)
         # Another sender took it between our SELECT and UPDATE: look for the next one.
     return None  # the other senders are busy with all of it: they will send it
+
+
+def _take_next(session: orm.Session, *, locked: bool) -> OutboxMessage | None:
+    """The oldest message ready to go that no other sender holds, now held by us."""
+    return take_oldest(session, OutboxMessage, _ready, lease=LEASE, locked=locked)
 
 
 def _record_failure(

@@ -44,6 +44,7 @@ from app.answers.models import Answer
 from app.companies.models import Membership, StaffRole
 from app.db import utcnow
 from app.extensions import db
+from app.mail.outbox import take_oldest
 from app.questions.models import Question
 from app.webhooks.models import DeliveryState, WebhookDelivery, WebhookEndpoint
 
@@ -55,7 +56,6 @@ RETRY_LONGEST = timedelta(hours=12)
 RETRY_FOR = timedelta(days=3)
 LEASE = timedelta(minutes=5)
 ERROR_MAX = 2000
-TAKE_TRIES = 50
 # Deliveries the inline sender makes after one request: a request never drains a backlog.
 INLINE_LIMIT = 10
 # The delivery log keeps finished deliveries this long (``flask webhooks prune``).
@@ -97,29 +97,7 @@ def _ready(now: datetime) -> sa.ColumnElement[bool]:
 
 def _take_next(session: orm.Session, *, locked: bool) -> WebhookDelivery | None:
     """The oldest delivery ready to go that no other sender holds, now held by us."""
-    now = utcnow()
-    oldest = sa.select(WebhookDelivery).where(_ready(now)).order_by(WebhookDelivery.id).limit(1)
-    if locked:
-        return session.scalars(
-            oldest.with_for_update(skip_locked=True, of=WebhookDelivery).execution_options(
-                populate_existing=True
-            )
-        ).first()
-    for _ in range(TAKE_TRIES):
-        delivery_id = session.scalar(oldest.with_only_columns(WebhookDelivery.id))
-        session.commit()
-        if delivery_id is None:
-            return None
-        taken = session.execute(
-            sa.update(WebhookDelivery)
-            .where(WebhookDelivery.id == delivery_id, _ready(now))
-            .values(send_after=now + LEASE),
-            execution_options={"synchronize_session": False, "preserve_rowcount": True},
-        ).rowcount
-        session.commit()
-        if taken == 1:
-            return session.get(WebhookDelivery, delivery_id, populate_existing=True)
-    return None
+    return take_oldest(session, WebhookDelivery, _ready, lease=LEASE, locked=locked)
 
 
 def _still_shown(session: orm.Session, delivery: WebhookDelivery) -> bool:
