@@ -4,7 +4,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run test install lint upgrade seed
+PYBABEL := $(BIN)/pybabel
+CATALOGUES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
+
+.PHONY: run test install lint upgrade seed translations
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +15,19 @@ $(BIN)/activate: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(BIN)/activate
 
-install: $(BIN)/activate
+# Compiled catalogues (.mo) are built here, not kept in git: `make install` makes them.
+%.mo: %.po $(BIN)/activate
+	$(PYBABEL) compile -i $< -o $@
+
+install: $(BIN)/activate $(CATALOGUES:.po=.mo)
+
+## After changing strings: extract them, update every catalogue, translate, then compile.
+translations: $(BIN)/activate
+	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --no-location \
+	    --sort-output -o app/translations/messages.pot .
+	$(PYBABEL) update -i app/translations/messages.pot -d app/translations \
+	    --no-fuzzy-matching --ignore-obsolete
+	$(MAKE) install
 
 upgrade: install
 	$(FLASK) db upgrade

@@ -70,7 +70,7 @@ def _trust_proxies(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from app import db as db_module
-    from app import limits, ops, security
+    from app import i18n, limits, ops, security
     from app.accounts import auth
     from app.extensions import cache, compress, csrf, db, limiter, login_manager, migrate
 
@@ -81,6 +81,7 @@ def _init_extensions(app: Flask) -> None:
     # Batch mode lets SQLite alter tables (it rebuilds them); a no-op on PostgreSQL.
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    i18n.init_app(app)  # the request's language; gettext in templates and Python
     # Before the limiter: after-request functions run last-registered first, so this one
     # sees the headers flask-limiter adds.
     app.after_request(limits.drop_stray_retry_after)

@@ -150,6 +150,11 @@ class DefaultConfig:
     CACHE_DEFAULT_TIMEOUT = 60
     CACHE_KEY_PREFIX = "helpsquare:"
     PAGE_CACHE_SECONDS = 60
+    # The interface's languages (app/i18n.py): the first is the default; catalogues live in
+    # app/translations and are compiled by `make install` (pybabel compile).
+    LANGUAGES = ("en", "da")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
     # Static URLs carry a content hash (templating.static_url), so they may be cached long.
     SEND_FILE_MAX_AGE_DEFAULT = 31536000
     HSTS = False

@@ -14,7 +14,7 @@ fresh page.
 
 Every key also holds ``key_parts()``: the scheme and host the request came in on (a page
 holds absolute links built from them, and a forged ``Host`` must never fill the cache for
-the real one), and later the language.
+the real one), and the language the page is written in.
 
 A page is cached only for a visitor who is signed out and has an empty session (no flashed
 message, no form token): such a page holds nothing of its reader's. The nonce is swapped for
@@ -37,6 +37,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from app.extensions import cache
+from app.i18n import current_language
 from app.security import csp_nonce
 
 log = logging.getLogger(__name__)
@@ -56,11 +57,10 @@ def _cacheable() -> bool:
 
 def key_parts() -> tuple[str, ...]:
     """What every cached page and fragment is keyed by besides its own key: the scheme and
-    host of the request (links in the page are built from them). The page's language joins
-    them when pages are translated."""
+    host of the request (links in the page are built from them), and the page's language."""
     if not has_request_context():
         return ()
-    return (request.scheme, request.host.lower())
+    return (request.scheme, request.host.lower(), current_language())
 
 
 def _store_key(kind: str, key: tuple[object, ...]) -> str:

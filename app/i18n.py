@@ -1,0 +1,65 @@
+"""The interface in the reader's language (product.md, "Languages"): English and Danish.
+
+Every string the interface shows goes through gettext: ``_()`` in templates and Python,
+``lazy_gettext`` (``_l``) where a string is made before any request (form labels, module
+constants). Posts are never translated. The catalogues are ``app/translations/<lang>``;
+``make translations`` extracts, updates and compiles them (babel.cfg says where to look).
+
+The language of a request is, in order: the signed-in person's setting, the ``lang``
+cookie the footer's language links set, the browser's ``Accept-Language``, English.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, has_request_context, request
+from flask_babel import Babel, get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+__all__ = ["_", "_l", "babel", "current_language", "init_app", "ngettext"]
+
+babel = Babel()
+
+COOKIE = "lang"
+
+
+def languages() -> tuple[str, ...]:
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def select_locale() -> str:
+    """The language this request is answered in (see the module's docstring)."""
+    from flask_login import current_user
+
+    choices = languages()
+    if not has_request_context():  # a command, a worker: the default until told otherwise
+        return choices[0]
+    chosen = getattr(current_user, "language", None) if current_user else None
+    if chosen in choices:
+        return chosen
+    cookie = request.cookies.get(COOKIE)
+    if cookie in choices:
+        return cookie
+    return request.accept_languages.best_match(choices) or choices[0]
+
+
+def current_language() -> str:
+    """The request's language code ("en", "da"): ``<html lang>``, cache keys, e-mails."""
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)  # catalogues: app/translations
+    # `{% trans %}` blocks ignore the template's line breaks and indentation.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.globals.update(current_language=current_language)
+    app.after_request(_vary_by_language)
+
+
+def _vary_by_language(response: Response) -> Response:
+    """A page's words follow Accept-Language (and the ``lang`` cookie, already in Vary as
+    every page reads the session): a shared cache must not hand one reader's language to
+    another."""
+    if response.mimetype == "text/html":
+        response.vary.add("Accept-Language")
+    return response
