@@ -48,12 +48,18 @@ def test_every_string_shown_goes_through_gettext(name: str) -> None:
     assert not findings, "not marked for translation:\n" + "\n".join(findings)
 
 
+def _not_hidden(path: str) -> bool:
+    """As ``make translations`` (``--ignore-dirs='.*'``): Babel's default would also skip
+    folders starting with "_", and so every string of templates/_macros."""
+    return not Path(path).name.startswith(".")
+
+
 def _extracted() -> dict[str, set[str | tuple[str, ...]]]:
     with open(ROOT / "babel.cfg", encoding="utf-8") as config:
         method_map, options_map = parse_mapping_cfg(config)
     by_area: dict[str, set[str | tuple[str, ...]]] = defaultdict(set)
     for filename, _line, message, _comments, _context in extract_from_dir(
-        str(ROOT), method_map, options_map, keywords=KEYWORDS
+        str(ROOT), method_map, options_map, keywords=KEYWORDS, directory_filter=_not_hidden
     ):
         by_area[area(ROOT / filename)].add(message)
     return by_area
