@@ -23,7 +23,7 @@ def test_a_product_page_in_danish(client):
     assert ">Spørg om dette produkt</a>" in page
     assert ">Søg i Drive</label>" in page
     assert "Nye spørgsmål som feed (Atom)" in page
-    assert 'value="">Alle slags</option>' in page
+    assert 'value="">Alle typer</option>' in page
     assert "Sync stops after the update" in page  # the post as written
     assert "Questions about Drive" not in page
 
