@@ -13,19 +13,32 @@ from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optiona
 
 from app.answers.models import BODY_MAX
 from app.db import MAX_ID
-from app.questions.forms import no_nul, private_details_field, private_details_label, strip
+from app.i18n import _, _l
+from app.questions.forms import (
+    lazy_with_number,
+    no_nul,
+    private_details_field,
+    private_details_label,
+    strip,
+)
 
 
 class AnswerForm(FlaskForm):
     """Post or edit an answer; the company's staff may add private details for the asker."""
 
     body = TextAreaField(
-        "Your answer",
+        _l("Your answer"),
         filters=[strip],
         validators=[
-            DataRequired("Please write your answer first."),
+            DataRequired(_l("Please write your answer first.")),
             no_nul,
-            Length(max=BODY_MAX, message=f"An answer can be at most {BODY_MAX:,} characters."),
+            Length(
+                max=BODY_MAX,
+                message=lazy_with_number(
+                    lambda count: _("An answer can be at most %(count)s characters.", count=count),
+                    BODY_MAX,
+                ),
+            ),
         ],
     )
     private_details = private_details_field()

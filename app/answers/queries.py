@@ -17,6 +17,7 @@ from app.companies.models import Membership
 from app.db import MAX_ID
 from app.errors import NotFound
 from app.extensions import db
+from app.i18n import _
 from app.moderation.flag_models import Flag, FlaggedPost, FlagStatus
 from app.notifications.models import Follow
 from app.pagination import BadCursor, Page, decode_cursor, encode_cursor
@@ -52,7 +53,7 @@ def get_answer(answer_id: int, *, viewer: Any = VIEWER_OF_REQUEST) -> Answer:
         )
     answer = db.session.execute(query.where(Answer.id == answer_id)).scalar_one_or_none()
     if answer is None or not can_see_answer(viewer, answer):
-        raise NotFound("There is no such answer. It may have been removed.")
+        raise NotFound(_("There is no such answer. It may have been removed."))
     return answer
 
 

@@ -16,6 +16,7 @@ from app.answers.models import BODY_MAX, BODY_MIN, Answer, HelpfulVote
 from app.db import increment, insert_if_absent, utcnow
 from app.errors import ValidationError
 from app.extensions import db
+from app.i18n import _
 from app.moderation import audit, revisions
 from app.notifications.models import NotificationKind
 from app.notifications.services import Event, add_follow, notify
@@ -30,9 +31,9 @@ from app.webhooks import services as webhooks
 
 
 def _clean_body(body: Any) -> str:
-    text, why = clean_text(body, label="Your answer", minimum=BODY_MIN, maximum=BODY_MAX)
+    text, why = clean_text(body, label=_("Your answer"), minimum=BODY_MIN, maximum=BODY_MAX)
     if why:
-        raise ValidationError("Please correct your answer.", fields={"body": why})
+        raise ValidationError(_("Please correct your answer."), fields={"body": why})
     return text
 
 
@@ -92,7 +93,7 @@ def post_answer(
     require(author, Permission.ANSWER_CREATE, question)
     errors = answer_problems(body, question=question, user=author, private_details=private_details)
     if errors:
-        raise ValidationError("Please correct your answer.", fields=errors)
+        raise ValidationError(_("Please correct your answer."), fields=errors)
     body_text = _clean_body(body)
     details = private.clean(private_details)[0]
     if details is not None:
@@ -167,7 +168,7 @@ def edit_answer(
         current=answer.private_details,
     )
     if errors:
-        raise ValidationError("Please correct your answer.", fields=errors)
+        raise ValidationError(_("Please correct your answer."), fields=errors)
     body_text = answer.body if body is None else _clean_body(body)
     details = (
         answer.private_details if private_details is None else private.clean(private_details)[0]
@@ -265,8 +266,8 @@ def choose_best_answer(user: Any, question: Question, answer: Answer) -> Questio
     require(user, Permission.QUESTION_CHOOSE_BEST, question)
     if answer.question_id != question.id:
         raise ValidationError(
-            "That answer belongs to another question.",
-            fields={"answer_id": "Choose one of this question's answers."},
+            _("That answer belongs to another question."),
+            fields={"answer_id": _("Choose one of this question's answers.")},
         )
     page_changed(question.id, scorecard=True)  # locks the question: choices come in turn
     points.best_answer_chosen(question.id, answer.id, user.id)
@@ -323,8 +324,11 @@ def endorse_answer(user: Any, answer: Answer) -> bool:
     if answer.is_official:
         company = answer.question.company.name
         raise ValidationError(
-            f"This is an official answer: it already speaks for {company}. "
-            "Endorse answers from fellow customers instead."
+            _(
+                "This is an official answer: it already speaks for %(company)s. "
+                "Endorse answers from fellow customers instead.",
+                company=company,
+            )
         )
     # A conditional UPDATE, so two staff clicking at once endorse it once.
     result = db.session.execute(

@@ -15,6 +15,7 @@ from app.answers.models import Answer
 from app.answers.queries import get_answer
 from app.errors import RateLimited, ValidationError
 from app.forms import refused, show_errors
+from app.i18n import _
 from app.policy import Permission, can, require
 from app.questions.forms import ANSWER_PRIVATE_DETAILS_HINT, MARKDOWN_HINT
 from app.questions.queries import get_question
@@ -59,7 +60,7 @@ def create(question_id: int) -> Any:
             status, headers = refused(error)
             return (*render_question_page(question, answer_form=form, status=status), headers)
         else:
-            flash("Thanks, your answer is posted.", "success")
+            flash(_("Thanks, your answer is posted."), "success")
             return redirect(answer_page_url(answer), 303)
     # The question page again, with the error at the answer and the text kept.
     return render_question_page(question, answer_form=form, status=422)
@@ -91,7 +92,7 @@ def edit(answer_id: int) -> Any:
         except ValidationError as error:
             show_errors(form, error)
         else:
-            flash("Your answer is updated.", "success")
+            flash(_("Your answer is updated."), "success")
             return redirect(answer_page_url(answer), 303)
     status = 422 if request.method == "POST" else 200
     page = render_template(
@@ -117,14 +118,14 @@ def helpful(answer_id: int) -> Response:
     user = viewer()
     if form.action.data == "add":
         if services.vote_helpful(user, answer):
-            flash("Thanks for saying this answer helped.", "success")
+            flash(_("Thanks for saying this answer helped."), "success")
         else:
-            flash("You already found this answer helpful.", "info")
+            flash(_("You already found this answer helpful."), "info")
     else:
         if services.withdraw_helpful(user, answer):
-            flash("Your helpful vote is withdrawn.", "success")
+            flash(_("Your helpful vote is withdrawn."), "success")
         else:
-            flash("You had not voted this answer helpful.", "info")
+            flash(_("You had not voted this answer helpful."), "info")
     return redirect(answer_page_url(answer), 303)
 
 
@@ -139,14 +140,14 @@ def best(question_id: int) -> Response:
     user = viewer()
     if form.wants_clear():
         services.clear_best_answer(user, question)
-        flash("The best answer is unmarked.", "success")
+        flash(_("The best answer is unmarked."), "success")
         return redirect(question_url(question), 303)
     if form.answer_id.data is None:
         abort(400)
     answer = get_answer(form.answer_id.data)
     # An answer of another question is refused by the service (422), nothing changes.
     services.choose_best_answer(user, question, answer)
-    flash("Marked as the best answer. Thanks for letting everyone know what worked.", "success")
+    flash(_("Marked as the best answer. Thanks for letting everyone know what worked."), "success")
     return redirect(answer_page_url(answer), 303)
 
 
@@ -162,12 +163,12 @@ def endorse(answer_id: int) -> Response:
     # Refusals (403, or 422 for an official answer) reach the error pages; nothing changes.
     if form.action.data == "add":
         if services.endorse_answer(user, answer):
-            flash("The answer is endorsed: readers see the badge on it.", "success")
+            flash(_("The answer is endorsed: readers see the badge on it."), "success")
         else:
-            flash("This answer is already endorsed.", "info")
+            flash(_("This answer is already endorsed."), "info")
     else:
         if services.withdraw_endorsement(user, answer):
-            flash("The endorsement is withdrawn.", "success")
+            flash(_("The endorsement is withdrawn."), "success")
         else:
-            flash("This answer was not endorsed.", "info")
+            flash(_("This answer was not endorsed."), "info")
     return redirect(answer_page_url(answer), 303)

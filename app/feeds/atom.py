@@ -5,6 +5,9 @@ Every feed and entry carries what Atom requires: an ``id`` that never changes (t
 stable URL of the thing), ``updated``, an author, and ``alternate`` links; the feed
 also links to itself. URLs are absolute. Text goes through ``xml_safe``: XML 1.0
 cannot carry some control characters, and the writer refuses them loudly.
+
+A feed's own words (its title, subtitle, "Answer by …") are in the request's language, and
+the feed says which (``language``, Atom's ``xml:lang``); the posts in it stay as written.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from feedgenerator import Atom1Feed
 from flask import Response, url_for
 
 from app.db import utcnow
+from app.i18n import _, current_language
 from app.search.text import clean_text, plain_text, shorten, xml_safe
 
 SITE_NAME = "Helpsquare"
@@ -44,7 +48,7 @@ def new_feed(
         title=clean_text(title),
         link=page_url,
         description=clean_text(subtitle),
-        language="en",
+        language=current_language(),
         author_name=SITE_NAME,
         author_link=url_for("questions.home", _external=True),
         feed_url=feed_url,
@@ -81,12 +85,11 @@ def add_question(feed: Feed, question: Any) -> None:
 
 def add_answer(feed: Feed, question: Any, answer: Any) -> None:
     """An entry for an answer to ``question``, marked when it is official."""
-    official = f"Official answer from {question.company.name}" if answer.is_official else "Answer"
     # The answer's own address: past the first 30 it is on a later page of answers. (The
     # entry's id below stays what it always was, so readers see no entry twice.)
     link = url_for("answers.show", answer_id=answer.id, _external=True)
     feed.add_item(
-        title=clean_text(f"{official} by {answer.author.label}"),
+        title=clean_text(_answer_title(question, answer)),
         link=link,
         unique_id=url_for(
             "questions.show", question_id=question.id, _anchor=f"answer-{answer.id}", _external=True
@@ -99,7 +102,19 @@ def add_answer(feed: Feed, question: Any, answer: Any) -> None:
     )
 
 
+def _answer_title(question: Any, answer: Any) -> str:
+    if answer.is_official:
+        return _(
+            "Official answer from %(company)s by %(person)s",
+            company=question.company.name,
+            person=answer.author.label,
+        )
+    return _("Answer by %(person)s", person=answer.author.label)
+
+
 def response(feed: Feed) -> Response:
     answer = Response(feed.writeString("utf-8"), mimetype="application/atom+xml")
     answer.last_modified = feed.latest_post_date()  # the feed's own <updated>
+    # Its words follow Accept-Language: a shared cache keeps one copy per language.
+    answer.vary.add("Accept-Language")
     return answer

@@ -6,7 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.i18n import _, _l
 from app.products.models import DESCRIPTION_MAX, NAME_MAX, NAME_MIN
+from app.questions.forms import lazy_with_number
 
 
 def _strip(value: str | None) -> str | None:
@@ -17,18 +19,29 @@ class ProductForm(FlaskForm):
     """Add or edit a product: its name and a short description."""
 
     name = StringField(
-        "Product name",
+        _l("Product name"),
         filters=[_strip],
         validators=[
-            DataRequired("Enter a name."),
-            Length(min=NAME_MIN, max=NAME_MAX, message=f"Use {NAME_MIN} to {NAME_MAX} characters."),
+            DataRequired(_l("Enter a name.")),
+            Length(min=NAME_MIN, max=NAME_MAX, message=_l("Use %(min)d to %(max)d characters.")),
         ],
     )
     description = TextAreaField(
-        "Description (optional)",
+        _l("Description (optional)"),
+        # The hint the page shows under the field.
+        description=lazy_with_number(
+            lambda count: _("Plain text, up to %(count)s characters.", count=count),
+            DESCRIPTION_MAX,
+        ),
         filters=[_strip],
         validators=[
             Optional(),
-            Length(max=DESCRIPTION_MAX, message=f"Use at most {DESCRIPTION_MAX:,} characters."),
+            Length(
+                max=DESCRIPTION_MAX,
+                message=lazy_with_number(
+                    lambda count: _("Use at most %(count)s characters.", count=count),
+                    DESCRIPTION_MAX,
+                ),
+            ),
         ],
     )

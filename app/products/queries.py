@@ -9,6 +9,7 @@ from app.companies.models import Company
 from app.confusables import name_cased_skeleton, name_skeleton
 from app.errors import NotFound
 from app.extensions import db
+from app.i18n import _
 from app.pagination import BadCursor, Page, decode_cursor, encode_cursor
 from app.products.models import Product
 
@@ -16,7 +17,7 @@ from app.products.models import Product
 def get_product(company_slug: str, product_slug: str) -> Product:
     """The product with its company loaded (one SELECT), or ``NotFound``."""
     if "\x00" in company_slug or "\x00" in product_slug:  # PostgreSQL refuses NUL in text
-        raise NotFound("There is no such product.")
+        raise NotFound(_("There is no such product."))
     product = db.session.execute(
         sa.select(Product)
         .join(Product.company)
@@ -24,7 +25,7 @@ def get_product(company_slug: str, product_slug: str) -> Product:
         .where(Company.slug == company_slug, Product.slug == product_slug)
     ).scalar_one_or_none()
     if product is None:
-        raise NotFound("There is no such product.")
+        raise NotFound(_("There is no such product."))
     return product
 
 

@@ -17,6 +17,7 @@ from app.companies.services import (
 from app.db import increment
 from app.errors import Conflict, ValidationError
 from app.extensions import db
+from app.i18n import _
 from app.moderation import audit
 from app.policy import Permission, require
 from app.products import queries
@@ -30,9 +31,20 @@ class ProductExists(Conflict):
     """The company already has a product by this name; ``product`` is that product."""
 
     def __init__(self, product: Product, company: Company, *, name: str = "") -> None:
-        why = f"{company.name} already has a product called {product.name}."
         if name and name.casefold() != product.name.casefold():
-            why = why[:-1] + f", and “{name}” reads the same."
+            why = _(
+                "%(company)s already has a product called %(product)s, and “%(name)s” reads"
+                " the same.",
+                company=company.name,
+                product=product.name,
+                name=name,
+            )
+        else:
+            why = _(
+                "%(company)s already has a product called %(product)s.",
+                company=company.name,
+                product=product.name,
+            )
         super().__init__(why, fields={"name": why})
         self.product = product
 
@@ -47,7 +59,7 @@ def _cleaned(name: Any, description: Any) -> tuple[str, str, dict[str, str]]:
 def _validated(name: str, description: str) -> tuple[str, str]:
     name, description, errors = _cleaned(name, description)
     if errors:
-        raise ValidationError("Please correct the fields shown.", fields=errors)
+        raise ValidationError(_("Please correct the fields shown."), fields=errors)
     return name, description
 
 

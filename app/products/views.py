@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from app.companies.queries import get_company
 from app.errors import ValidationError
 from app.forms import show_errors
+from app.i18n import _
 from app.notifications.queries import is_following
 from app.policy import Permission, require
 from app.products import bp, queries, services
@@ -48,7 +49,13 @@ def new(company_slug: str) -> Response | str | tuple[str, int]:
         except ValidationError as error:
             show_errors(form, error)
         else:
-            flash(f"{product.name} is listed under {company.name} now.")
+            flash(
+                _(
+                    "%(product)s is listed under %(company)s now.",
+                    product=product.name,
+                    company=company.name,
+                )
+            )
             return redirect(_product_url(product), 303)
     body = render_template(
         "products/form.html", form=form, company=company, product=None, existing=existing
@@ -91,7 +98,7 @@ def edit(company_slug: str, product_slug: str) -> Response | str | tuple[str, in
         except ValidationError as error:
             show_errors(form, error)
         else:
-            flash(f"{product.name} is updated.")
+            flash(_("%(product)s is updated.", product=product.name))
             return redirect(_product_url(product), 303)
     body = render_template(
         "products/form.html",

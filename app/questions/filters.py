@@ -19,8 +19,9 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
 from app.errors import DomainError
+from app.i18n import _l
 from app.pagination import BAD_PAGE_LINK, BadCursor, Page, cursor_from
-from app.questions.models import Kind, Question, Status
+from app.questions.models import KIND_LABELS, STATUS_LABELS, Kind, Question, Status
 from app.questions.queries import Sort, list_questions
 
 ANY = ""
@@ -35,13 +36,13 @@ class Answers(StrEnum):
 
     @property
     def label(self) -> str:
-        return ANSWERS_LABELS[self]
+        return str(ANSWERS_LABELS[self])
 
 
 ANSWERS_LABELS = {
-    Answers.ANY: "With or without answers",
-    Answers.UNANSWERED: "Without any answer",
-    Answers.NO_OFFICIAL: "Without an official answer",
+    Answers.ANY: _l("With or without answers"),
+    Answers.UNANSWERED: _l("Without any answer"),
+    Answers.NO_OFFICIAL: _l("Without an official answer"),
 }
 
 
@@ -49,22 +50,22 @@ def kind_filter() -> SelectField:
     """A "Kind" select of a filter form: all kinds, or one (question lists, search,
     the "Unanswered" page)."""
     return SelectField(
-        "Kind",
-        choices=[SelectChoice(ANY, "All kinds")]
-        + [SelectChoice(kind.value, kind.label) for kind in Kind],
+        _l("Kind"),
+        choices=[SelectChoice(ANY, _l("All kinds"))]
+        + [SelectChoice(kind.value, KIND_LABELS[kind]) for kind in Kind],
         default=ANY,
-        invalid_choice_message="Choose one of: question, problem, idea or praise, or all.",
+        invalid_choice_message=_l("Choose one of: question, problem, idea or praise, or all."),
     )
 
 
 def status_filter() -> SelectField:
     """A "Status" select of a filter form: any status, or one."""
     return SelectField(
-        "Status",
-        choices=[SelectChoice(ANY, "Any status")]
-        + [SelectChoice(status.value, status.label) for status in Status],
+        _l("Status"),
+        choices=[SelectChoice(ANY, _l("Any status"))]
+        + [SelectChoice(status.value, STATUS_LABELS[status]) for status in Status],
         default=ANY,
-        invalid_choice_message="Choose one of the statuses listed, or any.",
+        invalid_choice_message=_l("Choose one of the statuses listed, or any."),
     )
 
 
@@ -75,10 +76,10 @@ class ListFilterForm(FlaskForm):
     kind = kind_filter()
     status = status_filter()
     answers = SelectField(
-        "Answers",
-        choices=[SelectChoice(choice.value, choice.label) for choice in Answers],
+        _l("Answers"),
+        choices=[SelectChoice(choice.value, ANSWERS_LABELS[choice]) for choice in Answers],
         default=ANY,
-        invalid_choice_message="Choose one of the answer filters listed.",
+        invalid_choice_message=_l("Choose one of the answer filters listed."),
     )
 
 

@@ -6,18 +6,24 @@ The forms give quick, friendly messages; the services check everything again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from flask_babel import format_number
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length
 from wtforms.validators import ValidationError as FieldError
 
+from app.i18n import _, _l
 from app.questions.filters import kind_filter
 from app.questions.models import (
     BODY_MAX,
+    FEELING_LABELS,
     FIXED_IN_MAX,
+    KIND_LABELS,
     PRIVATE_DETAILS_MAX,
     TITLE_MAX,
     TITLE_MIN,
@@ -28,11 +34,17 @@ from app.questions.models import (
 )
 
 NO_PRODUCT = ""
-ANY_PRODUCT = "The company in general"
+ANY_PRODUCT = _l("The company in general")
 NO_FEELING = ""
-MARKDOWN_HINT = (
+MARKDOWN_HINT = _l(
     "Markdown works: **bold**, *italic*, [a link](https://example.com), lists, `code` and > quotes."
 )
+
+
+def lazy_with_number(message: Callable[[str], str], number: int) -> LazyString:
+    """A message made at import time (a validator's) that holds a number: translated, and
+    the number written the reader's way ("20,000", "20.000"), when it is shown."""
+    return LazyString(lambda: message(format_number(number)))
 
 
 def strip(value: Any) -> Any:
@@ -42,33 +54,39 @@ def strip(value: Any) -> Any:
 def no_nul(form: FlaskForm, field: Any) -> None:
     """NUL characters are refused with a message, never stored and never a 500."""
     if isinstance(field.data, str) and "\x00" in field.data:
-        raise FieldError("This cannot contain NUL characters.")
+        raise FieldError(_("This cannot contain NUL characters."))
 
 
 def _title_field() -> StringField:
     return StringField(
-        "Title",
+        _l("Title"),
         filters=[strip],
         validators=[
-            DataRequired("Give your question a title."),
+            DataRequired(_l("Give your question a title.")),
             no_nul,
             Length(
                 min=TITLE_MIN,
                 max=TITLE_MAX,
-                message=f"The title needs {TITLE_MIN} to {TITLE_MAX} characters.",
+                message=_l("The title needs %(min)d to %(max)d characters."),
             ),
         ],
     )
 
 
-def _body_field(label: str) -> TextAreaField:
+def _body_field(label: Any) -> TextAreaField:
     return TextAreaField(
         label,
         filters=[strip],
         validators=[
-            DataRequired("Please write a few words."),
+            DataRequired(_l("Please write a few words.")),
             no_nul,
-            Length(max=BODY_MAX, message=f"This can be at most {BODY_MAX:,} characters."),
+            Length(
+                max=BODY_MAX,
+                message=lazy_with_number(
+                    lambda count: _("This can be at most %(count)s characters.", count=count),
+                    BODY_MAX,
+                ),
+            ),
         ],
     )
 
@@ -77,13 +95,18 @@ def private_details_field() -> TextAreaField:
     """Private details: optional Markdown; the view names their readers in the label
     (``private_details_label``), the service decides whether they may be given."""
     return TextAreaField(
-        "Private details",
+        _l("Private details"),
         filters=[strip],
         validators=[
             no_nul,
             Length(
                 max=PRIVATE_DETAILS_MAX,
-                message=f"Private details can be at most {PRIVATE_DETAILS_MAX:,} characters.",
+                message=lazy_with_number(
+                    lambda count: _(
+                        "Private details can be at most %(count)s characters.", count=count
+                    ),
+                    PRIVATE_DETAILS_MAX,
+                ),
             ),
         ],
     )
@@ -91,15 +114,22 @@ def private_details_field() -> TextAreaField:
 
 def private_details_label(company: Any, *, writer_is_asker: bool) -> str:
     """Who reads them, said where they are typed."""
-    who = "you" if writer_is_asker else "the asker"
-    return f"Private details (only {who}, {company.name} staff and moderators can see this)"
+    if writer_is_asker:
+        return _(
+            "Private details (only you, %(company)s staff and moderators can see this)",
+            company=company.name,
+        )
+    return _(
+        "Private details (only the asker, %(company)s staff and moderators can see this)",
+        company=company.name,
+    )
 
 
-PRIVATE_DETAILS_HINT = (
+PRIVATE_DETAILS_HINT = _l(
     "Optional: an order number, your account's e-mail, logs. Kept out of the public page, "
     "search, feeds and e-mails. Markdown works."
 )
-ANSWER_PRIVATE_DETAILS_HINT = (
+ANSWER_PRIVATE_DETAILS_HINT = _l(
     "Optional, for the asker: a refund reference, what you found in their account. Kept out "
     "of the public page, search, feeds and e-mails. Markdown works."
 )
@@ -109,26 +139,26 @@ class AskForm(FlaskForm):
     """Ask a company; the view fills ``product.choices`` with the company's products."""
 
     kind = RadioField(
-        "What is it?",
-        choices=[SelectChoice(kind.value, kind.label) for kind in Kind],
+        _l("What is it?"),
+        choices=[SelectChoice(kind.value, KIND_LABELS[kind]) for kind in Kind],
         default=Kind.QUESTION.value,
-        invalid_choice_message="Choose one of: question, problem, idea or praise.",
+        invalid_choice_message=_l("Choose one of: question, problem, idea or praise."),
     )
     product = SelectField(
-        "Product",
+        _l("Product"),
         choices=[SelectChoice(NO_PRODUCT, ANY_PRODUCT)],
         default=NO_PRODUCT,
-        invalid_choice_message="Choose one of this company's products, or none.",
+        invalid_choice_message=_l("Choose one of this company's products, or none."),
     )
     feeling = SelectField(
-        "How does it make you feel?",
-        choices=[SelectChoice(NO_FEELING, "Rather not say")]
-        + [SelectChoice(feeling.value, feeling.label) for feeling in Feeling],
+        _l("How does it make you feel?"),
+        choices=[SelectChoice(NO_FEELING, _l("Rather not say"))]
+        + [SelectChoice(feeling.value, FEELING_LABELS[feeling]) for feeling in Feeling],
         default=NO_FEELING,
-        invalid_choice_message="Choose one of the feelings listed, or none.",
+        invalid_choice_message=_l("Choose one of the feelings listed, or none."),
     )
     title = _title_field()
-    body = _body_field("Details")
+    body = _body_field(_l("Details"))
     private_details = private_details_field()
 
     def set_company(self, company: Any, products: list[Any]) -> None:
@@ -144,17 +174,17 @@ class EditQuestionForm(FlaskForm):
     company change the kind and the product, not the author's words)."""
 
     kind = RadioField(
-        "What is it?",
-        choices=[SelectChoice(kind.value, kind.label) for kind in Kind],
-        invalid_choice_message="Choose one of: question, problem, idea or praise.",
+        _l("What is it?"),
+        choices=[SelectChoice(kind.value, KIND_LABELS[kind]) for kind in Kind],
+        invalid_choice_message=_l("Choose one of: question, problem, idea or praise."),
     )
     product = SelectField(
-        "Product",
+        _l("Product"),
         choices=[SelectChoice(NO_PRODUCT, ANY_PRODUCT)],
-        invalid_choice_message="Choose one of this company's products, or none.",
+        invalid_choice_message=_l("Choose one of this company's products, or none."),
     )
     title = _title_field()
-    body = _body_field("Details")
+    body = _body_field(_l("Details"))
     private_details = private_details_field()
 
     def keep_only(
@@ -188,17 +218,17 @@ class StatusForm(FlaskForm):
     kind does not have, naming the ones it has, for the form and the API alike.
     """
 
-    status = SelectField("Status", validate_choice=False)
+    status = SelectField(_l("Status"), validate_choice=False)
     # Shown on problems only; the service accepts it only with Solved. Left blank, a problem
     # that stays solved keeps its version.
     fixed_in = StringField(
-        "Fixed in version (optional, with Solved)",
+        _l("Fixed in version (optional, with Solved)"),
         filters=[strip],
-        validators=[Length(max=FIXED_IN_MAX, message=f"At most {FIXED_IN_MAX} characters.")],
+        validators=[Length(max=FIXED_IN_MAX, message=_l("At most %(max)d characters."))],
     )
 
     def set_question(self, question: Question) -> None:
-        self.status.label.text = f"Status of this {question.kind.label.lower()}"
+        self.status.label.text = _("Status of %(this)s", this=question.kind.this)
         self.status.choices = [SelectChoice(s.value, s.label) for s in question.statuses]
         if self.status.data is None:
             self.status.data = question.status.value
@@ -208,9 +238,9 @@ class StillBrokenForm(FlaskForm):
     """The asker or an affected user says a solved problem is still broken."""
 
     version = StringField(
-        "Your version (optional)",
+        _l("Your version (optional)"),
         filters=[strip],
-        validators=[Length(max=VERSION_MAX, message=f"At most {VERSION_MAX} characters.")],
+        validators=[Length(max=VERSION_MAX, message=_l("At most %(max)d characters."))],
     )
 
 
@@ -224,14 +254,14 @@ class UnansweredFilterForm(FlaskForm):
         csrf = False
 
     product = SelectField(
-        "Product",
-        choices=[SelectChoice(NO_PRODUCT, "All products")],
+        _l("Product"),
+        choices=[SelectChoice(NO_PRODUCT, _l("All products"))],
         default=NO_PRODUCT,
-        invalid_choice_message="Choose one of this company's products, or all.",
+        invalid_choice_message=_l("Choose one of this company's products, or all."),
     )
     kind = kind_filter()
 
     def set_products(self, products: list[Any]) -> None:
-        self.product.choices = [SelectChoice(NO_PRODUCT, "All products")] + [
+        self.product.choices = [SelectChoice(NO_PRODUCT, _("All products"))] + [
             SelectChoice(product.slug, product.name) for product in products
         ]

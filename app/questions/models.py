@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, string_enum, utcnow
 from app.extensions import db
+from app.i18n import _l
 
 REASON_MAX = 500  # a moderator's public reason (hide, lock); as app.accounts.models
 
@@ -44,14 +45,29 @@ class Kind(StrEnum):
 
     @property
     def label(self) -> str:
-        return KIND_LABELS[self]
+        """The kind's name in the reader's language ("Question", "Spørgsmål"); the API
+        sends the code (``value``)."""
+        return str(KIND_LABELS[self])
+
+    @property
+    def this(self) -> str:
+        """ "this question", "this idea": a phrase of its own, as languages give each kind
+        its own article ("dette spørgsmål", "denne idé")."""
+        return str(THIS_KIND[self])
 
 
+# Lazy: forms build their choices from these at import time, before any request.
 KIND_LABELS = {
-    Kind.QUESTION: "Question",
-    Kind.PROBLEM: "Problem",
-    Kind.IDEA: "Idea",
-    Kind.PRAISE: "Praise",
+    Kind.QUESTION: _l("Question"),
+    Kind.PROBLEM: _l("Problem"),
+    Kind.IDEA: _l("Idea"),
+    Kind.PRAISE: _l("Praise"),
+}
+THIS_KIND = {
+    Kind.QUESTION: _l("this question"),
+    Kind.PROBLEM: _l("this problem"),
+    Kind.IDEA: _l("this idea"),
+    Kind.PRAISE: _l("this praise"),
 }
 
 
@@ -66,7 +82,16 @@ class Feeling(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return str(FEELING_LABELS[self])
+
+
+FEELING_LABELS = {
+    Feeling.HAPPY: _l("Happy"),
+    Feeling.EXCITED: _l("Excited"),
+    Feeling.CONFUSED: _l("Confused"),
+    Feeling.FRUSTRATED: _l("Frustrated"),
+    Feeling.SAD: _l("Sad"),
+}
 
 
 class Status(StrEnum):
@@ -82,7 +107,21 @@ class Status(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        """The status's name in the reader's language; the API sends the code."""
+        return str(STATUS_LABELS[self])
+
+
+STATUS_LABELS = {
+    Status.OPEN: _l("Open"),
+    Status.ANSWERED: _l("Answered"),
+    Status.ACKNOWLEDGED: _l("Acknowledged"),
+    Status.IN_PROGRESS: _l("In progress"),
+    Status.SOLVED: _l("Solved"),
+    Status.UNDER_CONSIDERATION: _l("Under consideration"),
+    Status.PLANNED: _l("Planned"),
+    Status.IMPLEMENTED: _l("Implemented"),
+    Status.DECLINED: _l("Declined"),
+}
 
 
 # The statuses each kind may have (product.md). A question's status is set by

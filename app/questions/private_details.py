@@ -19,10 +19,11 @@ from __future__ import annotations
 from typing import Any
 
 from app import content
+from app.i18n import _, _l
 from app.questions.models import PRIVATE_DETAILS_MAX
 from app.text import clean_text
 
-LABEL = "Private details"
+LABEL = _l("Private details")
 
 
 def clean(value: Any) -> tuple[str | None, str | None]:
@@ -31,21 +32,22 @@ def clean(value: Any) -> tuple[str | None, str | None]:
     characters, and not only invisible characters. ``value`` ``None`` means none."""
     if value is None:
         return None, None
-    text, why = clean_text(value, label=LABEL, minimum=0, maximum=PRIVATE_DETAILS_MAX)
+    text, why = clean_text(value, label=str(LABEL), minimum=0, maximum=PRIVATE_DETAILS_MAX)
     return (text or None), why
 
 
 def unclaimed(company: Any) -> str:
     """Why a company that has not claimed its page takes no private details."""
-    return (
-        f"{company.name} has not claimed its page on Helpsquare, so there is nobody from "
-        f"{company.name} to read private details. Leave this empty."
+    return _(
+        "%(company)s has not claimed its page on Helpsquare, so there is nobody from "
+        "%(company)s to read private details. Leave this empty.",
+        company=company.name,
     )
 
 
 def not_staff(company: Any) -> str:
     """Why someone who is not the company's staff adds no private details to an answer."""
-    return f"Only {company.name}'s staff add private details to an answer."
+    return _("Only %(company)s's staff add private details to an answer.", company=company.name)
 
 
 def problems(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, undefer_group
 
 from app.errors import NotFound
 from app.extensions import db
+from app.i18n import _, _l
 from app.pagination import Page, decode_cursor, encode_cursor
 from app.questions.models import PRIVATE_DETAILS, Kind, MeToo, Question, Status
 from app.visibility import can_see_question, question_listed, request_viewer, signed_in
@@ -27,14 +28,14 @@ class Sort(StrEnum):
 
     @property
     def label(self) -> str:
-        return SORT_LABELS[self]
+        return str(SORT_LABELS[self])
 
 
 SORT_LABELS = {
-    Sort.ACTIVE: "Recent activity",
-    Sort.NEWEST: "Newest",
-    Sort.ME_TOO: "Most me too",
-    Sort.UNANSWERED: "Unanswered",
+    Sort.ACTIVE: _l("Recent activity"),
+    Sort.NEWEST: _l("Newest"),
+    Sort.ME_TOO: _l("Most me too"),
+    Sort.UNANSWERED: _l("Unanswered"),
 }
 
 
@@ -165,7 +166,7 @@ def get_question(question_id: int, *, viewer: Any = VIEWER_OF_REQUEST) -> Questi
         query = query.options(undefer_group(PRIVATE_DETAILS))
     question = db.session.execute(query.where(Question.id == question_id)).scalar_one_or_none()
     if question is None or not can_see_question(viewer, question):
-        raise NotFound("There is no such question. It may have been removed.")
+        raise NotFound(_("There is no such question. It may have been removed."))
     return question
 
 

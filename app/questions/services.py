@@ -21,6 +21,7 @@ from app.companies.models import Company
 from app.db import increment, insert_if_absent, utcnow
 from app.errors import Conflict, PermissionDenied, ValidationError
 from app.extensions import db
+from app.i18n import _, _l
 from app.insights.scorecard import scorecard_changed
 from app.moderation import audit, revisions
 from app.notifications.models import NotificationKind
@@ -110,7 +111,7 @@ def _parse_kind(value: Kind | str | None, errors: dict[str, str]) -> Kind:
     try:
         return Kind(value)
     except ValueError:
-        errors["kind"] = "Choose one of: " + ", ".join(k.label for k in Kind) + "."
+        errors["kind"] = _("Choose one of: %(kinds)s.", kinds=", ".join(k.label for k in Kind))
         return Kind.QUESTION
 
 
@@ -120,17 +121,17 @@ def _parse_feeling(value: Feeling | str | None, errors: dict[str, str]) -> Feeli
     try:
         return Feeling(value)
     except ValueError:
-        errors["feeling"] = "Choose one of the feelings listed, or none."
+        errors["feeling"] = _("Choose one of the feelings listed, or none.")
         return None
 
 
 def _check_title_and_body(title: Any, body: Any, errors: dict[str, str]) -> tuple[str, str]:
     title_text, why = clean_text(
-        title, label="The title", minimum=TITLE_MIN, maximum=TITLE_MAX, one_line=True
+        title, label=_("The title"), minimum=TITLE_MIN, maximum=TITLE_MAX, one_line=True
     )
     if why:
         errors["title"] = why
-    body_text, why = clean_text(body, label="The details", minimum=BODY_MIN, maximum=BODY_MAX)
+    body_text, why = clean_text(body, label=_("The details"), minimum=BODY_MIN, maximum=BODY_MAX)
     if why:
         errors["body"] = why
     return title_text, body_text
@@ -182,10 +183,12 @@ def ask_question(
     question_kind = _parse_kind(kind, errors)
     question_feeling = _parse_feeling(feeling, errors)
     if product is not None and product.company_id != company.id:
-        errors["product"] = f"Choose one of {company.name}'s products, or none."
+        errors["product"] = _(
+            "Choose one of %(company)s's products, or none.", company=company.name
+        )
     errors.update(private.problems(company, private_details))
     if errors:
-        raise ValidationError("Please correct the marked fields.", fields=errors)
+        raise ValidationError(_("Please correct the marked fields."), fields=errors)
     limits.admit_question(author, body=body_text)
 
     now = utcnow()
@@ -253,11 +256,11 @@ _FIELD_PERMISSIONS = {
 # others see change: the private details are neither.
 _PUBLIC_FIELDS = ("title", "body", "kind", "product")
 _NOT_YOURS = {
-    "title": "Only the author or a moderator may change the title.",
-    "body": "Only the author or a moderator may change the details.",
-    "kind": "Only the author, the company's staff or a moderator may change the kind.",
-    "product": "Only the author, the company's staff or a moderator may change the product.",
-    "private_details": "Only the asker or a moderator may change the private details.",
+    "title": _l("Only the author or a moderator may change the title."),
+    "body": _l("Only the author or a moderator may change the details."),
+    "kind": _l("Only the author, the company's staff or a moderator may change the kind."),
+    "product": _l("Only the author, the company's staff or a moderator may change the product."),
+    "private_details": _l("Only the asker or a moderator may change the private details."),
 }
 
 
@@ -272,7 +275,7 @@ def editable_fields(user: Any, question: Question) -> frozenset[str]:
         name for name, permission in _FIELD_PERMISSIONS.items() if can(user, permission, question)
     )
     if not fields:
-        raise PermissionDenied("You are not allowed to edit this question.")
+        raise PermissionDenied(_("You are not allowed to edit this question."))
     return fields
 
 
@@ -323,7 +326,9 @@ def _wanted(
         wanted["kind"] = _parse_kind(kind, errors)
     if not isinstance(product, _Keep):
         if product is not None and product.company_id != question.company_id:
-            errors["product"] = f"Choose one of {question.company.name}'s products, or none."
+            errors["product"] = _(
+                "Choose one of %(company)s's products, or none.", company=question.company.name
+            )
         wanted["product"] = product.id if product is not None else None
     if private_details is not None:
         wanted["private_details"] = private.clean(private_details)[0]
@@ -402,9 +407,9 @@ def edit_question(
         private_details=private_details,
     )
     changed = [name for name in wanted if wanted[name] != old[name] and name not in errors]
-    errors.update((name, _NOT_YOURS[name]) for name in changed if name not in allowed)
+    errors.update((name, str(_NOT_YOURS[name])) for name in changed if name not in allowed)
     if errors:
-        raise ValidationError("Please correct the marked fields.", fields=errors)
+        raise ValidationError(_("Please correct the marked fields."), fields=errors)
     for name in changed:
         # The rule is known to allow it; ``require`` adds what holds for every write (a
         # verified e-mail address).
@@ -506,7 +511,17 @@ def remove_me_too(user: Any, question: Question) -> bool:
 def allowed_statuses(kind: Kind) -> str:
     """The statuses a kind may have, as a sentence: "Open, Acknowledged or Solved"."""
     labels = [status.label for status in STATUSES_BY_KIND[kind]]
-    return ", ".join(labels[:-1]) + " or " + labels[-1]
+    return _("%(first)s or %(last)s", first=", ".join(labels[:-1]), last=labels[-1])
+
+
+# "This problem can be Open, Acknowledged, In progress or Solved.": a sentence per kind,
+# as languages give each kind its own article.
+_CAN_BE = {
+    Kind.QUESTION: _l("This question can be %(statuses)s."),
+    Kind.PROBLEM: _l("This problem can be %(statuses)s."),
+    Kind.IDEA: _l("This idea can be %(statuses)s."),
+    Kind.PRAISE: _l("This praise can be %(statuses)s."),
+}
 
 
 def set_status(
@@ -564,8 +579,8 @@ def _wanted_status(question: Question, status: Any, fixed_in: Any = None) -> tup
     """The status and fixed-in version asked for, if the question may take them;
     ``ValidationError`` naming every field refused otherwise."""
     allowed = STATUSES_BY_KIND[question.kind]
-    kind = question.kind.label.lower()
     errors: dict[str, str] = {}
+    stays_answered = False
     wanted: Status | None = None
     if isinstance(status, str):
         try:
@@ -573,24 +588,27 @@ def _wanted_status(question: Question, status: Any, fixed_in: Any = None) -> tup
         except ValueError:
             wanted = None
     if wanted is None or wanted not in allowed:
-        errors["status"] = f"This {kind} can be {allowed_statuses(question.kind)}."
+        errors["status"] = _CAN_BE[question.kind] % {"statuses": allowed_statuses(question.kind)}
     elif wanted is Status.OPEN and question.kind == Kind.QUESTION and question.is_answered:
-        errors["status"] = "This question has a best or an official answer, so it stays answered."
+        stays_answered = True
+        errors["status"] = _(
+            "This question has a best or an official answer, so it stays answered."
+        )
     # Left out while it stays solved: the version it was solved in stays.
     version = question.fixed_in if fixed_in is None and wanted is question.status else ""
     if fixed_in is not None and fixed_in != "":
         version, why = clean_text(
-            fixed_in, label="Fixed in", minimum=0, maximum=FIXED_IN_MAX, one_line=True
+            fixed_in, label=_("Fixed in"), minimum=0, maximum=FIXED_IN_MAX, one_line=True
         )
         if why:
             errors["fixed_in"] = why
         elif version and (question.kind != Kind.PROBLEM or wanted is not Status.SOLVED):
-            errors["fixed_in"] = "Only a problem marked Solved can say which version fixed it."
+            errors["fixed_in"] = _("Only a problem marked Solved can say which version fixed it.")
     if errors:
         message = (
-            "This question stays answered."
-            if errors.get("status", "").endswith("stays answered.")
-            else "Please correct the marked fields."
+            _("This question stays answered.")
+            if stays_answered
+            else _("Please correct the marked fields.")
         )
         raise ValidationError(message, fields=errors)
     return cast(Status, wanted), version
@@ -606,7 +624,8 @@ def status_problems(question: Question, status: Any, fixed_in: Any = None) -> di
     return {}
 
 
-NOT_A_SOLVED_PROBLEM = "Only a problem marked Solved can be reported still broken."
+# In English (as logs and tests read it); raised through ``_()`` in the reader's language.
+NOT_A_SOLVED_PROBLEM = str(_l("Only a problem marked Solved can be reported still broken."))
 
 
 def report_still_broken(user: Any, question: Question, version: Any = None) -> bool:
@@ -624,14 +643,14 @@ def report_still_broken(user: Any, question: Question, version: Any = None) -> b
     """
     require(user, Permission.QUESTION_STILL_BROKEN, question)
     if question.kind != Kind.PROBLEM or question.status is not Status.SOLVED:
-        raise Conflict(NOT_A_SOLVED_PROBLEM)
+        raise Conflict(_(NOT_A_SOLVED_PROBLEM))
     text = ""
     if version is not None and version != "":
         text, why = clean_text(
-            version, label="Your version", minimum=0, maximum=VERSION_MAX, one_line=True
+            version, label=_("Your version"), minimum=0, maximum=VERSION_MAX, one_line=True
         )
         if why:
-            raise ValidationError("Please correct the marked fields.", fields={"version": why})
+            raise ValidationError(_("Please correct the marked fields."), fields={"version": why})
     added = insert_if_absent(
         db.session,
         StillBroken.__table__,

@@ -23,6 +23,7 @@ from app.companies.queries import get_company, list_companies
 from app.errors import DomainError, NotFound, RateLimited, ValidationError
 from app.feeds.structured_data import qa_page
 from app.forms import refused, show_errors
+from app.i18n import _, _l
 from app.moderation.forms import MergeForm
 from app.moderation.merge_queries import merge_redirect
 from app.page_cache import anonymous_page
@@ -88,7 +89,7 @@ def sign_in_redirect(next_path: str) -> Response:
     After a POST the visitor comes back to the page the button was on, not to
     the action's URL (which would answer a GET with 405).
     """
-    flash("Please sign in to do that.", "info")
+    flash(_("Please sign in to do that."), "info")
     return redirect(url_for("accounts.sign_in", next=next_path), 303)
 
 
@@ -241,7 +242,7 @@ def ask(company_slug: str) -> Any:
             show_errors(form, error)
             return (_render_ask(form, company), *refused(error))
         else:
-            flash("Your question is posted. You will find the answers here.", "success")
+            flash(_("Your question is posted. You will find the answers here."), "success")
             return redirect(question_url(question), 303)
     return _render_ask(form, company), 422
 
@@ -296,7 +297,7 @@ def _question_or_original(question_id: int) -> Question:
         if merged is not None:
             return merged[1]
     if question is None:
-        raise NotFound("There is no such question. It may have been removed.")
+        raise NotFound(_("There is no such question. It may have been removed."))
     return question
 
 
@@ -346,27 +347,28 @@ def edit(question_id: int) -> Any:
         except ValidationError as error:
             show_errors(form, error)
         else:
-            flash("Your changes are saved.", "success")
+            flash(_("Your changes are saved."), "success")
             if question.status is not old_status:
                 flash(_status_sentence(question, old_status), "info")
             return redirect(question_url(question), 303)
     return _render_edit(form, question), 422
 
 
-# "a problem cannot be Planned", "an idea cannot be Solved", "praise cannot be Solved".
-_A_KIND = {
-    Kind.QUESTION: "a question",
-    Kind.PROBLEM: "a problem",
-    Kind.IDEA: "an idea",
-    Kind.PRAISE: "praise",
+# "a problem cannot be Planned", "an idea cannot be Solved", "praise cannot be Solved":
+# a sentence per kind, as languages give each kind its own article.
+_WENT_BACK = {
+    Kind.QUESTION: _l("The status went back to Open: a question cannot be %(status)s."),
+    Kind.PROBLEM: _l("The status went back to Open: a problem cannot be %(status)s."),
+    Kind.IDEA: _l("The status went back to Open: an idea cannot be %(status)s."),
+    Kind.PRAISE: _l("The status went back to Open: praise cannot be %(status)s."),
 }
 
 
 def _status_sentence(question: Question, old_status: Status) -> str:
     """Why changing the kind changed the status."""
     if question.status is Status.ANSWERED:
-        return "The status is now Answered: this question has a best or an official answer."
-    return f"The status went back to Open: {_A_KIND[question.kind]} cannot be {old_status.label}."
+        return _("The status is now Answered: this question has a best or an official answer.")
+    return _WENT_BACK[question.kind] % {"status": old_status.label}
 
 
 def _render_edit(form: EditQuestionForm, question: Question) -> str:
@@ -393,14 +395,14 @@ def me_too(question_id: int) -> Response:
     user = viewer()
     if form.action.data == "add":
         if services.add_me_too(user, question):
-            flash("Thanks. You are counted among the people this affects.", "success")
+            flash(_("Thanks. You are counted among the people this affects."), "success")
         else:
-            flash("You already said this affects you too.", "info")
+            flash(_("You already said this affects you too."), "info")
     else:
         if services.remove_me_too(user, question):
-            flash("You are no longer counted for this question.", "success")
+            flash(_("You are no longer counted for this question."), "success")
         else:
-            flash("You had not said “me too” here.", "info")
+            flash(_("You had not said “me too” here."), "info")
     return redirect(question_url(question, anchor="me-too"), 303)
 
 
@@ -419,8 +421,15 @@ def set_status(question_id: int) -> Any:
         except ValidationError as error:
             show_errors(form, error)
         else:
-            solved_in = f" in {question.fixed_in}" if question.fixed_in else ""
-            flash(f"Status set to {question.status.label}{solved_in}.", "success")
+            if question.fixed_in:
+                done = _(
+                    "Status set to %(status)s in %(version)s.",
+                    status=question.status.label,
+                    version=question.fixed_in,
+                )
+            else:
+                done = _("Status set to %(status)s.", status=question.status.label)
+            flash(done, "success")
             return redirect(question_url(question, anchor="question-status"), 303)
     # The question page again, with the error at the status select.
     return render_question_page(question, status_form=form, status=422)
@@ -443,11 +452,17 @@ def still_broken(question_id: int) -> Any:
             show_errors(form, error)
         else:
             if not reported:
-                flash("You already said this problem is still broken.", "info")
+                flash(_("You already said this problem is still broken."), "info")
             elif question.status is Status.SOLVED:
-                flash("Thanks: you are counted among the people it is still broken for.", "success")
+                flash(
+                    _("Thanks: you are counted among the people it is still broken for."),
+                    "success",
+                )
             else:
-                flash("Thanks: the problem is open again and the staff have been told.", "success")
+                flash(
+                    _("Thanks: the problem is open again and the staff have been told."),
+                    "success",
+                )
             return redirect(question_url(question, anchor="question-status"), 303)
     return render_question_page(question, still_broken_form=form, status=422)
 

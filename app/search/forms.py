@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
 
+from app.i18n import _, _l
 from app.questions.filters import ANY, kind_filter, status_filter
 from app.search.query import clean
 
@@ -23,28 +24,28 @@ class SearchForm(FlaskForm):
         csrf = False
 
     # Control characters go and overlong text is cut, as the search itself does.
-    q = SearchField("Search for", filters=[clean])
+    q = SearchField(_l("Search for"), filters=[clean])
     company = SelectField(
-        "Company",
-        choices=[SelectChoice(ANY, "All companies")],
+        _l("Company"),
+        choices=[SelectChoice(ANY, _l("All companies"))],
         default=ANY,
-        invalid_choice_message="There is no company with that address. Choose one listed.",
+        invalid_choice_message=_l("There is no company with that address. Choose one listed."),
     )
     product = SelectField(
-        "Product",
-        choices=[SelectChoice(ANY, "All products")],
+        _l("Product"),
+        choices=[SelectChoice(ANY, _l("All products"))],
         default=ANY,
-        invalid_choice_message="Choose one of this company's products, or all.",
+        invalid_choice_message=_l("Choose one of this company's products, or all."),
     )
     kind = kind_filter()
     status = status_filter()
 
     def set_companies(self, companies: list[Any]) -> None:
-        self.company.choices = [SelectChoice(ANY, "All companies")] + [
+        self.company.choices = [SelectChoice(ANY, _("All companies"))] + [
             SelectChoice(company.slug, company.name) for company in companies
         ]
 
     def set_products(self, products: list[Any]) -> None:
-        self.product.choices = [SelectChoice(ANY, "All products")] + [
+        self.product.choices = [SelectChoice(ANY, _("All products"))] + [
             SelectChoice(product.slug, product.name) for product in products
         ]

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.i18n import ngettext
 from app.questions.models import Kind, Question, Status
 from app.search import query as search_query
 from app.search.backends import Filters, backend_for
@@ -72,6 +73,8 @@ class SimilarQuestion:
             "status": self.status.value,
             "status_label": self.status.label,
             "answer_count": self.answer_count,
+            # The count in the reader's words, for the ask page's script.
+            "answers_label": ngettext("%(num)d answer", "%(num)d answers", self.answer_count),
             "has_best_answer": self.has_best_answer,
             "has_official_answer": self.has_official_answer,
             "answered": self.is_answered,

@@ -21,6 +21,11 @@
   }
   // The matches show while typing, so posting needs no separate "is it one of these?" step.
   seen.value = "1";
+  // The words around the matches, in the page's language (data-label-* on the form);
+  // each match's count of answers comes from the server with it.
+  function label(name, english) {
+    return form.getAttribute("data-label-" + name) || english;
+  }
 
   var MIN_LENGTH = 5;
   var WAIT_MS = 300;
@@ -63,22 +68,23 @@
     meta.appendChild(badge(question.kind, question.kind_label));
     if (question.has_best_answer) {
       meta.appendChild(document.createTextNode(" "));
-      meta.appendChild(badge("best", "Best answer", "★"));
+      meta.appendChild(badge("best", label("best", "Best answer"), "★"));
     }
     if (question.has_official_answer) {
       meta.appendChild(document.createTextNode(" "));
-      meta.appendChild(badge("official", "Official answer", "◆"));
+      meta.appendChild(badge("official", label("official", "Official answer"), "◆"));
     }
     if (question.answered && !question.has_best_answer && !question.has_official_answer) {
       meta.appendChild(document.createTextNode(" "));
-      meta.appendChild(badge("answered", "Answered", "✓"));
+      meta.appendChild(badge("answered", label("answered", "Answered"), "✓"));
     }
     if (question.status !== "open" && question.status !== "answered") {
       meta.appendChild(document.createTextNode(" "));
       meta.appendChild(badge("status", question.status_label));
     }
     var count = question.answer_count;
-    meta.appendChild(document.createTextNode(" " + count + (count === 1 ? " answer" : " answers")));
+    var answers = question.answers_label || count + (count === 1 ? " answer" : " answers");
+    meta.appendChild(document.createTextNode(" " + answers));
     li.appendChild(meta);
     return li;
   }
@@ -89,7 +95,7 @@
     if (!items.length) {
       return;
     }
-    live.appendChild(element("p", "field__label", "Already asked? These look similar:"));
+    live.appendChild(element("p", "field__label", label("heading", "Already asked? These look similar:")));
     var list = element("ul", "plain-list similar-list");
     items.forEach(function (li) {
       list.appendChild(li);
