@@ -47,10 +47,9 @@ CLAIMS_PER_DAY = 5
 # name anyone can type ("Your account is locked – act now") has no place there. The decision
 # goes to the account's own address; it names no company either, so it cannot be misused
 # while e-mail verification is switched off. The bodies name the company.
-# Lazy: a subject is read in the language the e-mail is written in.
-CLAIM_VERIFY_SUBJECT = _l("Verify your work e-mail address for Helpsquare")
-CLAIM_APPROVED_SUBJECT = _l("Your claim on Helpsquare is approved")
-CLAIM_REJECTED_SUBJECT = _l("Your claim on Helpsquare was not approved")
+CLAIM_VERIFY_SUBJECT = "Verify your work e-mail address for Helpsquare"
+CLAIM_APPROVED_SUBJECT = "Your claim on Helpsquare is approved"
+CLAIM_REJECTED_SUBJECT = "Your claim on Helpsquare was not approved"
 
 LINK_INVALID = _l(
     "That link does not work. It may be cut short or mistyped: copy the whole link from the "

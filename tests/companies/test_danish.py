@@ -69,9 +69,9 @@ def test_a_refused_claim_says_why_in_danish_at_its_field(client):
     assert '<html lang="da"' in page
     assert (
         '<p class="field__error" id="work_email-error">'
-        "Brug din arbejds-e-mail på acme.com (eller et underdomæne), fx jane@acme.com.</p>"
+        "Brug din arbejdsmail på acme.com (eller et underdomæne), fx jane@acme.com.</p>"
     ) in page
-    assert "Din arbejds-e-mail" in page  # the field's label
+    assert "Din arbejdsmail" in page  # the field's label
 
 
 def test_the_staff_page_speaks_danish_to_an_admin(client):
@@ -113,4 +113,4 @@ def test_an_invitation_refused_at_its_field_in_danish(client):
 
     assert response.status_code == 422
     page = _page(response)
-    assert "Skriv arbejds-e-mailadressen på den person, du vil invitere." in page
+    assert "Skriv arbejdsmailen for den person, du vil invitere." in page
