@@ -33,6 +33,9 @@ from typing import Any
 import dns.exception
 import dns.resolver
 import httpx
+from flask_babel import format_number
+
+from app.i18n import _, _l
 
 TIMEOUT = 5.0
 BODY_MAX = 64 * 1024
@@ -40,10 +43,47 @@ URL_MAX = 2000
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
+# Why a request was not made, one sentence each. Lazy templates: a form shows them in the
+# reader's language; a webhook sender stores them in English, and the delivery log finds
+# the template again to show the sentence in its reader's language (``REFUSALS``).
+LOOKUP_FAILED_BECAUSE = _l("%(host)s could not be looked up (%(error)s).")
+LOOKUP_FAILED = _l("%(host)s could not be looked up.")
+ENTER_ADDRESS = _l("Enter the address, starting with https://.")
+TOO_LONG = _l("Use at most %(max)s characters (this has %(length)s).")
+NOT_A_WEB_ADDRESS = _l("That is not a web address.")
+HTTPS_ONLY = _l("The address must start with https://.")
+NO_HOST = _l("The address has no host name.")
+NO_USER = _l("The address must not carry a user name or password.")
+NO_FRAGMENT = _l("The address must not have a #fragment.")
+NO_ADDRESS = _l("%(host)s does not resolve to any address.")
+NOT_PUBLIC = _l(
+    "%(host)s resolves to %(address)s, which is not a public address: "
+    "Helpsquare only sends to addresses on the public internet."
+)
+REFUSALS = (
+    LOOKUP_FAILED_BECAUSE,
+    LOOKUP_FAILED,
+    ENTER_ADDRESS,
+    TOO_LONG,
+    NOT_A_WEB_ADDRESS,
+    HTTPS_ONLY,
+    NO_HOST,
+    NO_USER,
+    NO_FRAGMENT,
+    NO_ADDRESS,
+    NOT_PUBLIC,
+)
+
 
 class OutgoingRefused(Exception):
     """The request was not made: the URL is unusable or its host is not a public address.
     The message says why, in a sentence a company admin can act on."""
+
+
+def refused(template: Any, **values: Any) -> OutgoingRefused:
+    """The refusal saying ``template`` (one of ``REFUSALS``) with its values, in the
+    language of the moment."""
+    return OutgoingRefused(str(template) % values if values else str(template))
 
 
 @dataclass(frozen=True)
@@ -96,13 +136,13 @@ def resolve(host: str, config: Mapping[str, Any]) -> list[IPAddress]:
             except (dns.resolver.NoAnswer, dns.resolver.NXDOMAIN):
                 continue
             except dns.exception.DNSException as error:
-                raise OutgoingRefused(f"{host} could not be looked up ({error}).") from error
+                raise refused(LOOKUP_FAILED_BECAUSE, host=host, error=error) from error
             found.extend(ipaddress.ip_address(record.address) for record in answer)
         return found
     try:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as error:
-        raise OutgoingRefused(f"{host} could not be looked up.") from error
+        raise refused(LOOKUP_FAILED, host=host) from error
     for info in infos:
         address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
         if address not in found:
@@ -117,23 +157,23 @@ def allow_private(config: Mapping[str, Any]) -> bool:
 def check_url(url: Any, config: Mapping[str, Any]) -> httpx.URL:
     """The URL parsed, or ``OutgoingRefused`` saying what is wrong with its form."""
     if not isinstance(url, str) or not url.strip():
-        raise OutgoingRefused("Enter the address, starting with https://.")
+        raise refused(ENTER_ADDRESS)
     url = url.strip()
     if len(url) > URL_MAX:
-        raise OutgoingRefused(f"Use at most {URL_MAX:,} characters (this has {len(url):,}).")
+        raise refused(TOO_LONG, max=format_number(URL_MAX), length=format_number(len(url)))
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, ValueError) as error:
-        raise OutgoingRefused("That is not a web address.") from error
+        raise refused(NOT_A_WEB_ADDRESS) from error
     schemes = ("https", "http") if allow_private(config) else ("https",)
     if parsed.scheme not in schemes:
-        raise OutgoingRefused("The address must start with https://.")
+        raise refused(HTTPS_ONLY)
     if not parsed.host:
-        raise OutgoingRefused("The address has no host name.")
+        raise refused(NO_HOST)
     if parsed.userinfo:
-        raise OutgoingRefused("The address must not carry a user name or password.")
+        raise refused(NO_USER)
     if parsed.fragment:
-        raise OutgoingRefused("The address must not have a #fragment.")
+        raise refused(NO_FRAGMENT)
     return parsed
 
 
@@ -142,14 +182,11 @@ def checked_address(url: httpx.URL, config: Mapping[str, Any]) -> IPAddress:
     (unless ``WEBHOOKS_ALLOW_PRIVATE``); else ``OutgoingRefused``."""
     addresses = resolve(url.host, config)
     if not addresses:
-        raise OutgoingRefused(f"{url.host} does not resolve to any address.")
+        raise refused(NO_ADDRESS, host=url.host)
     if not allow_private(config):
         for address in addresses:
             if not is_public(address):
-                raise OutgoingRefused(
-                    f"{url.host} resolves to {address}, which is not a public address: "
-                    "Helpsquare only sends to addresses on the public internet."
-                )
+                raise refused(NOT_PUBLIC, host=url.host, address=address)
     return addresses[0]
 
 
@@ -195,7 +232,7 @@ def fetch(
                     break
                 # A server that drips its answer a byte at a time is cut off as well.
                 if time.monotonic() - started > TIMEOUT:
-                    raise httpx.ReadTimeout("the answer took too long", request=request)
+                    raise httpx.ReadTimeout(_("the answer took too long"), request=request)
         finally:
             response.close()
     return Answer(status_code=response.status_code, body=bytes(body[:BODY_MAX]))

@@ -7,6 +7,8 @@ from wtforms import EmailField, HiddenField
 from wtforms.validators import DataRequired, Length
 
 from app.companies.models import EMAIL_MAX
+from app.companies.staff_forms import at_most
+from app.i18n import _l
 from app.tokens import TOKEN_MAX
 
 
@@ -22,9 +24,9 @@ class ClaimForm(FlaskForm):
     """
 
     work_email = EmailField(
-        "Your work e-mail",
+        _l("Your work e-mail"),
         filters=[_strip],
-        validators=[Length(max=EMAIL_MAX, message=f"Use at most {EMAIL_MAX} characters.")],
+        validators=[Length(max=EMAIL_MAX, message=at_most(EMAIL_MAX))],
         render_kw={"autocapitalize": "none", "spellcheck": "false", "maxlength": EMAIL_MAX},
     )
 

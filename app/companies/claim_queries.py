@@ -19,6 +19,7 @@ from app.companies.models import Claim, ClaimStatus, Company
 from app.db import MAX_ID, utcnow
 from app.errors import NotFound
 from app.extensions import db
+from app.i18n import _
 from app.pagination import BadCursor, Page, decode_cursor, encode_cursor
 
 
@@ -45,10 +46,10 @@ def live_claim(user: Any, company: Company) -> Claim | None:
 def get_claim(claim_id: int) -> Claim:
     """The claim with its company, claimant and decider (one SELECT), or ``NotFound``."""
     if not 0 < claim_id <= MAX_ID:
-        raise NotFound("There is no such claim.")
+        raise NotFound(_("There is no such claim."))
     claim = db.session.execute(_claim_query().where(Claim.id == claim_id)).scalar_one_or_none()
     if claim is None:
-        raise NotFound("There is no such claim.")
+        raise NotFound(_("There is no such claim."))
     return claim
 
 
@@ -130,7 +131,7 @@ def get_claim_row(claim_id: int) -> ClaimRow:
     """One claim as the queue shows it (one SELECT), or ``NotFound``."""
     rows = _rows(_row_query(utcnow()).where(Claim.id == claim_id)) if 0 < claim_id <= MAX_ID else []
     if not rows:
-        raise NotFound("There is no such claim.")
+        raise NotFound(_("There is no such claim."))
     return rows[0]
 
 

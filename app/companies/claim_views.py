@@ -14,6 +14,7 @@ from app.companies.claim_forms import ClaimForm, VerifyClaimForm
 from app.companies.queries import get_company
 from app.errors import RateLimited, ValidationError
 from app.forms import refused, show_errors
+from app.i18n import _
 from app.policy import Permission, require
 
 
@@ -38,8 +39,11 @@ def claim(slug: str) -> Response | tuple[str, int, dict[str, str]]:
             status, headers = refused(error)
         else:
             flash(
-                f"We sent a link to {new_claim.work_email}. It works for "
-                f"{claims.CLAIM_LINK_HOURS} hours.",
+                _(
+                    "We sent a link to %(email)s. It works for %(hours)s hours.",
+                    email=new_claim.work_email,
+                    hours=claims.CLAIM_LINK_HOURS,
+                ),
                 "success",
             )
             return redirect(url_for("companies.claim", slug=company.slug), 303)
@@ -98,12 +102,20 @@ def check_proof(slug: str) -> Response | tuple[str, int, dict[str, str]]:
     except (proofs.ProofNotFound, RateLimited) as error:
         status, headers = refused(error)
         return _render_claim(company, proof_problem=error.message, status=status, headers=headers)
-    how = "its DNS record" if proven.how == "DNS" else proven.how
-    flash(
-        f"Proven by {how}: you are now {company.name}'s admin on Helpsquare. Invite your "
-        "colleagues from the staff page.",
-        "success",
-    )
+    if proven.how == "DNS":
+        message = _(
+            "Proven by its DNS record: you are now %(company)s's admin on Helpsquare. Invite "
+            "your colleagues from the staff page.",
+            company=company.name,
+        )
+    else:
+        message = _(
+            "Proven by %(url)s: you are now %(company)s's admin on Helpsquare. Invite your "
+            "colleagues from the staff page.",
+            url=proven.how,
+            company=company.name,
+        )
+    flash(message, "success")
     return redirect(url_for("companies.show", slug=company.slug), 303)
 
 
@@ -130,14 +142,18 @@ def verify_claim(token: str) -> Response | tuple[str, int]:
 
     form = VerifyClaimForm()
     if not form.validate_on_submit() or form.token.data != token:
-        return _link_refused(claims.ClaimLinkInvalid(claims.LINK_INVALID))
+        return _link_refused(claims.ClaimLinkInvalid(str(claims.LINK_INVALID)))
     try:
         verified = claims.verify_claim(_acting_user(), form.token.data)
     except claims.ClaimLinkInvalid as error:
         return _link_refused(error)
     flash(
-        f"Thanks — {verified.work_email} is verified. A site admin will review your claim on "
-        f"{verified.company.name}; we will e-mail you the decision.",
+        _(
+            "Thanks — %(email)s is verified. A site admin will review your claim on "
+            "%(company)s; we will e-mail you the decision.",
+            email=verified.work_email,
+            company=verified.company.name,
+        ),
         "success",
     )
     return redirect(url_for("companies.show", slug=verified.company.slug), 303)

@@ -24,10 +24,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.companies.models import NOTE_MAX, Claim, ClaimStatus, Company, Membership, StaffRole
 from app.companies.queries import forget_staff_roles
-from app.companies.services import NUL_MESSAGE, check_work_email
+from app.companies.services import NUL_MESSAGE, check_work_email, too_long
 from app.db import utcnow
 from app.errors import Conflict, DomainError, PermissionDenied, RateLimited, ValidationError
 from app.extensions import db
+from app.i18n import _, _l
 from app.mail import queue_message
 from app.moderation import audit
 from app.notifications.models import NotificationKind
@@ -50,18 +51,22 @@ CLAIM_VERIFY_SUBJECT = "Verify your work e-mail address for Helpsquare"
 CLAIM_APPROVED_SUBJECT = "Your claim on Helpsquare is approved"
 CLAIM_REJECTED_SUBJECT = "Your claim on Helpsquare was not approved"
 
-LINK_INVALID = (
+LINK_INVALID = _l(
     "That link does not work. It may be cut short or mistyped: copy the whole link from the "
     "e-mail, or ask to claim the company again to get a new one."
 )
-LINK_EXPIRED = (
-    f"That link has expired: verification links work for {CLAIM_LINK_HOURS} hours. "
-    "Ask to claim the company again to get a new one."
+LINK_EXPIRED = _l(
+    "That link has expired: verification links work for %(hours)s hours. "
+    "Ask to claim the company again to get a new one.",
+    hours=CLAIM_LINK_HOURS,
 )
-WRONG_ACCOUNT = (
+WRONG_ACCOUNT = _l(
     "This link verifies a claim made from another Helpsquare account. Sign out (or sign in "
     "as the person who asked to claim the company) and follow the link again."
 )
+
+
+DECIDED_MEANWHILE = _l("This claim was decided meanwhile by someone else. Nothing was changed.")
 
 
 class ClaimLinkInvalid(DomainError):
@@ -93,13 +98,18 @@ def request_claim(user: Any, company: Company, *, work_email: Any) -> Claim:
     """
     require(user, Permission.CLAIM_CREATE, company)
     if is_company_staff(user, company):
-        raise Conflict(f"You are already on {company.name}'s staff.")
+        raise Conflict(_("You are already on %(company)s's staff.", company=company.name))
     if company.is_claimed:
         raise Conflict(
-            f"{company.name} is already claimed. Its admins can invite you to join its staff."
+            _(
+                "%(company)s is already claimed. Its admins can invite you to join its staff.",
+                company=company.name,
+            )
         )
     if isinstance(work_email, str) and not work_email.strip():
-        why = f"Enter your work e-mail at {company.domain}, like jane@{company.domain}."
+        why = _(
+            "Enter your work e-mail at %(domain)s, like jane@%(domain)s.", domain=company.domain
+        )
         raise ValidationError(why, fields={"work_email": why})
     email = check_work_email(work_email, company.domain)
 
@@ -115,8 +125,12 @@ def request_claim(user: Any, company: Company, *, work_email: Any) -> Claim:
     ).scalar_one_or_none()
     if waiting is not None:
         raise Conflict(
-            f"Your claim on {company.name} ({waiting}) is already verified and waiting for a "
-            "site admin's review. We will e-mail you the decision."
+            _(
+                "Your claim on %(company)s (%(email)s) is already verified and waiting for a "
+                "site admin's review. We will e-mail you the decision.",
+                company=company.name,
+                email=waiting,
+            )
         )
     recent = db.session.execute(
         sa.select(sa.func.count())
@@ -133,8 +147,11 @@ def request_claim(user: Any, company: Company, *, work_email: Any) -> Claim:
             .limit(1)
         ).scalar_one()
         raise TooManyClaims(
-            f"You have asked to claim companies {recent} times in the last 24 hours, the most "
-            "we allow. Please use the links we sent, or try again tomorrow.",
+            _(
+                "You have asked to claim companies %(num)s times in the last 24 hours, the "
+                "most we allow. Please use the links we sent, or try again tomorrow.",
+                num=recent,
+            ),
             retry_after=math.ceil((oldest_counted + timedelta(days=1) - now).total_seconds()),
         )
 
@@ -202,7 +219,7 @@ def verify_claim(user: Any, token: Any) -> Claim:
     """
     claim = claim_for_token(token, check_expiry=False)
     if not link_is_for(user, claim):
-        raise PermissionDenied(WRONG_ACCOUNT)
+        raise PermissionDenied(str(WRONG_ACCOUNT))
     now = utcnow()
     company = claim.company
     if claim.expires_at <= now or company.is_claimed:
@@ -210,10 +227,13 @@ def verify_claim(user: Any, token: Any) -> Claim:
         db.session.commit()
         if company.is_claimed:
             raise Conflict(
-                f"{company.name} was claimed meanwhile. Its admins can invite you to join "
-                "its staff."
+                _(
+                    "%(company)s was claimed meanwhile. Its admins can invite you to join "
+                    "its staff.",
+                    company=company.name,
+                )
             )
-        raise ClaimLinkInvalid(LINK_EXPIRED)
+        raise ClaimLinkInvalid(str(LINK_EXPIRED))
     # Conditional, so two clicks at once verify (and log) it once.
     changed = db.session.execute(
         sa.update(Claim)
@@ -259,13 +279,14 @@ def approve_claim(admin: Any, claim: Claim, *, note: Any = "") -> Claim:
     )
     if not _decide(claim, ClaimStatus.APPROVED, admin, note, now):
         db.session.rollback()
-        raise Conflict("This claim was decided meanwhile by someone else. Nothing was changed.")
+        raise Conflict(str(DECIDED_MEANWHILE))
     _grant_company(
         claim,
         now,
-        meanwhile=(
-            f"{company_name} was claimed meanwhile by another claim. Nothing was changed: "
-            "reject this one, or leave it for its admins to invite the claimant."
+        meanwhile=_(
+            "%(company)s was claimed meanwhile by another claim. Nothing was changed: "
+            "reject this one, or leave it for its admins to invite the claimant.",
+            company=company_name,
         ),
     )
     audit.record(
@@ -341,7 +362,10 @@ def approve_by_proof(user: Any, company: Company, *, how: str) -> Claim:
     _grant_company(
         claim,
         now,
-        meanwhile=f"{company.name} was claimed meanwhile. Its admins can invite you to join.",
+        meanwhile=_(
+            "%(company)s was claimed meanwhile. Its admins can invite you to join.",
+            company=company.name,
+        ),
     )
     audit.record(user, "claim.approved", company_id=company.id, subject_user_id=user.id, note=note)
     add_follow(user.id, company_id=company.id)
@@ -362,7 +386,7 @@ def reject_claim(admin: Any, claim: Claim, *, note: Any) -> Claim:
     note = _clean_note(note, required=True)
     if not _decide(claim, ClaimStatus.REJECTED, admin, note, utcnow()):
         db.session.rollback()
-        raise Conflict("This claim was decided meanwhile by someone else. Nothing was changed.")
+        raise Conflict(str(DECIDED_MEANWHILE))
     audit.record(
         admin,
         "claim.rejected",
@@ -381,11 +405,16 @@ def _check_decidable(claim: Claim) -> None:
         return
     if claim.status is ClaimStatus.PENDING_EMAIL:
         raise Conflict(
-            f"This claim cannot be decided yet: {claim.work_email} has not been verified."
+            _(
+                "This claim cannot be decided yet: %(email)s has not been verified.",
+                email=claim.work_email,
+            )
         )
     if claim.status is ClaimStatus.EXPIRED:
-        raise Conflict("This claim has expired; there is nothing to decide.")
-    raise Conflict(f"This claim was already decided: {claim.status.label.lower()}.")
+        raise Conflict(_("This claim has expired; there is nothing to decide."))
+    raise Conflict(
+        _("This claim was already decided: %(status)s.", status=claim.status.label.lower())
+    )
 
 
 def note_problems(value: Any, *, required: bool) -> dict[str, str]:
@@ -412,16 +441,16 @@ def _clean_note(value: Any, *, required: bool) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        why = "The note must be text."
+        why = _("The note must be text.")
         raise ValidationError(why, fields={"note": why})
     note = value.replace("\r\n", "\n").strip()
     why = None
     if "\x00" in note:
-        why = NUL_MESSAGE
+        why = str(NUL_MESSAGE)
     elif required and not note:
-        why = "Say why the claim is rejected: the claimant receives this note."
+        why = _("Say why the claim is rejected: the claimant receives this note.")
     elif len(note) > NOTE_MAX:
-        why = f"Use at most {NOTE_MAX:,} characters (this has {len(note):,})."
+        why = too_long(NOTE_MAX, len(note))
     if why:
         raise ValidationError(why, fields={"note": why})
     return note
@@ -511,7 +540,7 @@ def claim_for_token(token: Any, *, check_expiry: bool = True) -> Claim:
         claim_id, version = read_token(token, Purpose.CLAIM_VERIFY, max_age=CLAIM_LINK_AGE)
     except InvalidToken as error:
         expired = "expired" in str(error)
-        raise ClaimLinkInvalid(LINK_EXPIRED if expired else LINK_INVALID) from error
+        raise ClaimLinkInvalid(str(LINK_EXPIRED if expired else LINK_INVALID)) from error
     claim = db.session.execute(
         sa.select(Claim)
         .options(joinedload(Claim.company), joinedload(Claim.user))
@@ -522,26 +551,30 @@ def claim_for_token(token: Any, *, check_expiry: bool = True) -> Claim:
     if claim.status is not ClaimStatus.PENDING_EMAIL:
         raise ClaimLinkInvalid(_spent_message(claim))
     if check_expiry and claim.expires_at <= utcnow():
-        raise ClaimLinkInvalid(LINK_EXPIRED)
+        raise ClaimLinkInvalid(str(LINK_EXPIRED))
     return claim
 
 
 def _spent_message(claim: Claim | None) -> str:
     if claim is None:
-        return LINK_INVALID
+        return str(LINK_INVALID)
     if claim.status is ClaimStatus.EMAIL_VERIFIED:
-        return (
-            f"This link was already used: {claim.work_email} is verified and the claim on "
-            f"{claim.company.name} is waiting for a site admin's review."
+        return _(
+            "This link was already used: %(email)s is verified and the claim on "
+            "%(company)s is waiting for a site admin's review.",
+            email=claim.work_email,
+            company=claim.company.name,
         )
     if claim.status is ClaimStatus.EXPIRED:
-        return (
+        return _(
             "This link no longer works: the claim it was for has expired or was replaced by "
             "a newer one. Use the link in the most recent e-mail, or ask to claim again."
         )
-    if claim.status in (ClaimStatus.APPROVED, ClaimStatus.REJECTED):
-        return f"This link was already used, and the claim has been {claim.status.value}."
-    return LINK_INVALID
+    if claim.status is ClaimStatus.APPROVED:
+        return _("This link was already used, and the claim has been approved.")
+    if claim.status is ClaimStatus.REJECTED:
+        return _("This link was already used, and the claim has been rejected.")
+    return str(LINK_INVALID)
 
 
 __all__ = [

@@ -16,6 +16,8 @@ from functools import cache
 
 import tldextract
 
+from app.i18n import _
+
 # The largest free e-mail services (and their best-known national domains). Not every one
 # there is: a site admin still reviews every claim; these are the ones a claim would try.
 FREE_MAIL_DOMAINS = frozenset(
@@ -55,14 +57,16 @@ def shared_domain_problem(domain: str) -> str | None:
     """
     parts = _public_suffixes()(domain)
     if parts.suffix and not parts.domain:
-        return (
-            f"{domain} is a public suffix: anyone can have a site under it. "
-            f"Enter the company's own domain, like acme.{domain}."
+        return _(
+            "%(domain)s is a public suffix: anyone can have a site under it. "
+            "Enter the company's own domain, like acme.%(domain)s.",
+            domain=domain,
         )
     provider = parts.top_domain_under_registry_suffix
     if provider in FREE_MAIL_DOMAINS:
-        return (
-            f"{provider} is a free e-mail service anyone can sign up to, so it is no "
-            "company's domain. Enter the company's own domain, like acme.com."
+        return _(
+            "%(provider)s is a free e-mail service anyone can sign up to, so it is no "
+            "company's domain. Enter the company's own domain, like acme.com.",
+            provider=provider,
         )
     return None

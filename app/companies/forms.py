@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import SearchField, StringField, TextAreaField, URLField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from app.companies.models import DESCRIPTION_MAX, NAME_MAX, NAME_MIN, WEBSITE_MAX
+from app.companies.staff_forms import Required, at_most
+from app.i18n import _l
 
 
 def _strip(value: str | None) -> str | None:
@@ -18,31 +20,35 @@ def _drop_nul(value: str | None) -> str | None:
 
 
 NAME_LENGTH = Length(
-    min=NAME_MIN, max=NAME_MAX, message=f"Use {NAME_MIN} to {NAME_MAX} characters."
+    min=NAME_MIN,
+    max=NAME_MAX,
+    message=_l("Use %(low)s to %(high)s characters.", low=NAME_MIN, high=NAME_MAX),
 )
-DESCRIPTION_LENGTH = Length(
-    max=DESCRIPTION_MAX, message=f"Use at most {DESCRIPTION_MAX:,} characters."
-)
+DESCRIPTION_LENGTH = Length(max=DESCRIPTION_MAX, message=at_most(DESCRIPTION_MAX))
 
 
 class CompanyForm(FlaskForm):
     """Add a company: its name, web domain and a short description."""
 
     name = StringField(
-        "Company name", filters=[_strip], validators=[DataRequired("Enter a name."), NAME_LENGTH]
+        _l("Company name"),
+        filters=[_strip],
+        validators=[Required(_l("Enter a name.")), NAME_LENGTH],
     )
     domain = StringField(
-        "Web domain",
+        _l("Web domain"),
         filters=[_strip],
         # A pasted address (https://www.acme.com/about) is accepted and trimmed to the domain.
         validators=[
-            DataRequired("Enter the company's web domain, like acme.com."),
-            Length(max=WEBSITE_MAX, message="That is too long for a web domain."),
+            Required(_l("Enter the company's web domain, like acme.com.")),
+            Length(max=WEBSITE_MAX, message=_l("That is too long for a web domain.")),
         ],
         render_kw={"inputmode": "url", "autocapitalize": "none", "spellcheck": "false"},
     )
     description = TextAreaField(
-        "Description (optional)", filters=[_strip], validators=[Optional(), DESCRIPTION_LENGTH]
+        _l("Description (optional)"),
+        filters=[_strip],
+        validators=[Optional(), DESCRIPTION_LENGTH],
     )
 
 
@@ -50,14 +56,14 @@ class CompanyEditForm(FlaskForm):
     """Edit a company's profile: its description and web address."""
 
     description = TextAreaField(
-        "Description", filters=[_strip], validators=[Optional(), DESCRIPTION_LENGTH]
+        _l("Description"), filters=[_strip], validators=[Optional(), DESCRIPTION_LENGTH]
     )
     website = URLField(
-        "Website (optional)",
+        _l("Website (optional)"),
         filters=[_strip],
         validators=[
             Optional(),
-            Length(max=WEBSITE_MAX, message=f"Use at most {WEBSITE_MAX} characters."),
+            Length(max=WEBSITE_MAX, message=at_most(WEBSITE_MAX)),
         ],
     )
 
@@ -69,11 +75,11 @@ class CompanySearchForm(FlaskForm):
         csrf = False
 
     q = SearchField(
-        "Company name",
+        _l("Company name"),
         # A NUL byte cannot be part of any name; dropping it keeps the search harmless.
         filters=[_drop_nul, _strip],
         validators=[
             Optional(),
-            Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters."),
+            Length(max=NAME_MAX, message=at_most(NAME_MAX)),
         ],
     )

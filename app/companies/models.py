@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from app.confusables import SKELETON_CHARS_PER_CHAR, name_cased_skeleton, name_skeleton
 from app.db import UTCDateTime, string_enum, utcnow
 from app.extensions import db
+from app.i18n import _, _l
 
 NAME_MIN, NAME_MAX = 2, 100
 # The longest skeleton a NAME_MAX-character name can have.
@@ -94,7 +95,7 @@ class StaffRole(StrEnum):
 
     @property
     def label(self) -> str:
-        return "Admin" if self is StaffRole.ADMIN else "Agent"
+        return _("Admin") if self is StaffRole.ADMIN else _("Agent")
 
 
 class ClaimStatus(StrEnum):
@@ -112,15 +113,15 @@ class ClaimStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return CLAIM_STATUS_LABELS[self]
+        return str(CLAIM_STATUS_LABELS[self])
 
 
 CLAIM_STATUS_LABELS = {
-    ClaimStatus.PENDING_EMAIL: "Waiting for e-mail verification",
-    ClaimStatus.EMAIL_VERIFIED: "Waiting for review",
-    ClaimStatus.APPROVED: "Approved",
-    ClaimStatus.REJECTED: "Rejected",
-    ClaimStatus.EXPIRED: "Expired",
+    ClaimStatus.PENDING_EMAIL: _l("Waiting for e-mail verification"),
+    ClaimStatus.EMAIL_VERIFIED: _l("Waiting for review"),
+    ClaimStatus.APPROVED: _l("Approved"),
+    ClaimStatus.REJECTED: _l("Rejected"),
+    ClaimStatus.EXPIRED: _l("Expired"),
 }
 
 NOTE_MAX = 2000

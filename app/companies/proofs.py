@@ -31,6 +31,7 @@ from app.companies.models import Claim, Company, DomainProof
 from app.db import utcnow
 from app.errors import Conflict, DomainError, RateLimited
 from app.extensions import db
+from app.i18n import _, ngettext
 from app.policy import Permission, is_company_staff, require
 
 PREFIX = "helpsquare-verify="
@@ -78,10 +79,13 @@ def get_proof(user: Any, company: Company) -> DomainProof | None:
 def _check_claimable(user: Any, company: Company) -> None:
     require(user, Permission.CLAIM_CREATE, company)
     if is_company_staff(user, company):
-        raise Conflict(f"You are already on {company.name}'s staff.")
+        raise Conflict(_("You are already on %(company)s's staff.", company=company.name))
     if company.is_claimed:
         raise Conflict(
-            f"{company.name} is already claimed. Its admins can invite you to join its staff."
+            _(
+                "%(company)s is already claimed. Its admins can invite you to join its staff.",
+                company=company.name,
+            )
         )
 
 
@@ -114,13 +118,18 @@ def check_proof(user: Any, company: Company) -> Proven:
     _check_claimable(user, company)
     proof = get_proof(user, company)
     if proof is None:
-        raise Conflict("Ask for a token first, then publish it and check.")
+        raise Conflict(_("Ask for a token first, then publish it and check."))
     now = utcnow()
     if proof.last_checked_at is not None and now - proof.last_checked_at < CHECK_EVERY:
         wait = math.ceil((proof.last_checked_at + CHECK_EVERY - now).total_seconds())
         raise RateLimited(
-            f"We checked a moment ago. Give your DNS or web server a little time, then check "
-            f"again in {wait} seconds.",
+            ngettext(
+                "We checked a moment ago. Give your DNS or web server a little time, then "
+                "check again in %(num)s second.",
+                "We checked a moment ago. Give your DNS or web server a little time, then "
+                "check again in %(num)s seconds.",
+                wait,
+            ),
             retry_after=wait,
         )
     proof.last_checked_at = now
@@ -135,8 +144,13 @@ def check_proof(user: Any, company: Company) -> Proven:
         how = proof_url(company) if file_found else ""
     if not how:
         raise ProofNotFound(
-            f"We did not find {PREFIX}{token} yet. DNS: {dns_said} Web: {file_said} "
-            "DNS changes can take a while to show; check again in a few minutes."
+            _(
+                "We did not find %(record)s yet. DNS: %(dns)s Web: %(web)s DNS changes can "
+                "take a while to show; check again in a few minutes.",
+                record=PREFIX + token,
+                dns=dns_said,
+                web=file_said,
+            )
         )
     claim = approve_by_proof(user, company, how=how)
     db.session.execute(
@@ -153,19 +167,22 @@ def _in_dns(domain: str, token: str) -> tuple[bool, str]:
     try:
         answer = outgoing.dns_resolver(current_app.config).resolve(domain, "TXT")
     except dns.resolver.NXDOMAIN:
-        return False, f"{domain} does not exist in DNS."
+        return False, _("%(domain)s does not exist in DNS.", domain=domain)
     except dns.resolver.NoAnswer:
-        return False, f"{domain} has no TXT records."
+        return False, _("%(domain)s has no TXT records.", domain=domain)
     except dns.exception.DNSException as error:
-        return False, f"the lookup of {domain} failed ({type(error).__name__})."
+        why = type(error).__name__
+        return False, _("the lookup of %(domain)s failed (%(why)s).", domain=domain, why=why)
     wanted = PREFIX + token
     values = [b"".join(record.strings).decode("utf-8", "replace").strip() for record in answer]
     if wanted in values:
         return True, ""
     ours = [value for value in values if value.startswith(PREFIX)]
     if ours:
-        return False, f"the TXT record of {domain} holds another token."
-    return False, f"no TXT record of {domain} starts with {PREFIX}."
+        return False, _("the TXT record of %(domain)s holds another token.", domain=domain)
+    return False, _(
+        "no TXT record of %(domain)s starts with %(prefix)s.", domain=domain, prefix=PREFIX
+    )
 
 
 def _in_file(company: Company, token: str) -> tuple[bool, str]:
@@ -174,12 +191,13 @@ def _in_file(company: Company, token: str) -> tuple[bool, str]:
     try:
         answer = outgoing.fetch("GET", url, current_app.config)
     except outgoing.OutgoingRefused as error:
-        return False, f"{url} was not fetched: {error}"
+        return False, _("%(url)s was not fetched: %(why)s", url=url, why=error)
     except httpx.HTTPError as error:
-        return False, f"{url} could not be fetched ({type(error).__name__})."
+        why = type(error).__name__
+        return False, _("%(url)s could not be fetched (%(why)s).", url=url, why=why)
     if answer.status_code != 200:
-        return False, f"{url} answered {answer.status_code}."
+        return False, _("%(url)s answered %(status)s.", url=url, status=answer.status_code)
     lines = answer.body[:FILE_MAX].decode("utf-8", "replace").splitlines()
     if any(line.strip() in (token, PREFIX + token) for line in lines):
         return True, ""
-    return False, f"{url} does not hold the token."
+    return False, _("%(url)s does not hold the token.", url=url)

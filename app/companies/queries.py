@@ -9,25 +9,26 @@ from app.companies.models import Company, Membership, StaffRole
 from app.confusables import name_cased_skeleton, name_skeleton
 from app.errors import NotFound
 from app.extensions import db
+from app.i18n import _, _l
 from app.pagination import BadCursor, Page, decode_cursor, encode_cursor
 
 
 def get_company(slug: str) -> Company:
     """The company with this slug, or ``NotFound``."""
     if "\x00" in slug:  # PostgreSQL refuses NUL in text; no slug contains one anyway
-        raise NotFound("There is no such company.")
+        raise NotFound(_("There is no such company."))
     company = db.session.execute(
         sa.select(Company).where(Company.slug == slug)
     ).scalar_one_or_none()
     if company is None:
-        raise NotFound("There is no such company.")
+        raise NotFound(_("There is no such company."))
     return company
 
 
 # The directory's sorts: ``questions`` (the most first, the default) and ``fastest``
 # ("Answers officially fastest": the shortest median time to the first official answer over
 # the scorecard's 90 days first, then the companies without one, newest first).
-SORTS = {"questions": "Most questions", "fastest": "Answers officially fastest"}
+SORTS = {"questions": _l("Most questions"), "fastest": _l("Answers officially fastest")}
 
 
 def list_companies(

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import idna
 from flask import current_app
+from flask_babel import format_number
 from slugify import slugify
 from sqlalchemy.exc import IntegrityError
 
@@ -32,6 +33,7 @@ from app.companies.models import (
 from app.confusables import read_the_same
 from app.errors import Conflict, ValidationError
 from app.extensions import db
+from app.i18n import _, _l
 from app.moderation import audit
 from app.policy import Permission, require
 from app.text import has_visible, name_problem, normalize_name
@@ -44,11 +46,19 @@ _SLUG_BASE_MAX = SLUG_MAX - 10
 # How often to pick another slug when a concurrent request took the one chosen.
 _SLUG_ATTEMPTS = 3
 
-NUL_MESSAGE = "This contains a NUL character (\\0), which is not allowed."
-DOMAIN_HINT = "like acme.com"
+NUL_MESSAGE = _l("This contains a NUL character (\\0), which is not allowed.")
 
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _SCHEME = re.compile(r"^https?://")
+
+
+def too_long(limit: int, length: int) -> str:
+    """The message for text over its limit, with both numbers as the reader writes them."""
+    return _(
+        "Use at most %(max)s characters (this has %(length)s).",
+        max=format_number(limit),
+        length=format_number(length),
+    )
 
 
 class CompanyExists(Conflict):
@@ -56,9 +66,13 @@ class CompanyExists(Conflict):
     page; ``company`` is that page."""
 
     def __init__(self, company: Company, field: str, *, name: str = "") -> None:
-        why = f"{company.name} already has a page."
+        why = _("%(company)s already has a page.", company=company.name)
         if field == "name" and name and name.casefold() != company.name.casefold():
-            why = f"{company.name} already has a page, and “{name}” reads the same."
+            why = _(
+                "%(company)s already has a page, and “%(name)s” reads the same.",
+                company=company.name,
+                name=name,
+            )
         super().__init__(why, fields={field: why})
         self.company = company
 
@@ -72,18 +86,18 @@ def clean_name(value: str | None, errors: dict[str, str], *, field: str = "name"
     character (``app.text``)."""
     raw = value or ""
     if "\x00" in raw:
-        errors[field] = NUL_MESSAGE
+        errors[field] = str(NUL_MESSAGE)
         return raw
     name = normalize_name(raw)
     problem = name_problem(name)
     if problem:
         errors[field] = problem
     elif not has_visible(name):
-        errors[field] = "Enter a name."
+        errors[field] = _("Enter a name.")
     elif len(name) < NAME_MIN:
-        errors[field] = f"Use at least {NAME_MIN} characters."
+        errors[field] = _("Use at least %(num)s characters.", num=NAME_MIN)
     elif len(name) > NAME_MAX:
-        errors[field] = f"Use at most {NAME_MAX} characters (this has {len(name)})."
+        errors[field] = too_long(NAME_MAX, len(name))
     return name
 
 
@@ -96,9 +110,9 @@ def clean_description(
     """
     text = (value or "").replace("\r\n", "\n").strip()
     if "\x00" in text:
-        errors[field] = NUL_MESSAGE
+        errors[field] = str(NUL_MESSAGE)
     elif len(text) > DESCRIPTION_MAX:
-        errors[field] = f"Use at most {DESCRIPTION_MAX:,} characters (this has {len(text):,})."
+        errors[field] = too_long(DESCRIPTION_MAX, len(text))
     elif not has_visible(text):
         text = ""
     return text
@@ -134,7 +148,7 @@ def insert_with_free_slug(make_row: Callable[[], Any]) -> Any:
         except IntegrityError:
             continue
         return row
-    raise Conflict("Someone saved something with the same name just now. Please try again.")
+    raise Conflict(_("Someone saved something with the same name just now. Please try again."))
 
 
 # Domains and web addresses ---------------------------------------------------------------
@@ -178,28 +192,30 @@ def normalize_domain(value: str | None) -> str:
     """
     raw = value or ""
     if "\x00" in raw:
-        raise _domain_error(NUL_MESSAGE)
+        raise _domain_error(str(NUL_MESSAGE))
     domain = _SCHEME.sub("", raw.strip().lower())
     if "://" in domain:
-        raise _domain_error(f"Enter the company's web domain, {DOMAIN_HINT}.")
+        raise _domain_error(_("Enter the company's web domain, like acme.com."))
     domain = re.split(r"[/?#]", domain, maxsplit=1)[0]
     if domain.endswith("."):
         domain = domain[:-1]
     if domain.startswith("www.") and domain.count(".") >= 2:
         domain = domain[4:]
     if not domain:
-        raise _domain_error(f"Enter the company's web domain, {DOMAIN_HINT}.")
+        raise _domain_error(_("Enter the company's web domain, like acme.com."))
     if any(char.isspace() for char in domain):
-        raise _domain_error(f"A domain has no spaces: enter it {DOMAIN_HINT}.")
+        raise _domain_error(_("A domain has no spaces: enter it like acme.com."))
     if "@" in domain or ":" in domain:
-        raise _domain_error(f"Enter only the domain, {DOMAIN_HINT}, without a port or user.")
+        raise _domain_error(_("Enter only the domain, like acme.com, without a port or user."))
     if "." not in domain:
-        raise _domain_error(f"A domain has at least one dot, {DOMAIN_HINT}.")
+        raise _domain_error(_("A domain has at least one dot, like acme.com."))
     ascii_domain = _hostname_ascii(domain)
     if ascii_domain is None:
         raise _domain_error(
-            "That is not a valid domain: use letters, digits and hyphens between dots, "
-            f"{DOMAIN_HINT}."
+            _(
+                "That is not a valid domain: use letters, digits and hyphens between dots, "
+                "like acme.com."
+            )
         )
     return ascii_domain
 
@@ -210,12 +226,12 @@ def clean_website(value: str | None, errors: dict[str, str], *, field: str = "we
     if not url:
         return ""
     if "\x00" in url:
-        errors[field] = NUL_MESSAGE
+        errors[field] = str(NUL_MESSAGE)
         return url
     if len(url) > WEBSITE_MAX:
-        errors[field] = f"Use at most {WEBSITE_MAX} characters (this has {len(url)})."
+        errors[field] = too_long(WEBSITE_MAX, len(url))
         return url
-    message = "Enter a web address starting with http:// or https://, like https://acme.com."
+    message = _("Enter a web address starting with http:// or https://, like https://acme.com.")
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
@@ -237,8 +253,8 @@ def clean_website(value: str | None, errors: dict[str, str], *, field: str = "we
 
 WIDGET_ORIGINS_MAX = 10
 WIDGET_ORIGIN_MAX = 300
-WIDGET_ORIGIN_PROBLEM = (
-    "{value} is not an origin: use https://, a host name and an optional port, with no "
+WIDGET_ORIGIN_PROBLEM = _l(
+    "%(value)s is not an origin: use https://, a host name and an optional port, with no "
     "path, like https://shop.example."
 )
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
@@ -284,12 +300,12 @@ def clean_widget_origins(values: Collection[Any], errors: dict[str, str]) -> str
         origin = widget_origin(value)
         if origin is None:
             shown = repr(value)[:80]
-            errors["widget_origins"] = WIDGET_ORIGIN_PROBLEM.format(value=shown)
+            errors["widget_origins"] = str(WIDGET_ORIGIN_PROBLEM) % {"value": shown}
             return ""
         if origin not in cleaned:
             cleaned.append(origin)
     if len(cleaned) > WIDGET_ORIGINS_MAX:
-        errors["widget_origins"] = f"List at most {WIDGET_ORIGINS_MAX} origins."
+        errors["widget_origins"] = _("List at most %(num)s origins.", num=WIDGET_ORIGINS_MAX)
     return " ".join(cleaned)
 
 
@@ -300,7 +316,7 @@ def set_widget_origins(user: Any, company: Company, origins: Collection[Any]) ->
     errors: dict[str, str] = {}
     value = clean_widget_origins(origins, errors)
     if errors:
-        raise ValidationError("Please correct the fields shown.", fields=errors)
+        raise ValidationError(_("Please correct the fields shown."), fields=errors)
     _apply_widget_origins(user, company, value)
     db.session.commit()
     return company
@@ -319,7 +335,9 @@ def _apply_widget_origins(user: Any, company: Company, value: str) -> None:
 
 # Work e-mails (claims and staff invitations) ----------------------------------------------
 
-WORK_EMAIL_MISMATCH = "Use your work e-mail at {domain} (or a subdomain of it), like jane@{domain}."
+WORK_EMAIL_MISMATCH = _l(
+    "Use your work e-mail at %(domain)s (or a subdomain of it), like jane@%(domain)s."
+)
 
 
 def check_work_email(raw: Any, domain: str) -> str:
@@ -343,7 +361,7 @@ def check_work_email(raw: Any, domain: str) -> str:
     except (idna.IDNAError, UnicodeError):
         host = ""
     if not (host == domain or host.endswith("." + domain)):
-        message = WORK_EMAIL_MISMATCH.format(domain=domain)
+        message = str(WORK_EMAIL_MISMATCH) % {"domain": domain}
         raise ValidationError(message, fields={"work_email": message})
     problem = shared_domain_problem(domain) or shared_domain_problem(host)
     if problem:
@@ -403,7 +421,7 @@ def create_company(user: Any, *, name: str, domain: str, description: str = "") 
     require(user, Permission.COMPANY_CREATE)
     name, domain, description, errors = _company_fields(name, domain, description)
     if errors:
-        raise ValidationError("Please correct the fields shown.", fields=errors)
+        raise ValidationError(_("Please correct the fields shown."), fields=errors)
 
     base = slug_base(name, fallback="company")
 
@@ -450,7 +468,7 @@ def edit_company(
     if widget_origins is not None:
         origins = clean_widget_origins(widget_origins, errors)
     if errors:
-        raise ValidationError("Please correct the fields shown.", fields=errors)
+        raise ValidationError(_("Please correct the fields shown."), fields=errors)
     changed = [
         name
         for name, value in (("description", description), ("website", website))

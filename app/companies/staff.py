@@ -18,10 +18,11 @@ from sqlalchemy.orm import joinedload
 
 from app.companies.models import TITLE_MAX, Company, Invitation, Membership, StaffRole
 from app.companies.queries import forget_staff_roles
-from app.companies.services import NUL_MESSAGE, check_work_email
+from app.companies.services import NUL_MESSAGE, check_work_email, too_long
 from app.db import utcnow
 from app.errors import Conflict, DomainError, NotFound, ValidationError
 from app.extensions import db
+from app.i18n import _, _l
 from app.mail import queue_message
 from app.moderation import audit
 from app.notifications.models import NotificationKind
@@ -39,11 +40,13 @@ PENDING = "pending"
 # text a user typed (company and display names could say anything); the body names them.
 INVITATION_SUBJECT = "You are invited to join a company's staff on Helpsquare"
 
-ROLE_CHOICE = "Choose a role: admin or agent."
-LAST_ADMIN = (
-    "{name} is {company}'s only admin. Make someone else an admin first (invite them as "
-    "admin), so that somebody can still manage {company}'s staff."
+ROLE_CHOICE = _l("Choose a role: admin or agent.")
+LAST_ADMIN = _l(
+    "%(name)s is %(company)s's only admin. Make someone else an admin first (invite them as "
+    "admin), so that somebody can still manage %(company)s's staff."
 )
+ALREADY_STAFF = _l("You are already on %(company)s's staff.")
+ALREADY_USED = _l("That invitation has already been used: each invitation link works once.")
 
 
 class InvitationUnusable(DomainError):
@@ -60,10 +63,10 @@ class InvitationUnusable(DomainError):
         self.invitation = invitation
 
 
-LINK_INVALID = (
+LINK_INVALID = _l(
     "That invitation link is not valid. Check that you opened the whole link from the e-mail."
 )
-LINK_EXPIRED = (
+LINK_EXPIRED = _l(
     "That invitation has expired: invitation links work for 48 hours. "
     "Ask the company's admins to invite you again."
 )
@@ -147,7 +150,7 @@ def get_invitation(invitation_id: int) -> Invitation:
         .where(Invitation.id == invitation_id)
     ).scalar_one_or_none()
     if invitation is None:
-        raise NotFound("There is no such invitation.")
+        raise NotFound(_("There is no such invitation."))
     return invitation
 
 
@@ -163,7 +166,7 @@ def get_active_membership(company_id: int, user_id: int) -> Membership:
         )
     ).scalar_one_or_none()
     if membership is None:
-        raise NotFound("That person is not on this company's staff.")
+        raise NotFound(_("That person is not on this company's staff."))
     return membership
 
 
@@ -198,38 +201,46 @@ def invitation_from_token(token: Any) -> Invitation:
         )
     except InvalidToken as error:
         expired = "expired" in str(error)
-        raise InvitationUnusable(LINK_EXPIRED if expired else LINK_INVALID) from None
+        raise InvitationUnusable(str(LINK_EXPIRED if expired else LINK_INVALID)) from None
     invitation = db.session.execute(
         sa.select(Invitation)
         .options(joinedload(Invitation.company), joinedload(Invitation.invited_by))
         .where(Invitation.id == invitation_id)
     ).scalar_one_or_none()
     if invitation is None or version != PENDING:
-        raise InvitationUnusable(LINK_INVALID)
+        raise InvitationUnusable(str(LINK_INVALID))
     company = invitation.company
     if invitation.accepted_at is not None:
-        raise InvitationUnusable(
-            "That invitation has already been used: each invitation link works once.", invitation
-        )
+        raise InvitationUnusable(str(ALREADY_USED), invitation)
     if invitation.revoked_at is not None:
         raise InvitationUnusable(
-            f"That invitation was withdrawn by {company.name}'s admins.", invitation
+            _("That invitation was withdrawn by %(company)s's admins.", company=company.name),
+            invitation,
         )
     if invitation.expires_at <= utcnow():
         raise InvitationUnusable(
-            "That invitation has expired: invitation links work for 48 hours. "
-            f"Ask {company.name}'s admins to invite you again.",
+            _(
+                "That invitation has expired: invitation links work for 48 hours. "
+                "Ask %(company)s's admins to invite you again.",
+                company=company.name,
+            ),
             invitation,
         )
     if not company.is_claimed:
         raise InvitationUnusable(
-            f"{company.name} has no verified staff any more, so it cannot take new staff.",
+            _(
+                "%(company)s has no verified staff any more, so it cannot take new staff.",
+                company=company.name,
+            ),
             invitation,
         )
     if not _inviter_still_may_invite(invitation):
         raise InvitationUnusable(
-            f"Whoever sent this invitation no longer manages {company.name}'s staff, so it "
-            f"no longer counts. Ask {company.name}'s admins to invite you again.",
+            _(
+                "Whoever sent this invitation no longer manages %(company)s's staff, so it "
+                "no longer counts. Ask %(company)s's admins to invite you again.",
+                company=company.name,
+            ),
             invitation,
         )
     return invitation
@@ -246,7 +257,7 @@ def _inviter_still_may_invite(invitation: Invitation) -> bool:
 # Invitations -----------------------------------------------------------------------------
 
 
-def _refuse(field: str, message: str) -> ValidationError:
+def _refuse(message: str, *, field: str) -> ValidationError:
     """A refusal shown at one field of the invite form (``email`` or ``role``)."""
     return ValidationError(message, fields={field: message})
 
@@ -255,7 +266,7 @@ def _role(value: Any) -> StaffRole:
     try:
         return StaffRole(value)
     except ValueError:
-        raise _refuse("role", ROLE_CHOICE) from None
+        raise _refuse(str(ROLE_CHOICE), field="role") from None
 
 
 def invitation_problems(company: Company, *, email: Any, role: Any = "agent") -> dict[str, str]:
@@ -287,12 +298,15 @@ def invite_staff(actor: Any, company: Company, *, email: Any, role: Any = "agent
     require(actor, Permission.STAFF_MANAGE, company)
     if not company.is_claimed:
         raise Conflict(
-            f"{company.name} has not been claimed yet: staff join once a claim is approved."
+            _(
+                "%(company)s has not been claimed yet: staff join once a claim is approved.",
+                company=company.name,
+            )
         )
     try:
         address = check_work_email(email, company.domain)
     except ValidationError as error:
-        raise _refuse("email", error.message) from None
+        raise _refuse(error.message, field="email") from None
     staff_role = _role(role)
 
     already_staff = db.session.execute(
@@ -303,7 +317,10 @@ def invite_staff(actor: Any, company: Company, *, email: Any, role: Any = "agent
         )
     ).first()
     if already_staff is not None:
-        raise _refuse("email", f"{address} is already on {company.name}'s staff.")
+        raise _refuse(
+            _("%(email)s is already on %(company)s's staff.", email=address, company=company.name),
+            field="email",
+        )
     now = utcnow()
     waiting = db.session.execute(
         sa.select(Invitation.expires_at).where(
@@ -316,8 +333,11 @@ def invite_staff(actor: Any, company: Company, *, email: Any, role: Any = "agent
     ).first()
     if waiting is not None:
         raise _refuse(
-            "email",
-            f"{address} already has an invitation waiting. Withdraw it below to send a new one.",
+            _(
+                "%(email)s already has an invitation waiting. Withdraw it below to send a new one.",
+                email=address,
+            ),
+            field="email",
         )
 
     invitation = Invitation(
@@ -378,7 +398,7 @@ def accept_invitation(user: Any, token: Any) -> Membership:
     company = invitation.company
     membership = _membership_row(company.id, user.id)
     if membership is not None and membership.is_active:
-        raise Conflict(f"You are already on {company.name}'s staff.")
+        raise Conflict(str(ALREADY_STAFF) % {"company": company.name})
 
     now = utcnow()
     # Claimed in one conditional UPDATE: of two requests racing with the same link,
@@ -394,9 +414,7 @@ def accept_invitation(user: Any, token: Any) -> Membership:
         .execution_options(synchronize_session=False, preserve_rowcount=True)
     )
     if taken.rowcount != 1:
-        raise InvitationUnusable(
-            "That invitation has already been used: each invitation link works once.", invitation
-        )
+        raise InvitationUnusable(str(ALREADY_USED), invitation)
     db.session.expire(invitation, ["accepted_at", "accepted_by_id"])
 
     if membership is None:
@@ -412,7 +430,7 @@ def accept_invitation(user: Any, token: Any) -> Membership:
                 db.session.add(membership)
         except IntegrityError:
             # The same user joined through another link at the same moment.
-            raise Conflict(f"You are already on {company.name}'s staff.") from None
+            raise Conflict(str(ALREADY_STAFF) % {"company": company.name}) from None
     else:
         # Back on the staff: the same row, with the new role and address; "since" restarts.
         membership.role = invitation.role
@@ -441,7 +459,11 @@ def revoke_invitation(actor: Any, invitation: Invitation) -> Invitation:
     require(actor, Permission.STAFF_MANAGE, company)
     if invitation.accepted_at is not None:
         raise Conflict(
-            f"{invitation.email} already joined {company.name}'s staff: remove them instead."
+            _(
+                "%(email)s already joined %(company)s's staff: remove them instead.",
+                email=invitation.email,
+                company=company.name,
+            )
         )
     if invitation.revoked_at is not None:
         return invitation
@@ -478,7 +500,7 @@ def revoke_staff(actor: Any, company: Company, member_user: Any) -> Membership:
             .with_for_update()
         ).all()
         if len(admins) <= 1:
-            raise Conflict(LAST_ADMIN.format(name=member_user.label, company=company.name))
+            raise Conflict(str(LAST_ADMIN) % {"name": member_user.label, "company": company.name})
     now = utcnow()
     membership.revoked_at = now
     membership.revoked_by_id = actor.id
@@ -539,15 +561,17 @@ def clean_title(value: Any) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ValidationError("This must be text.", fields={"title": "This must be text."})
+        why = _("This must be text.")
+        raise ValidationError(why, fields={"title": why})
     if "\x00" in value:
-        raise ValidationError(NUL_MESSAGE, fields={"title": NUL_MESSAGE})
+        why = str(NUL_MESSAGE)
+        raise ValidationError(why, fields={"title": why})
     title = normalize_name(value)
     why = name_problem(title)
     if why:
         raise ValidationError(why, fields={"title": why})
     if len(title) > TITLE_MAX:
-        why = f"Use at most {TITLE_MAX} characters (this has {len(title)})."
+        why = too_long(TITLE_MAX, len(title))
         raise ValidationError(why, fields={"title": why})
     return title
 

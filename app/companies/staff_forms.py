@@ -4,33 +4,52 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import LazyString, format_number
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, IntegerField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
 from wtforms.validators import ValidationError as FieldError
 
 from app.companies.models import EMAIL_MAX, TITLE_MAX, StaffRole
 from app.db import MAX_ID
+from app.i18n import _, _l
 
 
 def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+def at_most(limit: int) -> LazyString:
+    """A length validator's message, made when the form is read: the limit is written as
+    the reader writes numbers ("2,000", "2.000")."""
+    return LazyString(lambda: _("Use at most %(num)s characters.", num=format_number(limit)))
+
+
+class Required(DataRequired):
+    """``DataRequired`` with a lazy message, read when the field is checked: in the
+    reader's language, and as plain text (a lazy string would pass as markup)."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        try:
+            super().__call__(form, field)
+        except StopValidation as stop:
+            raise StopValidation(str(stop)) from None
+
+
 def no_nul(form: FlaskForm, field: Any) -> None:
     """NUL characters are refused with a message, never stored and never a 500."""
     if isinstance(field.data, str) and "\x00" in field.data:
-        raise FieldError("This cannot contain NUL characters.")
+        raise FieldError(_("This cannot contain NUL characters."))
 
 
 ROLE_CHOICES = [
     SelectChoice(
-        StaffRole.AGENT.value, "Agent: answers officially, endorses answers, sets statuses"
+        StaffRole.AGENT.value, _l("Agent: answers officially, endorses answers, sets statuses")
     ),
     SelectChoice(
         StaffRole.ADMIN.value,
-        "Admin: also edits the company page and its products, and manages staff",
+        _l("Admin: also edits the company page and its products, and manages staff"),
     ),
 ]
 
@@ -39,17 +58,17 @@ class InviteForm(FlaskForm):
     """Invite someone to a company's staff: their work e-mail and their role."""
 
     email = EmailField(
-        "Work e-mail",
+        _l("Work e-mail"),
         filters=[strip],
         validators=[
-            DataRequired("Enter the work e-mail address of the person to invite."),
+            Required(_l("Enter the work e-mail address of the person to invite.")),
             no_nul,
-            Length(max=EMAIL_MAX, message=f"Use at most {EMAIL_MAX} characters."),
+            Length(max=EMAIL_MAX, message=at_most(EMAIL_MAX)),
         ],
         render_kw={"autocapitalize": "none", "spellcheck": "false"},
     )
     role = RadioField(
-        "Role",
+        _l("Role"),
         choices=ROLE_CHOICES,
         default=StaffRole.AGENT.value,
         validate_choice=True,
@@ -61,12 +80,12 @@ class TitleForm(FlaskForm):
     left out), since a company's admins may set it for their staff too."""
 
     title = StringField(
-        "Title",
+        _l("Title"),
         filters=[strip],
         validators=[
             Optional(),
             no_nul,
-            Length(max=TITLE_MAX, message=f"Use at most {TITLE_MAX} characters."),
+            Length(max=TITLE_MAX, message=at_most(TITLE_MAX)),
         ],
     )
     user_id = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])

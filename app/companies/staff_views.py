@@ -15,6 +15,7 @@ from app.companies.queries import get_company
 from app.companies.staff_forms import InviteForm, JoinForm, TitleForm
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.forms import show_errors
+from app.i18n import _
 from app.policy import Permission, can, is_company_staff, require
 
 
@@ -29,7 +30,7 @@ def _staff_url(company: Company) -> str:
 
 def _sign_in_then(next_path: str) -> Response:
     """Send an anonymous visitor to sign in, then back to ``next_path`` (a GET page)."""
-    flash("Please sign in to do that.", "info")
+    flash(_("Please sign in to do that."), "info")
     return redirect(url_for("accounts.sign_in", next=next_path), 303)
 
 
@@ -95,7 +96,10 @@ def invite(slug: str) -> Response | tuple[str, int]:
             show_errors(form, error)
         else:
             flash(
-                f"Invitation sent to {invitation.email}. The link in it works for 48 hours, once.",
+                _(
+                    "Invitation sent to %(email)s. The link in it works for 48 hours, once.",
+                    email=invitation.email,
+                ),
                 "success",
             )
             return redirect(_staff_url(company), 303)
@@ -106,7 +110,7 @@ def invite(slug: str) -> Response | tuple[str, int]:
 def accept_invitation(token: str) -> Response | tuple[str, int]:
     """GET shows what the invitation is (and writes nothing); POST joins the staff."""
     if not current_user.is_authenticated:
-        flash("Sign in, or create an account, to accept the invitation.", "info")
+        flash(_("Sign in, or create an account, to accept the invitation."), "info")
         return redirect(
             url_for("accounts.sign_in", next=url_for(".accept_invitation", token=token))
         )
@@ -120,7 +124,13 @@ def accept_invitation(token: str) -> Response | tuple[str, int]:
         except staff.InvitationUnusable as error:
             return _unusable(error)
         company = membership.company
-        flash(f"Welcome to {company.name}'s staff. Your answers here are now official.", "success")
+        flash(
+            _(
+                "Welcome to %(company)s's staff. Your answers here are now official.",
+                company=company.name,
+            ),
+            "success",
+        )
         return redirect(url_for("companies.show", slug=company.slug), 303)
     try:
         invitation = staff.invitation_from_token(token)
@@ -161,7 +171,14 @@ def revoke_staff(slug: str, user_id: int) -> Response:
     _check_button()
     membership = staff.get_active_membership(company.id, user_id)
     staff.revoke_staff(user, company, membership.user)
-    flash(f"{membership.user.label} is no longer on {company.name}'s staff.", "success")
+    flash(
+        _(
+            "%(name)s is no longer on %(company)s's staff.",
+            name=membership.user.label,
+            company=company.name,
+        ),
+        "success",
+    )
     return redirect(_staff_url(company), 303)
 
 
@@ -175,10 +192,14 @@ def revoke_invitation(slug: str, invitation_id: int) -> Response:
     _check_button()
     invitation = staff.get_invitation(invitation_id)
     if invitation.company_id != company.id:
-        raise NotFound("There is no such invitation.")
+        raise NotFound(_("There is no such invitation."))
     staff.revoke_invitation(user, invitation)
     flash(
-        f"The invitation to {invitation.email} is withdrawn; its link no longer works.", "success"
+        _(
+            "The invitation to %(email)s is withdrawn; its link no longer works.",
+            email=invitation.email,
+        ),
+        "success",
     )
     return redirect(_staff_url(company), 303)
 
@@ -199,7 +220,9 @@ def staff_title(slug: str) -> Response | tuple[str, int]:
     except NotFound:
         if whose != user.id:
             raise
-        raise PermissionDenied(f"Only {company.name}'s staff have a title here.") from None
+        raise PermissionDenied(
+            _("Only %(company)s's staff have a title here.", company=company.name)
+        ) from None
     # Asked before the field's own checks, so someone else hears "not allowed".
     require(user, Permission.STAFF_EDIT_TITLE, membership)
     if valid:
@@ -208,12 +231,18 @@ def staff_title(slug: str) -> Response | tuple[str, int]:
         except ValidationError as error:
             show_errors(form, error)
         else:
-            whose_title = (
-                "Your title"
-                if membership.user_id == user.id
-                else f"The title of {membership.user.label}"
-            )
-            shown = f"“{membership.title}”" if membership.title else "cleared"
-            flash(f"{whose_title} is {shown}.", "success")
+            flash(_title_set(membership, own=membership.user_id == user.id), "success")
             return redirect(_staff_url(company), 303)
     return _render_staff_page(company, title_form=form, title_user_id=whose, status=422)
+
+
+def _title_set(membership: Any, *, own: bool) -> str:
+    """What the flash says once a title is saved: one whole sentence for each case."""
+    title, name = membership.title, membership.user.label
+    if own:
+        return (
+            _("Your title is “%(title)s”.", title=title) if title else _("Your title is cleared.")
+        )
+    if title:
+        return _("The title of %(name)s is “%(title)s”.", name=name, title=title)
+    return _("The title of %(name)s is cleared.", name=name)

@@ -13,6 +13,7 @@ from app.companies.forms import CompanyEditForm, CompanyForm, CompanySearchForm
 from app.companies.models import NOT_RANKED
 from app.errors import DomainError, ValidationError
 from app.forms import show_errors
+from app.i18n import _
 from app.insights.scorecard import scorecard
 from app.notifications.queries import is_following
 from app.pagination import BAD_PAGE_LINK, BadCursor, cursor_from
@@ -37,7 +38,7 @@ def index() -> str | tuple[str, int]:
     q = form.q.data or ""
     sort = request.args.get("sort") or "questions"
     if sort not in queries.SORTS:
-        raise DomainError("Choose one of the sorts offered.")
+        raise DomainError(_("Choose one of the sorts offered."))
     try:
         page = queries.list_companies(
             q, cursor=cursor_from(request.args), limit=current_app.config["PAGE_SIZE"], sort=sort
@@ -74,7 +75,12 @@ def new() -> Response | str | tuple[str, int]:
         except ValidationError as error:
             show_errors(form, error)
         else:
-            flash(f"{company.name} has a page now. Add its products, or ask the first question.")
+            flash(
+                _(
+                    "%(company)s has a page now. Add its products, or ask the first question.",
+                    company=company.name,
+                )
+            )
             return redirect(url_for("companies.show", slug=company.slug), 303)
     body = render_template("companies/form.html", form=form, company=None, existing=existing)
     # Every refused form answers 422, a duplicate too; the JSON API will answer Conflict with 409.
@@ -114,7 +120,7 @@ def edit(slug: str) -> Response | str | tuple[str, int]:
         except ValidationError as error:
             show_errors(form, error)
         else:
-            flash(f"{company.name}'s page is updated.")
+            flash(_("%(company)s's page is updated.", company=company.name))
             return redirect(url_for("companies.show", slug=company.slug), 303)
     body = render_template("companies/form.html", form=form, company=company, existing=None)
     return (body, 422) if form.is_submitted() else body

@@ -7,6 +7,8 @@ from wtforms import TextAreaField
 from wtforms.validators import Length
 
 from app.companies.services import WIDGET_ORIGIN_MAX, WIDGET_ORIGINS_MAX
+from app.companies.staff_forms import at_most
+from app.i18n import _l
 
 ORIGINS_TEXT_MAX = (WIDGET_ORIGIN_MAX + 1) * WIDGET_ORIGINS_MAX
 
@@ -19,10 +21,8 @@ class WidgetOriginsForm(FlaskForm):
     """The origins allowed to frame the widget, one a line."""
 
     widget_origins = TextAreaField(
-        "Sites that may show the widget (one origin a line, like https://shop.example)",
-        validators=[
-            Length(max=ORIGINS_TEXT_MAX, message=f"Use at most {ORIGINS_TEXT_MAX} characters.")
-        ],
+        _l("Sites that may show the widget (one origin a line, like https://shop.example)"),
+        validators=[Length(max=ORIGINS_TEXT_MAX, message=at_most(ORIGINS_TEXT_MAX))],
     )
 
     def origins(self) -> list[str]:

@@ -37,6 +37,7 @@ from typing import Any
 
 import jwt
 import sqlalchemy as sa
+from flask_babel import LazyString
 from slugify import slugify
 
 from app.accounts import services as account_services
@@ -45,6 +46,7 @@ from app.companies.models import Company, Membership
 from app.db import insert_if_absent, utcnow
 from app.errors import DomainError
 from app.extensions import db
+from app.i18n import _l
 from app.integrations.models import (
     EXTERNAL_ID_MAX,
     JTI_MAX,
@@ -61,21 +63,21 @@ LEEWAY = timedelta(seconds=30)
 CLAIMS = ("email", "name", "external_id", "iat", "exp", "jti")
 NAME_MAX = 200  # what the token's name may be before it is cleaned to a display name
 
-INVALID_LINK = (
+INVALID_LINK = _l(
     "This sign-in link is not valid: it may be expired, already used, or not signed by "
-    "{company}. Go back to {company}'s site and sign in from there again."
+    "%(company)s. Go back to %(company)s's site and sign in from there again."
 )
-UNVERIFIED_ACCOUNT = (
+UNVERIFIED_ACCOUNT = _l(
     "An account on Helpsquare already uses this e-mail address but has not confirmed it. "
     "Sign in to that account and confirm the address (or ask for a new password), then "
-    "come back through {company}'s site."
+    "come back through %(company)s's site."
 )
-PRIVILEGED_ACCOUNT = (
+PRIVILEGED_ACCOUNT = _l(
     "The Helpsquare account with this e-mail address moderates the site or speaks for "
-    "another company, so it cannot be signed in through {company}'s site. Sign in with its "
+    "another company, so it cannot be signed in through %(company)s's site. Sign in with its "
     "password instead."
 )
-ACCOUNT_CLOSED = "This Helpsquare account cannot be signed in: it is suspended or was deleted."
+ACCOUNT_CLOSED = _l("This Helpsquare account cannot be signed in: it is suspended or was deleted.")
 
 
 class SsoRefused(DomainError):
@@ -126,8 +128,8 @@ def secret_created_at(company: Company) -> datetime | None:
 # Signing in -------------------------------------------------------------------------------
 
 
-def _refuse(company: Company, template: str = INVALID_LINK) -> SsoRefused:
-    return SsoRefused(template.format(company=company.name))
+def _refuse(company: Company, template: LazyString = INVALID_LINK) -> SsoRefused:
+    return SsoRefused(str(template) % {"company": company.name})
 
 
 def read_token(company: Company, token: str) -> dict[str, Any]:
@@ -188,7 +190,7 @@ def sign_in_with_token(company: Company, token: str) -> SignedIn:
     user, created = _person(company, claims)
     if user.is_suspended or user.is_former_member:
         db.session.rollback()
-        raise SsoRefused(ACCOUNT_CLOSED)
+        raise SsoRefused(str(ACCOUNT_CLOSED))
     try:
         db.session.commit()
     except sa.exc.IntegrityError:

@@ -27,6 +27,7 @@ from app.db import writing
 from app.errors import ValidationError
 from app.extensions import db, limiter
 from app.forms import show_errors
+from app.i18n import _
 from app.integrations import bp, export, sso, widget
 from app.integrations.forms import SsoSecretForm, WidgetOriginsForm
 from app.policy import Permission, can, require
@@ -100,7 +101,7 @@ def set_widget_origins(slug: str) -> BaseResponse | tuple[str, int]:
         except ValidationError as error:
             show_errors(form, error)
         else:
-            flash("The widget's sites are saved.", "success")
+            flash(_("The widget's sites are saved."), "success")
             return redirect(url_for("integrations.company_page", slug=company.slug), 303)
     return _render_integrations(company, form=form), 422
 
@@ -128,7 +129,14 @@ def sign_in(slug: str) -> BaseResponse | tuple[str, int]:
     with writing():
         signed_in = sso.sign_in_with_token(company, token)
     start_session(signed_in.user)
-    flash(f"Signed in through {company.name} as {signed_in.user.label}.", "success")
+    flash(
+        _(
+            "Signed in through %(company)s as %(name)s.",
+            company=company.name,
+            name=signed_in.user.label,
+        ),
+        "success",
+    )
     return redirect(_on_this_site(signed_in.return_to) or url_for("questions.home"), 303)
 
 
@@ -146,9 +154,11 @@ def _on_this_site(target: str | None) -> str | None:
 @bp.get("/widget.js")
 def widget_script() -> Response:
     """The script a company's site includes (``widget.SCRIPT``): a "Help" button and the
-    embedded page in a dialog. The same for every company and visitor."""
+    embedded page in a dialog. The same for every company; its words follow the visitor's
+    language (so caches keep one copy per language)."""
     response = Response(widget.script(), mimetype="text/javascript")
     response.headers["Cache-Control"] = "public, max-age=3600"
+    response.vary.update(("Accept-Language", "Cookie"))
     return response
 
 

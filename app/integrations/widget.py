@@ -18,6 +18,7 @@ attribute is ignored: the embed never links to an address the company did not li
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -27,8 +28,11 @@ from flask import current_app, url_for
 
 from app.companies.models import Company
 from app.companies.services import widget_origin
+from app.i18n import _
 
 SCRIPT_PATH = "js/widget.js"
+# The script's words as the file has them (English); each request gets them in its language.
+SCRIPT_WORDS = '{"help": "Help", "close": "Close"}'
 
 
 @cache
@@ -37,8 +41,10 @@ def _script_text(static_folder: str) -> str:
 
 
 def script() -> str:
-    """The widget's script (static/js/widget.js), read once."""
-    return _script_text(str(current_app.static_folder))
+    """The widget's script (static/js/widget.js, read once) with its words in the
+    request's language: the button sits on the company's page, before its readers."""
+    words = json.dumps({"help": _("Help"), "close": _("Close")}, ensure_ascii=True)
+    return _script_text(str(current_app.static_folder)).replace(SCRIPT_WORDS, words, 1)
 
 
 def snippet(company: Company) -> str:

@@ -12,7 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Flask
+from flask_babel import format_number
 from markupsafe import Markup
+
+from app.i18n import _, ngettext
 
 bp = Blueprint("reputation", __name__)
 
@@ -22,15 +25,17 @@ def points_label(user: Any) -> Markup:
     account, which names nobody. The number comes with the person's row (no query)."""
     if user is None or user.is_former_member:
         return Markup("")
-    unit = "point" if user.reputation == 1 else "points"
-    return Markup('<span class="reputation">{:,} {}</span>').format(user.reputation, unit)
+    number = format_number(user.reputation)
+    words = ngettext("%(points)s point", "%(points)s points", user.reputation, points=number)
+    return Markup('<span class="reputation">{}</span>').format(words)
 
 
 def champion_badge(company: Any) -> Markup:
     """The badge on a champion's answers for the company: words, with an icon for the eye."""
+    words = _("%(company)s champion", company=company.name)
     return Markup(
-        '<span class="badge badge--champion"><span aria-hidden="true">♛ </span>{} champion</span>'
-    ).format(company.name)
+        '<span class="badge badge--champion"><span aria-hidden="true">♛ </span>{}</span>'
+    ).format(words)
 
 
 def init_app(app: Flask) -> None:
@@ -41,4 +46,7 @@ def init_app(app: Flask) -> None:
         return
     app.register_blueprint(bp)
     app.cli.add_command(cli.reputation_cli)
-    app.jinja_env.filters.update(points=points_label, champion_badge=champion_badge)
+    # format_number: a count as the reader writes it ("1,250" in English, "1.250" in Danish).
+    app.jinja_env.filters.update(
+        points=points_label, champion_badge=champion_badge, format_number=format_number
+    )

@@ -20,10 +20,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import LazyString
 
 from app.answers.models import Answer
 from app.db import insert_if_absent, utcnow
 from app.extensions import db
+from app.i18n import _, _l
 from app.notifications.models import NotificationKind
 from app.notifications.services import Event, notify
 from app.questions.models import Question
@@ -85,11 +87,14 @@ def _companies(user_id: int) -> bool:
 
 @dataclass(frozen=True)
 class BadgeRule:
-    """A badge: its name, its rule in words, and whether a person has earned it now."""
+    """A badge: its name, its rule in words, and whether a person has earned it now.
+
+    The database keeps only the code; the name and rule are read in the reader's language
+    each time they are shown (lazy strings, made at import)."""
 
     code: BadgeCode
-    name: str
-    rule: str
+    name: LazyString
+    rule: LazyString
     earned: Callable[[int], bool]
 
 
@@ -98,44 +103,50 @@ BADGES: dict[BadgeCode, BadgeRule] = {
     for rule in (
         BadgeRule(
             BadgeCode.FIRST_ANSWER,
-            "First answer",
-            "Answered someone else's question as a fellow customer for the first time.",
+            _l("First answer"),
+            _l("Answered someone else's question as a fellow customer for the first time."),
             _always,
         ),
         BadgeRule(
             BadgeCode.FIRST_BEST_ANSWER,
-            "Solved it",
-            "An answer of yours was chosen as the best answer for the first time.",
+            _l("Solved it"),
+            _l("An answer of yours was chosen as the best answer for the first time."),
             _always,
         ),
         BadgeRule(
             BadgeCode.FIRST_ENDORSEMENT,
-            "Company approved",
-            "A company endorsed an answer of yours for the first time.",
+            _l("Company approved"),
+            _l("A company endorsed an answer of yours for the first time."),
             _always,
         ),
         BadgeRule(
             BadgeCode.HELPFUL_ANSWERS,
-            "Helpful",
-            f"{HELPFUL_ANSWERS} of your answers were each found helpful by at least one person.",
+            _l("Helpful"),
+            _l(
+                "%(num)s of your answers were each found helpful by at least one person.",
+                num=HELPFUL_ANSWERS,
+            ),
             _helpful_answers,
         ),
         BadgeRule(
             BadgeCode.HELPFUL_VOTES,
-            "Trusted voice",
-            f"Your answers received {HELPFUL_VOTES} helpful votes.",
+            _l("Trusted voice"),
+            _l("Your answers received %(num)s helpful votes.", num=HELPFUL_VOTES),
             _helpful_votes,
         ),
         BadgeRule(
             BadgeCode.FIVE_COMPANIES,
-            "Well travelled",
-            f"Answered other people's questions about {COMPANIES} different companies.",
+            _l("Well travelled"),
+            _l(
+                "Answered other people's questions about %(num)s different companies.",
+                num=COMPANIES,
+            ),
             _companies,
         ),
         BadgeRule(
             BadgeCode.CHAMPION,
-            "Champion",
-            "A company named you one of its champions.",
+            _l("Champion"),
+            _l("A company named you one of its champions."),
             _always,
         ),
     )
@@ -147,8 +158,13 @@ def badge_sentence(code: str) -> str:
     try:
         badge = BADGES[BadgeCode(code)]
     except ValueError:
-        return "You earned a badge"
-    return f"You earned the badge “{badge.name}”: {badge.rule[0].lower()}{badge.rule[1:]}"
+        return _("You earned a badge")
+    rule = str(badge.rule)
+    return _(
+        "You earned the badge “%(name)s”: %(rule)s",
+        name=str(badge.name),
+        rule=rule[0].lower() + rule[1:],
+    )
 
 
 def consider(user_id: int, candidates: Iterable[BadgeCode]) -> list[BadgeCode]:

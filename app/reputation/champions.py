@@ -28,6 +28,7 @@ from app.companies.models import Company
 from app.db import insert_if_absent, utcnow
 from app.errors import NotFound, ValidationError
 from app.extensions import db
+from app.i18n import _, _l
 from app.moderation import audit
 from app.policy import Permission, is_company_staff, require
 from app.questions.models import Question
@@ -36,16 +37,18 @@ from app.reputation.models import BadgeCode, Champion
 from app.reputation.queries import answered_as_peer
 
 MAX_CHAMPIONS = 50
-NOT_A_PEER = (
-    "@{username} has not answered a question about {company} yet: champions are the "
+NOT_A_PEER = _l(
+    "@%(username)s has not answered a question about %(company)s yet: champions are the "
     "customers who answer others."
 )
-IS_STAFF = "@{username} is on {company}'s staff: staff answer officially, champions are customers."
-TOO_MANY = "{company} has {most} champions, the most a company can have: remove one first."
+IS_STAFF = _l(
+    "@%(username)s is on %(company)s's staff: staff answer officially, champions are customers."
+)
+TOO_MANY = _l("%(company)s has %(most)s champions, the most a company can have: remove one first.")
 
 
 def _no_such_person() -> NotFound:
-    return NotFound("There is no such person.")
+    return NotFound(_("There is no such person."))
 
 
 def name_champion(user: Any, company: Company, person: User | None) -> Champion:
@@ -65,16 +68,16 @@ def name_champion(user: Any, company: Company, person: User | None) -> Champion:
     words = {"username": person.username, "company": company.name, "most": MAX_CHAMPIONS}
     why = None
     if is_company_staff(person, company):
-        why = IS_STAFF.format(**words)
+        why = str(IS_STAFF) % words
     elif not answered_as_peer(person.id, company.id):
-        why = NOT_A_PEER.format(**words)
+        why = str(NOT_A_PEER) % words
     if why:
         raise ValidationError(why, fields={"username": why})
     named = db.session.scalar(
         sa.select(sa.func.count()).select_from(Champion).where(Champion.company_id == company.id)
     )
     if named >= MAX_CHAMPIONS:
-        why = TOO_MANY.format(**words)
+        why = str(TOO_MANY) % words
         raise ValidationError(why, fields={"username": why})
     row = {
         "company_id": company.id,

@@ -6,9 +6,11 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import Length
 
 from app.accounts.models import USERNAME_MAX
+from app.companies.staff_forms import Required
+from app.i18n import _l
 
 
 def _username(value: Any) -> Any:
@@ -20,11 +22,11 @@ class NameChampionForm(FlaskForm):
     """Name a champion of the company, by username."""
 
     username = StringField(
-        "Username",
+        _l("Username"),
         filters=[_username],
         validators=[
-            DataRequired("Enter the username of the person to name, like @ada."),
-            Length(max=USERNAME_MAX, message=f"A username has at most {USERNAME_MAX} characters."),
+            Required(_l("Enter the username of the person to name, like @ada.")),
+            Length(max=USERNAME_MAX, message=_l("A username has at most %(max)d characters.")),
         ],
         render_kw={"autocapitalize": "none", "spellcheck": "false", "autocomplete": "off"},
     )

@@ -24,6 +24,7 @@ from app.companies.models import Company
 from app.db import utcnow
 from app.errors import NotFound
 from app.extensions import db
+from app.i18n import _
 from app.pagination import Page, decode_cursor, encode_cursor
 from app.questions.models import Question
 from app.reputation.badges import BADGES, BadgeRule
@@ -49,7 +50,7 @@ class Period(StrEnum):
 
     @property
     def label(self) -> str:
-        return "This month" if self is Period.MONTH else "All time"
+        return _("This month") if self is Period.MONTH else _("All time")
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ def company_with_champions(slug: str) -> tuple[Company, list[User]]:
     (a company names at most ``champions.MAX_CHAMPIONS``); ``NotFound`` when there is none.
     For the company's page, which shows them beside its products."""
     if "\x00" in slug:  # PostgreSQL refuses NUL in text; no slug contains one anyway
-        raise NotFound("There is no such company.")
+        raise NotFound(_("There is no such company."))
     champion = sa.and_(Champion.user_id == User.id, _not_former())
     rows = db.session.execute(
         sa.select(Company, User)
@@ -168,7 +169,7 @@ def company_with_champions(slug: str) -> tuple[Company, list[User]]:
         .order_by(Champion.created_at, Champion.user_id)
     ).all()
     if not rows:
-        raise NotFound("There is no such company.")
+        raise NotFound(_("There is no such company."))
     return rows[0][0], [user for _company, user in rows if user is not None]
 
 

@@ -15,6 +15,7 @@ from app.companies.models import Company
 from app.companies.queries import get_company
 from app.errors import NotFound, ValidationError
 from app.forms import show_errors
+from app.i18n import _
 from app.policy import Permission, can, require
 from app.reputation import bp, champions, queries
 from app.reputation.badges import BADGES
@@ -98,7 +99,7 @@ def _render_champions(
 
 
 def _sign_in_then(next_path: str) -> Response:
-    flash("Please sign in to do that.", "info")
+    flash(_("Please sign in to do that."), "info")
     return redirect(url_for("accounts.sign_in", next=next_path), 303)
 
 
@@ -119,13 +120,23 @@ def champions_page(slug: str) -> Response | tuple[str, int]:
             try:
                 person = get_user_by_username(form.username.data)
             except NotFound:
-                why = f"There is nobody called @{form.username.data} on Helpsquare."
+                why = _(
+                    "There is nobody called @%(username)s on Helpsquare.",
+                    username=form.username.data,
+                )
                 raise ValidationError(why, fields={"username": why}) from None
             champion = champions.name_champion(user, company, person)
         except ValidationError as error:
             show_errors(form, error)
         else:
-            flash(f"{champion.user.label} is a champion of {company.name}.", "success")
+            flash(
+                _(
+                    "%(name)s is a champion of %(company)s.",
+                    name=champion.user.label,
+                    company=company.name,
+                ),
+                "success",
+            )
             return redirect(_champions_url(company), 303)
     elif "csrf_token" in form.errors:
         abort(400)
@@ -144,7 +155,21 @@ def remove_champion(slug: str, username: str) -> Response:
         abort(400)
     person = get_user_by_username(username)
     if champions.remove_champion(user, company, person):
-        flash(f"{person.label} is no longer a champion of {company.name}.", "success")
+        flash(
+            _(
+                "%(name)s is no longer a champion of %(company)s.",
+                name=person.label,
+                company=company.name,
+            ),
+            "success",
+        )
     else:
-        flash(f"{person.label} was not a champion of {company.name}.", "info")
+        flash(
+            _(
+                "%(name)s was not a champion of %(company)s.",
+                name=person.label,
+                company=company.name,
+            ),
+            "info",
+        )
     return redirect(_champions_url(company), 303)

@@ -29,14 +29,17 @@ import base64
 import hashlib
 import hmac
 import logging
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 import httpx
 import sqlalchemy as sa
 from flask import current_app, url_for
+from flask_babel import LazyString, force_locale
 from sqlalchemy import orm
 
 from app import outgoing
@@ -44,6 +47,7 @@ from app.answers.models import Answer
 from app.companies.models import Membership, StaffRole
 from app.db import utcnow
 from app.extensions import db
+from app.i18n import _l
 from app.mail.outbox import take_oldest
 from app.questions.models import Question
 from app.webhooks.models import DeliveryState, WebhookDelivery, WebhookEndpoint
@@ -61,6 +65,65 @@ INLINE_LIMIT = 10
 # The delivery log keeps finished deliveries this long (``flask webhooks prune``).
 LOG_KEEP = timedelta(days=30)
 DISABLED_SUBJECT = "A webhook endpoint on Helpsquare was disabled"
+
+# The log's sentences. A sender has no reader (it runs in a worker, or after somebody's
+# request) and the API reports them as written, so they are stored in English
+# (``_english``); the log page says each again in its reader's language (``shown``).
+NOT_SENT = _l("Not sent: %(why)s")
+ANSWERED = _l("The endpoint answered %(status)s.")
+POST_GONE = _l("Not sent: its post was hidden or deleted before it went out.")
+ENDPOINT_DISABLED = _l("Not sent: the endpoint was disabled.")
+FAILED_FOR_DAYS = _l("Deliveries failed for three days; the last: %(error)s")
+# The whole sentences first: "Not sent: %(why)s" would read POST_GONE as a reason.
+LOG_SENTENCES = (
+    POST_GONE,
+    ENDPOINT_DISABLED,
+    ANSWERED,
+    FAILED_FOR_DAYS,
+    NOT_SENT,
+    *outgoing.REFUSALS,
+)
+
+
+def _english(sentence: LazyString, **values: Any) -> str:
+    """A log sentence as it is stored: in English, whoever's request it follows."""
+    with force_locale("en"):
+        template = str(sentence)
+    return template % values if values else template
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """A regular expression reading a sentence written from ``template``: each
+    ``%(name)s`` is a group of that name."""
+    parts = re.split(r"%\((\w+)\)s", template)
+    pattern = "".join(
+        f"(?P<{part}>.*?)" if index % 2 else re.escape(part) for index, part in enumerate(parts)
+    )
+    return re.compile(pattern, re.DOTALL)
+
+
+@cache
+def _sentences() -> tuple[tuple[LazyString, re.Pattern[str]], ...]:
+    """Each log sentence with the pattern of its English form (made once: English is the
+    catalogue's own text, the same in every request)."""
+    with force_locale("en"):
+        return tuple((sentence, _pattern(str(sentence))) for sentence in LOG_SENTENCES)
+
+
+def shown(text: str) -> str:
+    """A stored log sentence in the reader's language: the sentence whose English it is,
+    said again with the same values (a value that is a sentence of its own, like the reason
+    in "Not sent: …", is said again too). Anything else (an HTTP library's own words) is
+    shown as it was stored."""
+    if not text:
+        return text
+    for sentence, pattern in _sentences():
+        found = pattern.fullmatch(text)
+        if found:
+            values = {name: shown(value) for name, value in found.groupdict().items()}
+            template = str(sentence)
+            return template % values if values else template
+    return text
 
 
 @dataclass
@@ -140,12 +203,12 @@ def _attempt(endpoint: WebhookEndpoint, delivery: WebhookDelivery, config: Mappi
     try:
         answer = outgoing.fetch("POST", endpoint.url, config, content=body, headers=headers)
     except outgoing.OutgoingRefused as error:
-        return None, f"Not sent: {error}"
+        return None, _english(NOT_SENT, why=str(error))
     except httpx.HTTPError as error:
         return None, f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
     if 200 <= answer.status_code < 300:
         return answer.status_code, ""
-    return answer.status_code, f"The endpoint answered {answer.status_code}."
+    return answer.status_code, _english(ANSWERED, status=answer.status_code)
 
 
 def _deliver(
@@ -160,12 +223,13 @@ def _deliver(
             delivery_id,
             state=DeliveryState.WITHHELD,
             finished_at=utcnow(),
-            last_error="Not sent: its post was hidden or deleted before it went out.",
+            last_error=_english(POST_GONE),
         )
         return DeliveryState.WITHHELD
     if not locked:
         session.commit()  # SQLite: the lease keeps it ours; let other writers in meanwhile
-    status, error = _attempt(endpoint, delivery, config)
+    with force_locale("en"):  # a refusal from ``outgoing`` is stored in English too
+        status, error = _attempt(endpoint, delivery, config)
     now = utcnow()
     attempts += 1
     common = {
@@ -200,7 +264,7 @@ def _disable(session: orm.Session, endpoint_id: int, error: str) -> None:
     from app.mail import queue_message
 
     now = utcnow()
-    reason = f"Deliveries failed for three days; the last: {error}"[:500]
+    reason = _english(FAILED_FOR_DAYS, error=error)[:500]
     changed = session.execute(
         sa.update(WebhookEndpoint)
         .where(WebhookEndpoint.id == endpoint_id, WebhookEndpoint.disabled_at.is_(None))
@@ -220,7 +284,7 @@ def _disable(session: orm.Session, endpoint_id: int, error: str) -> None:
         .values(
             state=DeliveryState.FAILED,
             finished_at=now,
-            last_error="Not sent: the endpoint was disabled.",
+            last_error=_english(ENDPOINT_DISABLED),
         ),
         execution_options={"synchronize_session": False},
     )

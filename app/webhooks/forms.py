@@ -5,26 +5,27 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import Length
 
-from app.companies.staff_forms import no_nul, strip
+from app.companies.staff_forms import Required, at_most, no_nul, strip
+from app.i18n import _l
 from app.webhooks.models import EVENT_LABELS, EVENTS, URL_MAX
 
 
 class EndpointForm(FlaskForm):
     url = StringField(
-        "Endpoint URL",
+        _l("Endpoint URL"),
         filters=[strip],
         validators=[
-            DataRequired("Enter the address, starting with https://."),
+            Required(_l("Enter the address, starting with https://.")),
             no_nul,
-            Length(max=URL_MAX, message=f"Use at most {URL_MAX:,} characters."),
+            Length(max=URL_MAX, message=at_most(URL_MAX)),
         ],
         render_kw={"autocapitalize": "none", "spellcheck": "false", "inputmode": "url"},
     )
     events = SelectMultipleField(
-        "Events",
+        _l("Events"),
         choices=[SelectChoice(event, EVENT_LABELS[event]) for event in EVENTS],
-        validators=[DataRequired("Choose at least one event.")],
+        validators=[Required(_l("Choose at least one event."))],
         validate_choice=False,  # the service names the events it knows
     )

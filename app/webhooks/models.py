@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
+from app.i18n import _l
 
 URL_MAX = 2000
 EVENTS_MAX = 200
@@ -20,10 +21,10 @@ REASON_MAX = 500
 # The events an endpoint may subscribe to (api.md Part 2), in the order the pages list them.
 EVENTS = ("question.created", "answer.created", "question.status_changed", "question.merged")
 EVENT_LABELS = {
-    "question.created": "A question is asked",
-    "answer.created": "A question is answered",
-    "question.status_changed": "A question's status changes",
-    "question.merged": "A duplicate is merged into a question",
+    "question.created": _l("A question is asked"),
+    "answer.created": _l("A question is answered"),
+    "question.status_changed": _l("A question's status changes"),
+    "question.merged": _l("A duplicate is merged into a question"),
 }
 # What "send test event" sends, whatever the endpoint subscribed to.
 TEST_EVENT = "webhook.test"
@@ -38,6 +39,15 @@ class DeliveryState:
     WITHHELD = "withheld"
 
     ALL = (PENDING, DELIVERED, FAILED, WITHHELD)
+
+
+# What the delivery log calls each state (the stored value is the code the API reports).
+STATE_LABELS = {
+    DeliveryState.PENDING: _l("pending"),
+    DeliveryState.DELIVERED: _l("delivered"),
+    DeliveryState.FAILED: _l("failed"),
+    DeliveryState.WITHHELD: _l("withheld"),
+}
 
 
 class WebhookEndpoint(db.Model):

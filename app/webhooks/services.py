@@ -28,6 +28,7 @@ from app.companies.models import Company
 from app.db import MAX_ID, utcnow
 from app.errors import Conflict, NotFound, RateLimited, ValidationError
 from app.extensions import db
+from app.i18n import _, ngettext
 from app.pagination import Page, decode_cursor, encode_cursor
 from app.policy import Permission, require
 from app.webhooks.models import (
@@ -65,12 +66,12 @@ def _clean_events(events: Any) -> list[str]:
     if isinstance(events, str):
         events = [events]
     if not isinstance(events, list | tuple) or not events:
-        why = "Choose at least one event."
+        why = _("Choose at least one event.")
         raise ValidationError(why, fields={"events": why})
     chosen = []
     for event in events:
         if event not in EVENTS:
-            why = f"Choose among {', '.join(EVENTS)}."
+            why = _("Choose among %(events)s.", events=", ".join(EVENTS))
             raise ValidationError(why, fields={"events": why})
         if event not in chosen:
             chosen.append(event)
@@ -107,7 +108,7 @@ def create_endpoint(user: Any, company: Company, *, url: Any, events: Any) -> We
     require(user, Permission.WEBHOOKS_MANAGE, company)
     problems = endpoint_problems(url, events)
     if problems:
-        raise ValidationError("Please correct the marked fields.", fields=problems)
+        raise ValidationError(_("Please correct the marked fields."), fields=problems)
     count = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(WebhookEndpoint)
@@ -115,8 +116,14 @@ def create_endpoint(user: Any, company: Company, *, url: Any, events: Any) -> We
     )
     if count >= ENDPOINTS_PER_COMPANY:
         raise Conflict(
-            f"{company.name} has {count} webhook endpoints, the most we allow. Delete one "
-            "before adding another."
+            ngettext(
+                "%(company)s has %(num)s webhook endpoint, the most we allow. Delete it "
+                "before adding another.",
+                "%(company)s has %(num)s webhook endpoints, the most we allow. Delete one "
+                "before adding another.",
+                count,
+                company=company.name,
+            )
         )
     endpoint = WebhookEndpoint(
         company_id=company.id,
@@ -149,7 +156,7 @@ def get_endpoint(company: Company, endpoint_id: int) -> WebhookEndpoint:
     if 0 < endpoint_id <= MAX_ID:
         endpoint = db.session.get(WebhookEndpoint, endpoint_id)
     if endpoint is None or endpoint.company_id != company.id:
-        raise NotFound("There is no such webhook endpoint.")
+        raise NotFound(_("There is no such webhook endpoint."))
     return endpoint
 
 
@@ -169,8 +176,10 @@ def send_test_event(user: Any, endpoint: WebhookEndpoint) -> WebhookDelivery:
     require(user, Permission.WEBHOOKS_MANAGE, endpoint.company)
     if not endpoint.is_active:
         raise Conflict(
-            "This endpoint is disabled: its deliveries failed for three days. Delete it and "
-            "add it again to start over."
+            _(
+                "This endpoint is disabled: its deliveries failed for three days. Delete it "
+                "and add it again to start over."
+            )
         )
     now = utcnow()
     recent = list(
@@ -188,8 +197,14 @@ def send_test_event(user: Any, endpoint: WebhookEndpoint) -> WebhookDelivery:
     if len(recent) >= TEST_EVENTS_PER_HOUR:
         wait = math.ceil((recent[0] + timedelta(hours=1) - now).total_seconds())
         raise RateLimited(
-            f"You sent {TEST_EVENTS_PER_HOUR} test events to this endpoint within the hour, "
-            f"the most we allow. Try again in {max(1, math.ceil(wait / 60))} minutes.",
+            ngettext(
+                "You sent %(sent)s test events to this endpoint within the hour, the most we "
+                "allow. Try again in %(num)s minute.",
+                "You sent %(sent)s test events to this endpoint within the hour, the most we "
+                "allow. Try again in %(num)s minutes.",
+                max(1, math.ceil(wait / 60)),
+                sent=TEST_EVENTS_PER_HOUR,
+            ),
             retry_after=wait,
         )
     body = {"type": TEST_EVENT, "timestamp": _iso(now), "data": {}}

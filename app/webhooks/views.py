@@ -23,11 +23,12 @@ from app.companies.models import Company
 from app.companies.queries import get_company
 from app.errors import Conflict, DomainError, RateLimited, ValidationError
 from app.forms import refused, show_errors
+from app.i18n import _
 from app.pagination import BAD_PAGE_LINK, BadCursor, cursor_from
 from app.policy import Permission, require
-from app.webhooks import bp, services
+from app.webhooks import bp, delivery, services
 from app.webhooks.forms import EndpointForm
-from app.webhooks.models import EVENT_LABELS, EVENTS
+from app.webhooks.models import EVENT_LABELS, EVENTS, STATE_LABELS
 
 
 def _admin_of(slug: str) -> tuple[Any, Company]:
@@ -62,6 +63,7 @@ def _render_index(
         event_labels=EVENT_LABELS,
         events=EVENTS,
         cap=services.ENDPOINTS_PER_COMPANY,
+        shown=delivery.shown,
     )
     return page, status, headers or {}
 
@@ -95,7 +97,10 @@ def create(slug: str) -> Response | tuple[str, int, dict[str, str]]:
             status, headers = refused(error)
             return _render_index(company, form=form, status=status, headers=headers)
         session[_REVEAL] = endpoint.id
-        flash("Endpoint added. Copy its signing secret now: it is shown only this once.", "success")
+        flash(
+            _("Endpoint added. Copy its signing secret now: it is shown only this once."),
+            "success",
+        )
         return redirect(_list_url(company) + "#secret-heading", 303)
     return _render_index(company, form=form, status=422)
 
@@ -121,6 +126,8 @@ def _render_log(
         page=page,
         problem=problem,
         test_limit=services.TEST_EVENTS_PER_HOUR,
+        state_labels=STATE_LABELS,
+        shown=delivery.shown,
     )
     return body, status, headers or {}
 
@@ -152,7 +159,7 @@ def send_test(slug: str, endpoint_id: int) -> Response | tuple[str, int, dict[st
     except (RateLimited, Conflict) as error:
         status, headers = refused(error)
         return _render_log(company, endpoint, problem=error.message, status=status, headers=headers)
-    flash("A test event is on its way. Its delivery shows below.", "success")
+    flash(_("A test event is on its way. Its delivery shows below."), "success")
     return redirect(url_for("webhooks.log", slug=company.slug, endpoint_id=endpoint.id), 303)
 
 
@@ -163,5 +170,5 @@ def delete(slug: str, endpoint_id: int) -> Response:
     _check_button()
     url = endpoint.url
     services.delete_endpoint(user, endpoint)
-    flash(f"The endpoint {url} is deleted; nothing more is sent to it.", "success")
+    flash(_("The endpoint %(url)s is deleted; nothing more is sent to it.", url=url), "success")
     return redirect(_list_url(company), 303)

@@ -15,6 +15,9 @@
   if (!/^[a-z0-9][a-z0-9-]{0,109}$/.test(company)) {
     return;
   }
+  // The words people read, in the language the script was asked in (Helpsquare fills them
+  // in for each request: app/integrations/widget.py).
+  var words = {"help": "Help", "close": "Close"};
   var page = new URL("/embed/companies/" + company, script.src);
   var sso = script.getAttribute("data-sso-login");
   if (sso) {
@@ -30,7 +33,7 @@
   function start() {
     var button = document.createElement("button");
     button.type = "button";
-    button.textContent = script.getAttribute("data-label") || "Help";
+    button.textContent = script.getAttribute("data-label") || words.help;
     button.setAttribute("aria-haspopup", "dialog");
     button.setAttribute("data-helpsquare", "open");
     style(button, {
@@ -41,18 +44,18 @@
     });
 
     var dialog = document.createElement("dialog");
-    dialog.setAttribute("aria-label", "Help");
+    dialog.setAttribute("aria-label", words.help);
     style(dialog, {
       width: "min(28rem, calc(100vw - 2rem))", height: "min(38rem, calc(100vh - 2rem))",
       padding: "0", border: "1px solid #d9dcdf", "border-radius": "8px"
     });
     var close = document.createElement("button");
     close.type = "button";
-    close.textContent = "Close";
+    close.textContent = words.close;
     close.setAttribute("data-helpsquare", "close");
     style(close, { position: "absolute", top: "0.4rem", right: "0.4rem", cursor: "pointer" });
     var frame = document.createElement("iframe");
-    frame.title = "Help";
+    frame.title = words.help;
     style(frame, { width: "100%", height: "100%", border: "0", display: "block" });
     dialog.appendChild(frame);
     dialog.appendChild(close);
