@@ -35,6 +35,7 @@ from sqlalchemy.orm import joinedload
 
 from app.db import insert_if_absent, utcnow
 from app.extensions import db
+from app.i18n import _, _l, ngettext
 from app.mail import queue_message
 from app.notifications import hourly_cap
 from app.notifications.models import (
@@ -130,13 +131,14 @@ def _subject(text: str) -> str:
     return text if len(text) <= SUBJECT_MAX else text[: SUBJECT_MAX - 1].rstrip() + "…"
 
 
+# Why the recipient gets the e-mail (lazy: worded in the locale the e-mail is rendered in).
 REASONS = {
-    Category.MY_QUESTIONS: "you asked this question",
-    Category.FOLLOWED_QUESTIONS: "you follow this question",
-    Category.MY_ANSWERS: "it is about your answer",
-    Category.STATUS_CHANGES: "you follow this question",
-    Category.NEW_QUESTIONS: "you follow this product or company",
-    Category.COMPANY: "it is about your company",
+    Category.MY_QUESTIONS: _l("you asked this question"),
+    Category.FOLLOWED_QUESTIONS: _l("you follow this question"),
+    Category.MY_ANSWERS: _l("it is about your answer"),
+    Category.STATUS_CHANGES: _l("you follow this question"),
+    Category.NEW_QUESTIONS: _l("you follow this product or company"),
+    Category.COMPANY: _l("it is about your company"),
 }
 
 
@@ -196,7 +198,7 @@ def _email_each(notifications: list[Notification]) -> None:
             user=notification.user,
             sentence=sentence,
             link=link_of(notification),
-            reason=REASONS[notification.category],
+            reason=str(REASONS[notification.category]),
             category=notification.category,
             settings_link=settings,
             unsubscribe_link=unsubscribe,
@@ -211,7 +213,11 @@ def _email_summary(listed: list[Notification], *, total: int, per_hour: int) -> 
     unsubscribe = _unsubscribe_url(user.id, IMMEDIATE_SCOPE)
     queue_message(
         user.email,
-        f"{total} more things happened on Helpsquare",
+        ngettext(
+            "%(num)d more thing happened on Helpsquare",
+            "%(num)d more things happened on Helpsquare",
+            total,
+        ),
         "notification_summary",
         headers=_headers(unsubscribe),
         user=user,
@@ -257,7 +263,7 @@ def _sections(notifications: list[Notification]) -> list[DigestSection]:
                 )
                 by_question[key] = DigestSection(question.title, link, [])
             else:
-                by_question[key] = DigestSection("Your companies", None, [])
+                by_question[key] = DigestSection(_("Your companies"), None, [])
         by_question[key].items.append((notification, link_of(notification)))
     other = by_question.pop(None, None)
     return [*by_question.values(), *([other] if other else [])]
@@ -293,7 +299,11 @@ def _digest_for(user_id: int, day: Any) -> bool:
     count = len(notifications)
     queue_message(
         user.email,
-        f"Your Helpsquare digest: {count} update{'' if count == 1 else 's'}",
+        ngettext(
+            "Your Helpsquare digest: %(num)d update",
+            "Your Helpsquare digest: %(num)d updates",
+            count,
+        ),
         "notification_digest",
         headers=_headers(unsubscribe),
         user=user,
