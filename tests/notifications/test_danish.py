@@ -5,9 +5,13 @@ recipient's locale."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import force_locale
 
+from app.answers import services as answers
 from app.extensions import db
+from app.mail.models import OutboxMessage
+from app.notifications import mailer
 from app.notifications import services as notifications
 from app.notifications.models import NotificationKind
 from app.questions import services as questions
@@ -99,3 +103,27 @@ def test_following_is_confirmed_in_danish(client):
 
     page = text(client.get(response.location, headers=DA))
     assert "Du følger nu dette spørgsmål: ny aktivitet vises under Notifikationer." in page
+
+
+def _subjects() -> list[str]:
+    return list(db.session.scalars(sa.select(OutboxMessage.subject).order_by(OutboxMessage.id)))
+
+
+def test_an_e_mail_is_written_in_its_recipient_s_language_not_the_sender_s(app, monkeypatch):
+    alice = make_user("alice")
+    question = questions.ask_question(
+        alice, make_company("Acme"), title="Why does it beep?", body="It beeps."
+    )
+    bo = make_user("bo", display_name="Bo")
+
+    # Bo answers from a Danish browser; Alice has no Danish setting: her e-mail is English.
+    with app.test_request_context(headers=DA):
+        answers.post_answer(bo, question, body="The battery.")
+        assert mailer.send_due() == 1
+    assert _subjects() == ["Bo (@bo) answered “Why does it beep?”"]
+
+    # A recipient whose language is Danish reads the same facts in Danish.
+    monkeypatch.setattr(mailer, "recipient_language", lambda user: "da")
+    answers.post_answer(make_user("cy", display_name="Cy"), question, body="The fan.")
+    assert mailer.send_due() == 1
+    assert _subjects()[-1] == "Cy (@cy) svarede på “Why does it beep?”"
