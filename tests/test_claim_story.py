@@ -94,5 +94,5 @@ def test_a_company_joins_answers_officially_and_history_survives_a_revoke(
     assert page.count(f'Official answer · <span class="person">{JANE}</span>, Head of') == 1
     audit = admin.get("/admin/audit").get_data(as_text=True)
     for action in ("claim.requested", "claim.verified", "claim.approved", "staff.joined"):
-        assert ACTION_LABELS[action] in audit
+        assert str(ACTION_LABELS[action]) in audit
     assert "Checked." in audit

@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from app.i18n import _, ngettext
 from app.insights.charts import Chart, Data, Series, bars_chart, columns_chart
 from app.insights.queries import Insights, Response, WeekCounts
+from app.insights.scorecard import day_month
 from app.insights.tables import (
     Cell,
     DataTable,
@@ -19,31 +21,46 @@ from app.insights.tables import (
 )
 from app.questions.models import KIND_LABELS, Feeling, Kind
 
-GENERAL = "In general (no product)"
-NO_FEELING = "No feeling given"
+# Every word here is made while a request (or an e-mail) renders, in its reader's language:
+# the series, headers and captions are functions, never constants made at import.
 
 
 def _day(day: Any) -> str:
-    return f"{day.day} {day:%b}"
+    return day_month(day)
 
 
-KIND_SERIES = [Series(kind.value, KIND_LABELS[kind]) for kind in Kind]
-FEELING_SERIES = [Series(feeling.value, feeling.label) for feeling in Feeling]
-RESPONSE_SERIES = [
-    Series("within", "Answered officially within 24 hours"),
-    Series("later", "Answered officially later"),
-    Series("not", "Not answered officially"),
-]
-STAFF_SERIES = [
-    Series("first", "First official answer to a question"),
-    Series("more", "Further official answers"),
-]
-_PLURALS = {
-    "question": "questions",
-    "problem": "problems",
-    "idea": "ideas",
-    "praise": "praise",
-}
+def _kind_series() -> list[Series]:
+    return [Series(kind.value, str(KIND_LABELS[kind])) for kind in Kind]
+
+
+def _feeling_series() -> list[Series]:
+    return [Series(feeling.value, str(feeling.label)) for feeling in Feeling]
+
+
+def _response_series() -> list[Series]:
+    return [
+        Series("within", _("Answered officially within 24 hours")),
+        Series("later", _("Answered officially later")),
+        Series("not", _("Not answered officially")),
+    ]
+
+
+def _staff_series() -> list[Series]:
+    return [
+        Series("first", _("First official answer to a question")),
+        Series("more", _("Further official answers")),
+    ]
+
+
+def _kind_count(n: int, series: Series) -> str:
+    """ "12 problems": a chart piece's hover text."""
+    if series.key == Kind.QUESTION:
+        return ngettext("%(num)d question", "%(num)d questions", n)
+    if series.key == Kind.PROBLEM:
+        return ngettext("%(num)d problem", "%(num)d problems", n)
+    if series.key == Kind.IDEA:
+        return ngettext("%(num)d idea", "%(num)d ideas", n)
+    return ngettext("%(num)d praise", "%(num)d praise", n)
 
 
 def _lower_first(n: int, series: Series) -> str:
@@ -62,7 +79,7 @@ def _weekly(
     table = DataTable(
         data.name,
         caption,
-        ["Week of", *(s.label for s in data.series), header],
+        [_("Week of"), *(s.label for s in data.series), header],
         [
             [
                 Cell(w.week.isoformat(), _day(w.week)),
@@ -79,31 +96,38 @@ def _kinds(insights: Insights) -> tuple[Chart, DataTable]:
     weeks = insights.weeks
     data = Data(
         "kinds",
-        "Questions by kind and week",
-        f"Stacked columns: the questions asked each week of the last {insights.days} days, "
-        "by kind (question, problem, idea, praise). The table holds the numbers.",
+        _("Questions by kind and week"),
+        _(
+            "Stacked columns: the questions asked each week of the last %(days)s days, "
+            "by kind (question, problem, idea, praise). The table holds the numbers.",
+            days=insights.days,
+        ),
         [_day(w.week) for w in weeks],
-        KIND_SERIES,
+        _kind_series(),
         [{k.value: n for k, n in w.kinds.items()} for w in weeks],
-        lambda n, s: f"{n} {s.label.lower() if n == 1 else _PLURALS[s.key]}",
+        _kind_count,
     )
-    return _weekly(insights, data, "Questions by kind and week", ("All", lambda w: w.total))
+    return _weekly(insights, data, _("Questions by kind and week"), (_("All"), lambda w: w.total))
 
 
 def _feelings(insights: Insights) -> tuple[Chart, DataTable]:
     weeks = insights.weeks
     data = Data(
         "feelings",
-        "Feelings over time",
-        f"Stacked columns: how askers felt, each week of the last {insights.days} days "
-        "(happy, excited, confused, frustrated, sad), for the questions whose asker said. "
-        "The table holds the numbers, and the questions without a feeling.",
+        _("Feelings over time"),
+        _(
+            "Stacked columns: how askers felt, each week of the last %(days)s days "
+            "(happy, excited, confused, frustrated, sad), for the questions whose asker said. "
+            "The table holds the numbers, and the questions without a feeling.",
+            days=insights.days,
+        ),
         [_day(w.week) for w in weeks],
-        FEELING_SERIES,
+        _feeling_series(),
         [{f.value: n for f, n in w.feelings.items() if f is not None} for w in weeks],
         lambda n, s: f"{n} {s.label.lower()}",
     )
-    return _weekly(insights, data, "Feelings by week", (NO_FEELING, lambda w: w.feelings[None]))
+    no_feeling = (_("No feeling given"), lambda w: w.feelings[None])
+    return _weekly(insights, data, _("Feelings by week"), no_feeling)
 
 
 def _response_cells(r: Response) -> list[Cell]:
@@ -117,18 +141,20 @@ def _response_cells(r: Response) -> list[Cell]:
     ]
 
 
-RESPONSE_HEADER = [
-    "Questions",
-    "Answered officially",
-    "Within 24 hours",
-    "Median first official answer",
-    "90th percentile",
-    "With a best answer",
-]
+def _response_header() -> list[str]:
+    return [
+        _("Questions"),
+        _("Answered officially"),
+        _("Within 24 hours"),
+        _("Median first official answer"),
+        _("90th percentile"),
+        _("With a best answer"),
+    ]
 
 
 def _products(insights: Insights) -> tuple[Chart, DataTable]:
-    names = [p.name or GENERAL for p in insights.products]
+    general = _("In general (no product)")
+    names = [p.name or general for p in insights.products]
     values = [
         {
             "within": p.response.answered_officially_within_24h,
@@ -140,19 +166,22 @@ def _products(insights: Insights) -> tuple[Chart, DataTable]:
     chart = bars_chart(
         Data(
             "products",
-            "Questions per product",
-            f"Stacked bars: the questions about each product in the last {insights.days} days, "
-            "answered officially within 24 hours, later, or not. The table holds the numbers.",
+            _("Questions per product"),
+            _(
+                "Stacked bars: the questions about each product in the last %(days)s days, "
+                "answered officially within 24 hours, later, or not. The table holds the numbers.",
+                days=insights.days,
+            ),
             names,
-            RESPONSE_SERIES,
+            _response_series(),
             values,
             _lower_first,
         )
     )
     table = DataTable(
         "products",
-        "Per product",
-        ["Product", *RESPONSE_HEADER],
+        _("Per product"),
+        [_("Product"), *_response_header()],
         [
             [text_cell(name), *_response_cells(p.response)]
             for p, name in zip(insights.products, names, strict=True)
@@ -164,18 +193,21 @@ def _products(insights: Insights) -> tuple[Chart, DataTable]:
 def _staff(insights: Insights) -> tuple[Chart, DataTable]:
     def who(member: Any, handle: str = "@") -> str:
         name = f"{handle}{member.user.username}"
-        return name if member.active else f"{name} (former staff)"
+        return name if member.active else _("%(name)s (former staff)", name=name)
 
     names = [who(m) for m in insights.staff]
     chart = bars_chart(
         Data(
             "staff",
-            "Official answers per staff member",
-            f"Stacked bars: each staff member's official answers to the questions of the last "
-            f"{insights.days} days, the first official answer to a question or a further one. "
-            "The table holds the numbers.",
+            _("Official answers per staff member"),
+            _(
+                "Stacked bars: each staff member's official answers to the questions of the "
+                "last %(days)s days, the first official answer to a question or a further one. "
+                "The table holds the numbers.",
+                days=insights.days,
+            ),
             names,
-            STAFF_SERIES,
+            _staff_series(),
             [
                 {
                     "first": m.first_official_answers,
@@ -188,13 +220,13 @@ def _staff(insights: Insights) -> tuple[Chart, DataTable]:
     )
     table = DataTable(
         "staff",
-        "Per staff member",
+        _("Per staff member"),
         [
-            "Staff member",
-            "Official answers",
-            "First official answers",
-            "Median time to a first official answer",
-            "Chosen as best answer",
+            _("Staff member"),
+            _("Official answers"),
+            _("First official answers"),
+            _("Median time to a first official answer"),
+            _("Chosen as best answer"),
         ],
         [
             [
@@ -214,8 +246,8 @@ def _staff(insights: Insights) -> tuple[Chart, DataTable]:
 def problems_table(insights: Insights) -> DataTable:
     return DataTable(
         "problems",
-        "Most-affected open problems",
-        ["Problem", "Status", "Affected users", "Asked"],
+        _("Most-affected open problems"),
+        [_("Problem"), _("Status"), _("Affected users"), _("Asked")],
         [
             [
                 text_cell(p.title),

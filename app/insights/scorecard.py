@@ -40,12 +40,16 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
 from flask import current_app
+from flask_babel import get_locale
 
 from app.answers.models import Answer
 from app.companies.models import NOT_RANKED, Company, Membership
 from app.db import utcnow
 from app.extensions import cache, db
+from app.i18n import _, ngettext
 from app.insights import measures
 from app.insights.measures import MEDIAN, seconds_between
 from app.moderation.models import AuditEntry
@@ -262,25 +266,48 @@ def scorecard(company: Company) -> Scorecard:
     return card
 
 
+def language() -> str:
+    """The locale numbers and dates are written in: the request's (or the e-mail's), else
+    English (a command, a test without a request)."""
+    return str(get_locale() or "en")
+
+
 def duration_words(seconds: int) -> str:
     """A duration as people say it: "under a minute", "45 minutes", "3 hours", "2 days"."""
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            n = round(seconds / size)
-            return f"{n} {unit}{'' if n == 1 else 's'}"
-    return "under a minute"
+    if seconds >= 86400:
+        n = round(seconds / 86400)
+        return ngettext("%(num)d day", "%(num)d days", n)
+    if seconds >= 3600:
+        n = round(seconds / 3600)
+        return ngettext("%(num)d hour", "%(num)d hours", n)
+    if seconds >= 60:
+        n = round(seconds / 60)
+        return ngettext("%(num)d minute", "%(num)d minutes", n)
+    return _("under a minute")
 
 
 def percent(share: float) -> str:
-    """A fraction as a whole percentage: 0.666… → "67%"."""
-    return f"{round(share * 100)}%"
+    """A fraction as a whole percentage: 0.666… → "67%" ("67 %" in Danish)."""
+    return format_percent(round(share * 100) / 100, locale=language())
+
+
+def number(n: int) -> str:
+    """A count as the reader writes it: 12,345 (12.345 in Danish)."""
+    return format_decimal(n, locale=language())
+
+
+def day_month(day: Any) -> str:
+    """A day as a chart's axis shows it: "1 Dec" ("1. dec." in Danish)."""
+    return format_date(day, "d MMM", locale=language())
 
 
 __all__ = [
     "WINDOW_DAYS",
     "Scorecard",
     "compute",
+    "day_month",
     "duration_words",
+    "number",
     "percent",
     "rank_all",
     "rank_expression",

@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from app.insights.scorecard import duration_words, percent
+from app.insights.scorecard import duration_words, number, percent
 
 # Formula injection: a spreadsheet runs a cell that starts with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -24,7 +24,7 @@ class Cell:
 
 
 def number_cell(n: int) -> Cell:
-    return Cell(n, f"{n:,}")
+    return Cell(n, number(n))
 
 
 def share_cell(share: float | None) -> Cell:

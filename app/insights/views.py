@@ -12,11 +12,12 @@ from flask_login import current_user
 from app.companies.models import Company
 from app.companies.queries import get_company
 from app.errors import NotFound, ValidationError
+from app.i18n import _, _l
 from app.insights import bp, figures, tables
 from app.insights.queries import DAYS, DEFAULT_DAYS, company_insights
 from app.policy import Permission, require
 
-BAD_DAYS = "Choose 30, 90 or 365 days."
+BAD_DAYS = _l("Choose 30, 90 or 365 days.")
 
 
 def read_days(value: str | None) -> int:
@@ -26,7 +27,7 @@ def read_days(value: str | None) -> int:
         return DEFAULT_DAYS
     if value.isascii() and value.isdigit() and int(value) in DAYS:
         return int(value)
-    raise ValidationError(BAD_DAYS, {"days": BAD_DAYS})
+    raise ValidationError(str(BAD_DAYS), {"days": str(BAD_DAYS)})
 
 
 def _company_for_staff(slug: str) -> Company:
@@ -63,7 +64,7 @@ def csv(slug: str, table: str) -> Any:
     """One table of the page (``figures.TABLES``) as a CSV file to download."""
     company = _company_for_staff(slug)
     if table not in figures.TABLES:
-        raise NotFound("There is no such table.")
+        raise NotFound(_("There is no such table."))
     days = read_days(request.args.get("days"))
     rows = figures.table(company_insights(company, days), table)
     filename = f"{company.slug}-{table}-{days}-days.csv"

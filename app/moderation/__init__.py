@@ -2,4 +2,8 @@
 
 from flask import Blueprint
 
+from app.moderation.reasons import shown_reason
+
 bp = Blueprint("moderation", __name__)
+# A post's hidden reason and a log line's reason, as the reader reads them (reasons.py).
+bp.add_app_template_filter(shown_reason, "moderation_reason")

@@ -12,14 +12,15 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.accounts import queries as account_queries
-from app.accounts.suspension import suspension_message
+from app.accounts.suspension import format_until
 from app.errors import NotFound, ValidationError
 from app.forms import refused, show_errors
+from app.i18n import _, _l
 from app.moderation import accounts, bp
 from app.moderation.forms import GrantModeratorForm, SuspendForm
 from app.policy import Permission, require
 
-NO_SUCH_ACCOUNT = "There is no account with that username."
+NO_SUCH_ACCOUNT = _l("There is no account with that username.")
 
 
 def _acting_user() -> Any:
@@ -54,14 +55,14 @@ def grant_moderator() -> Response | tuple[str, int]:
         try:
             user = account_queries.get_user_by_username(form.username.data or "")
         except NotFound:
-            form.username.errors = [*form.username.errors, NO_SUCH_ACCOUNT]
+            form.username.errors = [*form.username.errors, str(NO_SUCH_ACCOUNT)]
         else:
             try:
                 accounts.set_moderator(_acting_user(), user, True)
             except ValidationError as error:
                 form.username.errors = [*form.username.errors, *error.fields.values()]
             else:
-                flash(f"{user.label} is a moderator now.", "success")
+                flash(_("%(name)s is a moderator now.", name=user.label), "success")
                 return redirect(url_for("moderation.moderators"), 303)
         return _moderators_page(form, 422)
     if "csrf_token" in form.errors:
@@ -75,8 +76,31 @@ def withdraw_moderator(username: str) -> Response:
     user = account_queries.get_user_by_username(username)
     _check_csrf()
     accounts.set_moderator(_acting_user(), user, False)
-    flash(f"{user.label} is no longer a moderator.", "success")
+    flash(_("%(name)s is no longer a moderator.", name=user.label), "success")
     return redirect(url_for("moderation.moderators"), 303)
+
+
+def suspended_message(user: Any) -> str:
+    """What the moderator reads once the suspension holds: whom, until when, and why (one
+    sentence each way, so every language orders its own words)."""
+    reason = (user.suspension_reason or "").strip()
+    if user.suspended_until is None:
+        if reason:
+            return _(
+                "%(name)s is suspended for good. The moderator's reason: %(reason)s",
+                name=user.label,
+                reason=reason,
+            )
+        return _("%(name)s is suspended for good.", name=user.label)
+    until = format_until(user.suspended_until)
+    if reason:
+        return _(
+            "%(name)s is suspended until %(until)s. The moderator's reason: %(reason)s",
+            name=user.label,
+            until=until,
+            reason=reason,
+        )
+    return _("%(name)s is suspended until %(until)s.", name=user.label, until=until)
 
 
 def _suspend_page(user: Any, form: SuspendForm, status: int) -> tuple[str, int]:
@@ -104,7 +128,7 @@ def suspend(username: str) -> Response | tuple[str, int]:
     spammer = bool(form.delete_spammer.data)
     forever = bool(form.forever.data) or spammer
     if form.days.data is not None and forever:
-        form.days.errors = [*form.days.errors, accounts.UNTIL_OR_FOREVER]
+        form.days.errors = [*form.days.errors, str(accounts.UNTIL_OR_FOREVER)]
         return _suspend_page(user, form, 422)
     until = accounts.until_in_days(form.days.data) if form.days.data is not None else None
     try:
@@ -121,7 +145,7 @@ def suspend(username: str) -> Response | tuple[str, int]:
             error.fields["days"] = error.fields.pop("until")
         show_errors(form, error)
         return _suspend_page(user, form, refused(error)[0])
-    flash(suspension_message(user).replace("This account", user.label, 1), "success")
+    flash(suspended_message(user), "success")
     return redirect(url_for("accounts.profile", username=user.username), 303)
 
 
@@ -131,5 +155,5 @@ def lift_suspension(username: str) -> Response:
     require(current_user, Permission.USER_SUSPEND, user)
     _check_csrf()
     accounts.lift_suspension(_acting_user(), user)
-    flash(f"{user.label} may sign in again.", "success")
+    flash(_("%(name)s may sign in again.", name=user.label), "success")
     return redirect(url_for("accounts.profile", username=user.username), 303)

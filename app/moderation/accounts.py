@@ -19,12 +19,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import LazyString, format_number
 
 from app.accounts.models import REASON_MAX, BannedEmail, User
 from app.accounts.services import _end_sessions_and_tokens
 from app.db import insert_if_absent, utcnow
 from app.errors import ValidationError
 from app.extensions import db
+from app.i18n import _, _l
 from app.moderation import audit
 from app.moderation import log as moderation_log
 from app.moderation.models import ModerationAction, TargetType
@@ -33,14 +35,19 @@ from app.text import has_visible
 
 # The longest suspension for a time; longer than this is "for good".
 SUSPENSION_DAYS_MAX = 3650
-FIX_FIELDS = "Please correct the fields marked below."
-REASON_REQUIRED = "Give a reason: the account's owner reads it when they try to sign in."
-REASON_TOO_LONG = f"Use at most {REASON_MAX} characters."
-REASON_NOT_TEXT = "This must be text."
-UNTIL_PAST = "Choose a time in the future."
-UNTIL_TOO_FAR = f"Choose a time within {SUSPENSION_DAYS_MAX:,} days, or suspend for good."
-UNTIL_OR_FOREVER = "Choose when the suspension ends, or suspend for good (not both)."
-SPAMMER_FOR_GOOD = "Deleting a spammer suspends the account for good: leave out the end."
+FIX_FIELDS = _l("Please correct the fields marked below.")
+REASON_REQUIRED = _l("Give a reason: the account's owner reads it when they try to sign in.")
+REASON_TOO_LONG = _l("Use at most %(num)s characters.", num=REASON_MAX)
+REASON_NOT_TEXT = _l("This must be text.")
+UNTIL_PAST = _l("Choose a time in the future.")
+UNTIL_TOO_FAR = LazyString(
+    lambda: _(
+        "Choose a time within %(days)s days, or suspend for good.",
+        days=format_number(SUSPENSION_DAYS_MAX),
+    )
+)
+UNTIL_OR_FOREVER = _l("Choose when the suspension ends, or suspend for good (not both).")
+SPAMMER_FOR_GOOD = _l("Deleting a spammer suspends the account for good: leave out the end.")
 
 
 def clean_reason(raw: Any) -> tuple[str, str | None]:
@@ -49,14 +56,14 @@ def clean_reason(raw: Any) -> tuple[str, str | None]:
     if raw is None:
         raw = ""
     if not isinstance(raw, str):
-        return "", REASON_NOT_TEXT
+        return "", str(REASON_NOT_TEXT)
     value = raw.strip()
     if not value or not has_visible(value):
-        return value, REASON_REQUIRED
+        return value, str(REASON_REQUIRED)
     if "\x00" in value:
-        return value, "Remove the invisible NUL character from this."
+        return value, _("Remove the invisible NUL character from this.")
     if len(value) > REASON_MAX:
-        return value, REASON_TOO_LONG
+        return value, str(REASON_TOO_LONG)
     return value, None
 
 
@@ -75,7 +82,7 @@ def set_moderator(admin: Any, user: User, moderator: bool) -> User:
     require(admin, Permission.MODERATOR_GRANT, user)
     if user.is_former_member and moderator:
         raise ValidationError(
-            FIX_FIELDS, fields={"moderator": "That account was deleted by its owner."}
+            str(FIX_FIELDS), fields={"moderator": _("That account was deleted by its owner.")}
         )
     if bool(user.is_moderator) == bool(moderator):
         return user
@@ -111,18 +118,18 @@ def list_moderators() -> list[User]:
 
 def _until_problem(until: Any, forever: bool, delete_spammer: bool) -> str | None:
     if delete_spammer:
-        return SPAMMER_FOR_GOOD if until is not None else None
+        return str(SPAMMER_FOR_GOOD) if until is not None else None
     if (until is None) == (not forever):
-        return UNTIL_OR_FOREVER
+        return str(UNTIL_OR_FOREVER)
     if until is None:
         return None
     if not isinstance(until, datetime) or until.tzinfo is None:
-        return "Give a time with its offset, like 2030-01-31T12:00:00Z."
+        return _("Give a time with its offset, like 2030-01-31T12:00:00Z.")
     now = utcnow()
     if until <= now:
-        return UNTIL_PAST
+        return str(UNTIL_PAST)
     if until > now + timedelta(days=SUSPENSION_DAYS_MAX):
-        return UNTIL_TOO_FAR
+        return str(UNTIL_TOO_FAR)
     return None
 
 
@@ -152,7 +159,7 @@ def suspend_user(
     if problem:
         fields["until"] = problem
     if fields:
-        raise ValidationError(FIX_FIELDS, fields=fields)
+        raise ValidationError(str(FIX_FIELDS), fields=fields)
     ends = None if (forever or delete_spammer) else until
     db.session.execute(
         sa.update(User)

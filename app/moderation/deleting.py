@@ -15,20 +15,20 @@ import sqlalchemy as sa
 from app.answers.models import Answer
 from app.errors import Conflict, NotFound
 from app.extensions import db
+from app.i18n import _l
 from app.moderation import revisions
 from app.moderation.hiding import apply_hide
 from app.moderation.models import ModerationAction
+from app.moderation.reasons import BY_AUTHOR, BY_MODERATOR
 from app.policy import Permission, require
 from app.questions.models import Question
 from app.visibility import answer_listed
 
-BY_AUTHOR = "deleted by its author"
-BY_MODERATOR = "deleted by a moderator"
-ANSWERED_BY_OTHERS = (
+ANSWERED_BY_OTHERS = _l(
     "Others have answered this question, so it stays for them: ask a moderator to remove "
     "it, or edit it instead."
 )
-GONE = "It is deleted already."
+GONE = _l("It is deleted already.")
 
 Post = Question | Answer
 
@@ -66,16 +66,16 @@ def delete_post(user: Any, post: Post) -> None:
     if question is not None:
         revisions.lock_for_edit(question)
     if post.hidden_at is not None:
-        raise NotFound(GONE)
+        raise NotFound(str(GONE))
     own = post.author_id == user.id
     if question is not None and own and answered_by_others(question):
         db.session.rollback()
-        raise Conflict(ANSWERED_BY_OTHERS)
+        raise Conflict(str(ANSWERED_BY_OTHERS))
     if not apply_hide(
         post, by=user, reason=BY_AUTHOR if own else BY_MODERATOR, action=ModerationAction.DELETE
     ):
         db.session.rollback()
-        raise NotFound(GONE)
+        raise NotFound(str(GONE))
     db.session.commit()
 
 

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
+from app.i18n import _l
 from app.moderation.flag_models import REASON_LABELS
 
 
@@ -20,13 +21,13 @@ class FlagForm(FlaskForm):
     # The service checks the reason (and says so at the field), so a missing or forged
     # choice is a field message, never a 400.
     reason = RadioField(
-        "Why should a moderator look at it?",
+        _l("Why should a moderator look at it?"),
         choices=[SelectChoice(reason.value, label) for reason, label in REASON_LABELS.items()],
         validate_choice=False,
     )
-    note = TextAreaField("Note", filters=[_strip])
+    note = TextAreaField(_l("Note"), filters=[_strip])
     duplicate_of = StringField(
-        "The original question",
+        _l("The original question"),
         filters=[_strip],
         render_kw={"autocapitalize": "none", "spellcheck": "false", "inputmode": "url"},
     )
@@ -41,7 +42,7 @@ class FlagDecisionForm(FlaskForm):
 
     # Set by the button pressed; the service checks it.
     action = StringField()
-    note = TextAreaField("Reason or note", filters=[_strip])
+    note = TextAreaField(_l("Reason or note"), filters=[_strip])
 
 
 def decision_form(flagged_id: int, **kwargs: object) -> FlagDecisionForm:

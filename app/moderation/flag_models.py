@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, string_enum, utcnow
 from app.extensions import db
+from app.i18n import _l
 from app.questions.models import REASON_MAX
 
 
@@ -37,16 +38,16 @@ class FlagReason(StrEnum):
 
     @property
     def label(self) -> str:
-        return REASON_LABELS[self]
+        return str(REASON_LABELS[self])  # in the reader's language
 
 
 REASON_LABELS = {
-    FlagReason.SPAM: "Spam",
-    FlagReason.ABUSIVE: "Abusive or rude",
-    FlagReason.OFF_TOPIC: "Off topic",
-    FlagReason.PRIVATE_INFO: "Someone's personal data",
-    FlagReason.DUPLICATE: "Duplicate of another question",
-    FlagReason.OTHER: "Something else",
+    FlagReason.SPAM: _l("Spam"),
+    FlagReason.ABUSIVE: _l("Abusive or rude"),
+    FlagReason.OFF_TOPIC: _l("Off topic"),
+    FlagReason.PRIVATE_INFO: _l("Someone's personal data"),
+    FlagReason.DUPLICATE: _l("Duplicate of another question"),
+    FlagReason.OTHER: _l("Something else"),
 }
 
 # The reasons that count towards hiding a post at once (three from different users, or one

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 from app.answers.models import Answer
 from app.errors import NotFound
 from app.extensions import db
+from app.i18n import _
 from app.moderation.flag_models import Flag, FlaggedPost, FlagReason, FlagStatus
 from app.pagination import Page, decode_cursor, encode_cursor
 from app.questions.models import Question
@@ -71,7 +72,7 @@ def count_open() -> int:
 def get_flagged(flagged_id: int) -> FlaggedPost:
     flagged = db.session.execute(_loaded().where(FlaggedPost.id == flagged_id)).scalar_one_or_none()
     if flagged is None:
-        raise NotFound("There are no such flags.")
+        raise NotFound(_("There are no such flags."))
     return flagged
 
 

@@ -11,6 +11,7 @@ from flask_login import current_user
 from app.answers.queries import get_answer
 from app.errors import Conflict, DomainError, ValidationError
 from app.forms import refused, show_errors
+from app.i18n import _, _l
 from app.moderation import flag_queries, flags
 from app.moderation.flag_forms import FlagDecisionForm, FlagForm, decision_form
 from app.moderation.flag_models import FlagStatus
@@ -25,9 +26,9 @@ bp = Blueprint("flags", __name__)
 
 # The queue's tabs, in the order shown; the first is where a moderator starts.
 TABS = [
-    (FlagStatus.OPEN, "Waiting for review"),
-    (FlagStatus.HIDDEN, "Hidden"),
-    (FlagStatus.DISMISSED, "Dismissed"),
+    (FlagStatus.OPEN, _l("Waiting for review")),
+    (FlagStatus.HIDDEN, _l("Hidden")),
+    (FlagStatus.DISMISSED, _l("Dismissed")),
 ]
 
 
@@ -83,7 +84,7 @@ def _report(post: Any, question: Question, here: str) -> Any:
         show_errors(form, error)
         status, headers = refused(error)
         return _render(form, post, question), status, headers
-    flash(flags.THANKS, "success")
+    flash(str(flags.THANKS), "success")
     return redirect(_back_to(post, question), 303)
 
 
@@ -168,8 +169,10 @@ def flagged_page(flagged_id: int) -> Any:
         show_errors(form, error)
         page = render_template("moderation/flagged.html", row=row, forms={flagged_id: form})
         return page, error.status
-    done = "hidden" if form.action.data == "hide" else "dismissed"
-    flash(f"Done: the post is {done}.", "success")
+    if form.action.data == "hide":
+        flash(_("Done: the post is hidden."), "success")
+    else:
+        flash(_("Done: the post is dismissed."), "success")
     return redirect(url_for("flags.queue"), 303)
 
 

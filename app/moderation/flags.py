@@ -31,6 +31,7 @@ from app.answers.models import Answer
 from app.db import insert_if_absent, utcnow
 from app.errors import Conflict, ValidationError
 from app.extensions import db
+from app.i18n import _, _l
 from app.moderation import log
 from app.moderation.flag_models import (
     HIDING_REASONS,
@@ -41,6 +42,7 @@ from app.moderation.flag_models import (
 )
 from app.moderation.hiding import apply_hide, apply_restore
 from app.moderation.models import ModerationAction, TargetType
+from app.moderation.reasons import AUTO_HIDE_REASON
 from app.policy import Permission, is_moderator, require
 from app.questions.models import REASON_MAX, Question
 from app.questions.services import clean_text, page_changed
@@ -50,10 +52,9 @@ Post = Question | Answer
 
 # How many spam or abusive flags from different users hide a post at once.
 HIDE_AFTER = 3
-AUTO_HIDE_REASON = "Hidden pending review after flags"
-ALREADY_FLAGGED = "You have already reported this. A moderator will look at it."
-ALREADY_RESOLVED = "These flags were already resolved by a moderator."
-THANKS = "Thanks — a moderator will look at it."
+ALREADY_FLAGGED = _l("You have already reported this. A moderator will look at it.")
+ALREADY_RESOLVED = _l("These flags were already resolved by a moderator.")
+THANKS = _l("Thanks — a moderator will look at it.")
 RESOLVE_ACTIONS = ("hide", "dismiss")
 
 _QUESTION_PATH = re.compile(r"/questions/(\d+)(?:[/?#]|$)")
@@ -93,14 +94,18 @@ def flag_problems(
     try:
         clean["reason"] = FlagReason(reason)
     except ValueError:
-        errors["reason"] = "Choose a reason: " + ", ".join(r.value for r in FlagReason) + "."
+        errors["reason"] = _(
+            "Choose a reason: %(reasons)s.", reasons=", ".join(r.value for r in FlagReason)
+        )
     if note is None:
         note = ""
     required = clean["reason"] is FlagReason.OTHER
-    text, why = clean_text(note, label="The note", minimum=1 if required else 0, maximum=REASON_MAX)
+    text, why = clean_text(
+        note, label=_("The note"), minimum=1 if required else 0, maximum=REASON_MAX
+    )
     if why and (required or text):
         errors["note"] = (
-            "Please say what is wrong in a few words." if required and not text else why
+            _("Please say what is wrong in a few words.") if required and not text else why
         )
     clean["note"] = text
     if clean["reason"] is FlagReason.DUPLICATE:
@@ -113,20 +118,20 @@ def flag_problems(
 
 def _duplicate_problem(post: Post, duplicate_of: Any) -> tuple[Question | None, str | None]:
     if duplicate_of in (None, ""):
-        return None, "Name the original question: its address or its number."
+        return None, _("Name the original question: its address or its number.")
     question_id = parse_question_ref(duplicate_of)
     if question_id is None or not 1 <= question_id <= 2**31 - 1:
-        return None, "Give the original question's address or its number."
+        return None, _("Give the original question's address or its number.")
     own = _question_of(post)
     if question_id == own.id:
-        return None, "Name another question than this one."
+        return None, _("Name another question than this one.")
     original = db.session.execute(
         sa.select(Question).where(Question.id == question_id, question_listed())
     ).scalar_one_or_none()
     if original is None:
-        return None, "There is no such question."
+        return None, _("There is no such question.")
     if original.company_id != own.company_id:
-        return None, "Name a question about the same company."
+        return None, _("Name a question about the same company.")
     return original, None
 
 
@@ -154,9 +159,9 @@ def flag_post(
     require(user, Permission.POST_FLAG, post)
     errors, clean = flag_problems(post, reason=reason, note=note, duplicate_of=duplicate_of)
     if errors:
-        raise ValidationError("Please correct the report.", fields=errors)
+        raise ValidationError(_("Please correct the report."), fields=errors)
     if has_flagged(user, post):
-        raise Conflict(ALREADY_FLAGGED)
+        raise Conflict(str(ALREADY_FLAGGED))
     limits.admit_flag(user)
     reason_value: FlagReason = clean["reason"]
     try:
@@ -187,7 +192,7 @@ def flag_post(
     except IntegrityError:
         # The same user's other flag, sent at the same moment, got there first.
         db.session.rollback()
-        raise Conflict(ALREADY_FLAGGED) from None
+        raise Conflict(str(ALREADY_FLAGGED)) from None
     moderator_flag = is_moderator(user) and reason_value in HIDING_REASONS
     if moderator_flag or counts.hide_count >= HIDE_AFTER:
         by = user if moderator_flag else None
@@ -241,11 +246,11 @@ def resolve(moderator: Any, flagged: FlaggedPost, *, action: Any, note: Any = ""
     bad action or note."""
     require(moderator, Permission.FLAG_REVIEW, flagged)
     if flagged.status is not FlagStatus.OPEN:
-        raise Conflict(ALREADY_RESOLVED)
+        raise Conflict(str(ALREADY_RESOLVED))
     errors = resolve_problems(action=action, note=note)
     if errors:
-        raise ValidationError("Please correct the decision.", fields=errors)
-    text, _ = clean_text(note or "", label="The reason", minimum=0, maximum=REASON_MAX)
+        raise ValidationError(_("Please correct the decision."), fields=errors)
+    text, _why = clean_text(note or "", label=_("The reason"), minimum=0, maximum=REASON_MAX)
     status = FlagStatus.HIDDEN if action == "hide" else FlagStatus.DISMISSED
     post = flagged.post
     resolved = db.session.execute(
@@ -257,7 +262,7 @@ def resolve(moderator: Any, flagged: FlaggedPost, *, action: Any, note: Any = ""
     ).first()
     if resolved is None:
         db.session.rollback()
-        raise Conflict(ALREADY_RESOLVED)
+        raise Conflict(str(ALREADY_RESOLVED))
     if status is FlagStatus.HIDDEN:
         if not apply_hide(post, by=moderator, reason=text):
             _set_hidden_reason(post, moderator, text)
@@ -289,13 +294,15 @@ def _set_hidden_reason(post: Post, moderator: Any, reason: str) -> None:
 def resolve_problems(*, action: Any, note: Any = "") -> dict[str, str]:
     """What is wrong with a decision's fields, field by field."""
     if action not in RESOLVE_ACTIONS:
-        return {"action": "Choose hide or dismiss."}
+        return {"action": _("Choose hide or dismiss.")}
     hiding = action == "hide"
     if note is None:
         note = ""
-    text, why = clean_text(note, label="The reason", minimum=1 if hiding else 0, maximum=REASON_MAX)
+    text, why = clean_text(
+        note, label=_("The reason"), minimum=1 if hiding else 0, maximum=REASON_MAX
+    )
     if why and (hiding or text):
-        return {"note": "Please give a reason the author will see." if not text else why}
+        return {"note": _("Please give a reason the author will see.") if not text else why}
     return {}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import LazyString, format_number
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SearchField, StringField, TextAreaField
 from wtforms.validators import AnyOf, Length, NumberRange, Optional
@@ -11,6 +12,7 @@ from wtforms.validators import AnyOf, Length, NumberRange, Optional
 from app.accounts.models import REASON_MAX, USERNAME_MAX
 from app.companies.models import NOTE_MAX, SLUG_MAX
 from app.db import MAX_ID
+from app.i18n import _, _l
 
 # "123", "#123", or an address whose path holds /questions/123.
 _QUESTION_REFERENCE = re.compile(r"^#?(\d{1,19})$|/questions/(\d{1,19})(?:[/?#]|$)")
@@ -29,12 +31,19 @@ class ClaimDecisionForm(FlaskForm):
 
     # Set by the button pressed: one form, two buttons, no JavaScript needed.
     decision = StringField(
-        validators=[AnyOf([APPROVE, REJECT], message="Choose approve or reject.")]
+        validators=[AnyOf([APPROVE, REJECT], message=_l("Choose approve or reject."))]
     )
     note = TextAreaField(
-        "Note",
+        _l("Note"),
         filters=[_strip],
-        validators=[Length(max=NOTE_MAX, message=f"Use at most {NOTE_MAX:,} characters.")],
+        validators=[
+            Length(
+                max=NOTE_MAX,
+                message=LazyString(
+                    lambda: _("Use at most %(num)s characters.", num=format_number(NOTE_MAX))
+                ),
+            )
+        ],
     )
 
 
@@ -49,11 +58,16 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     company = SearchField(
-        "Company address name",
+        _l("Company address name"),
         filters=[_strip],
         validators=[
             Optional(),
-            Length(max=SLUG_MAX, message=f"Use at most {SLUG_MAX} characters."),
+            Length(
+                max=SLUG_MAX,
+                message=LazyString(
+                    lambda: _("Use at most %(num)s characters.", num=format_number(SLUG_MAX))
+                ),
+            ),
         ],
         render_kw={"autocapitalize": "none", "spellcheck": "false"},
     )
@@ -64,9 +78,9 @@ class MergeForm(FlaskForm):
     was typed stays in the field when the service refuses it."""
 
     into = StringField(
-        "Merge into…",
+        _l("Merge into…"),
         filters=[_strip],
-        validators=[Length(max=2000, message="Paste the original question's address.")],
+        validators=[Length(max=2000, message=_l("Paste the original question's address."))],
         render_kw={"autocapitalize": "none", "spellcheck": "false", "inputmode": "url"},
     )
 
@@ -88,7 +102,7 @@ class ReasonForm(FlaskForm):
     text, at most ``REASON_MAX`` characters). Restoring and unlocking send no reason: the
     same form, its field left empty, carries their CSRF token."""
 
-    reason = TextAreaField("Reason")
+    reason = TextAreaField(_l("Reason"))
 
 
 def _without_at(value: str | None) -> str | None:
@@ -99,7 +113,7 @@ class GrantModeratorForm(FlaskForm):
     """Grant the moderator role to an account, named by its @username."""
 
     username = StringField(
-        "Username",
+        _l("Username"),
         filters=[
             _strip,
             lambda value: value.removeprefix("@") if isinstance(value, str) else value,
@@ -121,24 +135,31 @@ class SuspendForm(FlaskForm):
     a spammer (for good, every post hidden, the address refused)."""
 
     days = IntegerField(
-        "Number of days",
+        _l("Number of days"),
         validators=[
             Optional(),
             NumberRange(
                 min=1,
                 max=SUSPENSION_DAYS_MAX,
-                message=f"Use a whole number from 1 to {SUSPENSION_DAYS_MAX:,}.",
+                message=LazyString(
+                    lambda: _(
+                        "Use a whole number from 1 to %(max)s.",
+                        max=format_number(SUSPENSION_DAYS_MAX),
+                    )
+                ),
             ),
         ],
         render_kw={"min": 1, "max": SUSPENSION_DAYS_MAX, "inputmode": "numeric"},
     )
-    forever = BooleanField("For good")
+    forever = BooleanField(_l("For good"))
     reason = TextAreaField(
-        "Public reason",
+        _l("Public reason"),
         filters=[_strip],
         render_kw={"required": True, "maxlength": REASON_MAX, "rows": 3},
     )
     delete_spammer = BooleanField(
-        "Delete spammer: suspend for good, hide every post of the account and refuse its "
-        "e-mail address for new accounts"
+        _l(
+            "Delete spammer: suspend for good, hide every post of the account and refuse its "
+            "e-mail address for new accounts"
+        )
     )

@@ -41,6 +41,7 @@ from app.companies.models import Company
 from app.db import increment, utcnow
 from app.errors import ValidationError
 from app.extensions import db
+from app.i18n import _
 from app.moderation import log
 from app.moderation.flag_models import FlaggedPost, FlagStatus
 from app.moderation.models import ModerationAction, TargetType
@@ -59,9 +60,9 @@ Post = Question | Answer
 def clean_reason(reason: Any) -> str:
     """The moderator's public reason, stripped: plain text with a visible character, at most
     ``REASON_MAX`` characters; ``ValidationError`` on ``reason`` otherwise."""
-    text, why = clean_text(reason, label="The reason", minimum=1, maximum=REASON_MAX)
+    text, why = clean_text(reason, label=_("The reason"), minimum=1, maximum=REASON_MAX)
     if why:
-        raise ValidationError("Please give a reason.", fields={"reason": why})
+        raise ValidationError(_("Please give a reason."), fields={"reason": why})
     return text
 
 

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from app.answers.queries import get_answer
 from app.errors import DomainError, ValidationError
+from app.i18n import _
 from app.moderation import hiding
 from app.moderation.forms import ReasonForm
 from app.moderation.queries import MODERATION_LABELS, list_moderation_log
@@ -53,7 +54,7 @@ def hide_question(question_id: int) -> Any:
         hiding.hide_post(viewer(), question, reason=form.reason.data)
     except ValidationError as error:
         return _refused(question, "hide-question", form, error)
-    flash("The question is hidden: only its author and moderators see it now.", "success")
+    flash(_("The question is hidden: only its author and moderators see it now."), "success")
     return redirect(question_url(question), 303)
 
 
@@ -65,7 +66,7 @@ def restore_question(question_id: int) -> Response:
     require(viewer(), Permission.POST_HIDE, question)
     _form()
     hiding.restore_post(viewer(), question)
-    flash("The question is restored: everyone sees it again.", "success")
+    flash(_("The question is restored: everyone sees it again."), "success")
     return redirect(question_url(question), 303)
 
 
@@ -80,7 +81,7 @@ def lock_question(question_id: int) -> Any:
         hiding.lock_question(viewer(), question, reason=form.reason.data)
     except ValidationError as error:
         return _refused(question, "lock-question", form, error)
-    flash("The question is locked: no new answers, votes or me-toos.", "success")
+    flash(_("The question is locked: no new answers, votes or me-toos."), "success")
     return redirect(question_url(question), 303)
 
 
@@ -92,7 +93,7 @@ def unlock_question(question_id: int) -> Response:
     require(viewer(), Permission.QUESTION_LOCK, question)
     _form()
     hiding.unlock_question(viewer(), question)
-    flash("The question is unlocked.", "success")
+    flash(_("The question is unlocked."), "success")
     return redirect(question_url(question), 303)
 
 
@@ -108,7 +109,7 @@ def hide_answer(answer_id: int) -> Any:
         hiding.hide_post(viewer(), answer, reason=form.reason.data)
     except ValidationError as error:
         return _refused(get_question(question.id), f"hide-answer-{answer.id}", form, error)
-    flash("The answer is hidden: only its author and moderators see it now.", "success")
+    flash(_("The answer is hidden: only its author and moderators see it now."), "success")
     return redirect(question_url(question, anchor=f"answer-{answer.id}"), 303)
 
 
@@ -121,7 +122,7 @@ def restore_answer(answer_id: int) -> Response:
     require(viewer(), Permission.POST_HIDE, answer)
     _form()
     hiding.restore_post(viewer(), answer)
-    flash("The answer is restored: everyone sees it again.", "success")
+    flash(_("The answer is restored: everyone sees it again."), "success")
     return redirect(question_url(question, anchor=f"answer-{answer_id}"), 303)
 
 

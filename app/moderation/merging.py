@@ -37,8 +37,10 @@ from app.companies.models import Company
 from app.db import increment
 from app.errors import Conflict, ValidationError
 from app.extensions import db
+from app.i18n import _, _l
 from app.moderation import log
 from app.moderation.models import ModerationAction, TargetType
+from app.moderation.reasons import duplicate_reason
 from app.notifications.models import Follow, Notification, NotificationKind
 from app.notifications.services import Event, notify
 from app.policy import Permission, require
@@ -50,8 +52,8 @@ from app.search import index as search_index
 from app.visibility import answer_listed, question_listed
 from app.webhooks import services as webhooks
 
-NO_SUCH_QUESTION = "There is no such question."
-MERGE_MESSAGE = "Please choose the question to merge this one into."
+NO_SUCH_QUESTION = _l("There is no such question.")
+MERGE_MESSAGE = _l("Please choose the question to merge this one into.")
 
 
 def merge_problems(duplicate: Question, into: Question | None) -> dict[str, str]:
@@ -59,23 +61,28 @@ def merge_problems(duplicate: Question, into: Question | None) -> dict[str, str]
     when nothing): the original must be another question of the same company, asked
     before the duplicate, shown to everyone (not hidden), and not merged itself."""
     if into is None:
-        return {"into": NO_SUCH_QUESTION}
+        return {"into": str(NO_SUCH_QUESTION)}
     if into.id == duplicate.id:
-        return {"into": "A question cannot be merged into itself: choose the original."}
+        return {"into": _("A question cannot be merged into itself: choose the original.")}
     if into.company_id != duplicate.company_id:
-        return {"into": f"Choose a question about {duplicate.company.name}."}
+        return {"into": _("Choose a question about %(company)s.", company=duplicate.company.name)}
     if (into.created_at, into.id) >= (duplicate.created_at, duplicate.id):
-        return {"into": "Choose a question asked before this one: the later one is the duplicate."}
+        return {
+            "into": _("Choose a question asked before this one: the later one is the duplicate.")
+        }
     if into.merged_into_id is not None:
         return {
-            "into": f"That question is merged into question {into.merged_into_id}: choose that one."
+            "into": _(
+                "That question is merged into question %(id)s: choose that one.",
+                id=into.merged_into_id,
+            )
         }
     if not _listed(into.id):
-        return {"into": "That question is not shown to everyone: choose another."}
+        return {"into": _("That question is not shown to everyone: choose another.")}
     return _private_details_problem(duplicate, into)
 
 
-PRIVATE_DETAILS_FOR_ANOTHER_ASKER = (
+PRIVATE_DETAILS_FOR_ANOTHER_ASKER = _l(
     "Answers to this question hold private details for its asker, and that question has "
     "another asker, who would read them. Remove the private details from those answers "
     "first, or leave the questions apart."
@@ -92,7 +99,7 @@ def _private_details_problem(duplicate: Question, into: Question) -> dict[str, s
         .where(Answer.question_id == duplicate.id, Answer.private_details.is_not(None))
         .limit(1)
     ).first()
-    return {"into": PRIVATE_DETAILS_FOR_ANOTHER_ASKER} if held else {}
+    return {"into": str(PRIVATE_DETAILS_FOR_ANOTHER_ASKER)} if held else {}
 
 
 def _listed(question_id: int) -> bool:
@@ -120,7 +127,7 @@ def merge_question(user: Any, duplicate: Question, *, into: Question | None) -> 
         raise Conflict(_already_merged(duplicate.merged_into_id))
     errors = merge_problems(duplicate, into)
     if errors or into is None:
-        raise ValidationError(MERGE_MESSAGE, fields=errors or {"into": NO_SUCH_QUESTION})
+        raise ValidationError(str(MERGE_MESSAGE), fields=errors or {"into": str(NO_SUCH_QUESTION)})
 
     # The original first, later-created before earlier everywhere (no deadlock): it must
     # still be shown and not merged when this merge commits.
@@ -132,7 +139,8 @@ def merge_question(user: Any, duplicate: Question, *, into: Question | None) -> 
     if not kept:
         db.session.rollback()
         raise ValidationError(
-            MERGE_MESSAGE, fields={"into": "That question is not shown to everyone any more."}
+            str(MERGE_MESSAGE),
+            fields={"into": _("That question is not shown to everyone any more.")},
         )
     claimed = db.session.execute(
         sa.update(Question)
@@ -172,7 +180,7 @@ def merge_question(user: Any, duplicate: Question, *, into: Question | None) -> 
         ModerationAction.MERGE,
         TargetType.QUESTION,
         duplicate.id,
-        reason=f"A duplicate of question {into.id}",
+        reason=duplicate_reason(into.id),
     )
     notify(
         Event(
@@ -195,7 +203,7 @@ def merge_question(user: Any, duplicate: Question, *, into: Question | None) -> 
 
 
 def _already_merged(into_id: int | None) -> str:
-    return f"This question is already merged into question {into_id}."
+    return _("This question is already merged into question %(id)s.", id=into_id)
 
 
 def _update(statement: Any) -> Any:

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from app.answers.queries import get_answer
 from app.errors import NotFound, ValidationError
 from app.forms import show_errors
+from app.i18n import _, _l
 from app.moderation.deleting import delete_post
 from app.moderation.forms import MergeForm, question_id_in
 from app.moderation.merging import MERGE_MESSAGE, NO_SUCH_QUESTION, merge_question
@@ -25,7 +26,7 @@ from app.questions.views import question_url, render_question_page, sign_in_redi
 
 bp = Blueprint("posts", __name__)
 
-NOT_A_QUESTION = "Paste the original question's address, or its number."
+NOT_A_QUESTION = _l("Paste the original question's address, or its number.")
 
 
 @bp.post("/questions/<id:question_id>/delete")
@@ -37,7 +38,7 @@ def delete_question(question_id: int) -> Response:
         return sign_in_redirect(question_url(question))
     company_slug = question.company.slug
     delete_post(viewer(), question)
-    flash("The question is deleted: nobody else sees it any more.", "success")
+    flash(_("The question is deleted: nobody else sees it any more."), "success")
     return redirect(url_for("companies.show", slug=company_slug), 303)
 
 
@@ -49,7 +50,7 @@ def delete_answer(answer_id: int) -> Response:
     if not current_user.is_authenticated:
         return sign_in_redirect(question_url(question))
     delete_post(viewer(), answer)
-    flash("The answer is deleted: nobody else sees it any more.", "success")
+    flash(_("The answer is deleted: nobody else sees it any more."), "success")
     return redirect(question_url(question, anchor="answers-heading"), 303)
 
 
@@ -68,18 +69,22 @@ def merge(question_id: int) -> Any:
         try:
             into_id = question_id_in(form.into.data)
             if into_id is None:
-                raise ValidationError(MERGE_MESSAGE, fields={"into": NOT_A_QUESTION})
+                raise ValidationError(str(MERGE_MESSAGE), fields={"into": str(NOT_A_QUESTION)})
             try:
                 into = get_question(into_id)
             except NotFound:
-                raise ValidationError(MERGE_MESSAGE, fields={"into": NO_SUCH_QUESTION}) from None
+                raise ValidationError(
+                    str(MERGE_MESSAGE), fields={"into": str(NO_SUCH_QUESTION)}
+                ) from None
             original = merge_question(user, question, into=into)
         except ValidationError as error:
             show_errors(form, error)
         else:
             flash(
-                "Merged: its answers, “me too” people and followers are here now, "
-                "and its address leads here.",
+                _(
+                    "Merged: its answers, “me too” people and followers are here now, "
+                    "and its address leads here."
+                ),
                 "success",
             )
             return redirect(question_url(original), 303)

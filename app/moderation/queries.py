@@ -8,28 +8,29 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.i18n import _l
 from app.moderation.models import AuditEntry, ModerationAction, ModerationLogEntry
 from app.pagination import Page, decode_cursor, encode_cursor
 
 # How the log reads each action; an action without a label is shown as recorded.
 ACTION_LABELS = {
-    "claim.requested": "asked to claim the company",
-    "claim.verified": "verified the work e-mail of a claim",
-    "claim.approved": "approved the claim",
-    "claim.rejected": "rejected the claim",
-    "staff.invited": "invited staff",
-    "staff.joined": "joined the staff",
-    "staff.revoked": "revoked staff",
-    "staff.title_changed": "changed a staff title",
-    "invitation.revoked": "revoked an invitation",
-    "question.edited": "edited someone else's question",
-    "answer.edited": "edited someone else's answer",
-    "question.status_changed": "changed a question's status",
-    "company.edited": "edited the company profile",
-    "product.edited": "edited a product",
-    "moderator.granted": "granted the moderator role",
-    "moderator.withdrawn": "withdrew the moderator role",
-    "account.deleted": "deleted their own account",
+    "claim.requested": _l("asked to claim the company"),
+    "claim.verified": _l("verified the work e-mail of a claim"),
+    "claim.approved": _l("approved the claim"),
+    "claim.rejected": _l("rejected the claim"),
+    "staff.invited": _l("invited staff"),
+    "staff.joined": _l("joined the staff"),
+    "staff.revoked": _l("revoked staff"),
+    "staff.title_changed": _l("changed a staff title"),
+    "invitation.revoked": _l("revoked an invitation"),
+    "question.edited": _l("edited someone else's question"),
+    "answer.edited": _l("edited someone else's answer"),
+    "question.status_changed": _l("changed a question's status"),
+    "company.edited": _l("edited the company profile"),
+    "product.edited": _l("edited a product"),
+    "moderator.granted": _l("granted the moderator role"),
+    "moderator.withdrawn": _l("withdrew the moderator role"),
+    "account.deleted": _l("deleted their own account"),
 }
 
 
@@ -62,14 +63,14 @@ def list_audit_entries(
 
 # How the public moderation log reads each action.
 MODERATION_LABELS = {
-    ModerationAction.HIDE: "hid",
-    ModerationAction.RESTORE: "restored",
-    ModerationAction.LOCK: "locked",
-    ModerationAction.UNLOCK: "unlocked",
-    ModerationAction.MERGE: "merged",
-    ModerationAction.SUSPEND: "suspended",
-    ModerationAction.UNSUSPEND: "lifted the suspension of",
-    ModerationAction.DELETE: "deleted",
+    ModerationAction.HIDE: _l("hid"),
+    ModerationAction.RESTORE: _l("restored"),
+    ModerationAction.LOCK: _l("locked"),
+    ModerationAction.UNLOCK: _l("unlocked"),
+    ModerationAction.MERGE: _l("merged"),
+    ModerationAction.SUSPEND: _l("suspended"),
+    ModerationAction.UNSUSPEND: _l("lifted the suspension of"),
+    ModerationAction.DELETE: _l("deleted"),
 }
 
 

@@ -13,6 +13,7 @@ from app.companies.models import ClaimStatus
 from app.companies.queries import get_company
 from app.errors import DomainError, NotFound, ValidationError
 from app.forms import show_errors
+from app.i18n import _, _l
 from app.moderation import bp
 from app.moderation.forms import APPROVE, AuditFilterForm, decision_form
 from app.moderation.queries import ACTION_LABELS, list_audit_entries
@@ -21,11 +22,11 @@ from app.policy import Permission, require
 
 # The queue's tabs, in the order shown; the first is where a reviewer starts.
 QUEUE_TABS = [
-    (ClaimStatus.EMAIL_VERIFIED, "Waiting for review"),
-    (ClaimStatus.PENDING_EMAIL, "Waiting for e-mail"),
-    (ClaimStatus.APPROVED, "Approved"),
-    (ClaimStatus.REJECTED, "Rejected"),
-    (ClaimStatus.EXPIRED, "Expired"),
+    (ClaimStatus.EMAIL_VERIFIED, _l("Waiting for review")),
+    (ClaimStatus.PENDING_EMAIL, _l("Waiting for e-mail")),
+    (ClaimStatus.APPROVED, _l("Approved")),
+    (ClaimStatus.REJECTED, _l("Rejected")),
+    (ClaimStatus.EXPIRED, _l("Expired")),
 ]
 
 
@@ -92,17 +93,24 @@ def decide_claim(claim_id: int) -> Response | tuple[str, int]:
         try:
             if form.decision.data == APPROVE:
                 claims.approve_claim(admin, claim, note=form.note.data)
-                message = (
-                    f"Approved: {claim.user.label} is now an admin of {claim.company.name}, "
-                    "which is claimed."
+                message = _(
+                    "Approved: %(name)s is now an admin of %(company)s, which is claimed. "
+                    "We e-mailed %(name)s the decision.",
+                    name=claim.user.label,
+                    company=claim.company.name,
                 )
             else:
                 claims.reject_claim(admin, claim, note=form.note.data)
-                message = f"Rejected the claim of {claim.user.label} on {claim.company.name}."
+                message = _(
+                    "Rejected the claim of %(name)s on %(company)s. "
+                    "We e-mailed %(name)s the decision.",
+                    name=claim.user.label,
+                    company=claim.company.name,
+                )
         except ValidationError as error:
             show_errors(form, error)
         else:
-            flash(f"{message} We e-mailed {claim.user.label} the decision.", "success")
+            flash(message, "success")
             return redirect(url_for("moderation.claims"), 303)
     # Shown again on a page of its own, with the note as typed and the reason next to it.
     body = render_template(
@@ -126,7 +134,7 @@ def audit() -> tuple[str, int]:
         except NotFound:
             form.company.errors = [
                 *form.company.errors,
-                "There is no company with that address name (the part after /companies/).",
+                _("There is no company with that address name (the part after /companies/)."),
             ]
             status = 404
     page = None

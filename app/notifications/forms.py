@@ -7,9 +7,10 @@ from wtforms import HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf
 
-from app.notifications.models import Category, EmailChoice
+from app.i18n import _l
+from app.notifications.models import CATEGORY_LABELS, EMAIL_CHOICE_LABELS, Category, EmailChoice
 
-CHOICE_MESSAGE = "Choose right away, daily digest or never."
+CHOICE_MESSAGE = _l("Choose right away, daily digest or never.")
 
 
 class FollowForm(FlaskForm):
@@ -24,8 +25,8 @@ class ActionForm(FlaskForm):
 
 def _email_field(category: Category) -> RadioField:
     return RadioField(
-        category.label,
-        choices=[SelectChoice(choice.value, choice.label) for choice in EmailChoice],
+        CATEGORY_LABELS[category],  # lazy: the reader's language, not the import's
+        choices=[SelectChoice(choice.value, EMAIL_CHOICE_LABELS[choice]) for choice in EmailChoice],
         invalid_choice_message=CHOICE_MESSAGE,
     )
 

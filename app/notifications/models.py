@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, string_enum, utcnow
 from app.extensions import db
+from app.i18n import _, _l, ngettext
 
 EVENT_KEY_MAX = 80
 DETAIL_MAX = 60  # a status and a fixed-in version (40): "solved:4.2.1"
@@ -50,7 +51,7 @@ class Category(StrEnum):
 
     @property
     def label(self) -> str:
-        return CATEGORY_LABELS[self]
+        return str(CATEGORY_LABELS[self])  # in the reader's (or recipient's) language
 
     @property
     def emailed_separately(self) -> bool:
@@ -60,12 +61,12 @@ class Category(StrEnum):
 
 
 CATEGORY_LABELS = {
-    Category.MY_QUESTIONS: "Answers to questions I asked",
-    Category.FOLLOWED_QUESTIONS: "Answers to other questions I follow",
-    Category.MY_ANSWERS: "Activity on my answers (best answer, endorsed, helpful)",
-    Category.STATUS_CHANGES: "Status changes on questions I follow",
-    Category.NEW_QUESTIONS: "New questions about products and companies I follow",
-    Category.COMPANY: "My company claims and staff invitations",
+    Category.MY_QUESTIONS: _l("Answers to questions I asked"),
+    Category.FOLLOWED_QUESTIONS: _l("Answers to other questions I follow"),
+    Category.MY_ANSWERS: _l("Activity on my answers (best answer, endorsed, helpful)"),
+    Category.STATUS_CHANGES: _l("Status changes on questions I follow"),
+    Category.NEW_QUESTIONS: _l("New questions about products and companies I follow"),
+    Category.COMPANY: _l("My company claims and staff invitations"),
 }
 
 
@@ -78,13 +79,13 @@ class EmailChoice(StrEnum):
 
     @property
     def label(self) -> str:
-        return EMAIL_CHOICE_LABELS[self]
+        return str(EMAIL_CHOICE_LABELS[self])
 
 
 EMAIL_CHOICE_LABELS = {
-    EmailChoice.IMMEDIATE: "Right away",
-    EmailChoice.DAILY: "In a daily digest",
-    EmailChoice.OFF: "Never",
+    EmailChoice.IMMEDIATE: _l("Right away"),
+    EmailChoice.DAILY: _l("In a daily digest"),
+    EmailChoice.OFF: _l("Never"),
 }
 
 # What a person who never opened the settings page gets: answers to their own questions
@@ -222,58 +223,129 @@ class Notification(db.Model):
     def sentence(self) -> str:
         """What happened, in one plain-text sentence (the page, the e-mails; escaped by
         the templates). Needs actor, question, company and product loaded
-        (``queries.with_subjects``)."""
-        actor = self.actor.label if self.actor is not None else "Someone"
-        title = f"“{self.question.title}”" if self.question is not None else "a question"
-        company = self.company.name if self.company is not None else "The company"
+        (``queries.with_subjects``).
+
+        Worded when it is read, never stored: the row keeps the facts (kind, actor, detail),
+        so the page speaks its reader's language, and an e-mail its recipient's (the mailer
+        renders it under the recipient's locale)."""
+        actor = self.actor.label if self.actor is not None else _("Someone")
+        title = (
+            _("“%(title)s”", title=self.question.title)
+            if self.question is not None
+            else _("a question")
+        )
+        company = self.company.name if self.company is not None else _("The company")
         kind = self.kind
         if kind is NotificationKind.ANSWER:
-            return f"{actor} answered {title}"
+            return _("%(actor)s answered %(title)s", actor=actor, title=title)
         if kind is NotificationKind.OFFICIAL_ANSWER:
-            return f"{actor} answered {title} officially for {company}"
+            return _(
+                "%(actor)s answered %(title)s officially for %(company)s",
+                actor=actor,
+                title=title,
+                company=company,
+            )
         if kind is NotificationKind.BEST_ANSWER:
-            return f"{actor} chose your answer to {title} as the best answer"
+            return _(
+                "%(actor)s chose your answer to %(title)s as the best answer",
+                actor=actor,
+                title=title,
+            )
         if kind is NotificationKind.ENDORSED:
-            return f"{company} endorsed your answer to {title}"
+            return _("%(company)s endorsed your answer to %(title)s", company=company, title=title)
         if kind is NotificationKind.HELPFUL:
             if self.count == 1:
-                return f"{actor} found your answer to {title} helpful"
-            return f"{self.count} people found your answer to {title} helpful"
-        if kind is NotificationKind.STATUS_CHANGED:
-            who = (
-                company
-                if self.company is not None and self.company.is_claimed
-                else ("A Helpsquare moderator")
+                return _(
+                    "%(actor)s found your answer to %(title)s helpful", actor=actor, title=title
+                )
+            return ngettext(
+                "%(num)d person found your answer to %(title)s helpful",
+                "%(num)d people found your answer to %(title)s helpful",
+                self.count,
+                title=title,
             )
-            what = self.question.kind.label.lower() if self.question is not None else "question"
-            value, _, fixed_in = self.detail.partition(":")
-            status = value.replace("_", " ")
-            if fixed_in:
-                status = f"{status} in {fixed_in}"
-            return f"{who} marked this {what} {status}: {title}"
+        if kind is NotificationKind.STATUS_CHANGED:
+            return self._status_sentence(company, title)
         if kind is NotificationKind.STILL_BROKEN:
             # ``detail``: "asker", or how many others reported it.
             if self.detail == "asker":
-                return f"{actor}, who asked it, says {title} is still broken: reopened"
-            return f"{title} is still broken for {self.detail} people: reopened"
+                return _(
+                    "%(actor)s, who asked it, says %(title)s is still broken: reopened",
+                    actor=actor,
+                    title=title,
+                )
+            return _(
+                "%(title)s is still broken for %(num)s people: reopened",
+                title=title,
+                num=self.detail,
+            )
         if kind is NotificationKind.QUESTION_MERGED:
-            return f"{actor} merged a duplicate question into {title}: its answers are here now"
+            return _(
+                "%(actor)s merged a duplicate question into %(title)s: its answers are here now",
+                actor=actor,
+                title=title,
+            )
         if kind is NotificationKind.NEW_QUESTION:
             about = self.product.name if self.product is not None else company
-            return f"{actor} asked about {about}: {title}"
+            return _(
+                "%(actor)s asked about %(about)s: %(title)s", actor=actor, about=about, title=title
+            )
         if kind is NotificationKind.BADGE:
             from app.reputation.badges import badge_sentence  # reputation builds on this
 
             return badge_sentence(self.detail)
         if kind is NotificationKind.CLAIM_DECISION:
             if self.detail == "approved":
-                return f"Your claim on {company} is approved: you are its admin on Helpsquare now"
-            return f"Your claim on {company} was not approved (the e-mail we sent says why)"
-        role = self.detail or "staff member"
-        return (
-            f"{actor} invited you to join {company}'s staff as {role}: "
-            "open the link in the invitation e-mail to accept"
+                return _(
+                    "Your claim on %(company)s is approved: you are its admin on Helpsquare now",
+                    company=company,
+                )
+            return _(
+                "Your claim on %(company)s was not approved (the e-mail we sent says why)",
+                company=company,
+            )
+        if self.detail:
+            return _(
+                "%(actor)s invited you to join %(company)s's staff as %(role)s: "
+                "open the link in the invitation e-mail to accept",
+                actor=actor,
+                company=company,
+                role=self.detail,
+            )
+        return _(
+            "%(actor)s invited you to join %(company)s's staff as staff member: "
+            "open the link in the invitation e-mail to accept",
+            actor=actor,
+            company=company,
         )
+
+    def _status_sentence(self, company: str, title: str) -> str:
+        """ "Acme marked this problem solved in 4.2.1: “Sync stops”". ``detail`` is the
+        status, and after a ":" the version it was fixed in."""
+        from app.questions.models import Status  # questions build on notifications
+
+        value, _sep, fixed_in = self.detail.partition(":")
+        try:
+            status = Status(value).label.lower()
+        except ValueError:
+            status = value.replace("_", " ")
+        what = self.question.kind.label.lower() if self.question is not None else _("question")
+        values = {"company": company, "what": what, "status": status, "title": title}
+        if self.company is not None and self.company.is_claimed:
+            if fixed_in:
+                return _(
+                    "%(company)s marked this %(what)s %(status)s in %(version)s: %(title)s",
+                    version=fixed_in,
+                    **values,
+                )
+            return _("%(company)s marked this %(what)s %(status)s: %(title)s", **values)
+        if fixed_in:
+            return _(
+                "A Helpsquare moderator marked this %(what)s %(status)s in %(version)s: %(title)s",
+                version=fixed_in,
+                **values,
+            )
+        return _("A Helpsquare moderator marked this %(what)s %(status)s: %(title)s", **values)
 
     @property
     def target(self) -> tuple[str, dict[str, object]]:

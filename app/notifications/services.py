@@ -22,6 +22,7 @@ from flask import g, has_app_context
 from app.db import insert_if_absent, utcnow
 from app.errors import NotFound, ValidationError
 from app.extensions import db
+from app.i18n import _
 from app.notifications.models import (
     DEFAULT_EMAIL,
     Category,
@@ -441,7 +442,7 @@ def mark_read(user: Any, notification_id: int) -> bool:
         ).first()
         if mine is None:
             db.session.rollback()
-            raise NotFound("There is no such notification.")
+            raise NotFound(_("There is no such notification."))
     db.session.commit()
     return bool(changed)
 
@@ -516,11 +517,11 @@ def set_preferences(user: Any, choices: dict[Category, Any]) -> dict[Category, E
     for category, value in choices.items():
         choice = _choice(value)
         if category.emailed_separately or choice is None:
-            errors[category.value] = "Choose right away, daily digest or never."
+            errors[category.value] = _("Choose right away, daily digest or never.")
         else:
             parsed[category] = choice
     if errors:
-        raise ValidationError("Please choose one option for each kind of e-mail.", fields=errors)
+        raise ValidationError(_("Please choose one option for each kind of e-mail."), fields=errors)
     for category, choice in parsed.items():
         _save_choice(user.id, category, choice)
     db.session.commit()
@@ -544,15 +545,15 @@ def read_unsubscribe_token(token: Any) -> tuple[Any, str]:
         token, Purpose.NOTIFICATION_UNSUBSCRIBE, max_age=UNSUBSCRIBE_LINK_AGE
     )
     if scope not in _SCOPE_CHOICES and scope not in {c.value for c in Category}:
-        raise InvalidToken("That link is not valid.")
+        raise InvalidToken(_("That link is not valid."))
     if scope not in _SCOPE_CHOICES and Category(scope).emailed_separately:
-        raise InvalidToken("That link is not valid.")
+        raise InvalidToken(_("That link is not valid."))
     users = db.metadata.tables["users"]
     user = db.session.execute(
         sa.select(users.c.id, users.c.email).where(users.c.id == user_id)
     ).first()
     if user is None:
-        raise InvalidToken("That link is not valid.")
+        raise InvalidToken(_("That link is not valid."))
     return user, scope
 
 

@@ -13,15 +13,17 @@ from app.companies.queries import get_company
 from app.errors import DomainError, ValidationError
 from app.extensions import csrf
 from app.forms import show_errors
+from app.i18n import _, _l, ngettext
 from app.notifications import bp, queries, services
 from app.notifications.forms import ActionForm, FollowForm, SettingsForm
 from app.pagination import BAD_PAGE_LINK, BadCursor, cursor_from
 from app.products.queries import get_product
+from app.questions.models import Kind
 from app.questions.queries import get_question
 from app.questions.views import question_url, sign_in_redirect, viewer
 from app.tokens import InvalidToken
 
-UNSUBSCRIBE_INVALID = (
+UNSUBSCRIBE_INVALID = _l(
     "That unsubscribe link does not work: it may be cut short or changed. Copy the whole "
     "link from the e-mail, or sign in and choose your e-mails on the settings page."
 )
@@ -58,7 +60,7 @@ def mark_read(notification_id: int) -> Response:
         abort(400)
     # Someone else's notification is not found (404), as if it did not exist.
     if services.mark_read(viewer(), notification_id):
-        flash("Marked as read.", "success")
+        flash(_("Marked as read."), "success")
     return _back_to_list()
 
 
@@ -70,9 +72,16 @@ def mark_all_read() -> Response:
         abort(400)
     count = services.mark_all_read(viewer())
     if count:
-        flash(f"Marked {count} notification{'' if count == 1 else 's'} as read.", "success")
+        flash(
+            ngettext(
+                "Marked %(num)d notification as read.",
+                "Marked %(num)d notifications as read.",
+                count,
+            ),
+            "success",
+        )
     else:
-        flash("Nothing was unread.", "info")
+        flash(_("Nothing was unread."), "info")
     return redirect(url_for("notifications.index"), 303)
 
 
@@ -94,7 +103,7 @@ def settings() -> Any:
         except ValidationError as error:
             show_errors(form, error)
         else:
-            flash("Your e-mail choices are saved.", "success")
+            flash(_("Your e-mail choices are saved."), "success")
             return redirect(url_for("notifications.settings"), 303)
     return render_template("notifications/settings.html", form=form), 422
 
@@ -114,7 +123,7 @@ def unsubscribe(token: str) -> Any:
     try:
         user, scope = services.read_unsubscribe_token(token)
     except InvalidToken:
-        message = UNSUBSCRIBE_INVALID
+        message = str(UNSUBSCRIBE_INVALID)
         return render_template("notifications/unsubscribe_invalid.html", message=message), 400
     if request.method in ("GET", "HEAD"):  # HEAD: a GET without the body
         labels = _scope_labels(user.id, scope)
@@ -130,6 +139,16 @@ def unsubscribe(token: str) -> Any:
 # Follow buttons --------------------------------------------------------------------------
 
 
+# A question named by its kind, as the follow messages say it (each language has its own
+# words for "this", so each kind is one phrase).
+THIS_KIND = {
+    Kind.QUESTION: _l("this question"),
+    Kind.PROBLEM: _l("this problem"),
+    Kind.IDEA: _l("this idea"),
+    Kind.PRAISE: _l("this praise"),
+}
+
+
 def _toggle(target_kind: str, target: Any, back_to: str) -> Response:
     if not current_user.is_authenticated:
         return sign_in_redirect(back_to)
@@ -138,15 +157,18 @@ def _toggle(target_kind: str, target: Any, back_to: str) -> Response:
         abort(400)
     user = viewer()
     # As its button says it: "this problem", "this idea"…, or the product's or company's name.
-    what = f"this {target.kind.label.lower()}" if target_kind == "question" else target.name
+    what = str(THIS_KIND[target.kind]) if target_kind == "question" else target.name
     if form.action.data == "add":
         services.follow(user, **{target_kind: target})
-        flash(f"You follow {what} now: new activity shows under Notifications.", "success")
+        flash(
+            _("You follow %(what)s now: new activity shows under Notifications.", what=what),
+            "success",
+        )
     else:
         if services.unfollow(user, **{target_kind: target}):
-            flash(f"You no longer follow {what}.", "success")
+            flash(_("You no longer follow %(what)s.", what=what), "success")
         else:
-            flash(f"You were not following {what}.", "info")
+            flash(_("You were not following %(what)s.", what=what), "info")
     return redirect(back_to + "#follow", 303)
 
 
