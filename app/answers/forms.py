@@ -14,6 +14,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optiona
 from app.answers.models import BODY_MAX
 from app.db import MAX_ID
 from app.questions.forms import no_nul, private_details_field, private_details_label, strip
+from app.uploads.forms import IMAGES_LABEL, PRIVATE_IMAGES_LABEL, images_field
 
 
 class AnswerForm(FlaskForm):
@@ -29,6 +30,8 @@ class AnswerForm(FlaskForm):
         ],
     )
     private_details = private_details_field()
+    images = images_field(IMAGES_LABEL)
+    private_images = images_field(PRIVATE_IMAGES_LABEL)
 
     def set_company(self, company: Any) -> None:
         """Name who reads the private details."""

@@ -26,6 +26,7 @@ from app.questions.models import (
     Kind,
     Question,
 )
+from app.uploads.forms import IMAGES_LABEL, PRIVATE_IMAGES_LABEL, images_field
 
 NO_PRODUCT = ""
 ANY_PRODUCT = "The company in general"
@@ -130,6 +131,8 @@ class AskForm(FlaskForm):
     title = _title_field()
     body = _body_field("Details")
     private_details = private_details_field()
+    images = images_field(IMAGES_LABEL)
+    private_images = images_field(PRIVATE_IMAGES_LABEL)
 
     def set_company(self, company: Any, products: list[Any]) -> None:
         """Offer the company's ``products``; name who reads the private details."""
