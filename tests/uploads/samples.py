@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zlib
 
@@ -42,6 +43,13 @@ def animated_gif(frames: int = 3, size: tuple[int, int] = (20, 20)) -> bytes:
     images = [Image.new("P", size, colours[i % 4]) for i in range(frames)]
     out = io.BytesIO()
     images[0].save(out, "GIF", save_all=True, append_images=images[1:], duration=100, loop=0)
+    return out.getvalue()
+
+
+def noise_png(side: int) -> bytes:
+    """A PNG that does not compress (random pixels): ``side`` 1,150 makes about 4 MB."""
+    out = io.BytesIO()
+    Image.frombytes("RGB", (side, side), os.urandom(side * side * 3)).save(out, "PNG")
     return out.getvalue()
 
 
