@@ -142,6 +142,7 @@ def _register_blueprints(app: Flask) -> None:
         uploads,
         webhooks,
     )
+    from app.accounts import avatars as _avatars  # noqa: F401 - the templates' avatar()
     from app.accounts import bp as accounts_bp
     from app.accounts import verification_views as _verification_views  # noqa: F401
     from app.accounts import views as _accounts_views  # noqa: F401 - registers routes
