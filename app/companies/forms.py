@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SearchField, StringField, TextAreaField, URLField
-from wtforms.validators import DataRequired, Length, Optional
+from flask_wtf.file import FileField
+from wtforms import HiddenField, SearchField, StringField, TextAreaField, URLField
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from app.companies.models import DESCRIPTION_MAX, NAME_MAX, NAME_MIN, WEBSITE_MAX
+from app.uploads.forms import LOGO_LABEL
+from app.uploads.images import ACCEPT
 
 
 def _strip(value: str | None) -> str | None:
@@ -77,3 +80,10 @@ class CompanySearchForm(FlaskForm):
             Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters."),
         ],
     )
+
+
+class LogoForm(FlaskForm):
+    """Upload the company's logo (``action=upload``) or take it away (``action=remove``)."""
+
+    logo = FileField(LOGO_LABEL, render_kw={"accept": ACCEPT})
+    action = HiddenField(default="upload", validators=[AnyOf(["upload", "remove"])])

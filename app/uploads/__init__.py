@@ -16,9 +16,7 @@ from flask import Blueprint, Flask, current_app, request
 bp = Blueprint("uploads", __name__)
 
 # The form posts that may carry images: their bodies may be ``UPLOAD_REQUEST_MAX`` large.
-UPLOAD_ENDPOINTS = frozenset(
-    {"questions.ask", "answers.create", "companies.logo", "accounts.edit_profile"}
-)
+UPLOAD_ENDPOINTS = frozenset({"questions.ask", "answers.create", "companies.logo"})
 
 
 def allow_upload_bodies() -> None:

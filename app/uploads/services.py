@@ -19,13 +19,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import IO, Any
 
+import sqlalchemy as sa
+from sqlalchemy import event
+
 from app import limits
 from app.answers.models import Answer
 from app.db import increment
 from app.extensions import db
 from app.i18n import _
 from app.questions.models import Question
-from app.uploads.images import ImageRefused, PreparedImage, prepare, read_upload
+from app.uploads.images import MAX_SIDE, ImageRefused, PreparedImage, prepare, read_upload
 from app.uploads.models import MAX_PER_POST, Image, Place, new_image_id
 from app.uploads.storage import storage
 
@@ -35,11 +38,16 @@ PRIVATE_IMAGES = "private_images"
 
 
 def check(
-    files: Sequence[IO[bytes]], field: str, errors: dict[str, str], *, most: int = MAX_PER_POST
+    files: Sequence[IO[bytes]],
+    field: str,
+    errors: dict[str, str],
+    *,
+    most: int = MAX_PER_POST,
+    max_side: int = MAX_SIDE,
 ) -> list[PreparedImage]:
     """The files of one field made into images we may store; what is wrong goes into
     ``errors[field]`` (and then the list is empty). ``files``: file objects with ``read``
-    (Werkzeug's ``FileStorage`` among them)."""
+    (Werkzeug's ``FileStorage`` among them); ``max_side``: the longest side kept."""
     if not files:
         return []
     if len(files) > most:
@@ -51,7 +59,7 @@ def check(
     problems: list[str] = []
     for number, file in enumerate(files, start=1):
         try:
-            prepared.append(prepare(read_upload(file)))
+            prepared.append(prepare(read_upload(file), max_side=max_side))
         except ImageRefused as refused:
             problems.append(_("Image %(number)d: %(why)s", number=number, why=refused.why))
     if problems:
@@ -130,4 +138,15 @@ def _stored(
     return row
 
 
-__all__ = ["IMAGES", "PRIVATE_IMAGES", "admit", "attach", "check", "store_logo"]
+def forget(image_id: str) -> None:
+    """Delete an image's row (the caller commits) and then, once committed, its bytes: a
+    replaced or removed logo. Should the commit fail, the bytes stay with their row."""
+    db.session.execute(sa.delete(Image).where(Image.id == image_id))
+    event.listen(db.session(), "after_commit", lambda _session: _drop(image_id), once=True)
+
+
+def _drop(image_id: str) -> None:
+    storage().delete(image_id)
+
+
+__all__ = ["IMAGES", "PRIVATE_IMAGES", "admit", "attach", "check", "forget", "store_logo"]
