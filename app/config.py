@@ -56,6 +56,7 @@ _ENV_SETTINGS: dict[str, Any] = {
     "FLAG_LIMITS": str,
     # Images (app/uploads): per account; where they are stored.
     "UPLOAD_LIMITS": str,
+    "UPLOAD_REQUEST_MAX": int,
     "UPLOADS_BACKEND": lambda v: v.strip().lower(),
     "UPLOADS_DIR": str,
     "UPLOADS_S3_BUCKET": str,

@@ -5,8 +5,9 @@ folder by default, an S3-compatible bucket in production); ``services`` is what 
 and companies' services call; ``views`` serves ``/images/<id>`` through the one visibility
 rule (``app.visibility.can_see_image``).
 
-The JSON API takes no images (yet): its requests are JSON, and an upload endpoint of its
-own is a later change (docs/api.md says so).
+The JSON API neither takes nor lists images yet: its requests are JSON, and an upload
+endpoint (multipart, the same ``services``) with an ``images`` field on questions and answers
+is a later change. Posts made through it have none.
 """
 
 from __future__ import annotations
