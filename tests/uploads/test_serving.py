@@ -5,6 +5,7 @@ private details, reaches only those who may read that post (a marker image prove
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -169,3 +170,46 @@ def test_the_question_page_reads_images_in_one_statement(client, count_queries, 
 
     assert len(with_images) == len(without) + 1
     assert sum("FROM images" in s for s in with_images) == 1
+
+
+def test_merged_answers_take_their_images_along(app, world):
+    from app.moderation.merging import merge_question
+
+    question = world["question"]
+    original = question_services.ask_question(
+        world["users"]["asker"], question.company, title="Order missing", body="Earlier."
+    )
+    original.created_at = question.created_at - timedelta(hours=1)  # asked before it
+    db.session.commit()
+    merge_question(world["users"]["mod"], question, into=original)
+
+    client = app.test_client()
+    page = text(client.get(f"/questions/{original.id}/{original.slug}"))
+
+    assert client.get(f"/images/{world['answer_image']}").status_code == 200
+    assert world["answer_image"] in page
+    # The duplicate's own images stay with it: only those who may read it get them.
+    assert client.get(f"/images/{world['public']}").status_code == 404
+
+
+def test_answers_with_private_images_move_only_to_the_same_askers_question(world):
+    from app.errors import ValidationError
+    from app.moderation.merging import PRIVATE_DETAILS_FOR_ANOTHER_ASKER, merge_question
+
+    question = world["question"]
+    answer_services.post_answer(
+        world["users"]["agent"],
+        question,
+        body="See the screen.",
+        private_images=[io.BytesIO(_marker_png())],
+    )
+    other = question_services.ask_question(
+        world["users"]["peer"], question.company, title="Order missing too", body="Same."
+    )
+    other.created_at = question.created_at - timedelta(hours=1)
+    db.session.commit()
+
+    with pytest.raises(ValidationError) as refused:
+        merge_question(world["users"]["mod"], question, into=other)
+
+    assert refused.value.fields["into"] == PRIVATE_DETAILS_FOR_ANOTHER_ASKER
