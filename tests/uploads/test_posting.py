@@ -273,3 +273,22 @@ def test_a_post_with_images_needs_the_csrf_token(client, app, asker, monkeypatch
     assert genuine.status_code == 303
     assert image_rows() == 1
     assert len(stored_files(app)) == before + 1
+
+
+def test_the_image_field_and_its_refusals_speak_danish(client, app, asker):
+    danish = {"Accept-Language": "da"}
+
+    form = text(client.get("/companies/acme/ask", headers=danish))
+    refused = post_multipart(client, "/companies/acme/ask", {**FORM, "images": files(samples.SVG)})
+    refused_da = client.post(
+        "/companies/acme/ask",
+        data={**FORM, "images": files(samples.SVG)},
+        headers=danish,
+    )
+
+    assert ">Billeder</label>" in form
+    assert "Op til 4 PNG-, JPEG-, WebP- eller GIF-billeder" in form
+    assert "Image 1: This file is not a PNG, JPEG, WebP or GIF image." in text(refused)
+    assert "Billede 1: Denne fil er ikke et PNG-, JPEG-, WebP- eller GIF-billede." in text(
+        refused_da
+    )
