@@ -17,11 +17,26 @@ visibility rule first.
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 from typing import Any, Protocol
 
 from flask import current_app
+
+from app.errors import DomainError
+from app.i18n import _
+
+log = logging.getLogger(__name__)
+
+
+class StorageUnavailable(DomainError):
+    """The upload store cannot be written or read now (a full disk, an unreachable bucket):
+    a 503 with ``Retry-After``, as when the database is down, never a 500."""
+
+    status = 503
+    code = "unavailable"
+
 
 # What a key may look like (the ids ``models.new_image_id`` makes): nothing else reaches a path.
 _KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -106,6 +121,29 @@ class S3Storage:
         self.client.delete_object(Bucket=self.bucket, Key=_checked(key))
 
 
+def put(key: str, data: bytes, content_type: str) -> None:
+    """Store the bytes in the configured store, or raise ``StorageUnavailable``."""
+    try:
+        storage().put(key, data, content_type)
+    except Exception as error:  # OSError, botocore's errors: all "not now"
+        log.exception("the upload store could not keep %s", key)
+        raise StorageUnavailable(
+            _("Images cannot be stored right now. Please try again in a moment.")
+        ) from error
+
+
+def get(key: str) -> bytes | None:
+    """The bytes of ``key`` from the configured store (``None``: none), or raise
+    ``StorageUnavailable``."""
+    try:
+        return storage().get(key)
+    except Exception as error:  # as in put
+        log.exception("the upload store could not return %s", key)
+        raise StorageUnavailable(
+            _("Images cannot be shown right now. Please try again in a moment.")
+        ) from error
+
+
 def storage() -> Storage:
     """The configured store, made once per application."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -128,4 +166,4 @@ def _make(config: Any, instance_path: str) -> Storage:
     return LocalStorage(config.get("UPLOADS_DIR") or Path(instance_path) / "uploads")
 
 
-__all__ = ["LocalStorage", "S3Storage", "Storage", "storage"]
+__all__ = ["LocalStorage", "S3Storage", "Storage", "StorageUnavailable", "get", "put", "storage"]

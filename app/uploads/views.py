@@ -17,9 +17,9 @@ from flask_login import current_user
 
 from app.errors import NotFound
 from app.uploads import bp
+from app.uploads import storage as store
 from app.uploads.models import Place
 from app.uploads.queries import get_image
-from app.uploads.storage import storage
 from app.visibility import can_see_image
 
 LOGO_SECONDS = 86_400
@@ -32,7 +32,7 @@ def show(image_id: str) -> Response:
     viewer = current_user._get_current_object()
     if not can_see_image(viewer, image, question, answer):
         raise NotFound("There is no such image.")
-    data = storage().get(image.id)
+    data = store.get(image.id)
     if data is None:
         raise NotFound("There is no such image.")
     response = Response(data, mimetype=image.content_type)

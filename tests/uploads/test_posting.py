@@ -292,3 +292,34 @@ def test_the_image_field_and_its_refusals_speak_danish(client, app, asker):
     assert "Billede 1: Denne fil er ikke et PNG-, JPEG-, WebP- eller GIF-billede." in text(
         refused_da
     )
+
+
+def test_a_full_disk_is_a_503_and_nothing_is_kept(client, app, asker, monkeypatch):
+    from app.uploads.storage import LocalStorage
+
+    def full(self, key, data, content_type):  # noqa: ANN001, ANN202 - LocalStorage.put
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(LocalStorage, "put", full)
+
+    response = client.post("/companies/acme/ask", data={**FORM, "images": files(samples.png())})
+
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]
+    assert "Images cannot be stored right now" in text(response)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Question)) == 0
+    assert image_rows() == 0
+
+
+def test_an_unreadable_store_is_a_503(client, app, asker, monkeypatch):
+    from app.uploads.storage import LocalStorage
+
+    client.post("/companies/acme/ask", data={**FORM, "images": files(samples.png())})
+    image_id = db.session.scalar(sa.select(Image.id))
+
+    def broken(self, key):  # noqa: ANN001, ANN202 - LocalStorage.get
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(LocalStorage, "get", broken)
+
+    assert client.get(f"/images/{image_id}").status_code == 503
