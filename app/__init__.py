@@ -70,7 +70,7 @@ def _trust_proxies(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from app import db as db_module
-    from app import i18n, limits, ops, security
+    from app import i18n, limits, ops, security, uploads
     from app.accounts import auth
     from app.extensions import cache, compress, csrf, db, limiter, login_manager, migrate
 
@@ -80,6 +80,8 @@ def _init_extensions(app: Flask) -> None:
         db_module.configure_engine(db.engine)
     # Batch mode lets SQLite alter tables (it rebuilds them); a no-op on PostgreSQL.
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    # Before CSRF protection, which reads the form first: posts with images may be larger.
+    app.before_request(uploads.allow_upload_bodies)
     csrf.init_app(app)
     i18n.init_app(app)  # the request's language; gettext in templates and Python
     # Before the limiter: after-request functions run last-registered first, so this one
@@ -123,6 +125,7 @@ def _import_models() -> None:
     from app.questions import models as _questions  # noqa: F401
     from app.reputation import models as _reputation  # noqa: F401
     from app.search import models as _search  # noqa: F401
+    from app.uploads import models as _uploads  # noqa: F401
     from app.webhooks import models as _webhooks  # noqa: F401
 
 
@@ -136,8 +139,10 @@ def _register_blueprints(app: Flask) -> None:
         reputation,
         search,
         templating,
+        uploads,
         webhooks,
     )
+    from app.accounts import avatars as _avatars  # noqa: F401 - the templates' avatar()
     from app.accounts import bp as accounts_bp
     from app.accounts import verification_views as _verification_views  # noqa: F401
     from app.accounts import views as _accounts_views  # noqa: F401 - registers routes
@@ -175,6 +180,7 @@ def _register_blueprints(app: Flask) -> None:
     webhooks.init_app(app)  # company webhooks: their pages, the sender and its commands
     integrations.init_app(app)  # SSO, the widget, the export
     reputation.init_app(app)  # leaderboards, badges, champions; flask reputation …
+    uploads.init_app(app)  # /images/<id>: attached images and logos, as visibility allows
 
 
 def _register_errors_and_cli(app: Flask) -> None:

@@ -54,6 +54,14 @@ _ENV_SETTINGS: dict[str, Any] = {
     "FIRST_DAY_ENDS_AT_REPUTATION": int,
     "REPEATED_TEXT_MINUTES": int,
     "FLAG_LIMITS": str,
+    # Images (app/uploads): per account; where they are stored.
+    "UPLOAD_LIMITS": str,
+    "UPLOAD_REQUEST_MAX": int,
+    "UPLOADS_BACKEND": lambda v: v.strip().lower(),
+    "UPLOADS_DIR": str,
+    "UPLOADS_S3_BUCKET": str,
+    "UPLOADS_S3_ENDPOINT_URL": str,
+    "UPLOADS_S3_REGION": str,
     "NOTIFICATION_EMAILS_PER_HOUR": int,
     # Webhooks and claim proofs (app/webhooks, app/outgoing.py).
     "WEBHOOKS_SEND": lambda v: v.strip().lower(),
@@ -140,6 +148,15 @@ class DefaultConfig:
     REPEATED_TEXT_MINUTES = 10
     # Flags (app/moderation/flags.py): posts one account may flag.
     FLAG_LIMITS = "20 per hour"
+    # Images (app/uploads): how many one account may add, in posts and logos together.
+    UPLOAD_LIMITS = "40 per hour"
+    # "local": files under UPLOADS_DIR (instance/uploads when empty); "s3": a bucket of any
+    # S3-compatible store (UPLOADS_S3_BUCKET, UPLOADS_S3_ENDPOINT_URL, UPLOADS_S3_REGION).
+    UPLOADS_BACKEND = "local"
+    UPLOADS_DIR = ""
+    # A form with images may be this large (two fields of four 5 MB images, and the text);
+    # every other request keeps MAX_CONTENT_LENGTH.
+    UPLOAD_REQUEST_MAX = 41 * 1024 * 1024
     # Notification e-mails sent right away, per person in any hour; the rest wait for
     # one summary (app/notifications/mailer.py).
     NOTIFICATION_EMAILS_PER_HOUR = 10

@@ -65,6 +65,7 @@ from app import content
 from app.db import utcnow
 from app.errors import RateLimited, ValidationError
 from app.extensions import limiter
+from app.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +136,35 @@ def admit_flag(user: Any) -> None:
                 raise _rate_limited(strategy, [count], now)
     except (StorageError, limiter.storage.base_exceptions):
         log.exception("the limits on flags could not be counted; the flag let in")
+
+
+def admit_images(user: Any, count: int) -> None:
+    """Let the user store ``count`` more images now (``UPLOAD_LIMITS`` images per account,
+    40 an hour), or raise ``RateLimited`` saying when; all of them or none. Site admins are
+    exempt, as from every limit here."""
+    if not _enabled() or getattr(user, "is_admin", False):
+        return
+    now = utcnow()
+    strategy = MovingWindowRateLimiter(limiter.storage)
+    try:
+        for item in parse_many(current_app.config["UPLOAD_LIMITS"]):
+            key = _key("image", "account", str(user.id))
+            window = _window(item)
+            if not strategy.hit(item, *key, cost=count):
+                count_of = _Count(
+                    item,
+                    key,
+                    lambda wait, item=item, window=window: _(
+                        "You have added %(most)d images in the last %(window)s, the most "
+                        "Helpsquare allows. You can add more in %(wait)s.",
+                        most=item.amount,
+                        window=window,
+                        wait=wait,
+                    ),
+                )
+                raise _rate_limited(strategy, [count_of], now)
+    except (StorageError, limiter.storage.base_exceptions):
+        log.exception("the limit on images could not be counted; the images let in")
 
 
 @dataclass(frozen=True)
@@ -355,6 +385,7 @@ __all__ = [
     "QUESTION",
     "admit_answer",
     "admit_flag",
+    "admit_images",
     "admit_question",
     "fingerprint",
     "wait_phrase",

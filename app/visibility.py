@@ -18,7 +18,8 @@ Private details (product.md, "Private details") are a third question, asked of t
 for both kinds of post: ``can_read_private_details(viewer, question)``. They belong to no
 list (lists are the same for everyone), so only the doors that show one post to one reader
 ask it: the question page and its later pages of answers, the API's question object and a
-question's answers, the edit forms. Every other way out (search, feeds, the sitemap, JSON-LD,
+question's answers, the edit forms, and the images attached to them (``can_see_image``).
+Every other way out (search, feeds, the sitemap, JSON-LD,
 notifications, e-mails, edit histories, the cached anonymous page) never reads them at all.
 """
 
@@ -33,6 +34,7 @@ from flask_login import current_user
 from app.answers.models import Answer
 from app.policy import is_company_staff, is_moderator
 from app.questions.models import Question
+from app.uploads.models import Image, Place
 
 
 def request_viewer() -> Any:
@@ -167,10 +169,32 @@ def can_read_private_details(viewer: Any, question: Question) -> bool:
     return company.is_claimed and is_company_staff(viewer, company)
 
 
+def can_see_image(
+    viewer: Any, image: Image, question: Question | None, answer: Answer | None = None
+) -> bool:
+    """Whether the viewer may fetch an attached image (no query once its post is loaded):
+    a company logo, anyone; an image in a post, whoever may read that post (so none of a
+    hidden, deleted or merged-away post's images leave for anyone else); an image in
+    private details, whoever reads those private details, and of an answer's only while
+    they may read the answer too."""
+    if image.place is Place.LOGO:
+        return True
+    if question is None or (image.answer_id is not None and answer is None):
+        return False
+    if answer is not None and not can_see_answer(viewer, answer, question):
+        return False
+    if answer is None and not can_see_question(viewer, question):
+        return False
+    if image.place is Place.PRIVATE:
+        return can_read_private_details(viewer, question)
+    return True
+
+
 __all__ = [
     "answer_listed",
     "answer_visible",
     "can_read_private_details",
+    "can_see_image",
     "can_see_answer",
     "can_see_question",
     "question_listed",

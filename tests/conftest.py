@@ -57,6 +57,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             # so the same question id comes back with other content.
             "PAGE_CACHE_SECONDS": 0,
             "SERVER_NAME": "helpsquare.test",
+            # Images (app/uploads) go to a folder of the test run, never instance/uploads.
+            "UPLOADS_DIR": str(tmp_path_factory.mktemp("uploads")),
         }
     )
     app.test_client_class = RequestClient

@@ -34,6 +34,9 @@ from app.questions import services as question_services
 from app.questions.models import Kind
 from app.reputation.champions import name_champion
 from app.search import index as search_index
+from app.uploads import services as upload_services
+from app.uploads.images import prepare
+from app.uploads.models import Place
 from app.webhooks import services as webhook_services
 from tests.api.helpers import token_for
 from tests.claims.helpers import make_claim
@@ -45,6 +48,7 @@ from tests.factories import (
     make_staff,
     make_user,
 )
+from tests.uploads import samples
 
 _LINK = re.compile(r"https?://helpsquare\.test(/[^\s\"<>]+)")
 
@@ -189,7 +193,14 @@ def build_world() -> World:
     name_champion(jane, acme, answerer)
     name_champion(jane, acme, asker)
 
+    # An image in the question (its address is /images/<id>).
+    picture = upload_services.attach(
+        asker, [prepare(samples.png())], place=Place.POST, question_id=question.id
+    )[0]
+    db.session.commit()
+
     values = {
+        "image_id": picture.id,
         "question_id": question.id,
         "slug": "acme",
         "company_slug": "acme",

@@ -8,10 +8,18 @@ views put back onto these fields. The HTML attributes only help the browser.
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.accounts.models import (
+    BIO_MAX,
     DISPLAY_NAME_MAX,
     EMAIL_MAX,
     PASSWORD_MAX,
@@ -19,6 +27,7 @@ from app.accounts.models import (
     USERNAME_MAX,
     USERNAME_MIN,
 )
+from app.i18n import _l
 from app.tokens import TOKEN_MAX
 
 
@@ -80,6 +89,7 @@ class ResetPasswordForm(FlaskForm):
 
 class ProfileForm(FlaskForm):
     display_name = StringField("Display name", render_kw={"maxlength": DISPLAY_NAME_MAX})
+    bio = TextAreaField(_l("About you"), render_kw={"maxlength": BIO_MAX, "rows": 3})
 
 
 class VerifyEmailForm(FlaskForm):

@@ -15,6 +15,7 @@ USERNAME_MIN, USERNAME_MAX = 3, 30
 USERNAME_PATTERN = r"^[a-z0-9_-]+$"
 PASSWORD_MIN, PASSWORD_MAX = 10, 128
 DISPLAY_NAME_MAX = 60
+BIO_MAX = 300  # a profile's short bio (issue 13), plain text
 EMAIL_MAX = 254
 REASON_MAX = 500  # a moderator's public reason (suspension, hide, lock)
 # How pages, e-mails and the API name an account its owner deleted.
@@ -58,6 +59,11 @@ class User(db.Model):
     # keeps it equal to the person's live ledger rows with SQL increments, in the
     # transaction of each cause; never recomputed on read.
     reputation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A few words about themselves, plain text, shown on their profile (issue 13). Deferred:
+    # the authors of a page of posts never need it.
+    bio: Mapped[str] = mapped_column(
+        sa.String(BIO_MAX), default="", server_default="", deferred=True
+    )
 
     # The site-wide all-time leaderboard reads it top first.
     __table_args__ = (sa.Index("ix_users_reputation", "reputation", "id"),)

@@ -34,6 +34,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts import passwords, verification
 from app.accounts.models import (
+    BIO_MAX,
     DISPLAY_NAME_MAX,
     EMAIL_MAX,
     PASSWORD_MAX,
@@ -50,8 +51,9 @@ from app.accounts.throttle import Count, take_places
 from app.db import increment, utcnow
 from app.errors import ValidationError
 from app.extensions import db
+from app.i18n import _
 from app.mail import after_response, queue_message
-from app.text import name_problem, normalize_name
+from app.text import clean_text, name_problem, normalize_name
 from app.tokens import InvalidToken, Purpose, make_token, read_token
 
 # Names that would let an account pass for Helpsquare itself, its staff, or a page of
@@ -430,12 +432,23 @@ def change_password(user: User, current_password: str, new_password: str) -> Use
     return user
 
 
-def update_profile(user: User, display_name: str) -> User:
-    """Change the name other people see (at most 60 characters; empty shows the username)."""
+def update_profile(user: User, display_name: str, bio: str | None = None) -> User:
+    """Change the name other people see (at most 60 characters; empty shows the username)
+    and, when given, the short bio on the profile (``bio``: plain text, one paragraph of at
+    most 300 characters, no control, bidirectional or only-invisible characters; empty:
+    none)."""
     display_name, problem = _clean_display_name(display_name)
-    if problem:
-        raise ValidationError(FIX_FIELDS, fields={"display_name": problem})
+    problems = {"display_name": problem} if problem else {}
+    if bio is not None:
+        bio, why = clean_text(bio, label=_("The bio"), minimum=0, maximum=BIO_MAX, one_line=True)
+        why = why or (name_problem(bio) if bio else None)
+        if why:
+            problems["bio"] = why
+    if problems:
+        raise ValidationError(FIX_FIELDS, fields=problems)
     user.display_name = display_name
+    if bio is not None:
+        user.bio = bio
     db.session.commit()
     return user
 

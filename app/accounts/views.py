@@ -338,7 +338,7 @@ def edit_profile() -> BaseResponse | tuple[str, int]:
     form = ProfileForm(obj=user)
     if form.validate_on_submit():
         try:
-            services.update_profile(user, display_name=form.display_name.data)
+            services.update_profile(user, display_name=form.display_name.data, bio=form.bio.data)
         except ValidationError as error:
             show_errors(form, error)
         else:

@@ -21,6 +21,7 @@ from app.questions.forms import (
     private_details_label,
     strip,
 )
+from app.uploads.forms import IMAGES_LABEL, PRIVATE_IMAGES_LABEL, images_field
 
 
 class AnswerForm(FlaskForm):
@@ -42,6 +43,8 @@ class AnswerForm(FlaskForm):
         ],
     )
     private_details = private_details_field()
+    images = images_field(IMAGES_LABEL)
+    private_images = images_field(PRIVATE_IMAGES_LABEL)
 
     def set_company(self, company: Any) -> None:
         """Name who reads the private details."""

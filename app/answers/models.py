@@ -43,6 +43,8 @@ class Answer(db.Model):
     )
     endorsed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     helpful_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Images attached to it, in its body and its private details (app.uploads).
+    image_count: Mapped[int] = mapped_column(default=0, server_default="0")
     # Hidden by a moderator, by flags or by its author ("deleted by its author"): gone for
     # everyone but its author and moderators (app.visibility). The reason is public.
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -7,7 +7,8 @@ once. Counters change only through SQL increments.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import IO, Any
 
 import sqlalchemy as sa
 
@@ -27,6 +28,8 @@ from app.questions.models import Kind, Question, Status
 from app.questions.services import clean_text, page_changed
 from app.reputation import badges, points
 from app.search import index as search_index
+from app.uploads import services as uploads
+from app.uploads.models import Place
 from app.webhooks import services as webhooks
 
 
@@ -75,7 +78,13 @@ def _private_details_problems(
 
 
 def post_answer(
-    author: Any, question: Question, *, body: str, private_details: str | None = None
+    author: Any,
+    question: Question,
+    *,
+    body: str,
+    private_details: str | None = None,
+    images: Sequence[IO[bytes]] = (),
+    private_images: Sequence[IO[bytes]] = (),
 ) -> Answer:
     """Anyone signed in answers a question that is not locked (site admins answer any).
 
@@ -89,17 +98,28 @@ def post_answer(
     ``private_details`` (Markdown, at most 5,000 characters; empty: none), for the asker,
     the staff and moderators: only the active staff of a claimed company (and moderators)
     add them, else a field error (``app.questions.private_details``).
+
+    ``images`` and ``private_images``: up to 4 files each, stored re-encoded
+    (``app.uploads``); images in private details under the same rule as the details.
     """
     require(author, Permission.ANSWER_CREATE, question)
     errors = answer_problems(body, question=question, user=author, private_details=private_details)
+    if private_images:
+        # Who may add private details may add images to them: the same field rules.
+        why = _private_details_problems(author, question, "image")
+        if why:
+            errors[uploads.PRIVATE_IMAGES] = why["private_details"]
+    post_images = uploads.check(images, uploads.IMAGES, errors)
+    hidden_images = uploads.check(private_images, uploads.PRIVATE_IMAGES, errors)
     if errors:
         raise ValidationError(_("Please correct your answer."), fields=errors)
     body_text = _clean_body(body)
     details = private.clean(private_details)[0]
-    if details is not None:
+    if details is not None or hidden_images:
         # Known to be allowed; ``require`` adds what every write needs (a verified address).
         require(author, Permission.ANSWER_PRIVATE_DETAILS, question)
     limits.admit_answer(author, body=body_text)
+    uploads.admit(author, len(post_images) + len(hidden_images))
 
     now = utcnow()
     rendered = content.render(body_text)
@@ -117,6 +137,8 @@ def post_answer(
     private.write(answer, details)
     db.session.add(answer)
     db.session.flush()
+    for prepared, place in ((post_images, Place.POST), (hidden_images, Place.PRIVATE)):
+        uploads.attach(author, prepared, place=place, question_id=question.id, answer_id=answer.id)
     increment(db.session, Question.answer_count, question.id)
     page_changed(question.id, scorecard=True)
     question.last_activity_at = now

@@ -20,6 +20,7 @@ from app.policy import Permission, can, require
 from app.questions.forms import ANSWER_PRIVATE_DETAILS_HINT, MARKDOWN_HINT
 from app.questions.queries import get_question
 from app.questions.views import question_url, render_question_page, sign_in_redirect, viewer
+from app.uploads.forms import chosen
 
 
 def answer_page_url(answer: Answer) -> str:
@@ -54,6 +55,8 @@ def create(question_id: int) -> Any:
                 question,
                 body=form.body.data,
                 private_details=form.private_details.data or None,
+                images=chosen(form.images),
+                private_images=chosen(form.private_images),
             )
         except (ValidationError, RateLimited) as error:
             show_errors(form, error)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SearchField, StringField, TextAreaField, URLField
-from wtforms.validators import Length, Optional
+from flask_wtf.file import FileField
+from wtforms import HiddenField, SearchField, StringField, TextAreaField, URLField
+from wtforms.validators import AnyOf, Length, Optional
 
 from app.companies.models import DESCRIPTION_MAX, NAME_MAX, NAME_MIN, WEBSITE_MAX
 from app.companies.staff_forms import Required, at_most
 from app.i18n import _l
+from app.uploads.forms import LOGO_LABEL
+from app.uploads.images import ACCEPT
 
 
 def _strip(value: str | None) -> str | None:
@@ -83,3 +86,10 @@ class CompanySearchForm(FlaskForm):
             Length(max=NAME_MAX, message=at_most(NAME_MAX)),
         ],
     )
+
+
+class LogoForm(FlaskForm):
+    """Upload the company's logo (``action=upload``) or take it away (``action=remove``)."""
+
+    logo = FileField(LOGO_LABEL, render_kw={"accept": ACCEPT})
+    action = HiddenField(default="upload", validators=[AnyOf(["upload", "remove"])])

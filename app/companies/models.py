@@ -58,6 +58,11 @@ class Company(db.Model):
     # The https origins allowed to frame the company's widget, space-separated ("" for
     # none); its admin staff keep them (app.integrations.widget checks each one).
     widget_origins: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # The logo its admins uploaded (app.uploads, an image anyone may fetch), or none. The
+    # foreign key is added after both tables exist (images name questions, which name us).
+    logo_image_id: Mapped[str | None] = mapped_column(
+        sa.String(32), sa.ForeignKey("images.id", ondelete="SET NULL", use_alter=True)
+    )
 
     created_by = relationship("User")
     products = relationship("Product", back_populates="company", order_by="Product.name")

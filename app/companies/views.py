@@ -8,11 +8,11 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.companies import bp, queries, services
-from app.companies.forms import CompanyEditForm, CompanyForm, CompanySearchForm
+from app.companies import bp, logos, queries, services
+from app.companies.forms import CompanyEditForm, CompanyForm, CompanySearchForm, LogoForm
 from app.companies.models import NOT_RANKED
-from app.errors import DomainError, ValidationError
-from app.forms import show_errors
+from app.errors import DomainError, RateLimited, ValidationError
+from app.forms import refused, show_errors
 from app.i18n import _
 from app.insights.scorecard import scorecard
 from app.notifications.queries import is_following
@@ -122,5 +122,40 @@ def edit(slug: str) -> Response | str | tuple[str, int]:
         else:
             flash(_("%(company)s's page is updated.", company=company.name))
             return redirect(url_for("companies.show", slug=company.slug), 303)
-    body = render_template("companies/form.html", form=form, company=company, existing=None)
+    body = render_template(
+        "companies/form.html",
+        form=form,
+        company=company,
+        existing=None,
+        logo_form=LogoForm(formdata=None),
+    )
     return (body, 422) if form.is_submitted() else body
+
+
+@bp.post("/<slug>/logo")
+def logo(slug: str) -> Response | tuple[str, int]:
+    """Upload or remove the logo, from the company's edit page (which shows again, with the
+    refusal at the logo field, when the file is refused)."""
+    company = queries.get_company(slug)
+    require(current_user, Permission.COMPANY_EDIT, company)
+    form = LogoForm()
+    if form.validate_on_submit():
+        try:
+            if form.action.data == "remove":
+                logos.remove_logo(_acting_user(), company)
+                flash(_("The logo is removed."))
+            else:
+                logos.set_logo(_acting_user(), company, form.logo.data or None)
+                flash(_("The new logo is saved."))
+        except (ValidationError, RateLimited) as error:
+            show_errors(form, error)
+            body = render_template(
+                "companies/form.html",
+                form=CompanyEditForm(obj=company, formdata=None),
+                company=company,
+                existing=None,
+                logo_form=form,
+            )
+            return body, refused(error)[0]
+        return redirect(url_for("companies.edit", slug=company.slug), 303)
+    return redirect(url_for("companies.edit", slug=company.slug), 303)

@@ -49,6 +49,7 @@ from app.questions import history
 from app.questions.models import Kind, MeToo, Question, Status
 from app.questions.services import page_changed
 from app.search import index as search_index
+from app.uploads.models import Image, Place
 from app.visibility import answer_listed, question_listed
 from app.webhooks import services as webhooks
 
@@ -90,13 +91,17 @@ PRIVATE_DETAILS_FOR_ANOTHER_ASKER = _l(
 
 
 def _private_details_problem(duplicate: Question, into: Question) -> dict[str, str]:
-    """Answers with private details move only to a question of the same asker (one SELECT,
-    none when the asker is the same)."""
+    """Answers with private details (or images in them) move only to a question of the same
+    asker (one SELECT, none when the asker is the same)."""
     if into.author_id == duplicate.author_id:
         return {}
+    private_images = sa.exists().where(Image.answer_id == Answer.id, Image.place == Place.PRIVATE)
     held = db.session.execute(
         sa.select(Answer.id)
-        .where(Answer.question_id == duplicate.id, Answer.private_details.is_not(None))
+        .where(
+            Answer.question_id == duplicate.id,
+            sa.or_(Answer.private_details.is_not(None), private_images),
+        )
         .limit(1)
     ).first()
     return {"into": str(PRIVATE_DETAILS_FOR_ANOTHER_ASKER)} if held else {}
@@ -220,6 +225,13 @@ def _move_answers(duplicate_id: int, into_id: int) -> None:
     db.session.execute(
         sa.update(Answer)
         .where(Answer.question_id == duplicate_id)
+        .values(question_id=into_id)
+        .execution_options(synchronize_session=False)
+    )
+    # Their images too (the duplicate's own stay with it, read as it is read).
+    db.session.execute(
+        sa.update(Image)
+        .where(Image.question_id == duplicate_id, Image.answer_id.is_not(None))
         .values(question_id=into_id)
         .execution_options(synchronize_session=False)
     )

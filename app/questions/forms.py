@@ -32,6 +32,7 @@ from app.questions.models import (
     Kind,
     Question,
 )
+from app.uploads.forms import IMAGES_LABEL, PRIVATE_IMAGES_LABEL, images_field
 
 NO_PRODUCT = ""
 ANY_PRODUCT = _l("The company in general")
@@ -160,6 +161,8 @@ class AskForm(FlaskForm):
     title = _title_field()
     body = _body_field(_l("Details"))
     private_details = private_details_field()
+    images = images_field(IMAGES_LABEL)
+    private_images = images_field(PRIVATE_IMAGES_LABEL)
 
     def set_company(self, company: Any, products: list[Any]) -> None:
         """Offer the company's ``products``; name who reads the private details."""

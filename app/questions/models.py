@@ -195,6 +195,9 @@ class Question(db.Model):
     fixed_in: Mapped[str] = mapped_column(sa.String(FIXED_IN_MAX), default="", server_default="")
     # "Still broken" reports since the problem was last solved (``StillBroken`` rows).
     still_broken_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Images attached to it, in its body and its private details (app.uploads): the page
+    # reads images only when a post on it has some.
+    image_count: Mapped[int] = mapped_column(default=0, server_default="0")
     # Rows of its status history (``StatusChange``): the page reads the history only when
     # there is one.
     status_change_count: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -11,7 +11,8 @@ change of its status too.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Sequence
+from typing import IO, Any, cast
 
 import sqlalchemy as sa
 from slugify import slugify
@@ -50,6 +51,8 @@ from app.questions.models import (
 from app.reputation import points
 from app.search import index as search_index
 from app.text import clean_text
+from app.uploads import services as uploads
+from app.uploads.models import Place
 from app.webhooks import services as webhooks
 
 # Path segments that follow ``/questions/<id>/``: a slug equal to one of them
@@ -165,6 +168,8 @@ def ask_question(
     product: Product | None = None,
     feeling: Feeling | str | None = None,
     private_details: str | None = None,
+    images: Sequence[IO[bytes]] = (),
+    private_images: Sequence[IO[bytes]] = (),
 ) -> Question:
     """Anyone signed in asks a company a question, optionally about one of its products.
 
@@ -176,6 +181,9 @@ def ask_question(
 
     ``private_details`` (Markdown, at most 5,000 characters; empty: none) are for a
     claimed company only, else a field error (``app.questions.private_details``).
+
+    ``images`` and ``private_images``: up to 4 files each, stored re-encoded (``app.uploads``);
+    images in private details, like the details themselves, only on a claimed company.
     """
     require(author, Permission.QUESTION_ASK, company)
     errors: dict[str, str] = {}
@@ -187,9 +195,14 @@ def ask_question(
             "Choose one of %(company)s's products, or none.", company=company.name
         )
     errors.update(private.problems(company, private_details))
+    if private_images and not company.is_claimed:
+        errors[uploads.PRIVATE_IMAGES] = private.unclaimed(company)
+    post_images = uploads.check(images, uploads.IMAGES, errors)
+    hidden_images = uploads.check(private_images, uploads.PRIVATE_IMAGES, errors)
     if errors:
         raise ValidationError(_("Please correct the marked fields."), fields=errors)
     limits.admit_question(author, body=body_text)
+    uploads.admit(author, len(post_images) + len(hidden_images))
 
     now = utcnow()
     rendered = content.render(body_text)
@@ -212,6 +225,8 @@ def ask_question(
     private.write(question, private.clean(private_details)[0])
     db.session.add(question)
     db.session.flush()
+    uploads.attach(author, post_images, place=Place.POST, question_id=question.id)
+    uploads.attach(author, hidden_images, place=Place.PRIVATE, question_id=question.id)
     increment(db.session, Company.question_count, company.id)
     if product is not None:
         increment(db.session, Product.question_count, product.id)

@@ -51,6 +51,8 @@ from app.questions.queries import (
     list_unanswered,
 )
 from app.search.queries import related_questions, similar_questions
+from app.uploads.forms import chosen
+from app.uploads.queries import page_images
 from app.visibility import can_read_private_details
 
 HOME_QUESTIONS = 15
@@ -114,7 +116,8 @@ def render_question_page(
     authors and their staff titles (1), on the first page related questions (1), and for a
     signed-in viewer their helpful votes, me-too, following and reports (1), and on a claimed
     company's page their staff roles (1, asked once by the policy and remembered for the
-    request); the newest status changes (1) only for a question whose status has changed.
+    request); the newest status changes (1) only for a question whose status has changed, and
+    the images (1) only when a post on the page has some.
 
     ``reason_errors``: a moderator's refused hide or lock, by form (``hide-question``,
     ``lock-question``, ``hide-answer-<id>``): the reason as typed and what is wrong with it.
@@ -128,6 +131,7 @@ def render_question_page(
         page = answer_queries.answers_page(question, cursor=cursor)
     except BadCursor as error:
         raise DomainError(BAD_PAGE_LINK) from error
+    show_images(question, page.items, private_details=private_details)
     if cursor:
         body = render_template(
             "questions/answers_page.html",
@@ -189,6 +193,15 @@ def render_question_page(
     return body, status
 
 
+def show_images(question: Question, answers: list[Any], *, private_details: bool) -> None:
+    """Hand each post on the page its images (``attached``, read by the templates' macro):
+    one SELECT, and none when no post on the page has any."""
+    images = page_images(question, answers, private_details=private_details)
+    question.attached = images.question  # type: ignore[attr-defined]
+    for answer in answers:
+        answer.attached = images.of_answer(answer.id)
+
+
 @bp.get("/")
 def home() -> str:
     companies = list_companies(limit=HOME_COMPANIES).items
@@ -237,6 +250,8 @@ def ask(company_slug: str) -> Any:
                 product=product,
                 feeling=form.feeling.data or None,
                 private_details=form.private_details.data or None,
+                images=chosen(form.images),
+                private_images=chosen(form.private_images),
             )
         except (ValidationError, RateLimited) as error:
             show_errors(form, error)

@@ -124,6 +124,8 @@ def _server_env(workdir: Path) -> dict[str, str]:
         WEBHOOKS_ALLOW_PRIVATE="true",
         # The company site of tests/e2e/test_company_site.py is another loopback port.
         WIDGET_ALLOW_LOCAL="true",
+        # Attached images of the journeys, beside their database.
+        UPLOADS_DIR=str(workdir / "uploads"),
     )
 
 
