@@ -135,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
         notifications,
         reputation,
         search,
+        site,
         templating,
         webhooks,
     )
@@ -175,6 +176,7 @@ def _register_blueprints(app: Flask) -> None:
     webhooks.init_app(app)  # company webhooks: their pages, the sender and its commands
     integrations.init_app(app)  # SSO, the widget, the export
     reputation.init_app(app)  # leaderboards, badges, champions; flask reputation …
+    site.init_app(app)  # the language links; About, Terms, Privacy, Accessibility, Contact
 
 
 def _register_errors_and_cli(app: Flask) -> None:

@@ -192,6 +192,7 @@ def build_world() -> World:
     values = {
         "question_id": question.id,
         "slug": "acme",
+        "code": "da",  # a language (the footer's links)
         "company_slug": "acme",
         "product_slug": "drive",
         "product": "drive",

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from app.accounts.models import USERNAME_MAX, USERNAME_MIN, USERNAME_PATTERN, User
 from app.errors import NotFound
 from app.extensions import db
+from app.i18n import _
 
 
 def get_user_by_username(username: str) -> User:
@@ -19,8 +20,8 @@ def get_user_by_username(username: str) -> User:
     """
     name = username.strip().lower()
     if not USERNAME_MIN <= len(name) <= USERNAME_MAX or not re.fullmatch(USERNAME_PATTERN, name):
-        raise NotFound("There is no such person on Helpsquare.")
+        raise NotFound(_("There is no such person on Helpsquare."))
     user = db.session.execute(sa.select(User).where(User.username == name)).scalar_one_or_none()
     if user is None:
-        raise NotFound("There is no such person on Helpsquare.")
+        raise NotFound(_("There is no such person on Helpsquare."))
     return user

@@ -22,6 +22,7 @@ from app.companies.services import NUL_MESSAGE, check_work_email
 from app.db import utcnow
 from app.errors import Conflict, DomainError, NotFound, ValidationError
 from app.extensions import db
+from app.i18n import _l
 from app.mail import queue_message
 from app.moderation import audit
 from app.notifications.models import NotificationKind
@@ -37,7 +38,7 @@ INVITATION_LIFETIME = timedelta(hours=48)
 PENDING = "pending"
 # Fixed: the invitation goes to an address nobody has proven yet, so its subject carries no
 # text a user typed (company and display names could say anything); the body names them.
-INVITATION_SUBJECT = "You are invited to join a company's staff on Helpsquare"
+INVITATION_SUBJECT = _l("You are invited to join a company's staff on Helpsquare")
 
 ROLE_CHOICE = "Choose a role: admin or agent."
 LAST_ADMIN = (

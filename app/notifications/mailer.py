@@ -35,6 +35,7 @@ from sqlalchemy.orm import joinedload
 
 from app.db import insert_if_absent, utcnow
 from app.extensions import db
+from app.i18n import _l, in_language, lazy_ngettext
 from app.mail import queue_message
 from app.notifications import hourly_cap
 from app.notifications.models import (
@@ -187,20 +188,23 @@ def _email_each(notifications: list[Notification]) -> None:
     settings = url_for("notifications.settings", _external=True)
     for notification in notifications:
         unsubscribe = _unsubscribe_url(notification.user_id, notification.category)
-        sentence = notification.sentence
-        queue_message(
-            notification.user.email,
-            _subject(sentence),
-            "notification",
-            headers=_headers(unsubscribe),
-            user=notification.user,
-            sentence=sentence,
-            link=link_of(notification),
-            reason=REASONS[notification.category],
-            category=notification.category,
-            settings_link=settings,
-            unsubscribe_link=unsubscribe,
-        )
+        language = notification.user.email_language
+        with in_language(language):  # the sentence and subject too, not only the body
+            sentence = notification.sentence
+            queue_message(
+                notification.user.email,
+                _subject(sentence),
+                "notification",
+                headers=_headers(unsubscribe),
+                language=language,
+                user=notification.user,
+                sentence=sentence,
+                link=link_of(notification),
+                reason=REASONS[notification.category],
+                category=notification.category,
+                settings_link=settings,
+                unsubscribe_link=unsubscribe,
+            )
 
 
 def _email_summary(listed: list[Notification], *, total: int, per_hour: int) -> None:
@@ -211,9 +215,14 @@ def _email_summary(listed: list[Notification], *, total: int, per_hour: int) -> 
     unsubscribe = _unsubscribe_url(user.id, IMMEDIATE_SCOPE)
     queue_message(
         user.email,
-        f"{total} more things happened on Helpsquare",
+        lazy_ngettext(
+            "%(num)d more thing happened on Helpsquare",
+            "%(num)d more things happened on Helpsquare",
+            total,
+        ),
         "notification_summary",
         headers=_headers(unsubscribe),
+        language=user.email_language,
         user=user,
         total=total,
         items=[(notification, link_of(notification)) for notification in listed],
@@ -257,7 +266,7 @@ def _sections(notifications: list[Notification]) -> list[DigestSection]:
                 )
                 by_question[key] = DigestSection(question.title, link, [])
             else:
-                by_question[key] = DigestSection("Your companies", None, [])
+                by_question[key] = DigestSection(_l("Your companies"), None, [])
         by_question[key].items.append((notification, link_of(notification)))
     other = by_question.pop(None, None)
     return [*by_question.values(), *([other] if other else [])]
@@ -293,9 +302,14 @@ def _digest_for(user_id: int, day: Any) -> bool:
     count = len(notifications)
     queue_message(
         user.email,
-        f"Your Helpsquare digest: {count} update{'' if count == 1 else 's'}",
+        lazy_ngettext(
+            "Your Helpsquare digest: %(num)d update",
+            "Your Helpsquare digest: %(num)d updates",
+            count,
+        ),
         "notification_digest",
         headers=_headers(unsubscribe),
+        language=user.email_language,
         user=user,
         count=count,
         sections=_sections(notifications),

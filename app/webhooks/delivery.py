@@ -44,6 +44,7 @@ from app.answers.models import Answer
 from app.companies.models import Membership, StaffRole
 from app.db import utcnow
 from app.extensions import db
+from app.i18n import _l
 from app.mail.outbox import take_oldest
 from app.questions.models import Question
 from app.webhooks.models import DeliveryState, WebhookDelivery, WebhookEndpoint
@@ -60,7 +61,7 @@ ERROR_MAX = 2000
 INLINE_LIMIT = 10
 # The delivery log keeps finished deliveries this long (``flask webhooks prune``).
 LOG_KEEP = timedelta(days=30)
-DISABLED_SUBJECT = "A webhook endpoint on Helpsquare was disabled"
+DISABLED_SUBJECT = _l("A webhook endpoint on Helpsquare was disabled")
 
 
 @dataclass
@@ -241,6 +242,7 @@ def _disable(session: orm.Session, endpoint_id: int, error: str) -> None:
             membership.user.email,
             DISABLED_SUBJECT,
             "webhook_disabled",
+            language=membership.user.email_language,
             user=membership.user,
             company=company,
             endpoint=endpoint,
