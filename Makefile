@@ -23,7 +23,7 @@ install: $(BIN)/activate $(CATALOGUES:.po=.mo)
 
 ## After changing strings: extract them, update every catalogue, translate, then compile.
 translations: $(BIN)/activate
-	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --no-location \
+	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location \
 	    --sort-output -o app/translations/messages.pot .
 	$(PYBABEL) update -i app/translations/messages.pot -d app/translations \
 	    --no-fuzzy-matching --ignore-obsolete

@@ -19,7 +19,7 @@ def format_until(moment: datetime) -> str:
     from app.templating import format_date
 
     moment = moment.astimezone(UTC)
-    return _("%(date)s at %(time)s UTC", date=format_date(moment), time=f"{moment:%H:%M}")
+    return _("%(date)s at %(time)s UTC", date=format_date(moment), time=moment.strftime("%H:%M"))
 
 
 def suspension_message(user: Any) -> str:
