@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask, Response, current_app, has_request_context, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_babel import Babel, force_locale, get_locale, lazy_ngettext, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -38,6 +38,7 @@ __all__ = [
 babel = Babel()
 
 COOKIE = "lang"
+API_PATH = "/api/"
 # Each language named in itself (an autonym), so a reader finds their own in any language.
 LANGUAGE_NAMES = {"en": "English", "da": "Dansk"}
 
@@ -53,8 +54,11 @@ def select_locale() -> str:
     choices = languages()
     if not has_request_context():  # a command, a worker: the default until told otherwise
         return choices[0]
+    # The API knows people by their token (``g.api_user``), never by the session: asking
+    # for ``current_user`` there would load a session and set a cookie on the answer.
+    user = g.get("api_user") if request.path.startswith(API_PATH) else current_user
     try:
-        chosen = getattr(current_user, "language", None) if current_user else None
+        chosen = getattr(user, "language", None) if user else None
     except SQLAlchemyError:  # the database is down: the error page still needs a language
         chosen = None
     if chosen in choices:
