@@ -192,7 +192,7 @@ def build_world() -> World:
     values = {
         "question_id": question.id,
         "slug": "acme",
-        "code": "da",  # a language (the footer's links)
+        "code": "en",  # a language (the footer's links): the walks read English pages
         "company_slug": "acme",
         "product_slug": "drive",
         "product": "drive",
