@@ -97,7 +97,11 @@ class ProfileForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.language.choices = [("", _("The browser's choice")), *LANGUAGE_NAMES.items()]
+        # Each language's name is marked with its language, for screen readers.
+        self.language.choices = [
+            ("", _("The browser's choice"), {}),
+            *((code, name, {"lang": code}) for code, name in LANGUAGE_NAMES.items()),
+        ]
         if self.language.data is None:
             self.language.data = ""
 

@@ -105,6 +105,7 @@ def test_the_setting_is_saved_and_wins_over_cookie_and_browser(client):
     assert '<html lang="da">' in page and "Redigér din profil" in page
     # The footer sends a person with a setting to it, not to the cookie's link.
     assert "Din konto bestemmer sproget" in page
+    assert '<option lang="en" value="en">English</option>' in page
     assert '/account/profile#language">English</a>' in page
 
     # The link of the footer changes nothing stored, and says where the setting is.
