@@ -24,7 +24,7 @@ install: $(BIN)/activate $(CATALOGUES:.po=.mo)
 ## After changing strings: extract them, update every catalogue, translate, then compile.
 ## --ignore-dirs: only hidden folders (.venv); Babel's default also skips templates/_macros.
 translations: $(BIN)/activate
-	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --no-location \
+	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location \
 	    --ignore-dirs='.*' --sort-output -o app/translations/messages.pot .
 	$(PYBABEL) update -i app/translations/messages.pot -d app/translations \
 	    --no-fuzzy-matching --ignore-obsolete

@@ -138,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
         notifications,
         reputation,
         search,
+        site,
         templating,
         uploads,
         webhooks,
@@ -181,6 +182,7 @@ def _register_blueprints(app: Flask) -> None:
     integrations.init_app(app)  # SSO, the widget, the export
     reputation.init_app(app)  # leaderboards, badges, champions; flask reputation …
     uploads.init_app(app)  # /images/<id>: attached images and logos, as visibility allows
+    site.init_app(app)  # the language links; About, Terms, Privacy, Accessibility, Contact
 
 
 def _register_errors_and_cli(app: Flask) -> None:

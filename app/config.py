@@ -25,6 +25,8 @@ _ENV_SETTINGS: dict[str, Any] = {
     "MAIL_BACKEND": lambda v: v.strip().lower(),
     "MAIL_SEND": lambda v: v.strip().lower(),
     "MAIL_DEFAULT_SENDER": str,
+    # Where people write to the people who run the site (the Contact and Accessibility pages).
+    "CONTACT_EMAIL": str,
     "MAIL_FILE_DIR": str,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,
@@ -183,6 +185,7 @@ class DefaultConfig:
     # `flask mail send --loop` running as its own process.
     MAIL_SEND = "inline"
     MAIL_DEFAULT_SENDER = "Helpsquare <no-reply@localhost>"
+    CONTACT_EMAIL = "help@localhost"
     MAIL_FILE_DIR = ""
     MAIL_SERVER = "localhost"
     MAIL_PORT = 25

@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, login_manager
+from app.i18n import _, _l, current_language
 from app.ops import request_id
 
 log = logging.getLogger(__name__)
@@ -27,9 +28,12 @@ class DomainError(Exception):
     code = "bad_request"
 
     def __init__(self, message: str = "", fields: dict[str, str] | None = None) -> None:
+        # Messages may be lazy (``_l`` constants): made text here, in the language of the
+        # request that raised them, so a flash or a JSON body can carry them.
+        message = str(message)
         super().__init__(message)
         self.message = message
-        self.fields = fields or {}
+        self.fields = {name: str(why) for name, why in (fields or {}).items()}
 
 
 class NotFound(DomainError):
@@ -80,33 +84,33 @@ class Conflict(DomainError):
 
 
 _TITLES = {
-    400: "Bad request",
-    403: "Not allowed",
-    404: "Page not found",
-    405: "Not allowed here",
-    409: "Already done",
-    413: "Too much at once",
-    422: "Something is not right",
-    429: "Slow down",
-    500: "Something went wrong",
-    503: "Back in a moment",
+    400: _l("Bad request"),
+    403: _l("Not allowed"),
+    404: _l("Page not found"),
+    405: _l("Not allowed here"),
+    409: _l("Already done"),
+    413: _l("Too much at once"),
+    422: _l("Something is not right"),
+    429: _l("Slow down"),
+    500: _l("Something went wrong"),
+    503: _l("Back in a moment"),
 }
 
 _MESSAGES = {
-    400: "The request could not be understood.",
-    403: "You are not allowed to do that.",
-    404: "There is nothing here. It may have been moved or never existed.",
-    405: "That action is not available here.",
-    413: "That was more than we accept in one request. Please shorten it and try again.",
-    429: "Too many attempts in a short time. Please wait a minute and try again.",
-    500: "We could not complete that. Nothing you did caused it; please try again shortly.",
-    503: "Helpsquare cannot reach its database right now. Please try again in a moment.",
+    400: _l("The request could not be understood."),
+    403: _l("You are not allowed to do that."),
+    404: _l("There is nothing here. It may have been moved or never existed."),
+    405: _l("That action is not available here."),
+    413: _l("That was more than we accept in one request. Please shorten it and try again."),
+    429: _l("Too many attempts in a short time. Please wait a minute and try again."),
+    500: _l("We could not complete that. Nothing you did caused it; please try again shortly."),
+    503: _l("Helpsquare cannot reach its database right now. Please try again in a moment."),
 }
 
 
 def _render(status: int, message: str | None = None):
-    title = _TITLES.get(status, "Error")
-    text = message or _MESSAGES.get(status, "")
+    title = str(_TITLES.get(status) or _("Error"))
+    text = str(message or _MESSAGES.get(status, ""))
     headers = {"Retry-After": "5"} if status == 503 else {}
     reference = request_id()
     try:
@@ -116,9 +120,10 @@ def _render(status: int, message: str | None = None):
         # broke: answer with a page that needs nothing.
         log.exception("error page %s could not be rendered", status)
         body = (
-            f"<!doctype html><html lang=en><title>{escape(title)} · Helpsquare</title>"
+            f"<!doctype html><html lang={current_language()}>"
+            f"<title>{escape(title)} · Helpsquare</title>"
             f"<h1>{escape(title)}</h1><p>{escape(text)}</p>"
-            f"<p>Reference: <code>{escape(reference)}</code></p></html>"
+            f"<p>{escape(_('Reference:'))} <code>{escape(reference)}</code></p></html>"
         )
     return body, status, headers
 

@@ -11,16 +11,36 @@ cookie the footer's language links set, the browser's ``Accept-Language``, Engli
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, has_request_context, request
-from flask_babel import Babel, get_locale, ngettext
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, Response, current_app, g, has_request_context, request
+from flask_babel import Babel, force_locale, get_locale, lazy_ngettext, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+from sqlalchemy.exc import SQLAlchemyError
 
-__all__ = ["_", "_l", "babel", "current_language", "init_app", "ngettext"]
+__all__ = [
+    "LANGUAGE_NAMES",
+    "_",
+    "_l",
+    "babel",
+    "current_language",
+    "english",
+    "in_language",
+    "init_app",
+    "languages",
+    "lazy_ngettext",
+    "ngettext",
+]
 
 babel = Babel()
 
 COOKIE = "lang"
+API_PATH = "/api/"
+# Each language named in itself (an autonym), so a reader finds their own in any language.
+LANGUAGE_NAMES = {"en": "English", "da": "Dansk"}
 
 
 def languages() -> tuple[str, ...]:
@@ -34,7 +54,13 @@ def select_locale() -> str:
     choices = languages()
     if not has_request_context():  # a command, a worker: the default until told otherwise
         return choices[0]
-    chosen = getattr(current_user, "language", None) if current_user else None
+    # The API knows people by their token (``g.api_user``), never by the session: asking
+    # for ``current_user`` there would load a session and set a cookie on the answer.
+    user = g.get("api_user") if request.path.startswith(API_PATH) else current_user
+    try:
+        chosen = getattr(user, "language", None) if user else None
+    except SQLAlchemyError:  # the database is down: the error page still needs a language
+        chosen = None
     if chosen in choices:
         return chosen
     cookie = request.cookies.get(COOKIE)
@@ -48,11 +74,28 @@ def current_language() -> str:
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+def english(message: LazyString) -> str:
+    """A lazy message's own English words (its msgid, which English shows as it is): for a
+    module that also names the text to callers comparing words, as the tests do."""
+    return str(message._args[0])
+
+
+@contextmanager
+def in_language(code: str | None) -> Iterator[None]:
+    """Everything made inside speaks ``code`` whatever the request's language: an e-mail
+    to its recipient. None or a code the site does not have: the default language."""
+    choices = languages()
+    with force_locale(code if code in choices else choices[0]):
+        yield
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)  # catalogues: app/translations
     # `{% trans %}` blocks ignore the template's line breaks and indentation.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
-    app.jinja_env.globals.update(current_language=current_language)
+    app.jinja_env.globals.update(
+        current_language=current_language, languages=languages, language_names=LANGUAGE_NAMES
+    )
     app.after_request(_vary_by_language)
 
 

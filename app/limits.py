@@ -65,7 +65,7 @@ from app import content
 from app.db import utcnow
 from app.errors import RateLimited, ValidationError
 from app.extensions import limiter
-from app.i18n import _
+from app.i18n import _, ngettext
 
 log = logging.getLogger(__name__)
 
@@ -74,23 +74,81 @@ FIRST_DAY = timedelta(hours=24)
 
 @dataclass(frozen=True)
 class PostKind:
-    """What is being posted, with the words its refusals use."""
+    """What is being posted, and its settings. Its refusals are whole sentences per kind
+    (``_sentences``): a language puts the count, the verb and the noun in its own order."""
 
-    noun: str
-    plural: str
-    verb: str
-    done: str
+    noun: str  # in storage keys and logs only
     limits_setting: str
     first_day_setting: str
 
-    def count(self, amount: int) -> str:
-        return f"{amount} {self.noun if amount == 1 else self.plural}"
+
+QUESTION = PostKind("question", "QUESTION_LIMITS", "FIRST_DAY_QUESTION_LIMITS")
+ANSWER = PostKind("answer", "ANSWER_LIMITS", "FIRST_DAY_ANSWER_LIMITS")
 
 
-QUESTION = PostKind(
-    "question", "questions", "ask", "asked", "QUESTION_LIMITS", "FIRST_DAY_QUESTION_LIMITS"
-)
-ANSWER = PostKind("answer", "answers", "post", "posted", "ANSWER_LIMITS", "FIRST_DAY_ANSWER_LIMITS")
+def _by_account(kind: PostKind, amount: int, window: str, wait: str) -> str:
+    if kind is QUESTION:
+        return ngettext(
+            "You have asked %(num)d question %(window)s, the most Helpsquare allows. "
+            "You can ask another question in %(wait)s.",
+            "You have asked %(num)d questions %(window)s, the most Helpsquare allows. "
+            "You can ask another question in %(wait)s.",
+            amount,
+            window=window,
+            wait=wait,
+        )
+    return ngettext(
+        "You have posted %(num)d answer %(window)s, the most Helpsquare allows. "
+        "You can post another answer in %(wait)s.",
+        "You have posted %(num)d answers %(window)s, the most Helpsquare allows. "
+        "You can post another answer in %(wait)s.",
+        amount,
+        window=window,
+        wait=wait,
+    )
+
+
+def _by_address(kind: PostKind, amount: int, window: str, wait: str) -> str:
+    if kind is QUESTION:
+        return ngettext(
+            "%(num)d question was asked from your network address %(window)s, the most "
+            "Helpsquare allows from one address. You can ask another question in %(wait)s.",
+            "%(num)d questions were asked from your network address %(window)s, the most "
+            "Helpsquare allows from one address. You can ask another question in %(wait)s.",
+            amount,
+            window=window,
+            wait=wait,
+        )
+    return ngettext(
+        "%(num)d answer was posted from your network address %(window)s, the most "
+        "Helpsquare allows from one address. You can post another answer in %(wait)s.",
+        "%(num)d answers were posted from your network address %(window)s, the most "
+        "Helpsquare allows from one address. You can post another answer in %(wait)s.",
+        amount,
+        window=window,
+        wait=wait,
+    )
+
+
+def _on_first_day(kind: PostKind, amount: int, during: str, wait: str) -> str:
+    if kind is QUESTION:
+        return ngettext(
+            "New accounts can ask %(num)d question %(during)s. "
+            "You can ask another question in %(wait)s.",
+            "New accounts can ask %(num)d questions %(during)s. "
+            "You can ask another question in %(wait)s.",
+            amount,
+            during=during,
+            wait=wait,
+        )
+    return ngettext(
+        "New accounts can post %(num)d answer %(during)s. You can post another answer in %(wait)s.",
+        "New accounts can post %(num)d answers %(during)s. "
+        "You can post another answer in %(wait)s.",
+        amount,
+        during=during,
+        wait=wait,
+    )
 
 
 def admit_question(author: Any, *, body: str) -> None:
@@ -120,9 +178,14 @@ def admit_flag(user: Any) -> None:
             _Count(
                 item,
                 _key("flag", "account", str(user.id)),
-                lambda wait, item=item, window=window: (
-                    f"You have flagged {item.amount} posts in the last {window}, the most "
-                    f"Helpsquare allows. You can flag another in {wait}."
+                lambda wait, item=item, window=window: ngettext(
+                    "You have flagged %(num)d post %(window)s, the most Helpsquare allows. "
+                    "You can flag another in %(wait)s.",
+                    "You have flagged %(num)d posts %(window)s, the most Helpsquare allows. "
+                    "You can flag another in %(wait)s.",
+                    item.amount,
+                    window=window,
+                    wait=wait,
                 ),
             )
         )
@@ -232,11 +295,7 @@ def _counts(author: Any, kind: PostKind, first_day_ends: datetime | None) -> lis
             _Count(
                 item,
                 _key(kind.noun, "account", str(author.id)),
-                lambda wait, item=item, window=window: (
-                    f"You have {kind.done} {kind.count(item.amount)} in the last {window}, "
-                    f"the most Helpsquare allows. You can {kind.verb} another {kind.noun} "
-                    f"in {wait}."
-                ),
+                lambda wait, item=item, window=window: _by_account(kind, item.amount, window, wait),
             )
         )
         if network is not None:
@@ -244,28 +303,24 @@ def _counts(author: Any, kind: PostKind, first_day_ends: datetime | None) -> lis
                 _Count(
                     item,
                     _key(kind.noun, "address", network),
-                    lambda wait, item=item, window=window: (
-                        f"{kind.count(item.amount)} {'was' if item.amount == 1 else 'were'} "
-                        f"{kind.done} from your network address in the last {window}, the "
-                        "most Helpsquare allows from one address. You can "
-                        f"{kind.verb} another {kind.noun} in {wait}."
+                    lambda wait, item=item, window=window: _by_address(
+                        kind, item.amount, window, wait
                     ),
                 )
             )
     if first_day_ends is not None:
         for item in parse_many(config[kind.first_day_setting]):
             during = (
-                "in their first day"
+                _("in their first day")
                 if item.get_expiry() >= FIRST_DAY.total_seconds()
-                else f"in any {_window(item)} of their first day"
+                else _any_window(item)
             )
             counts.append(
                 _Count(
                     item,
                     _key(kind.noun, "first-day", str(author.id)),
-                    lambda wait, item=item, during=during: (
-                        f"New accounts can {kind.verb} {kind.count(item.amount)} {during}. "
-                        f"You can {kind.verb} another {kind.noun} in {wait}."
+                    lambda wait, item=item, during=during: _on_first_day(
+                        kind, item.amount, during, wait
                     ),
                     ends=first_day_ends,
                 )
@@ -311,12 +366,22 @@ def _check_links(body: str, first_day_left: timedelta) -> None:
     if found <= most:
         return
     extra = found - most
-    why = (
-        f"New accounts can include at most {most} link{'' if most == 1 else 's'} (or "
-        f"images) in a post in their first day; this one has {found}. Remove "
-        f"{'one' if extra == 1 else extra}, or post it in "
-        f"{wait_phrase(first_day_left.total_seconds())}."
+    wait = wait_phrase(first_day_left.total_seconds())
+    limit = ngettext(
+        "New accounts can include at most %(num)d link (or images) in a post in their first "
+        "day; this one has %(found)d.",
+        "New accounts can include at most %(num)d links (or images) in a post in their first "
+        "day; this one has %(found)d.",
+        most,
+        found=found,
     )
+    remove = ngettext(
+        "Remove one, or post it in %(wait)s.",
+        "Remove %(num)d, or post it in %(wait)s.",
+        extra,
+        wait=wait,
+    )
+    why = f"{limit} {remove}"
     raise ValidationError(why, fields={"body": why})
 
 
@@ -345,19 +410,47 @@ def _first(pair: tuple[float, _Count]) -> float:
 def _repeated(strategy: MovingWindowRateLimiter, text: _Count, now: datetime) -> ValidationError:
     seconds = _seconds_until(strategy, text, now)
     ago = text.item.get_expiry() - seconds
-    why = (
-        f"You posted this same text {ago_phrase(ago)}. Change it, or post it again in "
-        f"{wait_phrase(seconds)}."
+    why = _(
+        "You posted this same text %(ago)s. Change it, or post it again in %(wait)s.",
+        ago=ago_phrase(ago),
+        wait=wait_phrase(seconds),
     )
     return ValidationError(why, fields={"body": why})
 
 
+def _unit(item: RateLimitItem) -> tuple[str, int]:
+    """A rate's window in the largest whole unit: ("hour", 24) for a day."""
+    seconds = item.get_expiry()
+    for name, size in (("hour", 3600), ("minute", 60)):
+        if seconds % size == 0:
+            return name, seconds // size
+    return "second", seconds
+
+
 def _window(item: RateLimitItem) -> str:
-    """The window of a rate, as in "in the last hour" / "10 minutes" / "24 hours"."""
-    name, multiples = item.GRANULARITY.name, item.multiples
-    if name == "day":
-        name, multiples = "hour", multiples * 24
-    return name if multiples == 1 else f"{multiples} {name}s"
+    """The window of a rate: "in the last hour" / "in the last 10 minutes"."""
+    name, count = _unit(item)
+    if name == "hour":
+        return ngettext("in the last hour", "in the last %(num)d hours", count)
+    if name == "minute":
+        return ngettext("in the last minute", "in the last %(num)d minutes", count)
+    return ngettext("in the last second", "in the last %(num)d seconds", count)
+
+
+def _any_window(item: RateLimitItem) -> str:
+    """A first-day rate's window: "in any hour of their first day"."""
+    name, count = _unit(item)
+    if name == "hour":
+        return ngettext(
+            "in any hour of their first day", "in any %(num)d hours of their first day", count
+        )
+    if name == "minute":
+        return ngettext(
+            "in any minute of their first day", "in any %(num)d minutes of their first day", count
+        )
+    return ngettext(
+        "in any second of their first day", "in any %(num)d seconds of their first day", count
+    )
 
 
 def wait_phrase(seconds: float) -> str:
@@ -365,19 +458,24 @@ def wait_phrase(seconds: float) -> str:
     5 minutes"."""
     minutes = max(1, math.ceil(seconds / 60))
     hours, minutes = divmod(minutes, 60)
-    parts = []
-    if hours:
-        parts.append("an hour" if hours == 1 else f"{hours} hours")
-    if minutes:
-        parts.append("a minute" if minutes == 1 else f"{minutes} minutes")
-    return " and ".join(parts)
+    hours_words = _("an hour") if hours == 1 else ngettext("%(num)d hour", "%(num)d hours", hours)
+    minutes_words = (
+        _("a minute") if minutes == 1 else ngettext("%(num)d minute", "%(num)d minutes", minutes)
+    )
+    if hours and minutes:
+        return _("%(hours)s and %(minutes)s", hours=hours_words, minutes=minutes_words)
+    return hours_words if hours else minutes_words
 
 
 def ago_phrase(seconds: float) -> str:
     minutes = int(seconds // 60)
     if minutes < 1:
-        return "less than a minute ago"
-    return "a minute ago" if minutes == 1 else f"{minutes} minutes ago"
+        return _("less than a minute ago")
+    return (
+        _("a minute ago")
+        if minutes == 1
+        else ngettext("%(num)d minute ago", "%(num)d minutes ago", minutes)
+    )
 
 
 __all__ = [

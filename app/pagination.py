@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from app.db import MAX_ID
+from app.i18n import _l
 
 T = TypeVar("T")
 
@@ -26,7 +27,7 @@ CURSOR_MAX = 200
 
 
 # What a page says (a 400) when its list was given a cursor this server did not issue.
-BAD_PAGE_LINK = "That page link is not valid. Start again from the first page."
+BAD_PAGE_LINK = _l("That page link is not valid. Start again from the first page.")
 
 
 class BadCursor(ValueError):

@@ -15,6 +15,7 @@ from app.accounts.verification import unverified_message, verification_required
 from app.companies.models import StaffRole
 from app.companies.queries import staff_roles
 from app.errors import EmailUnverified, PermissionDenied
+from app.i18n import _
 
 
 class Permission(StrEnum):
@@ -536,7 +537,7 @@ def require(user: Any, permission: Permission | str, obj: Any = None) -> None:
     allowed, once it follows the link it was sent.
     """
     if not can(user, permission, obj):
-        raise PermissionDenied("You are not allowed to do that.")
+        raise PermissionDenied(_("You are not allowed to do that."))
     if (
         Permission(permission) in WRITES_NEEDING_VERIFIED_EMAIL
         and not user.is_email_verified

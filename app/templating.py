@@ -9,11 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, request, url_for
+from flask_babel import format_date as babel_format_date
+from flask_babel import format_number
 from markupsafe import Markup
 from werkzeug.routing import BaseConverter, ValidationError
 
 from app.accounts.suspension import format_until
 from app.db import MAX_ID, utcnow
+from app.i18n import _, current_language, ngettext
 from app.page_cache import cached_fragment, question_list_key
 from app.policy import Permission, can, is_moderator
 from app.search.text import plain_text, shorten
@@ -51,27 +54,40 @@ def static_url(filename: str) -> str:
     return url_for("static", filename=filename, v=version)
 
 
+# A date's pattern per language (Babel's CLDR patterns): "3 March 2026", "3. marts 2026".
+# English keeps the day-month-year order the site has always written; other languages use
+# their CLDR long date.
+DATE_PATTERNS = {"en": "d MMMM y"}
+
+
 def format_date(value: datetime | None) -> str:
-    """3 March 2026."""
+    """3 March 2026 / 3. marts 2026: the date in the page's language (UTC)."""
     if value is None:
         return ""
-    return f"{value.day} {value:%B %Y}"
+    return babel_format_date(value, DATE_PATTERNS.get(current_language(), "long"))
 
 
 def time_ago(value: datetime | None) -> str:
-    """A short relative time: "5 minutes ago", "3 days ago", or the date when older."""
+    """A short relative time: "5 minutes ago" / "for 5 minutter siden", or the date when
+    older than a month. Whole units, rounded down (59 minutes is "59 minutes ago")."""
     if value is None:
         return ""
     seconds = int((utcnow() - value.astimezone(UTC)).total_seconds())
     if seconds < 60:
-        return "just now"
-    for unit_seconds, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
-        if seconds >= unit_seconds:
-            count = seconds // unit_seconds
-            if unit == "day" and count > 30:
-                return format_date(value)
-            return f"{count} {unit}{'s' if count != 1 else ''} ago"
-    return format_date(value)
+        return _("just now")
+    days, hours, minutes = seconds // 86400, seconds // 3600, seconds // 60
+    if days > 30:
+        return format_date(value)
+    if days:
+        return ngettext("%(num)d day ago", "%(num)d days ago", days)
+    if hours:
+        return ngettext("%(num)d hour ago", "%(num)d hours ago", hours)
+    return ngettext("%(num)d minute ago", "%(num)d minutes ago", minutes)
+
+
+def number(value: int | float) -> str:
+    """A number as the page's language writes it: 12,345 / 12.345."""
+    return format_number(value)
 
 
 def iso(value: datetime | None) -> str:
@@ -155,6 +171,7 @@ def init_app(app: Flask) -> None:
         format_until=format_until,
         format_date=format_date,
         time_ago=time_ago,
+        number=number,
         iso=iso,
         person=person,
         duration_words=duration_words,

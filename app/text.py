@@ -15,6 +15,8 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from app.i18n import _, _l
+
 # Bidirectional controls: ARABIC LETTER MARK, LRM, RLM, the embeddings and overrides
 # (LRE, RLE, PDF, LRO, RLO) and the isolates (LRI, RLI, FSI, PDI).
 BIDI_CONTROLS = frozenset({0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)})
@@ -50,7 +52,7 @@ BLANK_LOOKING = frozenset({0x2800})
 # before them is drawn ("❤️"); they are allowed in names. The skeleton ignores them.
 PRESENTATION_SELECTORS = frozenset({0xFE0E, 0xFE0F})
 
-CONTROL_MESSAGE = "Use letters, digits and punctuation only: no control characters."
+CONTROL_MESSAGE = _l("Use letters, digits and punctuation only: no control characters.")
 
 
 def is_default_ignorable(char: str) -> bool:
@@ -109,20 +111,22 @@ def name_problem(name: str) -> str | None:
         if unicodedata.category(char) == "Cc":
             return CONTROL_MESSAGE
         if ord(char) in BIDI_CONTROLS:
-            return (
-                f"Remove the text direction control ({_describe(char)}): it makes a name "
-                "read differently from what it is."
+            return _(
+                "Remove the text direction control (%(character)s): it makes a name "
+                "read differently from what it is.",
+                character=_describe(char),
             )
     for char in name:
         if is_invisible(char) and ord(char) not in PRESENTATION_SELECTORS:
-            return (
-                f"Remove the invisible character ({_describe(char)}): a name may only "
-                "hold characters people can see."
+            return _(
+                "Remove the invisible character (%(character)s): a name may only "
+                "hold characters people can see.",
+                character=_describe(char),
             )
     return None
 
 
-NUL_MESSAGE = "This cannot contain NUL characters."
+NUL_MESSAGE = _l("This cannot contain NUL characters.")
 
 
 def clean_text(

@@ -18,6 +18,7 @@ from flask import current_app
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
 from app.db import MAX_ID, utcnow
+from app.i18n import _
 
 TOKEN_MAX = 500
 
@@ -57,20 +58,20 @@ def make_token(purpose: Purpose, object_id: int, version: str | int = "") -> str
 def read_token(token: Any, purpose: Purpose, *, max_age: timedelta) -> tuple[int, str]:
     """The (object id, version) a valid token names; ``InvalidToken`` for anything else."""
     if not isinstance(token, str) or not token or len(token) > TOKEN_MAX or "\x00" in token:
-        raise InvalidToken("That link is not valid.")
+        raise InvalidToken(_("That link is not valid."))
     try:
         payload, signed_at = _serializer(purpose).loads(token, return_timestamp=True)
     except (BadSignature, ValueError, TypeError) as error:
-        raise InvalidToken("That link is not valid.") from error
+        raise InvalidToken(_("That link is not valid.")) from error
     if not isinstance(payload, dict):
-        raise InvalidToken("That link is not valid.")
+        raise InvalidToken(_("That link is not valid."))
     object_id, version = payload.get("id"), payload.get("v")
     if type(object_id) is not int or not 0 < object_id <= MAX_ID or not isinstance(version, str):
-        raise InvalidToken("That link is not valid.")
+        raise InvalidToken(_("That link is not valid."))
     if signed_at.tzinfo is None:
         signed_at = signed_at.replace(tzinfo=UTC)
     if utcnow() - signed_at > max_age:
-        raise InvalidToken("That link has expired.")
+        raise InvalidToken(_("That link has expired."))
     return object_id, version
 
 

@@ -203,6 +203,7 @@ def build_world() -> World:
         "image_id": picture.id,
         "question_id": question.id,
         "slug": "acme",
+        "code": "en",  # a language (the footer's links): the walks read English pages
         "company_slug": "acme",
         "product_slug": "drive",
         "product": "drive",

@@ -316,6 +316,13 @@ class Action:
             ),
             "read the champions": (f"/companies/{acme}/champions", {}),
             "read a company's leaderboard": (f"/companies/{acme}/leaderboard?period=month", {}),
+            # Issue 17: the language link (a cookie, nothing stored) and the setting.
+            "choose a language with the footer's link": ("/language/da?next=/", {}),
+            "save one's language": (
+                "/account/profile",
+                {"display_name": "Someone", "language": "da"},
+            ),
+            "read the accessibility statement": ("/accessibility", {}),
         }[self.name]
 
 
@@ -471,6 +478,10 @@ ACTIONS = [
     Action("name a champion (unclaimed)", frozenset()),
     Action("read the champions", frozenset(ROLES), method="GET"),
     Action("read a company's leaderboard", frozenset(ROLES), method="GET"),
+    # Issue 17: anyone reads the site in another language; a signed-in person saves one.
+    Action("choose a language with the footer's link", frozenset(ROLES), method="GET", ok=(303,)),
+    Action("save one's language", SIGNED_IN),
+    Action("read the accessibility statement", frozenset(ROLES), method="GET"),
 ]
 
 

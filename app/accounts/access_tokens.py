@@ -26,6 +26,7 @@ from app.accounts.sign_in import sign_in
 from app.db import MAX_ID, utcnow, writing
 from app.errors import Conflict, DomainError, NotFound, PermissionDenied
 from app.extensions import db
+from app.i18n import _, _l
 
 TOKEN_PREFIX = "hsp_"  # noqa: S105 - a recognisable prefix (secret scanners look for it)
 # Longer than any token we issue; anything longer is not looked up at all.
@@ -37,7 +38,7 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 # Enough for every integration a person runs; a runaway script cannot fill the table.
 ACTIVE_TOKENS_MAX = 50
 
-WRONG_CREDENTIALS = "That username/e-mail and password do not match."
+WRONG_CREDENTIALS = _l("That username/e-mail and password do not match.")
 
 
 class WrongCredentials(DomainError):
@@ -80,8 +81,11 @@ def issue_token(username: Any, password: Any, *, address: str | None) -> IssuedT
     ).scalar_one()
     if active >= ACTIVE_TOKENS_MAX:
         raise Conflict(
-            f"You already have {active} active tokens, the most we allow. Revoke one you no "
-            "longer use on your account's token page, then ask again."
+            _(
+                "You already have %(num)d active tokens, the most we allow. Revoke one you no "
+                "longer use on your account's token page, then ask again.",
+                num=active,
+            )
         )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(
@@ -158,14 +162,14 @@ def revoke_token(user: Any, token_id: int) -> ApiToken:
     id says nothing about whether a token exists).
     """
     if user is None or not user.is_authenticated:
-        raise PermissionDenied("Sign in to manage your tokens.")
+        raise PermissionDenied(_("Sign in to manage your tokens."))
     token = None
     if 0 < token_id <= MAX_ID:
         token = db.session.execute(
             sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
         ).scalar_one_or_none()
     if token is None:
-        raise NotFound("There is no such token.")
+        raise NotFound(_("There is no such token."))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         db.session.commit()

@@ -14,6 +14,7 @@ from flask_login import LoginManager
 from app.accounts.models import User
 from app.db import MAX_ID
 from app.extensions import db
+from app.i18n import _l
 
 
 def load_user(session_id: str) -> User | None:
@@ -30,7 +31,8 @@ def load_user(session_id: str) -> User | None:
 
 def init_login_manager(login_manager: LoginManager) -> None:
     login_manager.login_view = "accounts.sign_in"
-    login_manager.login_message = "Please sign in to do that."
+    login_manager.login_message = _l("Please sign in to do that.")
+    login_manager.localize_callback = str  # the lazy message, in the request's language
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)

@@ -25,6 +25,7 @@ from app.answers.models import Answer
 from app.db import utcnow
 from app.errors import Conflict, PermissionDenied, ValidationError
 from app.extensions import db
+from app.i18n import _, _l
 from app.mail.models import OutboxMessage
 from app.moderation import audit
 from app.notifications.models import (
@@ -44,12 +45,12 @@ PLACEHOLDER_USERNAME = "~former-{id}"
 PLACEHOLDER_EMAIL = "former-{id}@deleted.invalid"
 # A value no password hashes to (app.accounts.models.User.check_password answers False).
 UNUSABLE_PASSWORD = "!"  # noqa: S105 - a marker, not a password
-LAST_SITE_ADMIN = (
+LAST_SITE_ADMIN = _l(
     "You are the only site admin: Helpsquare would have nobody to approve claims or grant "
     "the moderator role. Make another account a site admin first (flask create-admin), then "
     "delete yours."
 )
-FIX_FIELDS = "Please correct the fields marked below."
+FIX_FIELDS = _l("Please correct the fields marked below.")
 
 
 def delete_account(user: Any, password: Any) -> User:
@@ -58,7 +59,7 @@ def delete_account(user: Any, password: Any) -> User:
     (``SIGNIN_LIMITS_PER_ACCOUNT``): past it ``RateLimited``. The last site admin is refused
     with ``Conflict``, saying why. An audit entry records it."""
     if user is None or not user.is_authenticated or user.is_former_member:
-        raise PermissionDenied("Sign in to delete your account.")
+        raise PermissionDenied(_("Sign in to delete your account."))
     limits = current_app.config["SIGNIN_LIMITS_PER_ACCOUNT"]
     places = take_places([Count(f"current-password:user:{user.id}", limits)], WRONG_CURRENT)
     if not isinstance(password, str) or not password or not user.check_password(password):

@@ -7,12 +7,15 @@ views put back onto these fields. The HTML attributes only help the browser.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
     PasswordField,
+    SelectField,
     StringField,
     TextAreaField,
 )
@@ -27,13 +30,13 @@ from app.accounts.models import (
     USERNAME_MAX,
     USERNAME_MIN,
 )
-from app.i18n import _l
+from app.i18n import LANGUAGE_NAMES, _, _l
 from app.tokens import TOKEN_MAX
 
 
 class SignUpForm(FlaskForm):
     username = StringField(
-        "Username",
+        _l("Username"),
         render_kw={
             "required": True,
             "minlength": USERNAME_MIN,
@@ -42,35 +45,37 @@ class SignUpForm(FlaskForm):
             "spellcheck": "false",
         },
     )
-    email = EmailField("E-mail address", render_kw={"required": True, "maxlength": EMAIL_MAX})
-    display_name = StringField("Display name (optional)", render_kw={"maxlength": DISPLAY_NAME_MAX})
+    email = EmailField(_l("E-mail address"), render_kw={"required": True, "maxlength": EMAIL_MAX})
+    display_name = StringField(
+        _l("Display name (optional)"), render_kw={"maxlength": DISPLAY_NAME_MAX}
+    )
     password = PasswordField(
-        "Password",
+        _l("Password"),
         render_kw={"required": True, "minlength": PASSWORD_MIN, "maxlength": PASSWORD_MAX},
     )
 
 
 class SignInForm(FlaskForm):
     login = StringField(
-        "Username or e-mail address",
-        validators=[InputRequired("Enter your username or e-mail address.")],
+        _l("Username or e-mail address"),
+        validators=[InputRequired(_l("Enter your username or e-mail address."))],
         render_kw={"autocapitalize": "none", "spellcheck": "false"},
     )
-    password = PasswordField("Password", validators=[InputRequired("Enter your password.")])
-    remember = BooleanField("Keep me signed in on this device")
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password."))])
+    remember = BooleanField(_l("Keep me signed in on this device"))
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField("Current password", render_kw={"required": True})
+    current_password = PasswordField(_l("Current password"), render_kw={"required": True})
     new_password = PasswordField(
-        "New password",
+        _l("New password"),
         render_kw={"required": True, "minlength": PASSWORD_MIN, "maxlength": PASSWORD_MAX},
     )
 
 
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(
-        "E-mail address",
+        _l("E-mail address"),
         render_kw={
             "required": True,
             "maxlength": EMAIL_MAX,
@@ -82,14 +87,26 @@ class ForgotPasswordForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     new_password = PasswordField(
-        "New password",
+        _l("New password"),
         render_kw={"required": True, "minlength": PASSWORD_MIN, "maxlength": PASSWORD_MAX},
     )
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField("Display name", render_kw={"maxlength": DISPLAY_NAME_MAX})
+    display_name = StringField(_l("Display name"), render_kw={"maxlength": DISPLAY_NAME_MAX})
     bio = TextAreaField(_l("About you"), render_kw={"maxlength": BIO_MAX, "rows": 3})
+    # "" is the browser's choice; the languages are named in themselves (app.i18n).
+    language = SelectField(_l("Language"), choices=[], validate_choice=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Each language's name is marked with its language, for screen readers.
+        self.language.choices = [
+            ("", _("The browser's choice"), {}),
+            *((code, name, {"lang": code}) for code, name in LANGUAGE_NAMES.items()),
+        ]
+        if self.language.data is None:
+            self.language.data = ""
 
 
 class VerifyEmailForm(FlaskForm):
@@ -106,4 +123,4 @@ class ResendVerificationForm(FlaskForm):
 
 
 class DeleteAccountForm(FlaskForm):
-    password = PasswordField("Your password", render_kw={"required": True})
+    password = PasswordField(_l("Your password"), render_kw={"required": True})

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
+from app.i18n import _l, english
 
 USERNAME_MIN, USERNAME_MAX = 3, 30
 USERNAME_PATTERN = r"^[a-z0-9_-]+$"
@@ -18,8 +20,11 @@ DISPLAY_NAME_MAX = 60
 BIO_MAX = 300  # a profile's short bio (issue 13), plain text
 EMAIL_MAX = 254
 REASON_MAX = 500  # a moderator's public reason (suspension, hide, lock)
+# A language code ("en", "da"; room for "pt-BR").
+LANGUAGE_MAX = 8
 # How pages, e-mails and the API name an account its owner deleted.
-FORMER_MEMBER = "a former member"
+FORMER_MEMBER_SHOWN = _l("a former member")
+FORMER_MEMBER = english(FORMER_MEMBER_SHOWN)
 # scrypt: memory-hard, in the standard library, Werkzeug's default.
 PASSWORD_METHOD = "scrypt"  # noqa: S105 - a hash method name, not a password
 
@@ -64,6 +69,12 @@ class User(db.Model):
     bio: Mapped[str] = mapped_column(
         sa.String(BIO_MAX), default="", server_default="", deferred=True
     )
+    # The interface's language the person chose ("en", "da"); None: the browser's choice
+    # (app.i18n.select_locale). E-mails use it, else ``signup_language``.
+    language: Mapped[str | None] = mapped_column(sa.String(LANGUAGE_MAX))
+    # The request's language when the account was made: the language of its e-mails until
+    # the person chooses one.
+    signup_language: Mapped[str | None] = mapped_column(sa.String(LANGUAGE_MAX))
 
     # The site-wide all-time leaderboard reads it top first.
     __table_args__ = (sa.Index("ix_users_reputation", "reputation", "id"),)
@@ -89,6 +100,12 @@ class User(db.Model):
         return self.email_verified_at is not None
 
     @property
+    def email_language(self) -> str:
+        """The language e-mails to this person are written in: their setting, else the
+        language they signed up in, else (an account older than both) the default."""
+        return self.language or self.signup_language or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+    @property
     def is_former_member(self) -> bool:
         """Whether the owner deleted the account: it names nobody any more."""
         return self.deleted_at is not None
@@ -98,7 +115,7 @@ class User(db.Model):
         """The display name, or the username. To name a person anywhere (pages, e-mails,
         even greetings), use ``label`` or the ``person`` filter instead."""
         if self.is_former_member:
-            return FORMER_MEMBER
+            return str(FORMER_MEMBER_SHOWN)
         return self.display_name or self.username
 
     @property
@@ -108,7 +125,7 @@ class User(db.Model):
         Support" can never pass for someone else (``app.templating.person`` on pages).
         A deleted account is "a former member"."""
         if self.is_former_member:
-            return FORMER_MEMBER
+            return str(FORMER_MEMBER_SHOWN)
         if self.display_name:
             return f"{self.display_name} (@{self.username})"
         return f"@{self.username}"

@@ -51,7 +51,7 @@ from app.accounts.throttle import Count, take_places
 from app.db import increment, utcnow
 from app.errors import ValidationError
 from app.extensions import db
-from app.i18n import _
+from app.i18n import _, _l, english
 from app.mail import after_response, queue_message
 from app.text import clean_text, name_problem, normalize_name
 from app.tokens import InvalidToken, Purpose, make_token, read_token
@@ -72,41 +72,50 @@ RESERVED_USERNAMES = frozenset(
 )  # fmt: skip
 RESERVED_PREFIX = "helpsquare"
 
-CONTROL_CHARACTER = "Remove the invisible control character (such as NUL) from this."
-USERNAME_REQUIRED = "Choose a username."
-USERNAME_LENGTH = f"Use {USERNAME_MIN} to {USERNAME_MAX} characters."
-USERNAME_CHARACTERS = "Use only letters a–z, digits, hyphens (-) and underscores (_)."
-USERNAME_RESERVED = "That username is reserved. Please choose another."
-USERNAME_TAKEN = "That username is already taken. Please choose another."
-EMAIL_REQUIRED = "Enter your e-mail address."
-EMAIL_TOO_LONG = f"Use at most {EMAIL_MAX} characters."
-EMAIL_INVALID = "Enter a valid e-mail address, like name@example.com."
-EMAIL_TAKEN = "An account with that e-mail address already exists."
-EMAIL_BANNED = (
+CONTROL_CHARACTER = _l("Remove the invisible control character (such as NUL) from this.")
+USERNAME_REQUIRED = _l("Choose a username.")
+USERNAME_LENGTH = _l("Use %(min)d to %(max)d characters.", min=USERNAME_MIN, max=USERNAME_MAX)
+USERNAME_CHARACTERS = _l("Use only letters a–z, digits, hyphens (-) and underscores (_).")
+USERNAME_RESERVED = _l("That username is reserved. Please choose another.")
+USERNAME_TAKEN = _l("That username is already taken. Please choose another.")
+EMAIL_REQUIRED = _l("Enter your e-mail address.")
+EMAIL_TOO_LONG = _l("Use at most %(max)d characters.", max=EMAIL_MAX)
+EMAIL_INVALID = _l("Enter a valid e-mail address, like name@example.com.")
+EMAIL_TAKEN = _l("An account with that e-mail address already exists.")
+_EMAIL_BANNED = _l(
     "This e-mail address cannot be used for a new account: it belonged to an account "
     "removed for spam."
 )
-EMAIL_OTHER_ACCOUNT = "That username belongs to an account with a different e-mail address."
+EMAIL_BANNED = english(_EMAIL_BANNED)
+EMAIL_OTHER_ACCOUNT = _l("That username belongs to an account with a different e-mail address.")
 # What a refused password is told, rule by rule.
 PASSWORD_PROBLEMS = {
-    "required": "Choose a password.",
-    "too_short": f"Use at least {PASSWORD_MIN} characters.",
-    "too_long": f"Use at most {PASSWORD_MAX} characters.",
-    "is_username": "Your password must not be your username.",
-    "is_email": "Your password must not be your e-mail address.",
-    "common": "That is one of the most common passwords. Please choose one harder to guess.",
-    "nul": "Remove the invisible NUL character from your password.",
-    "current_wrong": "That is not your current password.",
+    "required": _l("Choose a password."),
+    "too_short": _l("Use at least %(min)d characters.", min=PASSWORD_MIN),
+    "too_long": _l("Use at most %(max)d characters.", max=PASSWORD_MAX),
+    "is_username": _l("Your password must not be your username."),
+    "is_email": _l("Your password must not be your e-mail address."),
+    "common": _l("That is one of the most common passwords. Please choose one harder to guess."),
+    "nul": _l("Remove the invisible NUL character from your password."),
+    "current_wrong": _l("That is not your current password."),
 }
-DISPLAY_NAME_TOO_LONG = f"Use at most {DISPLAY_NAME_MAX} characters."
-DISPLAY_NAME_AT = "Leave out “@”: it marks usernames, and yours is always shown beside this name."
+DISPLAY_NAME_TOO_LONG = _l("Use at most %(max)d characters.", max=DISPLAY_NAME_MAX)
+DISPLAY_NAME_AT = _l(
+    "Leave out “@”: it marks usernames, and yours is always shown beside this name."
+)
 PASSWORD_RESET_HOURS = 1
 PASSWORD_RESET_MAX_AGE = timedelta(hours=PASSWORD_RESET_HOURS)
-RESET_SUBJECT = "Choose a new password for Helpsquare"
-RESET_LINK_USED = "That link has already been used, or the password was changed after it was sent."
-NOT_TEXT = "This must be text."
-WRONG_CURRENT = "Too many attempts with a wrong current password. Please wait {wait} and try again."
-FIX_FIELDS = "Please correct the fields marked below."
+RESET_SUBJECT = _l("Choose a new password for Helpsquare")
+RESET_LINK_USED = _l(
+    "That link has already been used, or the password was changed after it was sent."
+)
+NOT_TEXT = _l("This must be text.")
+WRONG_CURRENT = _l(
+    "Too many attempts with a wrong current password. Please wait {wait} and try again."
+)
+FIX_FIELDS = _l("Please correct the fields marked below.")
+# update_profile: a setting nobody sent stays as it is.
+_UNCHANGED: Any = object()
 
 
 # Field checks: each returns the cleaned value and what is wrong with it (or None). ----
@@ -291,7 +300,7 @@ def _sign_up_fields(
     )
     fields.update(taken)
     if "email" not in fields and is_banned_email(email):
-        fields["email"] = EMAIL_BANNED
+        fields["email"] = str(_EMAIL_BANNED)
     return username, email, display_name, fields
 
 
@@ -310,7 +319,13 @@ def sign_up_problems(
     return _sign_up_fields(username, email, password, display_name)[3]
 
 
-def sign_up(username: str, email: str, password: str, display_name: str = "") -> User:
+def sign_up(
+    username: str,
+    email: str,
+    password: str,
+    display_name: str = "",
+    language: str | None = None,
+) -> User:
     """Create an account.
 
     The username is 3–30 of a–z, 0–9, "-" and "_" (typed capitals are lowered), not
@@ -318,12 +333,15 @@ def sign_up(username: str, email: str, password: str, display_name: str = "") ->
     are stored lowercase); the password is 10–128 characters, neither the username nor
     the e-mail, and not a common password; the display name is optional. Every bad field
     is reported at once. A link to confirm the address is e-mailed to it
-    (``app.accounts.verification``).
+    (``app.accounts.verification``), in ``language``: the language the person signed up
+    in, kept as the language of their e-mails until they choose one.
     """
     username, email, display_name, fields = _sign_up_fields(username, email, password, display_name)
     if fields:
         raise ValidationError(FIX_FIELDS, fields=fields)
-    user = User(username=username, email=email, display_name=display_name)
+    if language not in current_app.config["LANGUAGES"]:
+        language = None
+    user = User(username=username, email=email, display_name=display_name, signup_language=language)
     user.set_password(password)
     db.session.add(user)
     _commit_unique(prepare=lambda: verification.send_link(user))
@@ -432,23 +450,34 @@ def change_password(user: User, current_password: str, new_password: str) -> Use
     return user
 
 
-def update_profile(user: User, display_name: str, bio: str | None = None) -> User:
-    """Change the name other people see (at most 60 characters; empty shows the username)
-    and, when given, the short bio on the profile (``bio``: plain text, one paragraph of at
-    most 300 characters, no control, bidirectional or only-invisible characters; empty:
-    none)."""
+def update_profile(
+    user: User, display_name: str, bio: str | None = None, language: Any = _UNCHANGED
+) -> User:
+    """Change the name other people see (at most 60 characters; empty shows the username);
+    when given, the short bio on the profile (``bio``: plain text, one paragraph of at most
+    300 characters, no control, bidirectional or only-invisible characters; empty: none);
+    and, when given, the interface's language: one of the site's languages, or ""/None for
+    the browser's choice (its e-mails then use the language the person signed up in)."""
+    fields: dict[str, str] = {}
     display_name, problem = _clean_display_name(display_name)
-    problems = {"display_name": problem} if problem else {}
+    if problem:
+        fields["display_name"] = problem
     if bio is not None:
         bio, why = clean_text(bio, label=_("The bio"), minimum=0, maximum=BIO_MAX, one_line=True)
         why = why or (name_problem(bio) if bio else None)
         if why:
-            problems["bio"] = why
-    if problems:
-        raise ValidationError(FIX_FIELDS, fields=problems)
+            fields["bio"] = why
+    if language is not _UNCHANGED:
+        language = language or None
+        if language is not None and language not in current_app.config["LANGUAGES"]:
+            fields["language"] = _("Choose one of the languages listed.")
+    if fields:
+        raise ValidationError(FIX_FIELDS, fields=fields)
     user.display_name = display_name
     if bio is not None:
         user.bio = bio
+    if language is not _UNCHANGED:
+        user.language = language
     db.session.commit()
     return user
 
@@ -549,6 +578,7 @@ def send_password_reset(address: str) -> None:
         user.email,
         RESET_SUBJECT,
         "password_reset",
+        language=user.email_language,
         user=user,
         link=url_for("accounts.reset_password", token=token, _external=True),
         hours=PASSWORD_RESET_HOURS,

@@ -70,8 +70,9 @@ from app.accounts.suspension import suspension_message
 from app.accounts.throttle import Count, network_of, take_places
 from app.db import MAX_ID, utcnow
 from app.errors import Suspended
+from app.i18n import _l
 
-SIGN_IN_THROTTLED = "Too many sign-in attempts. Please wait {wait} and try again."
+SIGN_IN_THROTTLED = _l("Too many sign-in attempts. Please wait {wait} and try again.")
 
 BROWSER_COOKIE = "signed_in_before"
 BROWSER_MAX_AGE = timedelta(days=365)

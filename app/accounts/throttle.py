@@ -35,6 +35,7 @@ from limits.strategies import FixedWindowRateLimiter
 
 from app.errors import RateLimited
 from app.extensions import limiter
+from app.i18n import _, ngettext
 
 # Keeps these counts apart from the keys Flask-Limiter's decorators write.
 NAMESPACE = "password-checks"
@@ -110,11 +111,11 @@ def wait_in_words(seconds: float) -> str:
     """How long to wait, as a person would say it: "a minute", "5 minutes", "an hour"."""
     minutes = max(1, round(seconds / 60))
     if minutes == 1:
-        return "a minute"
+        return _("a minute")
     if minutes < 55:
-        return f"{minutes} minutes"
+        return ngettext("%(num)d minute", "%(num)d minutes", minutes)
     hours = max(1, round(minutes / 60))
-    return "an hour" if hours == 1 else f"{hours} hours"
+    return _("an hour") if hours == 1 else ngettext("%(num)d hour", "%(num)d hours", hours)
 
 
 def network_of(address: str | None) -> str:

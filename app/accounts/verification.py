@@ -27,6 +27,7 @@ from app.accounts.models import EmailVerification, User
 from app.db import utcnow
 from app.errors import Conflict, DomainError, PermissionDenied, RateLimited
 from app.extensions import db
+from app.i18n import _, _l, ngettext
 from app.mail import queue_message
 from app.tokens import InvalidToken, Purpose, make_token, read_token
 
@@ -35,20 +36,21 @@ LINK_AGE = timedelta(hours=LINK_HOURS)
 RESENDS_PER_HOUR = 3
 RESEND_WINDOW = timedelta(hours=1)
 # Fixed words: the address is not proven yet, so nothing a user typed goes in the subject.
-SUBJECT = "Verify your e-mail address for Helpsquare"
+SUBJECT = _l("Verify your e-mail address for Helpsquare")
 
-LINK_INVALID = (
+LINK_INVALID = _l(
     "That link does not work. It may be cut short or mistyped: copy the whole link from the "
     "e-mail, or sign in and ask for a new one."
 )
-LINK_EXPIRED = (
-    f"That link has expired: verification links work for {LINK_HOURS} hours. "
-    "Sign in and ask for a new one."
+LINK_EXPIRED = _l(
+    "That link has expired: verification links work for %(num)d hours. "
+    "Sign in and ask for a new one.",
+    num=LINK_HOURS,
 )
-LINK_REPLACED = (
+LINK_REPLACED = _l(
     "That link was replaced by a newer one: use the link in the most recent e-mail we sent."
 )
-LINK_USED = "That link was already used: the address is verified."
+LINK_USED = _l("That link was already used: the address is verified.")
 
 
 class VerificationLinkInvalid(DomainError):
@@ -66,10 +68,11 @@ def verification_required() -> bool:
 
 def unverified_message(user: Any) -> str:
     """What an account whose address is not confirmed yet is told when it tries to write."""
-    return (
-        f"Please verify your e-mail address first: follow the link we sent to {user.email}. "
+    return _(
+        "Please verify your e-mail address first: follow the link we sent to %(email)s. "
         "Until then you can read, follow and edit your profile, but not post. "
-        "No e-mail? Ask for a new link."
+        "No e-mail? Ask for a new link.",
+        email=user.email,
     )
 
 
@@ -87,6 +90,7 @@ def send_link(user: User, *, resent: bool = False) -> EmailVerification:
         user.email,
         SUBJECT,
         "email_verify",
+        language=user.email_language,
         user=user,
         link=url_for("accounts.verify_email", token=token, _external=True),
         hours=LINK_HOURS,
@@ -96,7 +100,7 @@ def send_link(user: User, *, resent: bool = False) -> EmailVerification:
 
 def _wait_words(seconds: float) -> str:
     minutes = max(1, math.ceil(seconds / 60))
-    return "a minute" if minutes == 1 else f"{minutes} minutes"
+    return _("a minute") if minutes == 1 else ngettext("%(num)d minute", "%(num)d minutes", minutes)
 
 
 def resend_link(user: Any) -> EmailVerification:
@@ -107,11 +111,13 @@ def resend_link(user: Any) -> EmailVerification:
     ``Conflict`` and nothing is sent.
     """
     if user is None or not user.is_authenticated:
-        raise PermissionDenied("Sign in to ask for a new link.")
+        raise PermissionDenied(_("Sign in to ask for a new link."))
     # Lock the account's row (PostgreSQL): two requests at once cannot both pass the count.
     db.session.execute(sa.select(User.id).where(User.id == user.id).with_for_update())
     if user.is_email_verified:
-        raise Conflict(f"{user.email} is already verified: there is nothing to do.")
+        raise Conflict(
+            _("%(email)s is already verified: there is nothing to do.", email=user.email)
+        )
     now = utcnow()
     recent: list[datetime] = list(
         db.session.execute(
@@ -129,8 +135,12 @@ def resend_link(user: Any) -> EmailVerification:
         seconds = (recent[-RESENDS_PER_HOUR] + RESEND_WINDOW - now).total_seconds()
         db.session.rollback()
         raise RateLimited(
-            f"We have sent you {RESENDS_PER_HOUR} new links in the last hour, the most we "
-            f"send. Please use the newest one, or ask again in {_wait_words(seconds)}.",
+            _(
+                "We have sent you %(num)d new links in the last hour, the most we send. "
+                "Please use the newest one, or ask again in %(wait)s.",
+                num=RESENDS_PER_HOUR,
+                wait=_wait_words(seconds),
+            ),
             retry_after=math.ceil(seconds),
         )
     sent = send_link(user, resent=True)

@@ -11,6 +11,7 @@ from app.accounts import bp, verification
 from app.accounts.forms import ResendVerificationForm, VerifyEmailForm
 from app.accounts.views import safe_next
 from app.errors import Conflict
+from app.i18n import _, ngettext
 
 
 def _link_refused(error: verification.VerificationLinkInvalid) -> tuple[str, int]:
@@ -38,9 +39,16 @@ def verify_email(token: str) -> Response | tuple[str, int]:
     except verification.VerificationLinkInvalid as error:
         return _link_refused(error)
     if current_user.is_authenticated and current_user.id == user.id:
-        flash(f"Thanks — {user.email} is verified. You can post now.", "success")
+        flash(_("Thanks — %(email)s is verified. You can post now.", email=user.email), "success")
         return redirect(url_for("questions.home"), 303)
-    flash(f"Thanks — {user.email} is verified. Sign in as @{user.username} to post.", "success")
+    flash(
+        _(
+            "Thanks — %(email)s is verified. Sign in as @%(username)s to post.",
+            email=user.email,
+            username=user.username,
+        ),
+        "success",
+    )
     if current_user.is_authenticated:
         return redirect(url_for("questions.home"), 303)
     return redirect(url_for("accounts.sign_in"), 303)
@@ -62,8 +70,14 @@ def resend_verification() -> Response:
         flash(error.message, "info")
         return redirect(back, 303)
     flash(
-        f"We sent a new link to {user.email}. It works for {verification.LINK_HOURS} hours; "
-        "earlier links no longer do.",
+        ngettext(
+            "We sent a new link to %(email)s. It works for %(num)d hour; earlier links no "
+            "longer do.",
+            "We sent a new link to %(email)s. It works for %(num)d hours; earlier links no "
+            "longer do.",
+            verification.LINK_HOURS,
+            email=user.email,
+        ),
         "success",
     )
     return redirect(back, 303)

@@ -39,6 +39,7 @@ from app.answers.queries import list_answers_by_author
 from app.errors import Conflict, DomainError, Suspended, ValidationError
 from app.extensions import limiter
 from app.forms import refused, show_errors
+from app.i18n import _, _l, current_language
 from app.moderation.forms import SuspendForm
 from app.pagination import BAD_PAGE_LINK, BadCursor
 from app.policy import Permission, can
@@ -48,12 +49,12 @@ from app.tokens import InvalidToken
 
 # Never says whether the account exists: the same words for a wrong password and for
 # an unknown username or e-mail.
-SIGN_IN_FAILED = "That username/e-mail and password do not match."
-SIGN_UP_THROTTLED = "Too many new accounts from your network."
-RESET_THROTTLED = "Too many requests for a new password."
+SIGN_IN_FAILED = _l("That username/e-mail and password do not match.")
+SIGN_UP_THROTTLED = _l("Too many new accounts from your network.")
+RESET_THROTTLED = _l("Too many requests for a new password.")
 # The same words whether or not an account uses the address.
-RESET_LINK_SENT = (
-    "If an account uses {email}, we have sent it a link to choose a new password. "
+RESET_LINK_SENT = _l(
+    "If an account uses %(email)s, we have sent it a link to choose a new password. "
     "The link works for one hour. No e-mail? Check your spam folder, or ask again."
 )
 
@@ -111,8 +112,12 @@ def too_many_attempts(error: RateLimitExceeded) -> tuple[str, int]:
     """
     limit = limiter.current_limit
     seconds = limit.reset_at - time.time() if limit is not None else 60
-    message = f"{error.description} Please wait {wait_in_words(seconds)} and try again."
-    page = render_template("errors/error.html", status=429, title="Slow down", message=message)
+    message = _(
+        "%(limit)s Please wait %(wait)s and try again.",
+        limit=error.description,
+        wait=wait_in_words(seconds),
+    )
+    page = render_template("errors/error.html", status=429, title=_("Slow down"), message=message)
     return page, 429
 
 
@@ -170,14 +175,19 @@ def sign_up() -> BaseResponse | tuple[str, int]:
                 email=form.email.data,
                 password=form.password.data,
                 display_name=form.display_name.data,
+                language=current_language(),
             )
         except ValidationError as error:
             show_errors(form, error)
         else:
             _start_session(user)
             flash(
-                f"Welcome to Helpsquare, {user.label}! We sent a link to {user.email}: "
-                "follow it to verify your address."
+                _(
+                    "Welcome to Helpsquare, %(name)s! We sent a link to %(email)s: "
+                    "follow it to verify your address.",
+                    name=user.label,
+                    email=user.email,
+                )
             )
             return redirect(next_url or _home())
     page = render_template("accounts/sign_up.html", form=form, next_url=next_url)
@@ -205,7 +215,7 @@ def sign_in_page() -> BaseResponse | tuple[str, int]:
             return page, 403
         if user is not None:
             _start_session(user, remember=bool(form.remember.data))
-            flash(f"Welcome back, {user.label}.")
+            flash(_("Welcome back, %(name)s.", name=user.label))
             return redirect(next_url or _home())
         form.form_errors.append(SIGN_IN_FAILED)
     page = render_template("accounts/sign_in.html", form=form, next_url=next_url)
@@ -223,7 +233,7 @@ def sign_out() -> BaseResponse:
     session.clear()
     logout_user()  # after clear(): it marks the remember-me cookie for deletion
     if was_signed_in:
-        flash("You are signed out, on this device and every other one.")
+        flash(_("You are signed out, on this device and every other one."))
     return redirect(_home())
 
 
@@ -236,8 +246,10 @@ def sign_out_everywhere() -> BaseResponse:
     session.clear()
     logout_user()
     flash(
-        "You are signed out everywhere, and every API token of yours is revoked: programs "
-        "that used one need a new token."
+        _(
+            "You are signed out everywhere, and every API token of yours is revoked: programs "
+            "that used one need a new token."
+        )
     )
     return redirect(_home(), 303)
 
@@ -261,8 +273,10 @@ def change_password() -> BaseResponse | tuple[str, int]:
             # every other session (and every copied cookie) has ended.
             _start_session(user, remember=remember_cookie in request.cookies)
             flash(
-                "Your password is changed. You were signed out on every other device, and "
-                "your API tokens are revoked."
+                _(
+                    "Your password is changed. You were signed out on every other device, and "
+                    "your API tokens are revoked."
+                )
             )
             return redirect(url_for("accounts.profile", username=user.username))
     page = render_template("accounts/change_password.html", form=form)
@@ -291,7 +305,7 @@ def forgot_password() -> BaseResponse | tuple[str, int]:
         except ValidationError as error:
             show_errors(form, error)
         else:
-            flash(RESET_LINK_SENT.format(email=form.email.data.strip()))
+            flash(RESET_LINK_SENT % {"email": form.email.data.strip()})
             return redirect(url_for("accounts.sign_in"))
     page = render_template("accounts/forgot_password.html", form=form)
     return page, _form_status(form)
@@ -319,12 +333,19 @@ def reset_password(token: str) -> BaseResponse | tuple[str, int]:
         else:
             if user.is_suspended:
                 # The password is set, but a suspended account signs nobody in.
-                flash(f"Your new password is set. {suspension_message(user)}")
+                flash(
+                    _(
+                        "Your new password is set. %(suspension)s",
+                        suspension=suspension_message(user),
+                    )
+                )
                 return redirect(url_for("accounts.sign_in"), 303)
             _start_session(user)
             flash(
-                "Your new password is set and you are signed in. Every other session has "
-                "ended, and your API tokens are revoked."
+                _(
+                    "Your new password is set and you are signed in. Every other session has "
+                    "ended, and your API tokens are revoked."
+                )
             )
             return redirect(_home())
     page = render_template("accounts/reset_password.html", form=form, user=user, token=token)
@@ -338,11 +359,16 @@ def edit_profile() -> BaseResponse | tuple[str, int]:
     form = ProfileForm(obj=user)
     if form.validate_on_submit():
         try:
-            services.update_profile(user, display_name=form.display_name.data, bio=form.bio.data)
+            services.update_profile(
+                user,
+                display_name=form.display_name.data,
+                bio=form.bio.data,
+                language=form.language.data,
+            )
         except ValidationError as error:
             show_errors(form, error)
         else:
-            flash("Your profile is saved.")
+            flash(_("Your profile is saved."))
             return redirect(url_for("accounts.profile", username=user.username))
     page = render_template("accounts/edit_profile.html", form=form)
     return page, _form_status(form)
@@ -399,7 +425,7 @@ def revoke_token(token_id: int) -> BaseResponse:
     if not FlaskForm().validate_on_submit():
         abort(400)
     token = access_tokens.revoke_token(current_user._get_current_object(), token_id)
-    flash(f"The token {token.hint}… is revoked: it no longer works anywhere.")
+    flash(_("The token %(hint)s… is revoked: it no longer works anywhere.", hint=token.hint))
     return redirect(url_for("accounts.tokens"), 303)
 
 
@@ -419,8 +445,10 @@ def delete_account() -> BaseResponse | tuple[str, int]:
             session.clear()
             logout_user()
             flash(
-                "Your account is deleted. Your posts stay, signed “a former member”; your "
-                "e-mail address, sessions and API tokens are gone."
+                _(
+                    "Your account is deleted. Your posts stay, signed “a former member”; your "
+                    "e-mail address, sessions and API tokens are gone."
+                )
             )
             return redirect(_home(), 303)
     elif form.is_submitted():

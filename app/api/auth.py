@@ -23,11 +23,12 @@ from app.accounts.suspension import suspension_message
 from app.api.errors import Unauthenticated
 from app.api.openapi import area as openapi_area
 from app.errors import Suspended
+from app.i18n import _l
 
 BEARER_SCHEME = "bearerAuth"
-NO_TOKEN = "Sign in first: send a token as Authorization: Bearer <token>."  # noqa: S105 - a message
-BAD_HEADER = "Send the token as Authorization: Bearer <token>."
-BAD_TOKEN = "This token is unknown or has been revoked."  # noqa: S105 - a message
+NO_TOKEN = _l("Sign in first: send a token as Authorization: Bearer <token>.")
+BAD_HEADER = _l("Send the token as Authorization: Bearer <token>.")
+BAD_TOKEN = _l("This token is unknown or has been revoked.")
 
 # Every operation may answer these: a bad token (401), the database being away (503).
 ALWAYS = (401, 503)

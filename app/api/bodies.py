@@ -21,8 +21,9 @@ import marshmallow as ma
 from marshmallow import fields, post_load
 
 from app.api.target import current
+from app.i18n import _, _l
 
-NO_SUCH_FIELD = "There is no such field here."
+NO_SUCH_FIELD = _l("There is no such field here.")
 
 
 class RequestSchema(ma.Schema):
@@ -93,13 +94,13 @@ SERVER_OWNED = frozenset(
 )
 # Why a field of the resource cannot be changed by an edit, where there is more to say.
 READ_ONLY_HINTS = {
-    "status": "Set a status with PUT /questions/{id}/status.",
-    "best_answer_id": "Choose the best answer with PUT /questions/{id}/best-answer.",
-    "locked": "Only moderators lock and unlock questions.",
-    "is_endorsed": "Endorse with POST /answers/{id}/endorse.",
-    "domain": "A company's domain does not change: its staff are verified by it.",
-    "name": "A company's name does not change.",
-    "slug": "Slugs do not change: links to the page keep working.",
+    "status": _l("Set a status with PUT /questions/{id}/status."),
+    "best_answer_id": _l("Choose the best answer with PUT /questions/{id}/best-answer."),
+    "locked": _l("Only moderators lock and unlock questions."),
+    "is_endorsed": _l("Endorse with POST /answers/{id}/endorse."),
+    "domain": _l("A company's domain does not change: its staff are verified by it."),
+    "name": _l("A company's name does not change."),
+    "slug": _l("Slugs do not change: links to the page keep working."),
 }
 
 
@@ -121,8 +122,7 @@ class ReadBack(fields.Field):
     def __init__(self, resource: type[ma.Schema], name: str, *, compare: bool) -> None:
         self.resource, self.resource_field, self.compare = resource, name, compare
         self.original = resource._declared_fields[name]
-        hint = READ_ONLY_HINTS.get(name, "")
-        self.why = f"This cannot be changed here: send it as it is, or leave it out. {hint}"
+        self.hint = READ_ONLY_HINTS.get(name, "")
         if compare:
             described = "Read-only: sent back unchanged it is ignored; another value is a 422."
         else:
@@ -133,7 +133,8 @@ class ReadBack(fields.Field):
         if value is ma.missing or not self.compare:
             return value
         if not _same(value, current(self.resource, self.resource_field)):
-            raise ma.ValidationError(self.why.rstrip())
+            why = _("This cannot be changed here: send it as it is, or leave it out.")
+            raise ma.ValidationError(f"{why} {self.hint}".rstrip())
         return value
 
 

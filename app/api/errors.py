@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import time
 from typing import Any
 
 from flask import Response, current_app, g, jsonify, request
+from flask_babel.speaklater import LazyString
 from flask_limiter import RateLimitExceeded
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
@@ -24,6 +26,7 @@ from app.companies.claims import ClaimLinkInvalid
 from app.companies.staff import InvitationUnusable
 from app.errors import DomainError, PermissionDenied, RateLimited, Suspended
 from app.extensions import db, limiter
+from app.i18n import _, _l
 
 log = logging.getLogger(__name__)
 
@@ -32,17 +35,17 @@ API_PREFIX = "/api/"
 UNAVAILABLE_RETRY_AFTER = 5
 
 MESSAGES = {
-    400: "The request could not be understood.",
-    401: "Send a valid token: Authorization: Bearer <token>.",
-    403: "You are not allowed to do that.",
-    404: "There is nothing here.",
-    405: "That method is not allowed here.",
-    409: "That conflicts with what is already there.",
-    413: "The request body is too large.",
-    422: "Please correct the fields named in `fields`.",
-    429: "Too many requests in a short time. Please wait and try again.",
-    500: "We could not complete that. Nothing you sent caused it; please try again shortly.",
-    503: "Helpsquare cannot reach its database right now. Please try again in a moment.",
+    400: _l("The request could not be understood."),
+    401: _l("Send a valid token: Authorization: Bearer <token>."),
+    403: _l("You are not allowed to do that."),
+    404: _l("There is nothing here."),
+    405: _l("That method is not allowed here."),
+    409: _l("That conflicts with what is already there."),
+    413: _l("The request body is too large."),
+    422: _l("Please correct the fields named in `fields`."),
+    429: _l("Too many requests in a short time. Please wait and try again."),
+    500: _l("We could not complete that. Nothing you sent caused it; please try again shortly."),
+    503: _l("Helpsquare cannot reach its database right now. Please try again in a moment."),
 }
 
 CODES = {
@@ -83,7 +86,8 @@ def error_response(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """The one shape of every API error."""
-    response = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
+    fields = {name: str(why) for name, why in (fields or {}).items()}
+    response = jsonify({"error": {"code": code, "message": str(message), "fields": fields}})
     response.status_code = status
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -98,16 +102,92 @@ def _retry_after() -> str:
 
 
 def _first_message(value: Any) -> str:
-    """The first message in marshmallow's nested messages (lists, dicts of lists…)."""
-    if isinstance(value, str):
-        return value
+    """The first message in marshmallow's nested messages (lists, dicts of lists…), in the
+    request's language (``marshmallow_message``)."""
+    if isinstance(value, str | LazyString):
+        return marshmallow_message(str(value))
     if isinstance(value, dict):
         for item in value.values():
             return _first_message(item)
     if isinstance(value, list | tuple):
         for item in value:
             return _first_message(item)
-    return "This is not valid."
+    return _("This is not valid.")
+
+
+# marshmallow's own messages (the defaults of the fields and validators the schemas use),
+# each marked for translation as marshmallow writes it: English stays as it always was. The
+# schemas' own messages come through ``_l`` already.
+_KNOWN = (
+    _l("Missing data for required field."),
+    _l("Field may not be null."),
+    _l("Invalid value."),
+    _l("Not a valid string."),
+    _l("Not a valid integer."),
+    _l("Not a valid number."),
+    _l("Number too large."),
+    _l("Not a valid boolean."),
+    _l("Not a valid list."),
+    _l("Not a valid mapping type."),
+    _l("Not a valid datetime."),
+    _l("Not a valid email address."),
+    _l("Not a valid URL."),
+    _l("Invalid input type."),
+    _l("Unknown field."),
+)
+MARSHMALLOW_MESSAGES = {message._args[0]: message for message in _KNOWN}
+# Default validator messages with values in them: (pattern, the message with those names).
+MARSHMALLOW_PATTERNS = (
+    (re.compile(r"^Must be one of: (?P<choices>.*)\.$"), _l("Must be one of: %(choices)s.")),
+    (
+        re.compile(r"^Longer than maximum length (?P<max>\d+)\.$"),
+        _l("Longer than maximum length %(max)s."),
+    ),
+    (
+        re.compile(r"^Shorter than minimum length (?P<min>\d+)\.$"),
+        _l("Shorter than minimum length %(min)s."),
+    ),
+    (
+        re.compile(r"^Length must be between (?P<min>\d+) and (?P<max>\d+)\.$"),
+        _l("Length must be between %(min)s and %(max)s."),
+    ),
+    (
+        re.compile(
+            r"^Must be greater than or equal to (?P<min>\S+) "
+            r"and less than or equal to (?P<max>\S+)\.$"
+        ),
+        _l("Must be greater than or equal to %(min)s and less than or equal to %(max)s."),
+    ),
+    (
+        re.compile(r"^Must be greater than or equal to (?P<min>\S+)\.$"),
+        _l("Must be greater than or equal to %(min)s."),
+    ),
+    (
+        re.compile(r"^Must be less than or equal to (?P<max>\S+)\.$"),
+        _l("Must be less than or equal to %(max)s."),
+    ),
+)
+
+
+def marshmallow_message(message: str) -> str:
+    """One of marshmallow's own English messages in the request's language; any other
+    message (the schemas' own, already translated) as it is."""
+    if message in MARSHMALLOW_MESSAGES:
+        return str(MARSHMALLOW_MESSAGES[message])
+    for pattern, translated in MARSHMALLOW_PATTERNS:
+        match = pattern.match(message)
+        if match:
+            return str(translated) % match.groupdict()
+    return message
+
+
+def _is_marshmallow(value: Any, message: str) -> bool:
+    """Whether marshmallow's nested messages start with its own ``message``."""
+    while isinstance(value, list | tuple | dict):
+        if not value:
+            return False
+        value = next(iter(value.values())) if isinstance(value, dict) else value[0]
+    return value == message
 
 
 def _validation_fields(messages: Any) -> tuple[dict[str, str], list[str]]:
@@ -123,8 +203,8 @@ def _validation_fields(messages: Any) -> tuple[dict[str, str], list[str]]:
         for name, why in by_field.items():
             if name == "_schema":
                 whole = _first_message(why)
-                if location == "json" and whole == "Invalid input type.":
-                    whole = "The request body must be a JSON object."
+                if location == "json" and _is_marshmallow(why, "Invalid input type."):
+                    whole = _("The request body must be a JSON object.")
                 general.append(whole)
             else:
                 fields[str(name)] = _first_message(why)
@@ -144,7 +224,7 @@ def domain_error(error: DomainError) -> Response:
     if isinstance(error, PermissionDenied) and not isinstance(error, Suspended) and anonymous:
         # Refused because nobody is signed in: a token would change the answer. (A suspended
         # account's token or password is refused for what it is: 403 suspended.)
-        status, code, message = 401, "unauthorized", "Sign in first: send a valid token."
+        status, code, message = 401, "unauthorized", _("Sign in first: send a valid token.")
     if isinstance(error, ClaimLinkInvalid | InvitationUnusable):
         code = "invalid_token"
     if isinstance(error, RateLimited):
@@ -169,9 +249,9 @@ def http_error(error: HTTPException) -> Response:
         if general:
             message = " ".join(general)
     elif status == 400 and "messages" in data:
-        code, message = "malformed_json", "The request body is not valid JSON."
+        code, message = "malformed_json", _("The request body is not valid JSON.")
     if isinstance(error, RateLimitExceeded):
-        message = f"{error.description} Please wait and try again."
+        message = _("%(limit)s Please wait and try again.", limit=error.description)
         headers["Retry-After"] = _retry_after()
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         headers["Allow"] = ", ".join(sorted(error.valid_methods))

@@ -9,10 +9,11 @@ from flask import Request
 from webargs.flaskparser import FlaskParser, is_json_request
 
 from app.api.errors import NotJson
+from app.i18n import _l
 
-NOT_JSON = "The request body is not valid JSON."
-SEND_JSON = "Send the request body as JSON, with Content-Type: application/json."
-NOT_UNICODE = "The request body holds text that is not valid Unicode."
+NOT_JSON = _l("The request body is not valid JSON.")
+SEND_JSON = _l("Send the request body as JSON, with Content-Type: application/json.")
+NOT_UNICODE = _l("The request body holds text that is not valid Unicode.")
 
 
 def _all_text_is_unicode(data: Any) -> bool:

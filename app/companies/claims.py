@@ -47,9 +47,9 @@ CLAIMS_PER_DAY = 5
 # name anyone can type ("Your account is locked – act now") has no place there. The decision
 # goes to the account's own address; it names no company either, so it cannot be misused
 # while e-mail verification is switched off. The bodies name the company.
-CLAIM_VERIFY_SUBJECT = "Verify your work e-mail address for Helpsquare"
-CLAIM_APPROVED_SUBJECT = "Your claim on Helpsquare is approved"
-CLAIM_REJECTED_SUBJECT = "Your claim on Helpsquare was not approved"
+CLAIM_VERIFY_SUBJECT = _l("Verify your work e-mail address for Helpsquare")
+CLAIM_APPROVED_SUBJECT = _l("Your claim on Helpsquare is approved")
+CLAIM_REJECTED_SUBJECT = _l("Your claim on Helpsquare was not approved")
 
 LINK_INVALID = _l(
     "That link does not work. It may be cut short or mistyped: copy the whole link from the "
@@ -195,6 +195,7 @@ def request_claim(user: Any, company: Company, *, work_email: Any) -> Claim:
         work_email=email,
         link=url_for("companies.verify_claim", token=token, _external=True),
         hours=CLAIM_LINK_HOURS,
+        language=user.email_language,  # the claimant's own, at their work address
     )
     db.session.commit()
     return claim
@@ -518,6 +519,7 @@ def _tell_claimant(claim: Claim, *, approved: bool, note: str) -> None:
         claim.user.email,
         CLAIM_APPROVED_SUBJECT if approved else CLAIM_REJECTED_SUBJECT,
         "claim_decision",
+        language=claim.user.email_language,
         user=claim.user,
         company=company,
         approved=approved,

@@ -38,7 +38,7 @@ INVITATION_LIFETIME = timedelta(hours=48)
 PENDING = "pending"
 # Fixed: the invitation goes to an address nobody has proven yet, so its subject carries no
 # text a user typed (company and display names could say anything); the body names them.
-INVITATION_SUBJECT = "You are invited to join a company's staff on Helpsquare"
+INVITATION_SUBJECT = _l("You are invited to join a company's staff on Helpsquare")
 
 ROLE_CHOICE = _l("Choose a role: admin or agent.")
 LAST_ADMIN = _l(

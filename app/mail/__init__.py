@@ -41,6 +41,7 @@ from jinja2 import TemplateNotFound
 
 from app.config import ConfigError
 from app.extensions import db
+from app.i18n import current_language, in_language
 from app.mail import outbox
 from app.mail.backends import BACKENDS
 from app.mail.cli import mail_cli
@@ -60,20 +61,26 @@ def queue_message(
     subject: str,
     template: str,
     headers: dict[str, str] | None = None,
+    language: str | None = None,
     **context: object,
 ) -> OutboxMessage:
     """Add a message built from ``templates/mail/<template>.txt`` (and ``.html`` when it
-    exists) to the outbox; the calling service's commit makes it real."""
+    exists) to the outbox; the calling service's commit makes it real.
+
+    The subject (a lazy string: ``_l``) and the bodies are written in ``language``: the
+    recipient's (``User.email_language``); None for the request's own, as for a message
+    to an address that has no account yet."""
     if "\r" in to or "\n" in to:
         raise ValueError("an e-mail address cannot contain a line break")
-    # A header is one line: a title typed by a user must not add headers of its own.
-    subject = " ".join(subject.split())
-    context.setdefault("subject", subject)
-    body_text = render_template(f"mail/{template}.txt", **context)
-    try:
-        body_html = render_template(f"mail/{template}.html", **context)
-    except TemplateNotFound:
-        body_html = ""
+    with in_language(language or current_language()):
+        # A header is one line: a title typed by a user must not add headers of its own.
+        subject = " ".join(str(subject).split())
+        context.setdefault("subject", subject)
+        body_text = render_template(f"mail/{template}.txt", **context)
+        try:
+            body_html = render_template(f"mail/{template}.html", **context)
+        except TemplateNotFound:
+            body_html = ""
     message = OutboxMessage(
         to_address=to,
         subject=subject,

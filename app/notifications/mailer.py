@@ -31,12 +31,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, g, url_for
-from flask_babel import force_locale
 from sqlalchemy.orm import joinedload
 
 from app.db import insert_if_absent, utcnow
 from app.extensions import db
-from app.i18n import _, _l, ngettext
+from app.i18n import _l, in_language, lazy_ngettext
 from app.mail import queue_message
 from app.notifications import hourly_cap
 from app.notifications.models import (
@@ -185,32 +184,24 @@ def send_due(limit: int = 100) -> int:
     return sum(sent.values())
 
 
-def recipient_language(user: Any) -> str:
-    """The language an e-mail to ``user`` is written in: their own setting when they have
-    one, else the site's default; never the language of whoever's request happened to
-    send it (the inline sender runs after someone else's request)."""
-    chosen = getattr(user, "language", None)
-    if chosen in current_app.config["LANGUAGES"]:
-        return str(chosen)
-    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
-
-
 def _email_each(notifications: list[Notification]) -> None:
     """One e-mail per notification, each in its recipient's language."""
     settings = url_for("notifications.settings", _external=True)
     for notification in notifications:
-        with force_locale(recipient_language(notification.user)):
-            unsubscribe = _unsubscribe_url(notification.user_id, notification.category)
+        unsubscribe = _unsubscribe_url(notification.user_id, notification.category)
+        language = notification.user.email_language
+        with in_language(language):  # the sentence and subject too, not only the body
             sentence = notification.sentence
             queue_message(
                 notification.user.email,
                 _subject(sentence),
                 "notification",
                 headers=_headers(unsubscribe),
+                language=language,
                 user=notification.user,
                 sentence=sentence,
                 link=link_of(notification),
-                reason=str(REASONS[notification.category]),
+                reason=REASONS[notification.category],
                 category=notification.category,
                 settings_link=settings,
                 unsubscribe_link=unsubscribe,
@@ -222,28 +213,28 @@ def _email_summary(listed: list[Notification], *, total: int, per_hour: int) -> 
     each with its link (the first ``SUMMARY_LIST_MAX``), and how many more; in the
     recipient's language."""
     user = listed[0].user
-    with force_locale(recipient_language(user)):
-        categories = sorted({n.category for n in listed}, key=list(Category).index)
-        unsubscribe = _unsubscribe_url(user.id, IMMEDIATE_SCOPE)
-        queue_message(
-            user.email,
-            ngettext(
-                "%(num)d more thing happened on Helpsquare",
-                "%(num)d more things happened on Helpsquare",
-                total,
-            ),
-            "notification_summary",
-            headers=_headers(unsubscribe),
-            user=user,
-            total=total,
-            items=[(notification, link_of(notification)) for notification in listed],
-            more=total - len(listed),
-            per_hour=per_hour,
-            notifications_link=url_for("notifications.index", _external=True),
-            settings_link=url_for("notifications.settings", _external=True),
-            unsubscribe_link=unsubscribe,
-            category_links=[(c, _unsubscribe_url(user.id, c)) for c in categories],
-        )
+    categories = sorted({n.category for n in listed}, key=list(Category).index)
+    unsubscribe = _unsubscribe_url(user.id, IMMEDIATE_SCOPE)
+    queue_message(
+        user.email,
+        lazy_ngettext(
+            "%(num)d more thing happened on Helpsquare",
+            "%(num)d more things happened on Helpsquare",
+            total,
+        ),
+        "notification_summary",
+        headers=_headers(unsubscribe),
+        language=user.email_language,
+        user=user,
+        total=total,
+        items=[(notification, link_of(notification)) for notification in listed],
+        more=total - len(listed),
+        per_hour=per_hour,
+        notifications_link=url_for("notifications.index", _external=True),
+        settings_link=url_for("notifications.settings", _external=True),
+        unsubscribe_link=unsubscribe,
+        category_links=[(c, _unsubscribe_url(user.id, c)) for c in categories],
+    )
 
 
 def send_due_after_request() -> None:
@@ -277,7 +268,7 @@ def _sections(notifications: list[Notification]) -> list[DigestSection]:
                 )
                 by_question[key] = DigestSection(question.title, link, [])
             else:
-                by_question[key] = DigestSection(_("Your companies"), None, [])
+                by_question[key] = DigestSection(_l("Your companies"), None, [])
         by_question[key].items.append((notification, link_of(notification)))
     other = by_question.pop(None, None)
     return [*by_question.values(), *([other] if other else [])]
@@ -308,26 +299,26 @@ def _digest_for(user_id: int, day: Any) -> bool:
         .values(notification_count=len(notifications))
     )
     user = notifications[0].user
-    with force_locale(recipient_language(user)):
-        unsubscribe = _unsubscribe_url(user.id, DIGEST_SCOPE)
-        categories = sorted({n.category for n in notifications}, key=list(Category).index)
-        count = len(notifications)
-        queue_message(
-            user.email,
-            ngettext(
-                "Your Helpsquare digest: %(num)d update",
-                "Your Helpsquare digest: %(num)d updates",
-                count,
-            ),
-            "notification_digest",
-            headers=_headers(unsubscribe),
-            user=user,
-            count=count,
-            sections=_sections(notifications),
-            settings_link=url_for("notifications.settings", _external=True),
-            unsubscribe_link=unsubscribe,
-            category_links=[(c, _unsubscribe_url(user.id, c)) for c in categories],
-        )
+    unsubscribe = _unsubscribe_url(user_id, DIGEST_SCOPE)
+    categories = sorted({n.category for n in notifications}, key=list(Category).index)
+    count = len(notifications)
+    queue_message(
+        user.email,
+        lazy_ngettext(
+            "Your Helpsquare digest: %(num)d update",
+            "Your Helpsquare digest: %(num)d updates",
+            count,
+        ),
+        "notification_digest",
+        headers=_headers(unsubscribe),
+        language=user.email_language,
+        user=user,
+        count=count,
+        sections=_sections(notifications),
+        settings_link=url_for("notifications.settings", _external=True),
+        unsubscribe_link=unsubscribe,
+        category_links=[(c, _unsubscribe_url(user_id, c)) for c in categories],
+    )
     db.session.commit()
     return True
 

@@ -64,7 +64,7 @@ ERROR_MAX = 2000
 INLINE_LIMIT = 10
 # The delivery log keeps finished deliveries this long (``flask webhooks prune``).
 LOG_KEEP = timedelta(days=30)
-DISABLED_SUBJECT = "A webhook endpoint on Helpsquare was disabled"
+DISABLED_SUBJECT = _l("A webhook endpoint on Helpsquare was disabled")
 
 # The log's sentences. A sender has no reader (it runs in a worker, or after somebody's
 # request) and the API reports them as written, so they are stored in English
@@ -305,6 +305,7 @@ def _disable(session: orm.Session, endpoint_id: int, error: str) -> None:
             membership.user.email,
             DISABLED_SUBJECT,
             "webhook_disabled",
+            language=membership.user.email_language,
             user=membership.user,
             company=company,
             endpoint=endpoint,

@@ -98,4 +98,9 @@ KEY_PAGES = [
     KeyPage(
         "champions", "/companies/acme-cloud/champions", user="jane", heading="Acme Cloud champions"
     ),
+    # Issue 17: the accessibility statement and the site's other footer pages, and the
+    # profile settings with the language choice.
+    KeyPage("accessibility", "/accessibility", heading="Accessibility statement"),
+    KeyPage("about", "/about", heading="About Helpsquare"),
+    KeyPage("edit-profile", "/account/profile", user="chen", heading="Edit your profile"),
 ]

@@ -169,6 +169,11 @@ NOT_SHOWN_ERRORS = frozenset(
 )
 
 
+# Calls whose strings nobody reads in the interface: the API's OpenAPI document (English,
+# like the API's codes: a contract for programmers) and marshmallow's error keys.
+NOT_SHOWN_CALLS = frozenset({"response", "alt_response", "doc", "ApiBlueprint", "make_error"})
+
+
 def _is_literal(node: ast.AST) -> bool:
     """A string written in the code, not one that came through gettext."""
     if isinstance(node, ast.Constant):
@@ -195,6 +200,8 @@ def _python_literals(tree: ast.AST) -> Iterator[tuple[int, str]]:
         if not isinstance(node, ast.Call):
             continue
         name = _callee(node)
+        if name in NOT_SHOWN_CALLS:
+            continue
         shown: list[ast.AST] = []
         if name == "flash" and node.args:
             shown.append(node.args[0])

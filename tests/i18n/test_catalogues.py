@@ -17,7 +17,14 @@ from babel.messages.pofile import read_po
 from tests.i18n.strings import APP, ROOT, TEMPLATES, python_findings, template_findings
 
 TRANSLATIONS = APP / "translations"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    "lazy_ngettext": (1, 2),
+}
 
 
 def area(path: Path) -> str:

@@ -46,6 +46,14 @@ def _fixed(node: ast.expr, constants: set[str]) -> bool:
     return False
 
 
+def _fixed_text(node: ast.expr) -> bool:
+    """A string literal, or one marked for translation (``_l("…")``): the same fixed words
+    in every language."""
+    if isinstance(node, ast.Call) and getattr(node.func, "id", None) in {"_l", "lazy_gettext"}:
+        return len(node.args) == 1 and not node.keywords and _fixed_text(node.args[0])
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
 def _subjects() -> list[tuple[str, str, ast.expr, set[str]]]:
     """Every ``queue_message(to, subject, …)`` call in the app: file, function, subject."""
     found = []
@@ -54,9 +62,7 @@ def _subjects() -> list[tuple[str, str, ast.expr, set[str]]]:
         constants = {
             target.id
             for node in tree.body
-            if isinstance(node, ast.Assign)
-            and isinstance(node.value, ast.Constant)
-            and isinstance(node.value.value, str)
+            if isinstance(node, ast.Assign) and _fixed_text(node.value)
             for target in node.targets
             if isinstance(target, ast.Name) and target.id.isupper()
         }

@@ -109,7 +109,7 @@ def _subjects() -> list[str]:
     return list(db.session.scalars(sa.select(OutboxMessage.subject).order_by(OutboxMessage.id)))
 
 
-def test_an_e_mail_is_written_in_its_recipient_s_language_not_the_sender_s(app, monkeypatch):
+def test_an_e_mail_is_written_in_its_recipient_s_language_not_the_sender_s(app):
     alice = make_user("alice")
     question = questions.ask_question(
         alice, make_company("Acme"), title="Why does it beep?", body="It beeps."
@@ -123,7 +123,7 @@ def test_an_e_mail_is_written_in_its_recipient_s_language_not_the_sender_s(app, 
     assert _subjects() == ["Bo (@bo) answered “Why does it beep?”"]
 
     # A recipient whose language is Danish reads the same facts in Danish.
-    monkeypatch.setattr(mailer, "recipient_language", lambda user: "da")
+    alice.language = "da"
     answers.post_answer(make_user("cy", display_name="Cy"), question, body="The fan.")
     assert mailer.send_due() == 1
     assert _subjects()[-1] == "Cy (@cy) svarede på “Why does it beep?”"

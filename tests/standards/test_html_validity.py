@@ -42,6 +42,11 @@ SIGNED_OUT = [
     "/users/alice",
     "/moderation/log",
     "{question}",
+    "/about",
+    "/terms",
+    "/privacy",
+    "/accessibility",
+    "/contact",
 ]
 # (user, path): what a signed-in person sees grows forms and buttons.
 SIGNED_IN = [
@@ -53,6 +58,7 @@ SIGNED_IN = [
     ("bruno", "/companies/lumen-home/claim"),
     ("jane", "/companies/acme-cloud/staff"),
     ("sitekeeper", "/admin/claims"),
+    ("chen", "/account/profile"),
 ]
 
 

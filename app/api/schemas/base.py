@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
+from flask_babel import format_number
 from marshmallow import fields, validate
 
+from app.i18n import _l
 from app.moderation import merging
 
 PAGE_LIMIT_MIN, PAGE_LIMIT_MAX, PAGE_LIMIT_DEFAULT = 1, 100, 20
@@ -39,24 +41,40 @@ class Link(fields.Function):
         super().__init__(serialize=to_url, required=True, **kwargs)
 
 
+class _Number(int):
+    """A bound in a lazy message, written as the reader's language writes numbers (2,000 /
+    2.000) when the message is shown."""
+
+    def __str__(self) -> str:
+        return format_number(int(self))
+
+
 def _length(minimum: int | None, maximum: int) -> validate.Length:
     if minimum:
         return validate.Length(
-            min=minimum, max=maximum, error=f"Use {minimum:,} to {maximum:,} characters."
+            min=minimum,
+            max=maximum,
+            error=_l(
+                "Use %(min)s to %(max)s characters.", min=_Number(minimum), max=_Number(maximum)
+            ),
         )
-    return validate.Length(max=maximum, error=f"Use at most {maximum:,} characters.")
+    return validate.Length(
+        max=maximum, error=_l("Use at most %(max)s characters.", max=_Number(maximum))
+    )
 
 
 def _one_of(choices: list[str]) -> validate.OneOf:
-    return validate.OneOf(choices, error="Choose one of: " + ", ".join(choices) + ".")
+    return validate.OneOf(
+        choices, error=_l("Choose one of: %(choices)s.", choices=", ".join(choices))
+    )
 
 
 def _values(enum: Any) -> list[str]:
     return [member.value for member in enum]
 
 
-NO_SUCH_PRODUCT = "The company has no product with this slug."
-NO_SUCH_ANSWER = "There is no such answer."
+NO_SUCH_PRODUCT = _l("The company has no product with this slug.")
+NO_SUCH_ANSWER = _l("There is no such answer.")
 NO_SUCH_QUESTION = merging.NO_SUCH_QUESTION
 
 

@@ -11,6 +11,7 @@ from marshmallow import fields, validate
 from app.api.schemas.base import Link, QuerySchema, ResponseSchema
 from app.api.schemas.resources import UserSchema
 from app.companies.models import StaffRole
+from app.i18n import _l
 from app.insights.queries import DAYS, DEFAULT_DAYS
 from app.questions.models import Status
 
@@ -18,7 +19,7 @@ from app.questions.models import Status
 class InsightsArgsSchema(QuerySchema):
     days = fields.Integer(
         load_default=DEFAULT_DAYS,
-        validate=validate.OneOf(DAYS, error="Choose 30, 90 or 365."),
+        validate=validate.OneOf(DAYS, error=_l("Choose 30, 90 or 365.")),
         metadata={"description": "The window: the last 30 (the default), 90 or 365 days."},
     )
 

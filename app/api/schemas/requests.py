@@ -55,6 +55,7 @@ from app.companies.models import NAME_MAX as COMPANY_NAME_MAX
 from app.companies.models import NAME_MIN as COMPANY_NAME_MIN
 from app.db import MAX_ID
 from app.errors import NotFound, ValidationError
+from app.i18n import _l
 from app.moderation import accounts as moderation_accounts
 from app.moderation import hiding as hiding_services
 from app.moderation import merging
@@ -97,7 +98,7 @@ class SignUpSchema(RequestSchema):
         validate=validate.Length(
             min=PASSWORD_MIN,
             max=PASSWORD_MAX,
-            error=f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters.",
+            error=_l("Use %(min)d to %(max)d characters.", min=PASSWORD_MIN, max=PASSWORD_MAX),
         ),
     )
     display_name = fields.String(

@@ -19,9 +19,10 @@ from app.api.schemas import (
     UserSchema,
 )
 from app.extensions import limiter
+from app.i18n import _l, current_language
 
-SIGN_UP_THROTTLED = "Too many new accounts from your network."
-TOKENS_THROTTLED = "Too many token requests."
+SIGN_UP_THROTTLED = _l("Too many new accounts from your network.")
+TOKENS_THROTTLED = _l("Too many token requests.")
 
 
 # Rate limits, read from the config at each request (the same settings as the HTML
@@ -58,7 +59,13 @@ def create_user(body: dict[str, Any]) -> User:
     the token for ``POST /users/verify-email``. Until then the account may get a token and
     read, but its writes are refused with 403 ``email_unverified``.
     """
-    return services.sign_up(body["username"], body["email"], body["password"], body["display_name"])
+    return services.sign_up(
+        body["username"],
+        body["email"],
+        body["password"],
+        body["display_name"],
+        language=current_language(),
+    )
 
 
 @bp.route("/tokens", methods=["POST"])

@@ -6,11 +6,12 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from app.errors import DomainError
+from app.i18n import _l
 from app.pagination import BadCursor, Page
 
 T = TypeVar("T")
 
-BAD_CURSOR = "This cursor was not issued by this server. Start again without one."
+BAD_CURSOR = _l("This cursor was not issued by this server. Start again without one.")
 
 
 class BadCursorError(DomainError):

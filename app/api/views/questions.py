@@ -31,6 +31,7 @@ from app.api.target import acting_on, target
 from app.api.views.common import as_page, page_or_400
 from app.companies.queries import get_company
 from app.errors import NotFound, ValidationError
+from app.i18n import _, _l
 from app.moderation.merge_queries import merge_redirect
 from app.moderation.revision_queries import question_versions
 from app.policy import Permission
@@ -40,7 +41,7 @@ from app.questions import private_details as private
 from app.questions.models import Kind, Question, Status
 from app.questions.queries import Sort, get_question, list_questions
 
-PRODUCT_NEEDS_COMPANY = "Give the company too: a product's slug is unique within its company."
+PRODUCT_NEEDS_COMPANY = _l("Give the company too: a product's slug is unique within its company.")
 
 
 @bp.route("/questions", methods=["GET"])
@@ -156,7 +157,7 @@ def show_question(question_id: int) -> Any:
             location = url_for("api.show_question", question_id=original.id, _external=True)
             return duplicate, 301, {"Location": location}
     if question is None:
-        raise NotFound("There is no such question. It may have been removed.")
+        raise NotFound(_("There is no such question. It may have been removed."))
     return question
 
 

@@ -19,13 +19,14 @@ from app.api.views.common import BAD_CURSOR, BadCursorError
 from app.companies.queries import get_company
 from app.errors import ValidationError
 from app.extensions import db
+from app.i18n import _l
 from app.pagination import BadCursor, decode_cursor, encode_cursor
 from app.products.queries import get_product
 from app.questions.models import Question
 from app.search.queries import MAX_PAGES, search_questions, similar_questions
 from app.visibility import question_listed
 
-PRODUCT_NEEDS_COMPANY = "Give the company too: a product's slug is unique within its company."
+PRODUCT_NEEDS_COMPANY = _l("Give the company too: a product's slug is unique within its company.")
 
 
 def _page_from(cursor: str | None, limit: int) -> int:
