@@ -15,14 +15,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask, Response, current_app, g, has_request_context, request
-from flask_babel import Babel, force_locale, get_locale, lazy_ngettext, ngettext
+from flask_babel import Babel, force_locale, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
+from markupsafe import Markup, escape
 from sqlalchemy.exc import SQLAlchemyError
 
 __all__ = [
     "LANGUAGE_NAMES",
+    "LazyText",
     "_",
     "_l",
     "babel",
@@ -36,6 +37,27 @@ __all__ = [
 ]
 
 babel = Babel()
+
+
+class LazyText(LazyString):
+    """A message translated when it is shown, and escaped there like any other text.
+
+    Flask-Babel's LazyString says it is HTML already (its ``__html__`` returns the bare
+    text), so a label or error made at import time would reach a page unescaped: a
+    translation with a quote in it would end an attribute. Ours escapes itself."""
+
+    def __html__(self) -> Markup:
+        return escape(str(self))
+
+
+def _l(string: str, **variables: object) -> LazyText:
+    """``gettext`` later: for labels and messages made before any request."""
+    return LazyText(_, string, **variables)
+
+
+def lazy_ngettext(singular: str, plural: str, num: int, **variables: object) -> LazyText:
+    return LazyText(ngettext, singular, plural, num, **variables)
+
 
 COOKIE = "lang"
 API_PATH = "/api/"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import LazyString, format_number
+from flask_babel import format_number
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, IntegerField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -13,17 +13,17 @@ from wtforms.validators import ValidationError as FieldError
 
 from app.companies.models import EMAIL_MAX, TITLE_MAX, StaffRole
 from app.db import MAX_ID
-from app.i18n import _, _l
+from app.i18n import LazyText, _, _l
 
 
 def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def at_most(limit: int) -> LazyString:
+def at_most(limit: int) -> LazyText:
     """A length validator's message, made when the form is read: the limit is written as
     the reader writes numbers ("2,000", "2.000")."""
-    return LazyString(lambda: _("Use at most %(num)s characters.", num=format_number(limit)))
+    return LazyText(lambda: _("Use at most %(num)s characters.", num=format_number(limit)))
 
 
 class Required(DataRequired):

@@ -19,14 +19,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import LazyString, format_number
+from flask_babel import format_number
 
 from app.accounts.models import REASON_MAX, BannedEmail, User
 from app.accounts.services import _end_sessions_and_tokens
 from app.db import insert_if_absent, utcnow
 from app.errors import ValidationError
 from app.extensions import db
-from app.i18n import _, _l
+from app.i18n import LazyText, _, _l
 from app.moderation import audit
 from app.moderation import log as moderation_log
 from app.moderation.models import ModerationAction, TargetType
@@ -40,7 +40,7 @@ REASON_REQUIRED = _l("Give a reason: the account's owner reads it when they try 
 REASON_TOO_LONG = _l("Use at most %(num)s characters.", num=REASON_MAX)
 REASON_NOT_TEXT = _l("This must be text.")
 UNTIL_PAST = _l("Choose a time in the future.")
-UNTIL_TOO_FAR = LazyString(
+UNTIL_TOO_FAR = LazyText(
     lambda: _(
         "Choose a time within %(days)s days, or suspend for good.",
         days=format_number(SUSPENSION_DAYS_MAX),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import LazyString, format_number
+from flask_babel import format_number
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SearchField, StringField, TextAreaField
 from wtforms.validators import AnyOf, Length, NumberRange, Optional
@@ -12,7 +12,7 @@ from wtforms.validators import AnyOf, Length, NumberRange, Optional
 from app.accounts.models import REASON_MAX, USERNAME_MAX
 from app.companies.models import NOTE_MAX, SLUG_MAX
 from app.db import MAX_ID
-from app.i18n import _, _l
+from app.i18n import LazyText, _, _l
 
 # "123", "#123", or an address whose path holds /questions/123.
 _QUESTION_REFERENCE = re.compile(r"^#?(\d{1,19})$|/questions/(\d{1,19})(?:[/?#]|$)")
@@ -39,7 +39,7 @@ class ClaimDecisionForm(FlaskForm):
         validators=[
             Length(
                 max=NOTE_MAX,
-                message=LazyString(
+                message=LazyText(
                     lambda: _("Use at most %(num)s characters.", num=format_number(NOTE_MAX))
                 ),
             )
@@ -64,7 +64,7 @@ class AuditFilterForm(FlaskForm):
             Optional(),
             Length(
                 max=SLUG_MAX,
-                message=LazyString(
+                message=LazyText(
                     lambda: _("Use at most %(num)s characters.", num=format_number(SLUG_MAX))
                 ),
             ),
@@ -141,7 +141,7 @@ class SuspendForm(FlaskForm):
             NumberRange(
                 min=1,
                 max=SUSPENSION_DAYS_MAX,
-                message=LazyString(
+                message=LazyText(
                     lambda: _(
                         "Use a whole number from 1 to %(max)s.",
                         max=format_number(SUSPENSION_DAYS_MAX),

@@ -10,14 +10,13 @@ from collections.abc import Callable
 from typing import Any
 
 from flask_babel import format_number
-from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length
 from wtforms.validators import ValidationError as FieldError
 
-from app.i18n import _, _l
+from app.i18n import LazyText, _, _l
 from app.questions.filters import kind_filter
 from app.questions.models import (
     BODY_MAX,
@@ -42,10 +41,10 @@ MARKDOWN_HINT = _l(
 )
 
 
-def lazy_with_number(message: Callable[[str], str], number: int) -> LazyString:
+def lazy_with_number(message: Callable[[str], str], number: int) -> LazyText:
     """A message made at import time (a validator's) that holds a number: translated, and
     the number written the reader's way ("20,000", "20.000"), when it is shown."""
-    return LazyString(lambda: message(format_number(number)))
+    return LazyText(lambda: message(format_number(number)))
 
 
 def strip(value: Any) -> Any:

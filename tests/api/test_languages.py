@@ -16,7 +16,7 @@ def test_a_not_found_is_danish_but_its_code_is_not(client):
     assert response.status_code == 404
     error = error_of(response)
     assert error["code"] == "not_found"
-    assert error["message"] == "Det spørgsmål findes ikke. Det er måske fjernet."
+    assert error["message"] == "Det spørgsmål findes ikke. Det er måske blevet fjernet."
     assert "Set-Cookie" not in response.headers
 
 
@@ -50,4 +50,4 @@ def test_the_token_owners_setting_chooses_the_language(client):
         f"{API}/questions/999999",
         headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"},
     )
-    assert error_of(response)["message"] == "Det spørgsmål findes ikke. Det er måske fjernet."
+    assert error_of(response)["message"] == "Det spørgsmål findes ikke. Det er måske blevet fjernet."
