@@ -113,6 +113,7 @@ def _import_models() -> None:
     """Every model on the metadata, so migrations and the ORM see the whole schema."""
     from app.accounts import models as _accounts  # noqa: F401
     from app.answers import models as _answers  # noqa: F401
+    from app.comments import models as _comments  # noqa: F401
     from app.companies import models as _companies  # noqa: F401
     from app.integrations import models as _integrations  # noqa: F401
     from app.mail import models as _mail  # noqa: F401
@@ -129,6 +130,7 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from app import (
         api,
+        comments,
         feeds,
         insights,
         integrations,
@@ -175,6 +177,7 @@ def _register_blueprints(app: Flask) -> None:
     webhooks.init_app(app)  # company webhooks: their pages, the sender and its commands
     integrations.init_app(app)  # SSO, the widget, the export
     reputation.init_app(app)  # leaderboards, badges, champions; flask reputation …
+    comments.init_app(app)  # comments under posts; the Markdown preview
 
 
 def _register_errors_and_cli(app: Flask) -> None:

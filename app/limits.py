@@ -90,6 +90,10 @@ QUESTION = PostKind(
     "question", "questions", "ask", "asked", "QUESTION_LIMITS", "FIRST_DAY_QUESTION_LIMITS"
 )
 ANSWER = PostKind("answer", "answers", "post", "posted", "ANSWER_LIMITS", "FIRST_DAY_ANSWER_LIMITS")
+# Comments (app/comments) are counted on their own, with the same kinds of limit as answers.
+COMMENT = PostKind(
+    "comment", "comments", "post", "posted", "COMMENT_LIMITS", "FIRST_DAY_COMMENT_LIMITS"
+)
 
 
 def admit_question(author: Any, *, body: str) -> None:
@@ -104,6 +108,13 @@ def admit_question(author: Any, *, body: str) -> None:
 def admit_answer(author: Any, *, body: str) -> None:
     """Let the author post one more answer now, or refuse it (see the module's rules)."""
     _admit(author, ANSWER, body)
+
+
+def admit_comment(author: Any, *, body: str) -> None:
+    """Let the author post one more comment now, or refuse it (see the module's rules:
+    comments have counts of their own, ``COMMENT_LIMITS`` and ``FIRST_DAY_COMMENT_LIMITS``;
+    the first-day links and the repeated text are counted as for answers)."""
+    _admit(author, COMMENT, body)
 
 
 def admit_flag(user: Any) -> None:
@@ -158,7 +169,7 @@ def _admit(author: Any, kind: PostKind, body: str) -> None:
     first_day_ends = author.created_at + FIRST_DAY
     first_day = now < first_day_ends and not _trusted(author)
     if first_day:
-        _check_links(body, first_day_ends - now)
+        _check_links(body, first_day_ends - now, comment=kind is COMMENT)
     counts = _counts(author, kind, first_day_ends if first_day else None)
     text = _text_limit(author, body)
     strategy = MovingWindowRateLimiter(limiter.storage)
@@ -275,9 +286,9 @@ def _client_network() -> str | None:
     return str(address)
 
 
-def _check_links(body: str, first_day_left: timedelta) -> None:
+def _check_links(body: str, first_day_left: timedelta, *, comment: bool = False) -> None:
     most = current_app.config["FIRST_DAY_LINKS_PER_POST"]
-    found = content.count_links(body)
+    found = content.count_links(body, comment=comment)
     if found <= most:
         return
     extra = found - most
@@ -352,8 +363,10 @@ def ago_phrase(seconds: float) -> str:
 
 __all__ = [
     "ANSWER",
+    "COMMENT",
     "QUESTION",
     "admit_answer",
+    "admit_comment",
     "admit_flag",
     "admit_question",
     "fingerprint",

@@ -37,6 +37,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.answers.models import Answer
+from app.comments.models import Comment
 from app.companies.models import Company
 from app.db import increment, utcnow
 from app.errors import ValidationError
@@ -77,15 +78,17 @@ def _question_id(post: Post) -> int:
     return post.id if isinstance(post, Question) else post.question_id
 
 
-def _withdraw_notifications(post: Post) -> int:
-    """Delete the post's unread notifications; each recipient's unread count goes down by
-    the rows this statement deleted (so a concurrent ``mark_read`` is never counted twice)."""
+def _withdraw_notifications(post: Post | Comment) -> int:
+    """Delete the post's (or comment's) unread notifications; each recipient's unread count
+    goes down by the rows this statement deleted (so a concurrent ``mark_read`` is never
+    counted twice)."""
     notifications = Notification.__table__
-    about = (
-        notifications.c.question_id == post.id
-        if isinstance(post, Question)
-        else notifications.c.answer_id == post.id
-    )
+    if isinstance(post, Question):
+        about = notifications.c.question_id == post.id
+    elif isinstance(post, Comment):
+        about = notifications.c.comment_id == post.id
+    else:
+        about = notifications.c.answer_id == post.id
     deleted = db.session.execute(
         sa.delete(notifications)
         .where(about, notifications.c.read_at.is_(None))
@@ -105,6 +108,10 @@ def _withdraw_notifications(post: Post) -> int:
             execution_options={"synchronize_session": False},
         )
     return len(deleted)
+
+
+# Comments (app.comments.services) withdraw theirs the same way when hidden.
+withdraw_notifications = _withdraw_notifications
 
 
 def _recount_answers(question_id: int) -> None:

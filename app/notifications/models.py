@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, string_enum, utcnow
 from app.extensions import db
+from app.i18n import _ as gettext  # ``_`` is a throwaway name below
 
 EVENT_KEY_MAX = 80
 DETAIL_MAX = 60  # a status and a fixed-in version (40): "solved:4.2.1"
@@ -36,6 +37,8 @@ class NotificationKind(StrEnum):
     STILL_BROKEN = "still_broken"
     # To a person who earned a badge (``detail`` is its code: app.reputation.badges).
     BADGE = "badge"
+    # Issue 13: to the author of the post commented on and the question's followers.
+    COMMENT = "comment"
 
 
 class Category(StrEnum):
@@ -162,6 +165,8 @@ class Notification(db.Model):
         sa.ForeignKey("questions.id", ondelete="CASCADE")
     )
     answer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("answers.id", ondelete="CASCADE"))
+    # The comment a ``comment`` notification is about (app/comments).
+    comment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comments.id", ondelete="CASCADE"))
     company_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("companies.id", ondelete="CASCADE")
     )
@@ -211,6 +216,7 @@ class Notification(db.Model):
         ),
         sa.Index("ix_notifications_question", "question_id"),
         sa.Index("ix_notifications_answer", "answer_id"),
+        sa.Index("ix_notifications_comment", "comment_id"),
         sa.CheckConstraint("count >= 1", name="count_positive"),
     )
 
@@ -239,6 +245,12 @@ class Notification(db.Model):
             if self.count == 1:
                 return f"{actor} found your answer to {title} helpful"
             return f"{self.count} people found your answer to {title} helpful"
+        if kind is NotificationKind.COMMENT:
+            if self.answer_id is not None:
+                return gettext(
+                    "%(actor)s commented on an answer to %(title)s", actor=actor, title=title
+                )
+            return gettext("%(actor)s commented on %(title)s", actor=actor, title=title)
         if kind is NotificationKind.STATUS_CHANGED:
             who = (
                 company
@@ -282,6 +294,8 @@ class Notification(db.Model):
         if self.kind is NotificationKind.BADGE:
             # The badges page, at the badge's rule.
             return "reputation.badges", {"_anchor": f"badge-{self.detail}"}
+        if self.comment_id is not None:
+            return "comments.show", {"comment_id": self.comment_id}
         if self.answer_id is not None:
             return "answers.show", {"answer_id": self.answer_id}
         if self.question is not None:
