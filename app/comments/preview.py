@@ -62,6 +62,13 @@ def previews(form: FlaskForm, *, kind: str = POST) -> dict[str, str]:
     return shown
 
 
+def preview_for(user: Any, text: Any, *, kind: str = POST) -> str:
+    """What ``user`` sees of ``text`` before posting it (``render_preview``): for signed-in
+    accounts with a verified address, as posting is (``content:preview``). Writes nothing."""
+    require(user, Permission.CONTENT_PREVIEW)
+    return render_preview(text, kind=kind)
+
+
 def show_previews(form: FlaskForm, *, kind: str = POST) -> None:
     """Hand the form's previews to the page being rendered (``templates/_partials/
     preview.html`` reads them from ``g``), so no view's signature changes for them."""
@@ -84,12 +91,13 @@ def _account_key() -> str:
 def preview() -> Response | tuple[Response, int]:
     """``text`` (form field) rendered as ``kind`` (``post`` or ``comment``): JSON
     ``{"html": …}``. 422 for text longer than any post may be, or an unknown kind."""
-    require(current_user._get_current_object(), Permission.CONTENT_PREVIEW)
+    user = current_user._get_current_object()
+    require(user, Permission.CONTENT_PREVIEW)  # before reading anything
     text = request.form.get("text", "")
     kind = request.form.get("kind", POST)
     if kind not in (POST, COMMENT) or len(text) > BODY_MAX:
         return jsonify(error=_("That cannot be previewed.")), 422
-    return jsonify(html=render_preview(text, kind=kind))
+    return jsonify(html=preview_for(user, text, kind=kind))
 
 
 __all__ = [
@@ -97,6 +105,7 @@ __all__ = [
     "POST",
     "PREVIEW",
     "preview",
+    "preview_for",
     "previews",
     "render_preview",
     "show_previews",
