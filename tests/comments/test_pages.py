@@ -231,3 +231,18 @@ def test_comments_cost_the_page_one_statement_whatever_their_number(
 
     assert counts[0] == counts[1] == counts[2] + 1
     assert "Comment 29" in text(client.get(urls[1]))
+
+
+def test_the_comments_speak_danish_to_a_danish_reader(client, thread):
+    question, answer, asker, answerer = thread
+    comment = comments.post_comment(answerer, answer, body="Hvilken model?")
+    comments.delete_comment(answerer, comment)
+    comments.post_comment(answerer, question, body="Hvilken version?")
+    login_as(client, answerer)
+
+    page = text(client.get(_url(question), headers={"Accept-Language": "da"}))
+
+    assert "Skriv en kommentar" in page and "Send kommentar" in page
+    assert "Forhåndsvis" in page and "Kommentarer" in page
+    assert "Kun forfatteren og moderatorer kan se denne kommentar." in page
+    assert "Add a comment" not in page and "Post comment" not in page
