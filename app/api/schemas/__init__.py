@@ -78,6 +78,8 @@ from app.api.schemas.resources import (
     ChampionSchema,
     ClaimPageSchema,
     ClaimSchema,
+    CommentPageSchema,
+    CommentSchema,
     CompanyPageSchema,
     CompanySchema,
     InvitationSchema,
@@ -99,6 +101,8 @@ from app.api.schemas.resources import (
 )
 
 __all__ = [
+    "CommentPageSchema",
+    "CommentSchema",
     "AnswerCreateSchema",
     "AnswerEditSchema",
     "AnswerPageSchema",
