@@ -4,7 +4,6 @@ question page in one SELECT."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,10 +14,9 @@ from app.comments.models import PER_POST_MAX, Comment
 from app.errors import NotFound
 from app.extensions import db
 from app.i18n import _
-from app.pagination import Page, decode_cursor, encode_cursor
 from app.questions.models import Question
 from app.questions.queries import VIEWER_OF_REQUEST
-from app.visibility import can_see_comment, comment_listed, comment_shown, request_viewer
+from app.visibility import can_see_comment, comment_shown, request_viewer
 
 # The attribute of a question or an answer on a page that holds the comments shown under it
 # (set by ``attach``; the templates read it, and find none on a post nobody attached to).
@@ -77,31 +75,4 @@ def attach(question: Question, answers: Sequence[Answer], viewer: Any) -> None:
         setattr(answer, PAGE_COMMENTS, by_post.get(answer.id, [])[:PER_POST_MAX])
 
 
-def comments_page(
-    question: Question, *, cursor: str | None = None, limit: int = 20
-) -> Page[Comment]:
-    """A page of the comments under the question and its answers, oldest first, for the API:
-    a list, so the same for everyone (``app.visibility.comment_listed``: none hidden, none on
-    a hidden answer). One SELECT; keyset on (created_at, id). Raises
-    ``app.pagination.BadCursor`` for a cursor this server did not issue."""
-    query = (
-        sa.select(Comment)
-        .options(joinedload(Comment.author))
-        .where(Comment.question_id == question.id, comment_listed(Comment))
-    )
-    if cursor:
-        created_at, last_id = decode_cursor(cursor, datetime)
-        after = sa.tuple_(sa.literal(created_at, Comment.created_at.type), sa.literal(last_id))
-        query = query.where(sa.tuple_(Comment.created_at, Comment.id) > after)
-    rows = list(
-        db.session.execute(query.order_by(Comment.created_at, Comment.id).limit(limit + 1))
-        .scalars()
-        .unique()
-    )
-    if len(rows) > limit:
-        rows = rows[:limit]
-        return Page(rows, encode_cursor(rows[-1].created_at, rows[-1].id))
-    return Page(rows, None)
-
-
-__all__ = ["PAGE_COMMENTS", "attach", "comments_page", "get_comment"]
+__all__ = ["PAGE_COMMENTS", "attach", "get_comment"]

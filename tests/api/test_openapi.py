@@ -32,7 +32,6 @@ CONTRACT = {
     ("POST", "/answers/{id}/endorse"), ("DELETE", "/answers/{id}/endorse"),
     ("GET", "/search"), ("GET", "/questions/similar"),
     ("GET", "/questions/{id}/revisions"), ("GET", "/answers/{id}/revisions"),  # issue 12
-    ("GET", "/questions/{id}/comments"),  # issue 13
     ("DELETE", "/questions/{id}"), ("DELETE", "/answers/{id}"),
     ("POST", "/questions/{id}/merge"),
     ("POST", "/questions/{id}/flags"), ("POST", "/answers/{id}/flags"),

@@ -78,8 +78,6 @@ from app.api.schemas.resources import (
     ChampionSchema,
     ClaimPageSchema,
     ClaimSchema,
-    CommentPageSchema,
-    CommentSchema,
     CompanyPageSchema,
     CompanySchema,
     InvitationSchema,
@@ -101,8 +99,6 @@ from app.api.schemas.resources import (
 )
 
 __all__ = [
-    "CommentPageSchema",
-    "CommentSchema",
     "AnswerCreateSchema",
     "AnswerEditSchema",
     "AnswerPageSchema",

@@ -490,34 +490,7 @@ def page_of(item: type[ma.Schema], name: str) -> type[ma.Schema]:
     )
 
 
-def _comment_url(comment: Any) -> str:
-    # Its own address, which leads to where the comment is shown when followed.
-    return url_for("comments.show", comment_id=comment.id, _external=True)
-
-
-class CommentSchema(ResponseSchema):
-    """A short comment under a question or one of its answers (issue 13)."""
-
-    id = fields.Integer(required=True)
-    question_id = fields.Integer(required=True)
-    answer_id = fields.Integer(
-        required=True,
-        allow_none=True,
-        metadata={"description": "The answer it is under; null: under the question."},
-    )
-    body = fields.String(required=True, metadata={"description": "Markdown, as written."})
-    body_html = fields.String(
-        required=True,
-        metadata={"description": "The body rendered and sanitized: inline formatting and links."},
-    )
-    author = fields.Nested(UserSchema, required=True)
-    created_at = fields.DateTime(required=True)
-    updated_at = fields.DateTime(required=True)
-    url = Link(_comment_url)
-
-
 CompanyPageSchema = page_of(CompanySchema, "CompanyPageSchema")
-CommentPageSchema = page_of(CommentSchema, "CommentPageSchema")
 ProductPageSchema = page_of(ProductSchema, "ProductPageSchema")
 QuestionPageSchema = page_of(ListedQuestionSchema, "QuestionPageSchema")
 AnswerPageSchema = page_of(AnswerSchema, "AnswerPageSchema")

@@ -5,7 +5,6 @@ from app.api.views import (  # noqa: F401 - each module registers its routes on 
     answers,
     champions,
     claims,
-    comments,
     companies,
     flags,
     insights,
