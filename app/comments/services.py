@@ -3,8 +3,10 @@
 Every function takes the acting user first, asks the policy, validates the text again (the
 forms only give quicker messages), changes rows and commits once. Every change the
 question's page shows moves its ``page_version`` (``page_changed``), so the anonymous page
-cache never serves the old page; a hidden or deleted comment takes its unread notifications
-with it, and the public moderation log gets a line, as for posts.
+cache never serves the old page. Hiding and deleting go through the moderation services
+(``app.moderation.hiding.apply_comment_hide``): a hidden or deleted comment takes its unread
+notifications with it, and the public moderation log gets a line, as for posts ("delete
+spammer" hides an account's comments there too).
 """
 
 from __future__ import annotations
@@ -20,10 +22,9 @@ from app.db import increment, utcnow
 from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.i18n import _
-from app.moderation import audit, log
+from app.moderation import audit, hiding
 from app.moderation.deleting import BY_AUTHOR, BY_MODERATOR
-from app.moderation.hiding import clean_reason, withdraw_notifications
-from app.moderation.models import ModerationAction, TargetType
+from app.moderation.models import ModerationAction
 from app.notifications.models import NotificationKind
 from app.notifications.services import Event, add_follow, notify
 from app.policy import Permission, require
@@ -133,44 +134,17 @@ def edit_comment(user: Any, comment: Comment, *, body: Any) -> Comment:
     return comment
 
 
-def _set_hidden(comment: Comment, *, by: Any, reason: str | None) -> bool:
-    """Hide (``reason`` given) or restore (None) the comment with a conditional UPDATE: True
-    when THIS call changed it, so doing it twice (or twice at once) logs once."""
-    hidden = reason is not None
-    result = db.session.execute(
-        sa.update(Comment)
-        .where(
-            Comment.id == comment.id,
-            Comment.hidden_at.is_(None) if hidden else Comment.hidden_at.is_not(None),
-        )
-        .values(
-            hidden_at=utcnow() if hidden else None,
-            hidden_reason=reason or "",
-            hidden_by_id=getattr(by, "id", None) if hidden else None,
-        )
-        .execution_options(synchronize_session=False),
-        execution_options={"preserve_rowcount": True},
-    )
-    changed = result.rowcount == 1
-    if changed:
-        page_changed(comment.question_id)
-        if hidden:
-            withdraw_notifications(comment)
-    db.session.expire(comment)
-    return changed
-
-
 def delete_comment(user: Any, comment: Comment) -> None:
     """The author deletes their own comment; a moderator deletes anybody's. Deleting is
     hiding with the reason "deleted by its author" (or "deleted by a moderator"), as for
     posts; a comment already gone is not found. Allowed before the address is verified."""
     require(user, Permission.POST_DELETE, comment)
-    own = comment.author_id == user.id
-    reason = BY_AUTHOR if own else BY_MODERATOR
-    if not _set_hidden(comment, by=user, reason=reason):
+    reason = BY_AUTHOR if comment.author_id == user.id else BY_MODERATOR
+    if not hiding.apply_comment_hide(
+        comment, by=user, reason=reason, action=ModerationAction.DELETE
+    ):
         db.session.rollback()
         raise NotFound(_("It is deleted already."))
-    log.record(user, ModerationAction.DELETE, TargetType.COMMENT, comment.id, reason=reason)
     db.session.commit()
 
 
@@ -178,9 +152,7 @@ def hide_comment(moderator: Any, comment: Comment, *, reason: Any) -> Comment:
     """A moderator hides a comment with a public reason (its author still sees it, marked
     hidden). Hiding a hidden comment changes nothing."""
     require(moderator, Permission.POST_HIDE, comment)
-    text = clean_reason(reason)
-    if _set_hidden(comment, by=moderator, reason=text):
-        log.record(moderator, ModerationAction.HIDE, TargetType.COMMENT, comment.id, reason=text)
+    hiding.apply_comment_hide(comment, by=moderator, reason=hiding.clean_reason(reason))
     db.session.commit()
     return comment
 
@@ -188,8 +160,7 @@ def hide_comment(moderator: Any, comment: Comment, *, reason: Any) -> Comment:
 def restore_comment(moderator: Any, comment: Comment) -> Comment:
     """A moderator shows a hidden (or deleted) comment again."""
     require(moderator, Permission.POST_HIDE, comment)
-    if _set_hidden(comment, by=moderator, reason=None):
-        log.record(moderator, ModerationAction.RESTORE, TargetType.COMMENT, comment.id)
+    hiding.apply_comment_restore(comment, by=moderator)
     db.session.commit()
     return comment
 

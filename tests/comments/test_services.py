@@ -265,3 +265,24 @@ def test_comments_made_counts_every_comment_of_the_question(thread):
     made = sa.select(Question.comments_made).where(Question.id == question.id)
     assert db.session.scalar(made) == 2
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Comment)) == 2
+
+
+def test_deleting_a_spammer_hides_their_comments_too(thread):
+    from app.moderation import accounts as moderation_accounts
+
+    question, answer, asker, answerer, _ = thread
+    spammer = make_user("spammer", created_at=utcnow() - timedelta(days=7))
+    first = comments.post_comment(spammer, question, body="Cheap pills!")
+    second = comments.post_comment(spammer, answer, body="Cheap pills, again!")
+
+    moderation_accounts.suspend_user(
+        make_user("keeper", is_admin=True),
+        spammer,
+        reason="Spam.",
+        forever=True,
+        delete_spammer=True,
+    )
+
+    assert all(comment.hidden_at is not None for comment in (first, second))
+    assert notifications_of(asker, NotificationKind.COMMENT) == []
+    assert notifications_of(answerer, NotificationKind.COMMENT) == []
