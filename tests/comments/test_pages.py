@@ -246,3 +246,20 @@ def test_the_comments_speak_danish_to_a_danish_reader(client, thread):
     assert "Forhåndsvis" in page and "Kommentarer" in page
     assert "Kun forfatteren og moderatorer kan se denne kommentar." in page
     assert "Add a comment" not in page and "Post comment" not in page
+
+
+def test_a_moderators_hide_without_a_reason_comes_back_at_its_form(client, thread):
+    question, answer, asker, _ = thread
+    comment = comments.post_comment(asker, answer, body="Which one?")
+    keeper = make_user("keeper", is_admin=True)
+    db.session.commit()
+    login_as(client, keeper)
+    before = snapshot()
+
+    response = client.post(f"/comments/{comment.id}/hide", data={"reason": "  "})
+
+    page = text(response)
+    assert response.status_code == 422
+    assert f'<details class="moderation-tool" id="hide-comment-{comment.id}" open>' in page
+    assert "The reason cannot be empty." in page
+    assert snapshot() == before
