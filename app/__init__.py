@@ -115,6 +115,7 @@ def _import_models() -> None:
     """Every model on the metadata, so migrations and the ORM see the whole schema."""
     from app.accounts import models as _accounts  # noqa: F401
     from app.answers import models as _answers  # noqa: F401
+    from app.comments import models as _comments  # noqa: F401
     from app.companies import models as _companies  # noqa: F401
     from app.integrations import models as _integrations  # noqa: F401
     from app.mail import models as _mail  # noqa: F401
@@ -132,6 +133,7 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from app import (
         api,
+        comments,
         feeds,
         insights,
         integrations,
@@ -183,6 +185,7 @@ def _register_blueprints(app: Flask) -> None:
     reputation.init_app(app)  # leaderboards, badges, champions; flask reputation …
     uploads.init_app(app)  # /images/<id>: attached images and logos, as visibility allows
     site.init_app(app)  # the language links; About, Terms, Privacy, Accessibility, Contact
+    comments.init_app(app)  # comments under posts; the Markdown preview
 
 
 def _register_errors_and_cli(app: Flask) -> None:

@@ -15,6 +15,7 @@ from app import content
 from app.accounts import services as account_services
 from app.answers.models import Answer
 from app.bench_data import seed_bench_command
+from app.comments.models import Comment
 from app.doctor import doctor_command
 from app.errors import DomainError
 from app.extensions import db
@@ -79,34 +80,43 @@ def seed_demo_command() -> None:
 @click.option("--batch-size", default=500, show_default=True)
 def rerender_command(batch_size: int) -> None:
     """Re-render stored Markdown made by an older renderer (after app/content.py changed):
-    the bodies of questions and answers, and their private details."""
-    for model in (Question, Answer):
-        stale = sa.or_(
-            model.body_renderer_version < content.RENDERER_VERSION,
-            model.private_details_renderer_version < content.RENDERER_VERSION,
-        )
+    the bodies of questions and answers, their private details, and comments."""
+    for model in (Question, Answer, Comment):
+        stale = model.body_renderer_version < content.RENDERER_VERSION
+        if model is not Comment:
+            stale = sa.or_(stale, model.private_details_renderer_version < content.RENDERER_VERSION)
         changed, last_id = 0, 0
         while rows := db.session.scalars(
             sa.select(model)
-            .options(orm.undefer_group(PRIVATE_DETAILS))
+            .options(*([] if model is Comment else [orm.undefer_group(PRIVATE_DETAILS)]))
             .where(stale, model.id > last_id)
             .order_by(model.id)
             .limit(batch_size)
         ).all():
             for row in rows:
-                rendered = content.render(row.body)
-                row.body_html, row.body_renderer_version = rendered.html, rendered.version
-                if row.private_details is not None:
-                    rendered = content.render(row.private_details)
-                    row.private_details_html = rendered.html
-                    row.private_details_renderer_version = rendered.version
+                _rerender_row(row)
             # A new renderer may be a sanitizer fix: no cached page keeps the old HTML.
-            pages = {row.question_id if isinstance(row, Answer) else row.id for row in rows}
+            pages = {row.id if isinstance(row, Question) else row.question_id for row in rows}
             for question_id in sorted(pages):
                 page_changed(question_id)
             db.session.commit()
             changed, last_id = changed + len(rows), rows[-1].id
         click.echo(f"{model.__tablename__}: {changed} re-rendered")
+
+
+def _rerender_row(row: Question | Answer | Comment) -> None:
+    """Render the row's Markdown again: a comment with the comments' renderer, a post's body
+    and private details with the posts'."""
+    if isinstance(row, Comment):
+        rendered = content.render_comment(row.body)
+        row.body_html, row.body_renderer_version = rendered.html, rendered.version
+        return
+    rendered = content.render(row.body)
+    row.body_html, row.body_renderer_version = rendered.html, rendered.version
+    if row.private_details is not None:
+        rendered = content.render(row.private_details)
+        row.private_details_html = rendered.html
+        row.private_details_renderer_version = rendered.version
 
 
 @click.command("scorecard-rank")

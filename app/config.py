@@ -52,6 +52,9 @@ _ENV_SETTINGS: dict[str, Any] = {
     "ANSWER_LIMITS": str,
     "FIRST_DAY_QUESTION_LIMITS": str,
     "FIRST_DAY_ANSWER_LIMITS": str,
+    "COMMENT_LIMITS": str,
+    "FIRST_DAY_COMMENT_LIMITS": str,
+    "PREVIEW_LIMITS": str,
     "FIRST_DAY_LINKS_PER_POST": int,
     "FIRST_DAY_ENDS_AT_REPUTATION": int,
     "REPEATED_TEXT_MINUTES": int,
@@ -143,6 +146,11 @@ class DefaultConfig:
     FIRST_DAY_QUESTION_LIMITS = "3 per day"
     FIRST_DAY_ANSWER_LIMITS = "10 per day"
     FIRST_DAY_LINKS_PER_POST = 2
+    # Comments (app/comments): short clarifications, so more of them than answers.
+    COMMENT_LIMITS = "30 per hour"
+    FIRST_DAY_COMMENT_LIMITS = "10 per day"
+    # Markdown previews (app/comments/preview.py) per account: typing, not posting.
+    PREVIEW_LIMITS = "60 per minute; 600 per hour"
     # An account with this many reputation points leaves the first-day limits at once
     # (product.md, "Reputation": points decide how soon an account leaves them).
     FIRST_DAY_ENDS_AT_REPUTATION = 50

@@ -52,14 +52,29 @@ def _set_rel(attrs: dict, new: bool = False) -> dict:
     return attrs
 
 
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"})],
+def _make_cleaner(tags: frozenset[str], attributes: dict[str, list[str]]) -> bleach.Cleaner:
+    return bleach.Cleaner(
+        tags=tags,
+        attributes=attributes,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        filters=[partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"})],
+    )
+
+
+_cleaner = _make_cleaner(ALLOWED_TAGS, ALLOWED_ATTRIBUTES)
+
+# Comments (app/comments): a line or two of clarification, so inline formatting and links
+# only. The Markdown parser knows nothing else (no headings, lists, tables, code blocks,
+# images: their syntax stays text), and the allowlist holds nothing else either, so even a
+# parser change could not let an image through.
+COMMENT_TAGS = frozenset({"a", "br", "code", "del", "em", "p", "s", "strong"})
+COMMENT_ATTRIBUTES = {"a": ["href", "title", "rel"]}
+_comment_markdown = MarkdownIt("zero", {"html": False, "linkify": False}).enable(
+    ["emphasis", "backticks", "link", "autolink", "strikethrough", "escape", "entity", "newline"]
 )
+_comment_cleaner = _make_cleaner(COMMENT_TAGS, COMMENT_ATTRIBUTES)
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,13 @@ def render(markdown_source: str) -> Rendered:
     return Rendered(html=sanitize(_markdown.render(source)))
 
 
+def render_comment(markdown_source: str) -> Rendered:
+    """Render a comment's Markdown (inline formatting and links, no images) to sanitized
+    HTML, ready to store beside its source; the same ``RENDERER_VERSION`` as posts."""
+    source = markdown_source.replace("\x00", "\ufffd")
+    return Rendered(html=_comment_cleaner.clean(_comment_markdown.render(source)))
+
+
 class _LinkCounter(HTMLParser):
     """Counts the links and images in sanitized HTML (each points somewhere else)."""
 
@@ -94,7 +116,7 @@ class _LinkCounter(HTMLParser):
             self.count += 1
 
 
-def count_links(markdown_source: str) -> int:
+def count_links(markdown_source: str, *, comment: bool = False) -> int:
     """How many links a post's Markdown makes, as readers will see them.
 
     Counted in what ``render`` makes: Markdown links, autolinks, bare addresses the
@@ -102,7 +124,7 @@ def count_links(markdown_source: str) -> int:
     just as links do; nothing in code, and nothing the sanitizer drops (``javascript:``).
     """
     counter = _LinkCounter()
-    counter.feed(render(markdown_source).html)
+    counter.feed((render_comment if comment else render)(markdown_source).html)
     counter.close()
     return counter.count
 

@@ -84,9 +84,21 @@ class PostKind:
 
 QUESTION = PostKind("question", "QUESTION_LIMITS", "FIRST_DAY_QUESTION_LIMITS")
 ANSWER = PostKind("answer", "ANSWER_LIMITS", "FIRST_DAY_ANSWER_LIMITS")
+# Comments (app/comments) are counted on their own, with the same kinds of limit as answers.
+COMMENT = PostKind("comment", "COMMENT_LIMITS", "FIRST_DAY_COMMENT_LIMITS")
 
 
 def _by_account(kind: PostKind, amount: int, window: str, wait: str) -> str:
+    if kind is COMMENT:
+        return ngettext(
+            "You have posted %(num)d comment %(window)s, the most Helpsquare allows. "
+            "You can post another comment in %(wait)s.",
+            "You have posted %(num)d comments %(window)s, the most Helpsquare allows. "
+            "You can post another comment in %(wait)s.",
+            amount,
+            window=window,
+            wait=wait,
+        )
     if kind is QUESTION:
         return ngettext(
             "You have asked %(num)d question %(window)s, the most Helpsquare allows. "
@@ -109,6 +121,16 @@ def _by_account(kind: PostKind, amount: int, window: str, wait: str) -> str:
 
 
 def _by_address(kind: PostKind, amount: int, window: str, wait: str) -> str:
+    if kind is COMMENT:
+        return ngettext(
+            "%(num)d comment was posted from your network address %(window)s, the most "
+            "Helpsquare allows from one address. You can post another comment in %(wait)s.",
+            "%(num)d comments were posted from your network address %(window)s, the most "
+            "Helpsquare allows from one address. You can post another comment in %(wait)s.",
+            amount,
+            window=window,
+            wait=wait,
+        )
     if kind is QUESTION:
         return ngettext(
             "%(num)d question was asked from your network address %(window)s, the most "
@@ -131,6 +153,16 @@ def _by_address(kind: PostKind, amount: int, window: str, wait: str) -> str:
 
 
 def _on_first_day(kind: PostKind, amount: int, during: str, wait: str) -> str:
+    if kind is COMMENT:
+        return ngettext(
+            "New accounts can post %(num)d comment %(during)s. "
+            "You can post another comment in %(wait)s.",
+            "New accounts can post %(num)d comments %(during)s. "
+            "You can post another comment in %(wait)s.",
+            amount,
+            during=during,
+            wait=wait,
+        )
     if kind is QUESTION:
         return ngettext(
             "New accounts can ask %(num)d question %(during)s. "
@@ -163,6 +195,13 @@ def admit_question(author: Any, *, body: str) -> None:
 def admit_answer(author: Any, *, body: str) -> None:
     """Let the author post one more answer now, or refuse it (see the module's rules)."""
     _admit(author, ANSWER, body)
+
+
+def admit_comment(author: Any, *, body: str) -> None:
+    """Let the author post one more comment now, or refuse it (see the module's rules:
+    comments have counts of their own, ``COMMENT_LIMITS`` and ``FIRST_DAY_COMMENT_LIMITS``;
+    the first-day links and the repeated text are counted as for answers)."""
+    _admit(author, COMMENT, body)
 
 
 def admit_flag(user: Any) -> None:
@@ -251,7 +290,7 @@ def _admit(author: Any, kind: PostKind, body: str) -> None:
     first_day_ends = author.created_at + FIRST_DAY
     first_day = now < first_day_ends and not _trusted(author)
     if first_day:
-        _check_links(body, first_day_ends - now)
+        _check_links(body, first_day_ends - now, comment=kind is COMMENT)
     counts = _counts(author, kind, first_day_ends if first_day else None)
     text = _text_limit(author, body)
     strategy = MovingWindowRateLimiter(limiter.storage)
@@ -360,9 +399,9 @@ def _client_network() -> str | None:
     return str(address)
 
 
-def _check_links(body: str, first_day_left: timedelta) -> None:
+def _check_links(body: str, first_day_left: timedelta, *, comment: bool = False) -> None:
     most = current_app.config["FIRST_DAY_LINKS_PER_POST"]
-    found = content.count_links(body)
+    found = content.count_links(body, comment=comment)
     if found <= most:
         return
     extra = found - most
@@ -480,8 +519,10 @@ def ago_phrase(seconds: float) -> str:
 
 __all__ = [
     "ANSWER",
+    "COMMENT",
     "QUESTION",
     "admit_answer",
+    "admit_comment",
     "admit_flag",
     "admit_images",
     "admit_question",

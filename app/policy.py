@@ -63,6 +63,11 @@ class Permission(StrEnum):
     COMPANY_EXPORT = "company:export"  # download everything of the company
     # Reputation (issue 16): name and remove a company's champions.
     CHAMPION_NAME = "champion:name"
+    # Issue 13: comments under questions and answers (``obj``: the post commented on, or
+    # the comment edited); a Markdown preview while writing (``obj``: None).
+    COMMENT_CREATE = "comment:create"
+    COMMENT_EDIT = "comment:edit"
+    CONTENT_PREVIEW = "content:preview"
 
 
 # Writes that other people see. Until its e-mail address is confirmed (with
@@ -117,6 +122,11 @@ WRITES_NEEDING_VERIFIED_EMAIL = frozenset(
         Permission.COMPANY_SSO,
         # Issue 16: a champion badge on someone's answers, in the company's name.
         Permission.CHAMPION_NAME,
+        # Issue 13: comments are read by everybody; a preview is the posting form's, and
+        # costs a render, so it is for those who may post.
+        Permission.COMMENT_CREATE,
+        Permission.COMMENT_EDIT,
+        Permission.CONTENT_PREVIEW,
     }
 )
 ALLOWED_BEFORE_VERIFIED_EMAIL = frozenset(
@@ -504,6 +514,34 @@ def _champion_name(user: Any, company: Any) -> bool:
 def _moderator_grant(user: Any, account: Any) -> bool:
     """Only site admins grant and withdraw the moderator role."""
     return _site_admin(user)
+
+
+@rule(Permission.COMMENT_CREATE)
+def _comment_create(user: Any, post: Any) -> bool:
+    """Who may answer a question may comment on it and on its answers (moderators on a
+    locked one too); nobody comments on a hidden or deleted post, or under a hidden
+    question. A suspended account is signed out and its tokens refused before it gets here.
+    """
+    question = getattr(post, "question", None) or post
+    if post.hidden_at is not None or question.hidden_at is not None:
+        return False
+    return _answer_create(user, question)
+
+
+@rule(Permission.COMMENT_EDIT)
+def _comment_edit(user: Any, comment: Any) -> bool:
+    """The author edits their own comment while it is shown (a moderator edits any)."""
+    if not _signed_in(user):
+        return False
+    if is_moderator(user):
+        return True
+    return user.id == comment.author_id and comment.hidden_at is None
+
+
+@rule(Permission.CONTENT_PREVIEW)
+def _content_preview(user: Any, obj: Any) -> bool:
+    """Anyone signed in previews what they write (a verified address, as for posting)."""
+    return _signed_in(user)
 
 
 def _company_admin_or_site_admin(user: Any, company: Any) -> bool:

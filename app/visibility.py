@@ -12,7 +12,9 @@ kinds of question per object:
   gets 404. A merged question is never listed; its address redirects to the original.
 
 An answer is listed only while its question is, and visible only while its question is
-visible to the viewer.
+visible to the viewer. A comment (issue 13) likewise: listed only while it and the post it is
+on (its answer, its question) are; visible while that post is visible to the viewer and the
+comment is not hidden, or the viewer wrote it or moderates.
 
 Private details (product.md, "Private details") are a third question, asked of the question
 for both kinds of post: ``can_read_private_details(viewer, question)``. They belong to no
@@ -32,6 +34,7 @@ from flask import g, has_request_context
 from flask_login import current_user
 
 from app.answers.models import Answer
+from app.comments.models import Comment
 from app.policy import is_company_staff, is_moderator
 from app.questions.models import Question
 from app.uploads.models import Image, Place
@@ -143,6 +146,52 @@ def can_see_answer(viewer: Any, answer: Answer, question: Question | None = None
     return signed_in(viewer) and answer.author_id == viewer.id
 
 
+# A comment's answer and question, under their own aliases (as ``_ANSWER_QUESTION``).
+_COMMENT_ANSWER = Answer.__table__.alias("comment_answer")
+_COMMENT_QUESTION = Question.__table__.alias("comment_question")
+
+
+def comment_listed(comment: Any = Comment) -> sa.ColumnElement[bool]:
+    """SQL: the comment shows in counts and notifications (and would in any list): not
+    hidden, its question listed, and its answer (if it is on one) not hidden."""
+    columns = getattr(comment, "c", comment)
+    question, answer = _COMMENT_QUESTION, _COMMENT_ANSWER
+    return sa.and_(
+        columns.hidden_at.is_(None),
+        sa.exists().where(question.c.id == columns.question_id, question_listed(question)),
+        sa.or_(
+            columns.answer_id.is_(None),
+            sa.exists().where(answer.c.id == columns.answer_id, answer.c.hidden_at.is_(None)),
+        ),
+    )
+
+
+def comment_shown(viewer: Any, comment: Any = Comment) -> sa.ColumnElement[bool]:
+    """SQL: of the comments on posts the viewer is reading (a page that already asked
+    ``can_see_question``/``answer_visible`` of them), the ones the viewer sees: not hidden,
+    or the viewer wrote it or moderates."""
+    columns = getattr(comment, "c", comment)
+    if is_moderator(viewer):
+        return sa.true()
+    if not signed_in(viewer):
+        return columns.hidden_at.is_(None)
+    return sa.or_(columns.hidden_at.is_(None), columns.author_id == viewer.id)
+
+
+def can_see_comment(viewer: Any, comment: Comment) -> bool:
+    """Whether the viewer may read this comment: the post it is on is visible to them, and
+    it is not hidden or they wrote it or moderate (loads its post if not loaded)."""
+    question = comment.question
+    if comment.answer_id is not None:
+        if not can_see_answer(viewer, comment.answer, question):
+            return False
+    elif not can_see_question(viewer, question):
+        return False
+    if comment.hidden_at is None or is_moderator(viewer):
+        return True
+    return signed_in(viewer) and comment.author_id == viewer.id
+
+
 def sees_hidden(viewer: Any, post: Any) -> bool:
     """Whether the viewer is told a post is hidden, and why (its author and moderators);
     everyone else reads ``hidden: false`` and an empty reason."""
@@ -196,6 +245,9 @@ __all__ = [
     "can_read_private_details",
     "can_see_image",
     "can_see_answer",
+    "can_see_comment",
+    "comment_listed",
+    "comment_shown",
     "can_see_question",
     "question_listed",
     "question_visible",

@@ -22,6 +22,7 @@ from werkzeug.routing import Rule
 from app.accounts import services as account_services
 from app.accounts import verification
 from app.answers import services as answer_services
+from app.comments import services as comment_services
 from app.companies import claims, proofs, staff
 from app.companies.models import ClaimStatus
 from app.extensions import db
@@ -144,6 +145,9 @@ def build_world() -> World:
     first = answer_services.post_answer(answerer, question, body="Sign out and in again.")
     answer_services.post_answer(answerer, question, body="Reinstall the app.")
     answer_services.vote_helpful(asker, first)
+    # Comments (issue 13): under the question and under the first answer.
+    comment_services.post_comment(answerer, question, body="Which version of Drive?")
+    comment = comment_services.post_comment(asker, first, body="Did that, still stuck.")
     # Edit histories longer than a page of the API (20) and of the history pages (10).
     for n in range(21):
         question_services.edit_question(asker, question, body=f"Still not syncing ({n}).")
@@ -209,6 +213,7 @@ def build_world() -> World:
         "product": "drive",
         "username": asker.username,
         "answer_id": first.id,
+        "comment_id": comment.id,
         "claim_id": waiting.id,
         "flagged_id": flagged.id,
         "flag_id": flagged.id,

@@ -161,6 +161,8 @@ class Action:
     # What an allowed request answers, when not the usual (200 for a GET, a redirect after
     # a POST): a new SSO secret is shown on the page the POST answers, once.
     ok: tuple[int, ...] = ()
+    # False for a POST that changes nothing even when allowed (the Markdown preview).
+    writes: bool = True
 
     def request(self, w: World, role: str) -> tuple[str, dict[str, str]]:
         q, a, acme = w.question, w.answer, w.claimed.slug
@@ -323,6 +325,19 @@ class Action:
                 {"display_name": "Someone", "language": "da"},
             ),
             "read the accessibility statement": ("/accessibility", {}),
+            # Issue 13: comments and the Markdown preview.
+            "comment on a question": (f"/questions/{q.id}/comments", {"body": "Which model?"}),
+            "comment on an answer": (f"/answers/{a.id}/comments", {"body": "Which battery?"}),
+            "comment on a locked question": (
+                f"/questions/{w.locked_question.id}/comments",
+                {"body": "Calm down."},
+            ),
+            "comment on a hidden answer": (
+                f"/answers/{w.hidden_answer.id}/comments",
+                {"body": "Hello?"},
+            ),
+            "open the comment form": (f"/questions/{q.id}/comments", {}),
+            "preview markdown": ("/preview", {"text": "**Hello**"}),
         }[self.name]
 
 
@@ -354,6 +369,33 @@ def _solved_problem(w: World) -> tuple[str, dict[str, str]]:
     return f"/questions/{solved.id}/still-broken", {"version": "4.2.1"}
 
 
+def _comment_by_answerer(w: World) -> Any:
+    """A comment by "answerer" under the question (on the unclaimed company)."""
+    from app.comments import services as comment_services
+
+    return comment_services.post_comment(w.users["answerer"], w.question, body="Which model?")
+
+
+def _edit_comment(w: World) -> tuple[str, dict[str, str]]:
+    return f"/comments/{_comment_by_answerer(w).id}/edit", {"body": "Which model, exactly?"}
+
+
+def _delete_comment(w: World) -> tuple[str, dict[str, str]]:
+    return f"/comments/{_comment_by_answerer(w).id}/delete", {}
+
+
+def _hide_comment(w: World) -> tuple[str, dict[str, str]]:
+    return f"/comments/{_comment_by_answerer(w).id}/hide", {"reason": "Off topic."}
+
+
+def _restore_comment(w: World) -> tuple[str, dict[str, str]]:
+    from app.comments import services as comment_services
+
+    comment = _comment_by_answerer(w)
+    comment_services.hide_comment(w.users["site_admin"], comment, reason="Off topic.")
+    return f"/comments/{comment.id}/restore", {}
+
+
 def _champion(w: World) -> tuple[str, dict[str, str]]:
     """ "answerer" is a champion of Acme (named by its admin)."""
     from app.reputation.champions import name_champion
@@ -369,6 +411,10 @@ _MADE_FOR_THE_ACTION = {
     "merge a duplicate (claimed)": lambda w: _duplicate_of(w.problem),
     "merge a duplicate (unclaimed)": lambda w: _duplicate_of(w.question),
     "remove a champion": _champion,
+    "edit own comment": _edit_comment,
+    "delete own comment": _delete_comment,
+    "hide a comment": _hide_comment,
+    "restore a comment": _restore_comment,
 }
 
 
@@ -482,6 +528,28 @@ ACTIONS = [
     Action("choose a language with the footer's link", frozenset(ROLES), method="GET", ok=(303,)),
     Action("save one's language", SIGNED_IN),
     Action("read the accessibility statement", frozenset(ROLES), method="GET"),
+    # Issue 13: who may answer may comment (moderators on a locked question too); nobody on a
+    # hidden post (its author and moderators see it: refused, the others: not found). The
+    # author edits and deletes their own comment, moderators any; only moderators hide.
+    Action("comment on a question", SIGNED_IN),
+    Action("comment on an answer", SIGNED_IN),
+    Action("comment on a locked question", frozenset({"site_admin"})),
+    Action(
+        "comment on a hidden answer",
+        frozenset(),
+        not_found=frozenset(ROLES) - {"answerer", "site_admin"},
+    ),
+    Action("open the comment form", SIGNED_IN, method="GET"),
+    Action("edit own comment", frozenset({"answerer", "site_admin"})),
+    Action("delete own comment", frozenset({"answerer", "site_admin"})),
+    Action("hide a comment", frozenset({"site_admin"})),
+    Action(
+        "restore a comment",
+        frozenset({"site_admin"}),
+        not_found=frozenset(ROLES) - {"answerer", "site_admin"},
+    ),
+    # The preview changes nothing, but is for those who may post (and costs a render).
+    Action("preview markdown", SIGNED_IN, ok=(200,), writes=False),
 ]
 
 
@@ -499,7 +567,7 @@ def test_access_table(client, world, action, role):
     if role in action.allowed:
         expected = action.ok or ((200,) if action.method == "GET" else (302, 303))
         assert response.status_code in expected, response.get_data(as_text=True)[:800]
-        if action.method == "POST":
+        if action.method == "POST" and action.writes:
             assert after != before
     elif role in action.not_found:
         assert response.status_code == 404
@@ -509,5 +577,5 @@ def test_access_table(client, world, action, role):
             assert urlsplit(response.location).path == "/sign-in"
         else:
             assert response.status_code == 403
-    if action.method == "GET" or role not in action.allowed:
+    if action.method == "GET" or role not in action.allowed or not action.writes:
         assert after == before

@@ -94,7 +94,9 @@ def test_the_question_page_is_canonical_under_its_slug_and_previews_itself(clien
         assert tags["og:description"] == "Since 4.2 nothing syncs. laptop phone"
         assert tags["twitter:card"] == "summary" and tags["og:site_name"] == "Helpsquare"
         assert "&lt;after&gt;" in page and "<after>" not in page
-        assert page.lower().count("<script") == 1  # the QAPage data only: no third party
+        # The QAPage data and our one static script (the preview's, issue 13): no third party.
+        assert page.lower().count("<script") == 2
+        assert page.count('<script src="/static/js/helpsquare.js?v=') == 1
 
 
 def test_company_and_product_pages_preview_themselves(client, forum):

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from app import create_app
 from app.answers import services as answer_services
+from app.comments import services as comment_services
+from app.comments.models import Comment
 from app.extensions import cache, db
 from app.questions import services as question_services
 from app.questions.models import Kind
@@ -115,6 +118,14 @@ def _me_too(t: Thread) -> None:
     question_services.add_me_too(t.reader, t.question)
 
 
+def _comment(t: Thread) -> None:
+    comment_services.post_comment(t.reader, t.answer, body="Which version, exactly?")
+
+
+def _the_comment(t: Thread) -> Comment:
+    return db.session.scalars(sa.select(Comment)).one()
+
+
 # What happens: (what was done before the page was cached, the change, what the reader
 # must then see, what they must no longer see).
 CHANGES: dict[str, tuple[Any, Any, str | None, str | None]] = {
@@ -164,6 +175,28 @@ CHANGES: dict[str, tuple[Any, Any, str | None, str | None]] = {
         ),
         "Drive stops syncing on Mondays",
         None,
+    ),
+    # Issue 13: comments.
+    "comment posted": (None, _comment, "Which version, exactly?", None),
+    "comment edited": (
+        _comment,
+        lambda t: comment_services.edit_comment(t.reader, _the_comment(t), body="Which OS?"),
+        "Which OS?",
+        "Which version, exactly?",
+    ),
+    "comment deleted": (
+        _comment,
+        lambda t: comment_services.delete_comment(t.reader, _the_comment(t)),
+        None,
+        "Which version, exactly?",
+    ),
+    "comment hidden": (
+        _comment,
+        lambda t: comment_services.hide_comment(
+            make_user("warden", is_admin=True), _the_comment(t), reason="Off topic."
+        ),
+        None,
+        "Which version, exactly?",
     ),
     "me too": (None, _me_too, "1 person has this problem", "0 people have"),
     "me too withdrawn": (

@@ -43,3 +43,31 @@ def test_rerender_renders_stale_private_details_too(app):
     assert answer.private_details_html == "<p><em>Refunded</em></p>\n"
     assert question.private_details_renderer_version == RENDERER_VERSION
     assert answer.private_details_renderer_version == RENDERER_VERSION
+
+
+def test_rerender_renders_stale_comments_with_the_comments_renderer(app):
+    from app.comments.models import Comment
+
+    question = make_question(body="Plain.")
+    db.session.add(
+        Comment(
+            question_id=question.id,
+            author_id=question.author_id,
+            body="**Which** ![img](https://e.org/i.png)?",
+            body_html="<p>old</p>",
+            body_renderer_version=RENDERER_VERSION - 1,
+        )
+    )
+    version = question.page_version
+    db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["rerender"])
+
+    comment = db.session.scalars(db.select(Comment)).one()
+    db.session.refresh(comment)
+    db.session.refresh(question)
+    assert "comments: 1 re-rendered" in result.output
+    assert comment.body_html.startswith("<p><strong>Which</strong> !<a href=")
+    assert "<img" not in comment.body_html
+    assert comment.body_renderer_version == RENDERER_VERSION
+    assert question.page_version == version + 1

@@ -13,6 +13,7 @@ from app.answers import queries as answer_queries
 from app.answers.forms import AnswerForm, BestAnswerForm, EndorseForm, HelpfulForm
 from app.answers.models import Answer
 from app.answers.queries import get_answer
+from app.comments.preview import show_previews, wants_preview
 from app.errors import RateLimited, ValidationError
 from app.forms import refused, show_errors
 from app.i18n import _
@@ -48,6 +49,9 @@ def create(question_id: int) -> Any:
     # Asked before the form, so a locked question says so rather than "write something".
     require(user, Permission.ANSWER_CREATE, question)
     form = AnswerForm()
+    if wants_preview():  # nothing saved: the page again, the preview below the form
+        show_previews(form)
+        return render_question_page(question, answer_form=form)
     if form.validate_on_submit():
         try:
             answer = services.post_answer(
@@ -87,7 +91,9 @@ def edit(answer_id: int) -> Any:
         }
     )
     form.set_company(question.company)
-    if form.validate_on_submit():
+    if wants_preview():
+        show_previews(form)
+    elif form.validate_on_submit():
         try:
             services.edit_answer(
                 user, answer, body=form.body.data, private_details=form.private_details.data
@@ -97,7 +103,7 @@ def edit(answer_id: int) -> Any:
         else:
             flash(_("Your answer is updated."), "success")
             return redirect(answer_page_url(answer), 303)
-    status = 422 if request.method == "POST" else 200
+    status = 422 if request.method == "POST" and not wants_preview() else 200
     page = render_template(
         "answers/edit.html",
         form=form,

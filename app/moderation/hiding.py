@@ -37,6 +37,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.answers.models import Answer
+from app.comments.models import Comment
 from app.companies.models import Company
 from app.db import increment, utcnow
 from app.errors import ValidationError
@@ -78,15 +79,17 @@ def _question_id(post: Post) -> int:
     return post.id if isinstance(post, Question) else post.question_id
 
 
-def _withdraw_notifications(post: Post) -> int:
-    """Delete the post's unread notifications; each recipient's unread count goes down by
-    the rows this statement deleted (so a concurrent ``mark_read`` is never counted twice)."""
+def _withdraw_notifications(post: Post | Comment) -> int:
+    """Delete the post's (or comment's) unread notifications; each recipient's unread count
+    goes down by the rows this statement deleted (so a concurrent ``mark_read`` is never
+    counted twice)."""
     notifications = Notification.__table__
-    about = (
-        notifications.c.question_id == post.id
-        if isinstance(post, Question)
-        else notifications.c.answer_id == post.id
-    )
+    if isinstance(post, Question):
+        about = notifications.c.question_id == post.id
+    elif isinstance(post, Comment):
+        about = notifications.c.comment_id == post.id
+    else:
+        about = notifications.c.answer_id == post.id
     deleted = db.session.execute(
         sa.delete(notifications)
         .where(about, notifications.c.read_at.is_(None))
@@ -269,10 +272,54 @@ def _dismiss_flags(post: Post, moderator: Any) -> None:
     )
 
 
+def _set_comment_hidden(comment: Comment, values: dict[str, Any], *, hidden: bool) -> bool:
+    condition = Comment.hidden_at.is_(None) if hidden else Comment.hidden_at.is_not(None)
+    result = db.session.execute(
+        sa.update(Comment)
+        .where(Comment.id == comment.id, condition)
+        .values(**values)
+        .execution_options(synchronize_session=False),
+        execution_options={"preserve_rowcount": True},
+    )
+    db.session.expire(comment)
+    return result.rowcount == 1
+
+
+def apply_comment_hide(
+    comment: Comment, *, by: Any, reason: str, action: ModerationAction = ModerationAction.HIDE
+) -> bool:
+    """Hide a comment (issue 13; no policy check, no commit): True when THIS call hid it.
+    Its question's page version moves, its unread notifications are withdrawn and the
+    public log has a line, as for posts. ``action=DELETE``: its author deleting it."""
+    question_id = comment.question_id
+    changed = _set_comment_hidden(
+        comment,
+        {"hidden_at": utcnow(), "hidden_reason": reason, "hidden_by_id": getattr(by, "id", None)},
+        hidden=True,
+    )
+    if changed:
+        page_changed(question_id)
+        _withdraw_notifications(comment)
+        log.record(by, action, TargetType.COMMENT, comment.id, reason=reason)
+    return changed
+
+
+def apply_comment_restore(comment: Comment, *, by: Any) -> bool:
+    """Show a hidden comment again (no policy check, no commit): True when THIS call did."""
+    question_id = comment.question_id
+    changed = _set_comment_hidden(
+        comment, {"hidden_at": None, "hidden_reason": "", "hidden_by_id": None}, hidden=False
+    )
+    if changed:
+        page_changed(question_id)
+        log.record(by, ModerationAction.RESTORE, TargetType.COMMENT, comment.id)
+    return changed
+
+
 def hide_all_posts_of(user: Any, *, by: Any, reason: str) -> int:
-    """Hide every shown question and answer of the user ("delete spammer"); how many this
-    call hid. One log line per post hidden (each post's line is what its restore undoes).
-    No policy check and no commit: the calling service does both."""
+    """Hide every shown question, answer and comment of the user ("delete spammer"); how
+    many this call hid. One log line per post hidden (each post's line is what its restore
+    undoes). No policy check and no commit: the calling service does both."""
     hidden = 0
     questions = db.session.scalars(
         sa.select(Question).where(Question.author_id == user.id, Question.hidden_at.is_(None))
@@ -284,6 +331,11 @@ def hide_all_posts_of(user: Any, *, by: Any, reason: str) -> int:
     ).all()
     for answer in answers:
         hidden += apply_hide(answer, by=by, reason=reason)
+    comments = db.session.scalars(
+        sa.select(Comment).where(Comment.author_id == user.id, Comment.hidden_at.is_(None))
+    ).all()
+    for comment in comments:
+        hidden += apply_comment_hide(comment, by=by, reason=reason)
     return hidden
 
 

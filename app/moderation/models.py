@@ -122,6 +122,7 @@ class TargetType(StrEnum):
     QUESTION = "question"
     ANSWER = "answer"
     USER = "user"
+    COMMENT = "comment"  # issue 13
 
 
 class ModerationLogEntry(db.Model):

@@ -37,6 +37,8 @@ class NotificationKind(StrEnum):
     STILL_BROKEN = "still_broken"
     # To a person who earned a badge (``detail`` is its code: app.reputation.badges).
     BADGE = "badge"
+    # Issue 13: to the author of the post commented on and the question's followers.
+    COMMENT = "comment"
 
 
 class Category(StrEnum):
@@ -163,6 +165,8 @@ class Notification(db.Model):
         sa.ForeignKey("questions.id", ondelete="CASCADE")
     )
     answer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("answers.id", ondelete="CASCADE"))
+    # The comment a ``comment`` notification is about (app/comments).
+    comment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comments.id", ondelete="CASCADE"))
     company_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("companies.id", ondelete="CASCADE")
     )
@@ -212,6 +216,7 @@ class Notification(db.Model):
         ),
         sa.Index("ix_notifications_question", "question_id"),
         sa.Index("ix_notifications_answer", "answer_id"),
+        sa.Index("ix_notifications_comment", "comment_id"),
         sa.CheckConstraint("count >= 1", name="count_positive"),
     )
 
@@ -264,6 +269,10 @@ class Notification(db.Model):
                 self.count,
                 title=title,
             )
+        if kind is NotificationKind.COMMENT:
+            if self.answer_id is not None:
+                return _("%(actor)s commented on an answer to %(title)s", actor=actor, title=title)
+            return _("%(actor)s commented on %(title)s", actor=actor, title=title)
         if kind is NotificationKind.STATUS_CHANGED:
             return self._status_sentence(company, title)
         if kind is NotificationKind.STILL_BROKEN:
@@ -354,6 +363,8 @@ class Notification(db.Model):
         if self.kind is NotificationKind.BADGE:
             # The badges page, at the badge's rule.
             return "reputation.badges", {"_anchor": f"badge-{self.detail}"}
+        if self.comment_id is not None:
+            return "comments.show", {"comment_id": self.comment_id}
         if self.answer_id is not None:
             return "answers.show", {"answer_id": self.answer_id}
         if self.question is not None:

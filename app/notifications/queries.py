@@ -23,7 +23,7 @@ from app.notifications.models import (
     NotificationPreference,
 )
 from app.pagination import Page, decode_cursor, encode_cursor
-from app.visibility import answer_listed, question_listed
+from app.visibility import answer_listed, comment_listed, question_listed
 
 
 def question_visible(
@@ -46,6 +46,12 @@ def answer_listed_id(answer_id: sa.ColumnElement[Any] | int) -> sa.ColumnElement
     return sa.exists().where(answer.c.id == answer_id, answer_listed(answer))
 
 
+def comment_listed_id(comment_id: sa.ColumnElement[Any] | int) -> sa.ColumnElement[bool]:
+    """SQL: the comment ``comment_id`` names is listed (``app.visibility.comment_listed``)."""
+    comment = db.metadata.tables["comments"].alias("visible_comment")
+    return sa.exists().where(comment.c.id == comment_id, comment_listed(comment))
+
+
 def notification_visible(user_id: sa.ColumnElement[Any] | int) -> sa.ColumnElement[bool]:
     """SQL: a notification row its recipient may still see (one without a question, or
     one whose question is visible to them)."""
@@ -55,6 +61,7 @@ def notification_visible(user_id: sa.ColumnElement[Any] | int) -> sa.ColumnEleme
             question_visible(Notification.question_id, user_id),
         ),
         sa.or_(Notification.answer_id.is_(None), answer_listed_id(Notification.answer_id)),
+        sa.or_(Notification.comment_id.is_(None), comment_listed_id(Notification.comment_id)),
     )
 
 
@@ -150,6 +157,7 @@ def preferences_of(user_id: int) -> dict[Category, EmailChoice]:
 
 __all__ = [
     "answer_listed_id",
+    "comment_listed_id",
     "email_verified",
     "follow_condition",
     "is_following",

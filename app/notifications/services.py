@@ -34,6 +34,7 @@ from app.notifications.models import (
 )
 from app.notifications.queries import (
     answer_listed_id,
+    comment_listed_id,
     email_verified,
     preferences_of,
     question_visible,
@@ -68,6 +69,8 @@ _CATEGORY: dict[NotificationKind, Category] = {
     NotificationKind.STAFF_INVITATION: Category.COMPANY,
     # Earned by answering (app.reputation.badges); never e-mailed (``_IN_APP_ONLY``).
     NotificationKind.BADGE: Category.MY_ANSWERS,
+    # Filed by the recipient like answers (``_comment_category``); this is the default.
+    NotificationKind.COMMENT: Category.FOLLOWED_QUESTIONS,
 }
 _ANSWER_KINDS = frozenset({NotificationKind.ANSWER, NotificationKind.OFFICIAL_ANSWER})
 # Told on the notifications page (the bell) and never e-mailed: a badge is good news, not
@@ -102,6 +105,7 @@ class Event:
     actor_id: int | None = None
     question_id: int | None = None
     answer_id: int | None = None
+    comment_id: int | None = None
     company_id: int | None = None
     product_id: int | None = None
     detail: str = ""
@@ -119,6 +123,8 @@ class Event:
             return f"answer:{self._need(self.answer_id)}"
         if kind is NotificationKind.BEST_ANSWER:
             return f"best:{self._need(self.answer_id)}"
+        if kind is NotificationKind.COMMENT:
+            return f"comment:{self._need(self.comment_id)}"
         if kind is NotificationKind.ENDORSED:
             return f"endorsed:{self._need(self.answer_id)}"
         if kind is NotificationKind.HELPFUL:
@@ -225,6 +231,14 @@ def _recipients(event: Event) -> sa.Subquery:
                 me_toos.c.question_id == question_id
             ),
         )
+    elif event.kind is NotificationKind.COMMENT:
+        # The question's followers and the author of the post commented on, one row each.
+        query = sa.union(
+            sa.select(follows.c.user_id).where(
+                follows.c.question_id == event._need(event.question_id)
+            ),
+            sa.select(sa.literal(event._need(event.recipient_id), sa.Integer).label("user_id")),
+        )
     elif event.kind in _QUESTION_FOLLOWERS:
         query = sa.select(follows.c.user_id).where(
             follows.c.question_id == event._need(event.question_id)
@@ -265,7 +279,8 @@ def notify(event: Event) -> int:
     """Tell everyone the event concerns, except whoever caused it; how many were told.
 
     In the caller's transaction, never committing: the notifications exist exactly when
-    the change does. Recipients: the question's followers (answers, status changes), the
+    the change does. Recipients: the question's followers (answers, status changes; for a
+    comment, they and the author of the post commented on), the
     followers of the product or the company (new questions, one notification for someone
     following both), or the one person named (best answer, endorsed, helpful, claim
     decision, invitation; an invitation only to an account whose verified address it was
@@ -297,6 +312,8 @@ def notify(event: Event) -> int:
             (is_author, DEFAULT_EMAIL[Category.MY_QUESTIONS].value),
             else_=DEFAULT_EMAIL[Category.FOLLOWED_QUESTIONS].value,
         )
+    elif event.kind is NotificationKind.COMMENT:
+        category, default = _comment_category(event, user_id, questions)
     else:
         fixed = _CATEGORY[event.kind]
         category = sa.literal(fixed.value, sa.String)
@@ -322,6 +339,8 @@ def notify(event: Event) -> int:
         who = who.where(question_visible(event.question_id, user_id))
     if event.answer_id is not None:
         who = who.where(answer_listed_id(event.answer_id))
+    if event.comment_id is not None:
+        who = who.where(comment_listed_id(event.comment_id))
     if event.actor_id is not None:
         who = who.where(user_id != event.actor_id)
 
@@ -344,6 +363,7 @@ def notify(event: Event) -> int:
         _int(event.actor_id),
         _int(event.question_id),
         _int(event.answer_id),
+        _int(event.comment_id),
         _int(event.company_id),
         _int(event.product_id),
         sa.literal(event.detail, sa.String),
@@ -359,6 +379,7 @@ def notify(event: Event) -> int:
         "actor_id",
         "question_id",
         "answer_id",
+        "comment_id",
         "company_id",
         "product_id",
         "detail",
@@ -372,6 +393,24 @@ def notify(event: Event) -> int:
     if has_app_context():
         setattr(g, CREATED_FLAG, True)
     return told
+
+
+def _comment_category(
+    event: Event, user_id: sa.ColumnElement[Any], questions: sa.Table
+) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any]]:
+    """A comment is filed by its recipient: on their own answer (activity on my answers),
+    on their own question, or on one they follow; the category and its default e-mail."""
+    whens = []
+    if event.answer_id is not None:
+        whens.append((user_id == event.recipient_id, Category.MY_ANSWERS))
+    whens.append((questions.c.author_id == user_id, Category.MY_QUESTIONS))
+    other = Category.FOLLOWED_QUESTIONS
+    category = sa.case(*((when, kind.value) for when, kind in whens), else_=other.value)
+    default = sa.case(
+        *((when, DEFAULT_EMAIL[kind].value) for when, kind in whens),
+        else_=DEFAULT_EMAIL[other].value,
+    )
+    return category, default
 
 
 def _dialect_insert() -> Any:

@@ -201,6 +201,9 @@ class Question(db.Model):
     # Rows of its status history (``StatusChange``): the page reads the history only when
     # there is one.
     status_change_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Comments ever made on it and its answers, hidden ones too (app/comments): the page
+    # reads the comments only when there are some to read.
+    comments_made: Mapped[int] = mapped_column(default=0, server_default="0")
     # Moves by one with every change the question's page shows (``services.page_changed``):
     # the anonymous page cache keys the page by it, so no reader sees an old page.
     page_version: Mapped[int] = mapped_column(default=0, server_default="0")

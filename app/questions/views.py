@@ -19,6 +19,8 @@ from werkzeug.wrappers import Response
 
 from app.answers import queries as answer_queries
 from app.answers.forms import AnswerForm
+from app.comments import queries as comment_queries
+from app.comments.preview import show_previews, wants_preview
 from app.companies.queries import get_company, list_companies
 from app.errors import DomainError, NotFound, RateLimited, ValidationError
 from app.feeds.structured_data import qa_page
@@ -132,6 +134,7 @@ def render_question_page(
     except BadCursor as error:
         raise DomainError(BAD_PAGE_LINK) from error
     show_images(question, page.items, private_details=private_details)
+    comment_queries.attach(question, page.items, user)  # one SELECT: every comment shown
     if cursor:
         body = render_template(
             "questions/answers_page.html",
@@ -231,6 +234,9 @@ def ask(company_slug: str) -> Any:
             form.product.data = wanted
         # The widget's "Ask" (app.integrations.widget) brings the title typed there.
         form.title.data = request.args.get("title", "")[:TITLE_MAX]
+        return _render_ask(form, company)
+    if wants_preview():  # nothing saved: the form again, the preview below it
+        show_previews(form)
         return _render_ask(form, company)
     if form.validate_on_submit():
         product = next((p for p in products if p.slug == form.product.data), None)
@@ -342,6 +348,9 @@ def edit(question_id: int) -> Any:
     )
     form.keep_only(fields, products, question, user)
     if request.method in ("GET", "HEAD"):  # HEAD: a GET without the body
+        return _render_edit(form, question)
+    if wants_preview():  # nothing saved: the form again, the preview below it
+        show_previews(form)
         return _render_edit(form, question)
     if form.validate_on_submit():
         old_status = question.status

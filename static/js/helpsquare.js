@@ -145,3 +145,62 @@
     lookUp();
   }
 })();
+
+/* The Markdown preview (app/comments/preview.py): a form's "Preview" button shows, below the
+ * form, what its body fields will look like, from /preview (the CSRF token in a header),
+ * without posting the form. The HTML shown is what the server's sanitizer (app/content.py)
+ * made of the text: the very HTML the post is saved as and every page shows. Without this
+ * script the button posts the form, which comes back with the same preview.
+ */
+(function () {
+  "use strict";
+
+  if (!window.fetch || !window.FormData) {
+    return;
+  }
+
+  function show(box, html) {
+    var prose = box.querySelector(".prose");
+    if (prose) {
+      prose.innerHTML = html; // sanitized by the server, as on every page
+      box.hidden = !html;
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-preview-url]") : null;
+    var form = button && button.form;
+    var token = form && form.querySelector("input[name='csrf_token']");
+    if (!token) {
+      return; // the button posts the form: the page comes back with the preview
+    }
+    event.preventDefault();
+    ["body", "private_details"].forEach(function (name) {
+      var field = form.querySelector("textarea[name='" + name + "']");
+      var box = field && form.querySelector("[data-preview-for='" + field.id + "']");
+      if (!box) {
+        return;
+      }
+      var data = new FormData();
+      data.append("text", field.value);
+      data.append("kind", button.getAttribute("data-preview-kind") || "post");
+      fetch(button.getAttribute("data-preview-url"), {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": token.value, Accept: "application/json" },
+        body: data,
+      })
+        .then(function (response) {
+          return response.ok ? response.json() : null;
+        })
+        .then(function (reply) {
+          if (reply && typeof reply.html === "string") {
+            show(box, reply.html);
+          }
+        })
+        .catch(function () {
+          // Offline or over the limit: the preview stays as it was; posting still works.
+        });
+    });
+  });
+})();

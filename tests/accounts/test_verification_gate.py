@@ -15,6 +15,9 @@ import pytest
 from app.accounts import access_tokens, verification
 from app.accounts import services as account_services
 from app.answers import services as answers
+from app.comments import preview
+from app.comments import services as comments
+from app.comments.models import Comment
 from app.companies import claims, proofs, staff
 from app.companies import services as companies
 from app.companies.models import Claim, ClaimStatus, Invitation, Membership, StaffRole
@@ -80,6 +83,7 @@ class World:
     flagged: Any = None  # peer's answer, flagged by the agent, waiting for review
     solved: Any = None  # Ivy's problem, solved (she may say it is still broken)
     endpoint: Any = None  # Acme's webhook endpoint (issue 15)
+    own_comment: Any = None  # Ivy's comment under the other question (issue 13)
 
 
 @pytest.fixture
@@ -135,12 +139,17 @@ def w(app, monkeypatch) -> World:
         secret=webhook_services.new_secret(), disabled_reason="",
     )  # fmt: skip
     db.session.add(endpoint)
+    own_comment = Comment(
+        question_id=other_question.id, author_id=ivy.id, body="Which model?",
+        body_html="<p>Which model?</p>", body_renderer_version=1,
+    )  # fmt: skip
+    db.session.add(own_comment)
     save()
     return World(
         ivy, root, acme, widget, nimbus, own_question, answer_to_own, other_question,
         peer_answer, own_answer, agent, invitation,
         make_token(Purpose.STAFF_INVITATION, to_bolt.id, "pending"), claim, mallory, sully,
-        flagged, solved, endpoint,
+        flagged, solved, endpoint, own_comment,
     )  # fmt: skip
 
 
@@ -166,6 +175,7 @@ class ServiceCall:
     permission: Permission
     call: Callable[[World], Any]
     actor: str = "ivy"
+    writes: bool = True  # False: allowed, it still changes nothing (the preview)
 
 
 SERVICE_CALLS = [
@@ -253,6 +263,12 @@ SERVICE_CALLS = [
                 lambda w: sso.create_secret(w.ivy, w.acme)),
     ServiceCall("name a champion", Permission.CHAMPION_NAME,
                 lambda w: champions.name_champion(w.ivy, w.acme, w.peer_answer.author)),
+    ServiceCall("comment", Permission.COMMENT_CREATE,
+                lambda w: comments.post_comment(w.ivy, w.other_question, body="Which model?")),
+    ServiceCall("edit a comment", Permission.COMMENT_EDIT,
+                lambda w: comments.edit_comment(w.ivy, w.own_comment, body="Which one, exactly?")),
+    ServiceCall("preview markdown", Permission.CONTENT_PREVIEW,
+                lambda w: preview.preview_for(w.ivy, "**Hi**"), writes=False),
 ]  # fmt: skip
 
 
@@ -279,7 +295,8 @@ def test_each_writing_service_refuses_until_the_address_is_verified(app, w, case
     _verify(getattr(w, case.actor))
     with app.test_request_context():
         case.call(w)
-    assert snapshot() != before
+    if case.writes:  # (verifying the address changed the account's row in any case)
+        assert snapshot() != before
 
 
 def test_with_verification_off_the_services_let_the_account_write(app, w, monkeypatch):

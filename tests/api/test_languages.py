@@ -50,4 +50,6 @@ def test_the_token_owners_setting_chooses_the_language(client):
         f"{API}/questions/999999",
         headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"},
     )
-    assert error_of(response)["message"] == "Det spørgsmål findes ikke. Det er måske blevet fjernet."
+    assert (
+        error_of(response)["message"] == "Det spørgsmål findes ikke. Det er måske blevet fjernet."
+    )

@@ -142,5 +142,7 @@ def test_a_title_that_closes_the_script_stays_inside_the_json(client, acme):
     block = page.split('type="application/ld+json"')[1].split("</script>")[0]
     assert "<" not in block.split(">", 1)[1] and "&" not in block.split(">", 1)[1]
     assert "\\u003c/script\\u003e\\u003cscript\\u003ealert(1)" in block
-    # The page's only <script> elements are ours: this data block.
-    assert page.lower().count("<script") == 1
+    # The page's only <script> elements are ours: this data block and our one static script
+    # (the preview's, issue 13).
+    assert page.lower().count("<script") == 2
+    assert page.lower().count('<script src="/static/js/helpsquare.js?v=') == 1
