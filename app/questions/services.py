@@ -48,6 +48,7 @@ from app.questions.models import (
 )
 from app.reputation import points
 from app.search import index as search_index
+from app.search import related
 from app.text import clean_text
 from app.webhooks import services as webhooks
 
@@ -213,7 +214,8 @@ def ask_question(
     if product is not None:
         increment(db.session, Product.question_count, product.id)
     search_index.refresh_question(question.id)
-    search_index.refresh_related(question)
+    # Found after the commit (app.search.related): matching the title is the costly part.
+    related.queue(question.id)
     # A new question shows on the company's scorecard at once.
     scorecard_changed(company.id)
     add_follow(author.id, question_id=question.id)
@@ -228,6 +230,7 @@ def ask_question(
     )
     webhooks.emit("question.created", company.id, question=question)
     db.session.commit()
+    related.after_commit(question.id)
     return question
 
 
@@ -443,13 +446,15 @@ def edit_question(
     if "title" in changed or "body" in changed:
         search_index.refresh_question(question.id)
     if "title" in changed:
-        search_index.refresh_related(question)
+        related.queue(question.id)
     if user.id != question.author_id:
         _audit_edit(user, question, changed, old, wanted)
     if question.status is not old_status:
         _record_status_change(user, question, old_status, why="the kind changed")
         history.record(question, old_status, by_id=user.id)
     db.session.commit()
+    if "title" in changed:
+        related.after_commit(question.id)
     return question
 
 

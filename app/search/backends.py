@@ -16,6 +16,7 @@ the ``questions`` row, so a status change needs no index update.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -23,9 +24,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.search import query as q
+from app.search.models import TABLE
+from app.search.terms import chosen_words_sql, terms_params
 from app.search.text import LESS_THAN, MARK_END, MARK_START
 
-TABLE = "search_index"
 # How many words a snippet shows around the best match.
 SNIPPET_WORDS = 28
 # PostgreSQL's ts_headline re-reads the text it is given: only this much of each part.
@@ -205,15 +207,25 @@ class SQLiteBackend:
         self, session: Session, words: list[str], filters: Filters, limit: int
     ) -> list[sa.Row[Any]]:
         where, params = _filter_sql(filters)
+        # The title's telling words (app.search.terms) as an FTS5 expression on the title
+        # column, made in the same statement: "{title} : ("a" OR "b")". Words are letters and
+        # digits only (query.title_words), so quoting them is enough.
+        words_sql = "SELECT value AS word, key AS n FROM json_each(:words)"
         sql = f"""
+            WITH {chosen_words_sql(words_sql)},
+            expression AS (
+                SELECT '{{title}} : (' || group_concat('"' || word || '"',
+                    CASE WHEN any_word = 1 THEN ' OR ' ELSE ' AND ' END) || ')' AS match
+                FROM (SELECT word, any_word FROM chosen ORDER BY n) AS ordered
+            )
             SELECT {SIMILAR_COLUMNS}
             FROM {TABLE} JOIN questions ON questions.id = {TABLE}.rowid
-            WHERE {TABLE} MATCH :match{where}
+            WHERE {TABLE} MATCH (SELECT match FROM expression){where}
             ORDER BY {self._rank}, questions.id DESC
             LIMIT :limit
         """  # noqa: S608 - only constant names and fixed clauses; values are bound
-        match = q.fts5_any_word(words)
-        return list(session.execute(sa.text(sql), {**params, "match": match, "limit": limit}))
+        values = {**params, **terms_params(), "words": json.dumps(words), "limit": limit}
+        return list(session.execute(sa.text(sql), values))
 
     def optimize(self, session: Session) -> None:
         # Merges the index's b-trees into one after a bulk load (FTS5's 'optimize' command).
@@ -345,17 +357,28 @@ class PostgreSQLBackend:
     ) -> list[sa.Row[Any]]:
         where, params = _filter_sql(filters, company="d.company_id")
         c = self._config
-        # Titles only, through their own GIN index (and the company's, when filtered).
+        # Titles only, through their own GIN index (and the company's, when filtered), by the
+        # title's telling words (app.search.terms), chosen in the same statement. Words are
+        # letters and digits only (query.title_words); each is still quoted as a literal.
+        words_sql = (
+            "SELECT word, n FROM unnest(CAST(:words AS text[])) WITH ORDINALITY AS w(word, n)"
+        )
         sql = f"""
+            WITH {chosen_words_sql(words_sql)},
+            expression AS (
+                SELECT to_tsquery({c}, string_agg(quote_literal(word),
+                    CASE WHEN any_word = 1 THEN ' | ' ELSE ' & ' END ORDER BY n)) AS query
+                FROM chosen
+            )
             SELECT {SIMILAR_COLUMNS}
-            FROM to_tsquery({c}, :tsq) AS query, {TABLE} d
+            FROM expression, {TABLE} d
                 JOIN questions ON questions.id = d.question_id
-            WHERE d.title_vector @@ query{where}
-            ORDER BY ts_rank(d.title_vector, query) DESC, questions.id DESC
+            WHERE d.title_vector @@ expression.query{where}
+            ORDER BY ts_rank(d.title_vector, expression.query) DESC, questions.id DESC
             LIMIT :limit
         """  # noqa: S608 - only constant names and fixed clauses; values are bound
-        tsq = q.tsquery_any_word(words)
-        return list(session.execute(sa.text(sql), {**params, "tsq": tsq, "limit": limit}))
+        values = {**params, **terms_params(), "words": list(words), "limit": limit}
+        return list(session.execute(sa.text(sql), values))
 
     def optimize(self, session: Session) -> None:
         session.execute(sa.text(f"ANALYZE {TABLE}"))

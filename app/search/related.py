@@ -1,0 +1,147 @@
+"""Related questions are found after the commit, never inside the request that asked.
+
+Finding them is a full-text match over the company's questions (``index.refresh_related``):
+at 100,000 questions it was most of what asking cost, and inside the ask's transaction it
+held the SQLite write lock (and the new question's row) while it ran. Now the ask writes a
+row of ``related_questions_due`` in its own transaction, so the work exists exactly when the
+question does, and the match runs after the commit:
+
+- ``MAIL_SEND=inline`` (the embedded default): the request's teardown takes the rows this
+  request queued (``inline_step``, an ``app.mail.add_inline_step``, so it runs before the
+  outbox is sent and after the view's service committed; what the request left uncommitted
+  is rolled back first, so a rolled-back ask finds nothing to do). Outside a request (the
+  CLI, a script calling the services) ``after_commit`` runs it at once.
+- ``MAIL_SEND=worker`` (production): ``flask search relate --loop`` takes the rows oldest
+  first, as the outbox senders do (``app.mail.outbox.take_oldest``: ``FOR UPDATE SKIP
+  LOCKED`` on PostgreSQL, a lease on SQLite), so several may run.
+
+Until its turn comes a new question's page shows no related questions; the page reads them
+the same way whoever found them. The same step recounts the common title words once the
+counts are older than ``terms.MAX_AGE`` (``app.search.terms``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app, g, has_request_context
+from sqlalchemy import orm
+
+from app.db import utcnow
+from app.extensions import db
+from app.mail.outbox import retry_delay, take_oldest
+from app.questions.models import Question
+from app.search import index, terms
+from app.search.models import RelatedDue
+
+log = logging.getLogger("app.search")
+
+# Set in ``g``: the questions whose related questions this request queued.
+_QUEUED = "related_questions_queued"
+# Tries before a question is left for ``flask search reindex`` (a failure is logged each time).
+MAX_ATTEMPTS = 5
+# SQLite: how long a taken row is kept from other workers (a match takes milliseconds).
+LEASE = timedelta(minutes=5)
+
+
+def queue(question_id: int) -> None:
+    """Have this question's related questions found once the caller's transaction commits
+    (in it: no commit here)."""
+    db.session.execute(sa.insert(RelatedDue).values(question_id=question_id, send_after=utcnow()))
+    if has_request_context():
+        g.setdefault(_QUEUED, []).append(question_id)
+
+
+def after_commit(question_id: int) -> None:
+    """Called by a service right after its commit: outside a request with
+    ``MAIL_SEND=inline`` the related questions are found now (in a request the teardown step
+    does it, with ``MAIL_SEND=worker`` the worker)."""
+    if has_request_context() or current_app.config["MAIL_SEND"] != "inline":
+        return
+    run_for([question_id])
+
+
+def inline_step() -> None:
+    """The teardown step (``MAIL_SEND=inline``): the rows this request queued and committed."""
+    question_ids = g.pop(_QUEUED, None)
+    if not question_ids:
+        return
+    db.session.rollback()
+    run_for(question_ids)
+
+
+def run_for(question_ids: list[int]) -> int:
+    """Find the related questions of these questions' due rows (committed ones only); how
+    many were done. Each commits on its own."""
+    due = db.session.scalars(
+        sa.select(RelatedDue)
+        .where(RelatedDue.question_id.in_(question_ids))
+        .order_by(RelatedDue.id)
+    ).all()
+    db.session.commit()
+    done = 0
+    for row in due:
+        done += _relate(row.id, row.question_id, row.attempts)
+    return done
+
+
+def _ready(now: datetime) -> sa.ColumnElement[bool]:
+    return sa.and_(RelatedDue.send_after <= now, RelatedDue.attempts < MAX_ATTEMPTS)
+
+
+def relate_pending(limit: int = 100, *, stop: Callable[[], bool] | None = None) -> int:
+    """The worker: up to ``limit`` due questions, oldest first, one commit each; how many
+    were done (``flask search relate``)."""
+    locked = db.session.get_bind().dialect.name == "postgresql"
+    done = 0
+    while done < limit and not (stop and stop()):
+        row = take_oldest(db.session, RelatedDue, _ready, lease=LEASE, locked=locked)
+        if row is None:
+            break
+        done += _relate(row.id, row.question_id, row.attempts)
+    db.session.commit()
+    return done
+
+
+def _relate(due_id: int, question_id: int, attempts: int) -> int:
+    """Find and store one question's related questions and drop its due row, in one
+    transaction; 1 when done. A failure is logged and tried again later (backoff)."""
+    try:
+        _refresh_terms_when_stale()
+        question = db.session.scalars(
+            sa.select(Question)
+            .options(orm.joinedload(Question.company))
+            .where(Question.id == question_id)
+        ).first()
+        if question is not None:
+            index.refresh_related(question)
+        db.session.execute(sa.delete(RelatedDue).where(RelatedDue.id == due_id))
+        db.session.commit()
+        return 1
+    except Exception:
+        log.exception("related questions of question %s could not be found", question_id)
+        db.session.rollback()
+        db.session.execute(
+            sa.update(RelatedDue)
+            .where(RelatedDue.id == due_id)
+            .values(attempts=attempts + 1, send_after=utcnow() + retry_delay(attempts + 1)),
+            execution_options={"synchronize_session": False},
+        )
+        db.session.commit()
+        return 0
+
+
+def _refresh_terms_when_stale() -> None:
+    """Recount the common title words when the counts are older than ``terms.MAX_AGE``; only
+    the process whose claim wins does, and commits the count before the match uses it."""
+    if terms.claim_stale_refresh():
+        terms.refresh()
+        db.session.commit()
+
+
+def pending() -> int:
+    """How many questions still wait for their related questions (``flask search relate``)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(RelatedDue)) or 0

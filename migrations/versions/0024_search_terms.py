@@ -1,0 +1,73 @@
+"""search terms, related questions found after the commit, large fan-outs afterwards
+
+Revision ID: 0024_search_terms
+Revises: 0023_reputation
+
+New tables:
+
+- ``search_terms``: how many titles hold each common word (app/search/terms.py), which
+  similar questions read to leave out words in more than a fifth of all titles. Empty
+  until ``flask search reindex`` or ``flask search terms`` counts them (or the first
+  question asked after this upgrade does); until then nothing is left out.
+- ``related_questions_due``: questions whose related questions are still to be found,
+  taken after the commit (the inline step, or ``flask search relate --loop``).
+- ``notification_fanouts``: events with more followers than a request tells itself, told
+  afterwards (the inline step, or ``flask notifications send``).
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+
+revision = "0024_search_terms"
+down_revision = "0023_reputation"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "search_terms",
+        sa.Column("word", sa.String(length=100), nullable=False),
+        sa.Column("titles", sa.Integer(), nullable=False),
+        sa.Column("refreshed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("word", name=op.f("pk_search_terms")),
+    )
+    op.create_table(
+        "related_questions_due",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("question_id", sa.Integer(), nullable=False),
+        sa.Column("send_after", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
+        sa.ForeignKeyConstraint(
+            ["question_id"],
+            ["questions.id"],
+            name=op.f("fk_related_questions_due_question_id_questions"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_related_questions_due")),
+    )
+    op.create_index(
+        op.f("ix_related_questions_due_question_id"),
+        "related_questions_due",
+        ["question_id"],
+        unique=False,
+    )
+    op.create_table(
+        "notification_fanouts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("send_after", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notification_fanouts")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("notification_fanouts")
+    op.drop_index(
+        op.f("ix_related_questions_due_question_id"), table_name="related_questions_due"
+    )
+    op.drop_table("related_questions_due")
+    op.drop_table("search_terms")
