@@ -14,6 +14,8 @@ from app.extensions import db
 RELATED_MAX = 5
 # The full-text index's table (its shape differs by database: app/search/backends.py).
 TABLE = "search_index"
+# SQLite: the titles' own FTS5 table (migration 0024).
+TITLES = f"{TABLE}_titles"
 
 
 class RelatedQuestion(db.Model):

@@ -63,6 +63,11 @@ class ParsedQuery:
     groups: tuple[tuple[Term, ...], ...]
 
     @property
+    def has_exclusions(self) -> bool:
+        """Whether some term must not appear (``-word``)."""
+        return any(term.negated for group in self.groups for term in group)
+
+    @property
     def is_empty(self) -> bool:
         """Nothing to look for: no words, only stop words, or only exclusions."""
         return not self.groups

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from app.db import insert_if_absent, utcnow
 from app.extensions import db
 from app.search import query as search_query
-from app.search.models import TABLE, TOTALS, SearchTerm
+from app.search.models import TABLE, TITLES, TOTALS, SearchTerm
 
 # A word in more than this share of titles is left out of the match.
 COMMON_SHARE = 0.2
@@ -128,10 +128,10 @@ def _counts_postgresql(session: Session, words: list[str]) -> tuple[int, list[tu
 
 def _counts_sqlite(session: Session, words: list[str]) -> tuple[int, list[tuple[str, int]]]:
     """The words stemmed by FTS5 itself (a scratch FTS5 table with the index's tokenizer,
-    read back through ``fts5vocab``), joined to the index's per-column document counts."""
+    read back through ``fts5vocab``), joined to the titles' index's document counts."""
     total = session.scalar(sa.text(f"SELECT count(*) FROM {TABLE}")) or 0  # noqa: S608
     tokenizer = session.scalar(
-        sa.text("SELECT sql FROM sqlite_master WHERE name = :name"), {"name": TABLE}
+        sa.text("SELECT sql FROM sqlite_master WHERE name = :name"), {"name": TITLES}
     )
     tokenize = "porter unicode61 remove_diacritics 2"
     if tokenizer and "tokenize" in tokenizer:
@@ -142,7 +142,7 @@ def _counts_sqlite(session: Session, words: list[str]) -> tuple[int, list[tuple[
         f"CREATE VIRTUAL TABLE temp.search_words USING fts5(word, tokenize = '{tokenize}')",
         "CREATE VIRTUAL TABLE temp.search_words_vocab"
         " USING fts5vocab(temp, search_words, instance)",
-        f"CREATE VIRTUAL TABLE temp.{TABLE}_vocab USING fts5vocab(main, {TABLE}, col)",
+        f"CREATE VIRTUAL TABLE temp.{TITLES}_vocab USING fts5vocab(main, {TITLES}, row)",
     ):
         session.execute(sa.text(statement))
     try:
@@ -156,14 +156,14 @@ def _counts_sqlite(session: Session, words: list[str]) -> tuple[int, list[tuple[
                 SELECT w.word, v.doc
                 FROM temp.search_words_vocab AS i
                     JOIN temp.search_words AS w ON w.rowid = i.doc
-                    JOIN temp.{TABLE}_vocab AS v ON v.term = i.term AND v.col = 'title'
+                    JOIN temp.{TITLES}_vocab AS v ON v.term = i.term
                 WHERE v.doc >= :least
                 """  # noqa: S608 - constant name
             ),
             {"least": max(1, int(total * STORED_SHARE))},
         ).all()
     finally:
-        for name in ("search_words_vocab", "search_words", f"{TABLE}_vocab"):
+        for name in ("search_words_vocab", "search_words", f"{TITLES}_vocab"):
             session.execute(sa.text(f"DROP TABLE IF EXISTS temp.{name}"))
     return total, [(word, doc) for word, doc in rows]
 

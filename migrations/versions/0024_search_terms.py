@@ -13,6 +13,11 @@ New tables:
   taken after the commit (the inline step, or ``flask search relate --loop``).
 - ``notification_fanouts``: events with more followers than a request tells itself, told
   afterwards (the inline step, or ``flask notifications send``).
+
+SQLite only: ``search_index_titles``, an FTS5 table of the titles alone (PostgreSQL has their
+``title_vector`` under its own GIN index since 0007), filled from ``search_index``: matching
+titles in it reads only titles' postings, where the ``{title}`` filter of ``search_index``
+read every posting of a word, answers included.
 """
 
 import sqlalchemy as sa
@@ -25,7 +30,16 @@ branch_labels = None
 depends_on = None
 
 
+TITLES = "search_index_titles"
+
+
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            f"CREATE VIRTUAL TABLE {TITLES} USING fts5("
+            "title, tokenize = 'porter unicode61 remove_diacritics 2')"
+        )
+        op.execute(f"INSERT INTO {TITLES} (rowid, title) SELECT rowid, title FROM search_index")
     op.create_table(
         "search_terms",
         sa.Column("word", sa.String(length=100), nullable=False),
@@ -65,6 +79,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(f"DROP TABLE {TITLES}")
     op.drop_table("notification_fanouts")
     op.drop_index(
         op.f("ix_related_questions_due_question_id"), table_name="related_questions_due"
