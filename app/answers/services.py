@@ -117,7 +117,8 @@ def post_answer(
     db.session.add(answer)
     db.session.flush()
     increment(db.session, Question.answer_count, question.id)
-    page_changed(question.id, scorecard=True)
+    # Only an official answer can move the company's official answer rank.
+    page_changed(question.id, scorecard=True, rank=official)
     question.last_activity_at = now
     if official:
         question.has_official_answer = True

@@ -74,7 +74,7 @@ _RESERVED_SLUGS = frozenset(
 _FALLBACK_SLUG = "question"
 
 
-def page_changed(question_id: int, *, scorecard: bool = False) -> None:
+def page_changed(question_id: int, *, scorecard: bool = False, rank: bool = True) -> None:
     """Something the question's page shows changed: its ``page_version`` moves by one.
 
     Every service that changes what the page shows calls this in its own transaction (an
@@ -89,12 +89,13 @@ def page_changed(question_id: int, *, scorecard: bool = False) -> None:
     answer posted, a best answer, a hide or restore, a merge, a status or a kind), so the
     company's ``scorecard_version`` moves and its directory rank is set anew
     (``app.insights.scorecard.scorecard_changed``): one more UPDATE, after the question's
-    row, the order every service locks them in.
+    row, the order every service locks them in. ``rank=False``: the change cannot move the
+    company's official answer rank (a peer's answer), so it is not computed again.
     """
     increment(db.session, Question.page_version, question_id)
     if scorecard:
         company_of = sa.select(Question.company_id).where(Question.id == question_id)
-        scorecard_changed(company_of.scalar_subquery())
+        scorecard_changed(company_of.scalar_subquery(), rank=rank)
 
 
 def question_slug(title: str) -> str:
@@ -216,8 +217,9 @@ def ask_question(
     search_index.refresh_question(question.id)
     # Found after the commit (app.search.related): matching the title is the costly part.
     related.queue(question.id)
-    # A new question shows on the company's scorecard at once.
-    scorecard_changed(company.id)
+    # A new question shows on the company's scorecard at once; with no official answer yet,
+    # it cannot move the company's rank.
+    scorecard_changed(company.id, rank=False)
     add_follow(author.id, question_id=question.id)
     notify(
         Event(
