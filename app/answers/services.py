@@ -25,6 +25,7 @@ from app.questions import private_details as private
 from app.questions.models import Kind, Question, Status
 from app.questions.services import clean_text, page_changed
 from app.reputation import badges, points
+from app.search import deferred as search_deferred
 from app.search import index as search_index
 from app.webhooks import services as webhooks
 
@@ -125,7 +126,9 @@ def post_answer(
         if question.kind == Kind.QUESTION and question.status is not Status.ANSWERED:
             old_status, question.status = question.status, Status.ANSWERED
             history.record(question, old_status, by_id=None)
-    search_index.refresh_question(question.id)
+    # The thread's index entry is rewritten after the commit (app.search.deferred): an FTS5
+    # row is rewritten whole, the whole thread's text, which was most of answering's cost.
+    search_deferred.queue(question.id, entry=True)
     add_follow(author.id, question_id=question.id)
     badges.answer_posted(answer, question)
     notify(
@@ -139,6 +142,7 @@ def post_answer(
     )
     webhooks.emit("answer.created", question.company_id, question=question, answer=answer)
     db.session.commit()
+    search_deferred.after_commit(question.id)
     return answer
 
 

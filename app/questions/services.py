@@ -47,8 +47,8 @@ from app.questions.models import (
     StillBroken,
 )
 from app.reputation import points
+from app.search import deferred
 from app.search import index as search_index
-from app.search import related
 from app.text import clean_text
 from app.webhooks import services as webhooks
 
@@ -215,8 +215,8 @@ def ask_question(
     if product is not None:
         increment(db.session, Product.question_count, product.id)
     search_index.refresh_question(question.id)
-    # Found after the commit (app.search.related): matching the title is the costly part.
-    related.queue(question.id)
+    # Found after the commit (app.search.deferred): matching the title is the costly part.
+    deferred.queue(question.id, related=True)
     # A new question shows on the company's scorecard at once; with no official answer yet,
     # it cannot move the company's rank.
     scorecard_changed(company.id, rank=False)
@@ -232,7 +232,7 @@ def ask_question(
     )
     webhooks.emit("question.created", company.id, question=question)
     db.session.commit()
-    related.after_commit(question.id)
+    deferred.after_commit(question.id)
     return question
 
 
@@ -448,7 +448,7 @@ def edit_question(
     if "title" in changed or "body" in changed:
         search_index.refresh_question(question.id)
     if "title" in changed:
-        related.queue(question.id)
+        deferred.queue(question.id, related=True)
     if user.id != question.author_id:
         _audit_edit(user, question, changed, old, wanted)
     if question.status is not old_status:
@@ -456,7 +456,7 @@ def edit_question(
         history.record(question, old_status, by_id=user.id)
     db.session.commit()
     if "title" in changed:
-        related.after_commit(question.id)
+        deferred.after_commit(question.id)
     return question
 
 

@@ -25,13 +25,13 @@ def init_app(app: Flask) -> None:
     """Routes of the ``search`` blueprint, the ``flask search`` commands, the Alembic filter,
     the after-request step that finds new questions' related questions."""
     from app import mail
-    from app.search import cli, related, views  # noqa: F401 - registers routes
+    from app.search import cli, deferred, views  # noqa: F401 - registers routes
 
     if bp.name in app.blueprints:  # already set up (create_app, or the interim hook)
         return
     app.register_blueprint(bp)
     # Related questions of the questions a request asked, after its commit (MAIL_SEND=inline).
-    mail.add_inline_step(app, related.inline_step)
+    mail.add_inline_step(app, deferred.inline_step)
     app.cli.add_command(cli.search_cli)
     migrate = app.extensions.get("migrate")
     if migrate is not None:

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from app.mail.cli import Stopper, sender_options
-from app.search import index, related, terms
+from app.search import deferred, index, terms
 
 log = logging.getLogger("app.search")
 
@@ -52,15 +52,15 @@ def relate_command(loop: bool, interval: float, limit: int) -> None:
     """Find the related questions of questions asked or retitled (MAIL_SEND=worker; inline,
     each request does its own). Several may run at once."""
     if not loop:
-        done = related.relate_pending(limit)
-        click.echo(f"Related {done} question{'' if done == 1 else 's'}; {related.pending()} wait.")
+        done = deferred.relate_pending(limit)
+        click.echo(f"Related {done} question{'' if done == 1 else 's'}; {deferred.pending()} wait.")
         return
     stopper = Stopper()
     with stopper.on_signals():
         click.echo(f"Relating questions every {interval:g} s. Stop with Ctrl-C or SIGTERM.")
         while not stopper.requested:
             try:
-                done = related.relate_pending(limit, stop=lambda: stopper.requested)
+                done = deferred.relate_pending(limit, stop=lambda: stopper.requested)
             except Exception:
                 # The database went away, most likely: keep going, it comes back.
                 log.exception("relating questions failed; trying again in %g s", interval)

@@ -4,7 +4,7 @@ Services call ``refresh_question`` in the same transaction as every write that
 changes what is searchable (asking, editing a question, posting or editing an
 answer); the index then commits or rolls back with the write itself. Asking a
 question or editing its title queues it for ``refresh_related``, which stores the few
-related questions its page shows, after the commit (``app.search.related``). ``rebuild``
+related questions its page shows, after the commit (``app.search.deferred``). ``rebuild``
 (``flask search reindex``) recomputes every entry and the common words' counts
 (``app.search.terms``), then every question's related questions.
 """
@@ -85,7 +85,7 @@ def refresh_question(question_id: int) -> None:
 
 def refresh_related(question: Question) -> None:
     """Store the questions this one's page shows as related (the caller's transaction; the
-    services queue it for after their commit: ``app.search.related``).
+    services queue it for after their commit: ``app.search.deferred``).
 
     They are the company's questions most like its title, found now so that a page
     view reads a few ids instead of matching the title against the whole index. Each

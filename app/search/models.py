@@ -65,20 +65,24 @@ class SearchTerm(db.Model):
     refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class RelatedDue(db.Model):
-    """A question whose related questions are still to be found: written in the transaction
-    that asked it or changed its title, taken after the commit (``app.search.related``).
+class SearchDue(db.Model):
+    """Search work on a question still to be done after the commit of the write that caused
+    it (``app.search.deferred``): its index ``entry`` rewritten (an answer posted), its
+    ``related`` questions found (asked, or its title changed), or both. Written in that
+    write's transaction, so it exists exactly when the write does.
 
     Inline (``MAIL_SEND=inline``) the request's own teardown takes it; otherwise ``flask
     search relate --loop``. Rows are taken like outbox messages
     (``app.mail.outbox.take_oldest``) and deleted once done.
     """
 
-    __tablename__ = "related_questions_due"
+    __tablename__ = "search_due"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(
         sa.ForeignKey("questions.id", ondelete="CASCADE"), index=True
     )
+    entry: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    related: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     send_after: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")

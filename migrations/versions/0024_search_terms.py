@@ -9,8 +9,9 @@ New tables:
   similar questions read to leave out words in more than a fifth of all titles. Empty
   until ``flask search reindex`` or ``flask search terms`` counts them (or the first
   question asked after this upgrade does); until then nothing is left out.
-- ``related_questions_due``: questions whose related questions are still to be found,
-  taken after the commit (the inline step, or ``flask search relate --loop``).
+- ``search_due``: search work on a question left for after the commit of its write (an
+  answer's index entry, a new question's related questions), taken by the inline step or
+  ``flask search relate --loop``.
 - ``notification_fanouts``: events with more followers than a request tells itself, told
   afterwards (the inline step, or ``flask notifications send``).
 
@@ -48,22 +49,24 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("word", name=op.f("pk_search_terms")),
     )
     op.create_table(
-        "related_questions_due",
+        "search_due",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("question_id", sa.Integer(), nullable=False),
+        sa.Column("entry", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("related", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("send_after", sa.DateTime(timezone=True), nullable=False),
         sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
         sa.ForeignKeyConstraint(
             ["question_id"],
             ["questions.id"],
-            name=op.f("fk_related_questions_due_question_id_questions"),
+            name=op.f("fk_search_due_question_id_questions"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_related_questions_due")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_search_due")),
     )
     op.create_index(
-        op.f("ix_related_questions_due_question_id"),
-        "related_questions_due",
+        op.f("ix_search_due_question_id"),
+        "search_due",
         ["question_id"],
         unique=False,
     )
@@ -83,7 +86,7 @@ def downgrade() -> None:
         op.execute(f"DROP TABLE {TITLES}")
     op.drop_table("notification_fanouts")
     op.drop_index(
-        op.f("ix_related_questions_due_question_id"), table_name="related_questions_due"
+        op.f("ix_search_due_question_id"), table_name="search_due"
     )
-    op.drop_table("related_questions_due")
+    op.drop_table("search_due")
     op.drop_table("search_terms")

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app.db import utcnow
 from app.extensions import db
-from app.search import related, terms
+from app.search import deferred, terms
 from app.search.models import TOTALS, SearchTerm
 from app.search.queries import similar_questions
 from tests.factories import make_company
@@ -118,9 +118,9 @@ def test_counts_older_than_max_age_are_recounted_after_the_next_question(forum):
     assert db.session.get(SearchTerm, "printer").titles == 3  # not yet
 
     question = ask(forum, "Printer offline again")
-    related.queue(question.id)
+    deferred.queue(question.id, related=True)
     db.session.commit()
-    related.run_for([question.id])
+    deferred.run_for([question.id])
 
     db.session.expire_all()
     assert db.session.get(SearchTerm, "printer").titles == 7
@@ -130,10 +130,10 @@ def test_counts_older_than_max_age_are_recounted_after_the_next_question(forum):
 def test_fresh_counts_are_not_recounted(forum):
     ask(forum, "Printer queue stuck")
     question = ask(forum, "Printer offline again")
-    related.queue(question.id)
+    deferred.queue(question.id, related=True)
     db.session.commit()
 
-    related.run_for([question.id])
+    deferred.run_for([question.id])
 
     db.session.expire_all()
     assert db.session.get(SearchTerm, "printer").titles == 3

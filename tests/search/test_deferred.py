@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.questions import services as question_services
-from app.search import related
-from app.search.models import RelatedDue, RelatedQuestion
+from app.search import deferred
+from app.search.models import RelatedQuestion, SearchDue
 from tests.conftest import login_as
 from tests.factories import make_company, make_user
 from tests.search.helpers import ask
@@ -43,7 +43,7 @@ def related_of(question_id: int) -> list[int]:
 
 def due() -> list[int]:
     db.session.expire_all()
-    return list(db.session.scalars(sa.select(RelatedDue.question_id)))
+    return list(db.session.scalars(sa.select(SearchDue.question_id)))
 
 
 def test_in_a_request_they_wait_for_the_commit_and_the_teardown(app, acme, asker):
@@ -57,7 +57,7 @@ def test_in_a_request_they_wait_for_the_commit_and_the_teardown(app, acme, asker
         assert related_of(question.id) == []
         assert due() == [question.id]
 
-        related.inline_step()
+        deferred.inline_step()
 
         assert older.id in related_of(question.id)
         assert due() == []
@@ -72,7 +72,7 @@ def test_a_rolled_back_ask_finds_nothing(app, acme, asker, monkeypatch):
         with pytest.raises(RuntimeError):
             question_services.ask_question(asker, acme, title="Printer smudges prints", body="x")
 
-        related.inline_step()
+        deferred.inline_step()
 
     assert due() == []
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RelatedQuestion)) == 0
@@ -122,7 +122,7 @@ def test_a_retitled_question_is_related_again_after_the_commit(app, acme, asker)
     with app.test_request_context("/", method="POST"):
         question_services.edit_question(asker, question, title="Printer smudges photos too")
         assert related_of(question.id) == invoice
-        related.inline_step()
+        deferred.inline_step()
 
     assert related_of(question.id) != invoice
 
@@ -134,10 +134,10 @@ def test_a_failure_is_tried_again_later(app, acme, asker, monkeypatch):
     def fail(question):
         raise RuntimeError("the index is busy")
 
-    monkeypatch.setattr(related.index, "refresh_related", fail)
-    assert related.relate_pending() == 0
+    monkeypatch.setattr(deferred.index, "refresh_related", fail)
+    assert deferred.relate_pending() == 0
 
-    row = db.session.scalars(sa.select(RelatedDue)).one()
+    row = db.session.scalars(sa.select(SearchDue)).one()
     assert row.question_id == question.id and row.attempts == 1
     # Not due again at once (backoff), so the worker does not spin on it.
-    assert related.relate_pending() == 0
+    assert deferred.relate_pending() == 0
