@@ -1,16 +1,18 @@
-"""A new question's related questions are found after its transaction commits: in the
-request's teardown (``MAIL_SEND=inline``) or by ``flask search relate`` (the worker); never
-when the ask rolled back."""
+"""Search work left for after the commit (a new question's related questions, an answered
+thread's index entry) is done in the request's teardown (``MAIL_SEND=inline``) or by ``flask
+search relate`` (the worker); never when the write rolled back."""
 
 from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
 
+from app.answers import services as answer_services
 from app.extensions import db
 from app.questions import services as question_services
 from app.search import deferred
 from app.search.models import RelatedQuestion, SearchDue
+from app.search.queries import search_questions
 from tests.conftest import login_as
 from tests.factories import make_company, make_user
 from tests.search.helpers import ask
@@ -141,3 +143,29 @@ def test_a_failure_is_tried_again_later(app, acme, asker, monkeypatch):
     assert row.question_id == question.id and row.attempts == 1
     # Not due again at once (backoff), so the worker does not spin on it.
     assert deferred.relate_pending() == 0
+
+
+def test_an_answers_words_find_its_question_once_the_request_is_over(app, acme, asker):
+    question = ask(acme, "Scanner lid creaks")
+    db.session.commit()
+    with app.test_request_context(f"/questions/{question.id}/answers", method="POST"):
+        answer_services.post_answer(asker, question, body="Oil the hinge with graphite.")
+        assert search_questions("graphite").hits == []
+        assert due() == [question.id]
+
+        deferred.inline_step()
+
+    assert [hit.question.id for hit in search_questions("graphite").hits] == [question.id]
+    assert due() == []
+
+
+def test_answering_through_the_form_is_searchable_when_the_page_comes_back(client, acme, asker):
+    question = ask(acme, "Scanner lid creaks")
+    db.session.commit()
+    login_as(client, asker)
+
+    response = client.post(f"/questions/{question.id}/answers", data={"body": "Use graphite."})
+
+    assert response.status_code == 303
+    page = client.get("/search", query_string={"q": "graphite"}).get_data(as_text=True)
+    assert "Scanner lid creaks" in page
