@@ -274,7 +274,8 @@ class SQLiteBackend:
         where, params = _filter_sql(filters)
         # The title's telling words (app.search.terms) as an FTS5 expression over the titles'
         # own index, made in the same statement: '"a" OR "b"'. Words are letters and digits
-        # only (query.title_words), so quoting them is enough.
+        # only (query.title_words), so quoting them is enough. Ranked among the newest
+        # CANDIDATES matches, as search's tiers are: FTS5 walks them newest first by itself.
         words_sql = "SELECT value AS word, key AS n FROM json_each(:words)"
         sql = f"""
             WITH {chosen_words_sql(words_sql)},
@@ -282,14 +283,25 @@ class SQLiteBackend:
                 SELECT group_concat('"' || word || '"',
                     CASE WHEN any_word = 1 THEN ' OR ' ELSE ' AND ' END) AS match
                 FROM (SELECT word, any_word FROM chosen ORDER BY n) AS ordered
+            ),
+            newest AS MATERIALIZED (
+                SELECT {TITLES}.rowid AS id, bm25({TITLES}) AS score
+                FROM {TITLES} JOIN questions ON questions.id = {TITLES}.rowid
+                WHERE {TITLES} MATCH (SELECT match FROM expression){where}
+                ORDER BY {TITLES}.rowid DESC LIMIT :candidates
             )
             SELECT {SIMILAR_COLUMNS}
-            FROM {TITLES} JOIN questions ON questions.id = {TITLES}.rowid
-            WHERE {TITLES} MATCH (SELECT match FROM expression){where}
-            ORDER BY bm25({TITLES}), questions.id DESC
+            FROM newest JOIN questions ON questions.id = newest.id
+            ORDER BY newest.score, questions.id DESC
             LIMIT :limit
         """  # noqa: S608 - only constant names and fixed clauses; values are bound
-        values = {**params, **terms_params(), "words": json.dumps(words), "limit": limit}
+        values = {
+            **params,
+            **terms_params(),
+            "words": json.dumps(words),
+            "limit": limit,
+            "candidates": CANDIDATES,
+        }
         return list(session.execute(sa.text(sql), values))
 
     def optimize(self, session: Session) -> None:
@@ -443,8 +455,9 @@ class PostgreSQLBackend:
         where, params = _filter_sql(filters, company="d.company_id")
         c = self._config
         # Titles only, through their own GIN index (and the company's, when filtered), by the
-        # title's telling words (app.search.terms), chosen in the same statement. Words are
-        # letters and digits only (query.title_words); each is still quoted as a literal.
+        # title's telling words (app.search.terms), chosen in the same statement, ranked
+        # among the newest CANDIDATES matches (ids sorted first, then only those ranked).
+        # Words are letters and digits only (query.title_words); each is quoted as a literal.
         words_sql = (
             "SELECT word, n FROM unnest(CAST(:words AS text[])) WITH ORDINALITY AS w(word, n)"
         )
@@ -454,15 +467,26 @@ class PostgreSQLBackend:
                 SELECT to_tsquery({c}, string_agg(quote_literal(word),
                     CASE WHEN any_word = 1 THEN ' | ' ELSE ' & ' END ORDER BY n)) AS query
                 FROM chosen
+            ),
+            newest AS MATERIALIZED (
+                SELECT d.question_id, d.title_vector
+                FROM expression, {TABLE} d
+                    JOIN questions ON questions.id = d.question_id
+                WHERE d.title_vector @@ expression.query{where}
+                ORDER BY d.question_id DESC LIMIT :candidates
             )
             SELECT {SIMILAR_COLUMNS}
-            FROM expression, {TABLE} d
-                JOIN questions ON questions.id = d.question_id
-            WHERE d.title_vector @@ expression.query{where}
-            ORDER BY ts_rank(d.title_vector, expression.query) DESC, questions.id DESC
+            FROM expression, newest JOIN questions ON questions.id = newest.question_id
+            ORDER BY ts_rank(newest.title_vector, expression.query) DESC, questions.id DESC
             LIMIT :limit
         """  # noqa: S608 - only constant names and fixed clauses; values are bound
-        values = {**params, **terms_params(), "words": list(words), "limit": limit}
+        values = {
+            **params,
+            **terms_params(),
+            "words": list(words),
+            "limit": limit,
+            "candidates": CANDIDATES,
+        }
         return list(session.execute(sa.text(sql), values))
 
     def optimize(self, session: Session) -> None:

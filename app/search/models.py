@@ -45,14 +45,14 @@ TOTALS = ""
 
 
 class SearchTerm(db.Model):
-    """How many questions' titles hold a word, as the index stems it: what similar questions
-    and search read to leave out the words too common to tell questions apart.
+    """How many questions hold a word in their title or text, as the index stems it: what
+    similar questions read to leave out the words too common to tell questions apart.
 
-    ``word`` is a word as ``app.search.query.title_words`` gives it (lower case, unstemmed),
-    so a query is looked up as typed; ``titles`` counts the titles holding its stem (the
-    index matches "syncing" as "sync", so that is what matching it costs). Only words in at
-    least ``app.search.terms.STORED_SHARE`` of titles are kept: a word not here is rare. The
-    row whose word is empty (``TOTALS``) holds the number of questions counted and when.
+    ``word`` is a title's word as ``app.search.query.title_words`` gives it (lower case,
+    unstemmed), so a title is looked up as typed; ``questions`` counts the questions holding
+    its stem (the index matches "syncing" as "sync"). Only words in at least
+    ``app.search.terms.STORED_SHARE`` of questions are kept: a word not here is rare. The row
+    whose word is empty (``TOTALS``) holds the number of questions counted and when.
 
     Written whole by ``app.search.terms.refresh`` (``flask search reindex``, ``flask search
     terms``, and after asking once the counts are older than ``terms.MAX_AGE``).
@@ -61,7 +61,7 @@ class SearchTerm(db.Model):
     __tablename__ = "search_terms"
 
     word: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
-    titles: Mapped[int]
+    questions: Mapped[int]
     refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

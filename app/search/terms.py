@@ -1,26 +1,29 @@
-"""How common each title word is: what similar questions read to leave out the words that
-tell questions apart least.
+"""How common each word of a title is: what similar questions read to leave out the words
+that tell questions apart least.
 
-A word in a fifth of all titles ("app", "update", "not working" in a forum of one kind of
-product) matches tens of thousands of questions at 100,000, and ranking all of them was
-most of what similar questions and asking cost (bench/RESULTS.md). Such a word says little
-about which questions are alike, so the match leaves it out (``COMMON_SHARE``); a title
+Similar questions match titles by any of their words, ranked: at 100,000 questions a title
+of everyday words ("Drive stops syncing after the update") matched a quarter of all titles,
+and ranking them all was most of what similar questions and asking cost (bench/RESULTS.md).
+A word that more than a fifth of all questions use, in their title or text
+(``COMMON_SHARE``), says little about which are alike, so the match leaves it out; a title
 made only of such words is matched by its ``RAREST`` rarest words, all of them, which stays
 narrow and still finds the questions most like it.
 
-The counts come from the index itself (PostgreSQL's ``ts_stat`` over the titles' tsvectors,
-SQLite's ``fts5vocab`` of the FTS5 table), so a word counts as the index stems it: "syncing"
-costs what "sync" matches. They are stored in ``search_terms`` under the word as typed
-(``query.title_words``), so a search looks a word up without a stemmer of its own.
+The counts come from the index itself (PostgreSQL's ``ts_stat`` over the questions' ``head``
+tsvectors, title and text; SQLite's ``fts5vocab`` of the FTS5 table, the larger of a word's
+title and text counts), so a word counts as the index stems it: "syncing" as "sync". They
+are stored in ``search_terms`` under the word as typed (``query.title_words`` of every
+title), so a title is looked up without a stemmer of our own; a word in no title costs a
+title match nothing and is not stored.
 
 When they are counted: by ``flask search reindex`` (after the index), by ``flask search
-terms`` (cheap: about a second at 100,000 questions; cron may run it), and after asking once
-they are older than ``MAX_AGE`` (the related-questions step, inline or the worker, claims
-that with one conditional UPDATE so only one process recounts). Not on every write: a word's
-share of a large forum moves slowly, a word new since the last count counts as rare (it is),
-and keeping counts exact would add statements to every ask and edit. On a forum of fewer than
-``MIN_QUESTIONS`` nothing is left out: every word is cheap to match there, and "common" among
-a few dozen titles is chance.
+terms`` (a few seconds at 100,000 questions; cron may run it), and after asking once they
+are older than ``MAX_AGE`` (the after-commit step, inline or the worker, claims that with
+one conditional UPDATE so only one process recounts). Not on every write: a word's share of
+a large forum moves slowly, a word new since the last count counts as rare (it is), and
+keeping counts exact would add statements to every ask and edit. On a forum of fewer than
+``MIN_QUESTIONS`` nothing is left out: every word is cheap to match there, and "common"
+among a few dozen questions is chance.
 """
 
 from __future__ import annotations
@@ -35,9 +38,9 @@ from app.extensions import db
 from app.search import query as search_query
 from app.search.models import TABLE, TITLES, TOTALS, SearchTerm
 
-# A word in more than this share of titles is left out of the match.
+# A word in more than this share of questions is left out of the match.
 COMMON_SHARE = 0.2
-# Words kept in ``search_terms``: those in at least this share of titles (the rest are rare).
+# Words kept in ``search_terms``: those in at least this share of questions (the rest are rare).
 STORED_SHARE = 0.01
 # Below this many questions nothing is left out.
 MIN_QUESTIONS = 1000
@@ -53,7 +56,7 @@ def chosen_words_sql(words: str) -> str:
     """Common table expressions that choose, in SQL, the words a title is matched by.
 
     ``words`` is a SELECT of the title's words (``word``, ``n`` its position). The result,
-    ``chosen (word, n, any_word)``: the words in at most ``COMMON_SHARE`` of titles
+    ``chosen (word, n, any_word)``: the words in at most ``COMMON_SHARE`` of questions
     (``any_word`` 1: a title matches with any of them), or when there is none, the
     ``RAREST`` rarest words (``any_word`` 0: all of them). Parameters: ``share``,
     ``min_questions``, ``rarest`` (``terms_params``). In the match's own statement, so
@@ -62,15 +65,15 @@ def chosen_words_sql(words: str) -> str:
     return f"""
         words AS ({words}),
         counted AS (
-            SELECT words.word, words.n, coalesce(t.titles, 0) AS titles
+            SELECT words.word, words.n, coalesce(t.questions, 0) AS questions
             FROM words LEFT JOIN search_terms t ON t.word = words.word
         ),
         bound AS (
-            SELECT (SELECT titles * :share FROM search_terms
-                    WHERE word = '' AND titles >= :min_questions) AS most
+            SELECT (SELECT questions * :share FROM search_terms
+                    WHERE word = '' AND questions >= :min_questions) AS most
         ),
         marked AS (
-            SELECT word, n, titles, CASE WHEN most IS NULL OR titles <= most THEN 1 ELSE 0 END
+            SELECT word, n, questions, CASE WHEN most IS NULL OR questions <= most THEN 1 ELSE 0 END
                 AS telling
             FROM counted, bound
         ),
@@ -80,7 +83,7 @@ def chosen_words_sql(words: str) -> str:
             SELECT word, n, 0 FROM (
                 SELECT word, n FROM marked
                 WHERE NOT EXISTS (SELECT 1 FROM marked WHERE telling = 1)
-                ORDER BY titles, n LIMIT :rarest
+                ORDER BY questions, n LIMIT :rarest
             ) AS rarest
         )"""  # noqa: S608 - ``words`` is the caller's constant SQL; values are bound
 
@@ -117,7 +120,7 @@ def _counts_postgresql(session: Session, words: list[str]) -> tuple[int, list[tu
             SELECT w.word, s.ndoc
             FROM unnest(CAST(:words AS text[])) AS w(word)
                 CROSS JOIN LATERAL unnest(to_tsvector('english', w.word)) AS v
-                JOIN ts_stat('SELECT title_vector FROM {TABLE}') AS s ON s.word = v.lexeme
+                JOIN ts_stat('SELECT head FROM {TABLE}') AS s ON s.word = v.lexeme
             WHERE s.ndoc >= :least
             """  # noqa: S608 - constant name
         ),
@@ -128,7 +131,10 @@ def _counts_postgresql(session: Session, words: list[str]) -> tuple[int, list[tu
 
 def _counts_sqlite(session: Session, words: list[str]) -> tuple[int, list[tuple[str, int]]]:
     """The words stemmed by FTS5 itself (a scratch FTS5 table with the index's tokenizer,
-    read back through ``fts5vocab``), joined to the titles' index's document counts."""
+    read back through ``fts5vocab``), joined to the index's per-column document counts: a
+    word counts the larger of its title's and its text's (FTS5 counts per column; the union,
+    what PostgreSQL's ``head`` counts, is at most their sum and most often near the larger:
+    a question's text repeats its title's words)."""
     total = session.scalar(sa.text(f"SELECT count(*) FROM {TABLE}")) or 0  # noqa: S608
     tokenizer = session.scalar(
         sa.text("SELECT sql FROM sqlite_master WHERE name = :name"), {"name": TITLES}
@@ -142,7 +148,7 @@ def _counts_sqlite(session: Session, words: list[str]) -> tuple[int, list[tuple[
         f"CREATE VIRTUAL TABLE temp.search_words USING fts5(word, tokenize = '{tokenize}')",
         "CREATE VIRTUAL TABLE temp.search_words_vocab"
         " USING fts5vocab(temp, search_words, instance)",
-        f"CREATE VIRTUAL TABLE temp.{TITLES}_vocab USING fts5vocab(main, {TITLES}, row)",
+        f"CREATE VIRTUAL TABLE temp.{TABLE}_vocab USING fts5vocab(main, {TABLE}, col)",
     ):
         session.execute(sa.text(statement))
     try:
@@ -153,23 +159,24 @@ def _counts_sqlite(session: Session, words: list[str]) -> tuple[int, list[tuple[
         rows = session.execute(
             sa.text(
                 f"""
-                SELECT w.word, v.doc
+                SELECT w.word, max(v.doc) AS doc
                 FROM temp.search_words_vocab AS i
                     JOIN temp.search_words AS w ON w.rowid = i.doc
-                    JOIN temp.{TITLES}_vocab AS v ON v.term = i.term
-                WHERE v.doc >= :least
+                    JOIN temp.{TABLE}_vocab AS v ON v.term = i.term AND v.col IN ('title', 'body')
+                GROUP BY w.word
+                HAVING max(v.doc) >= :least
                 """  # noqa: S608 - constant name
             ),
             {"least": max(1, int(total * STORED_SHARE))},
         ).all()
     finally:
-        for name in ("search_words_vocab", "search_words", f"{TITLES}_vocab"):
+        for name in ("search_words_vocab", "search_words", f"{TABLE}_vocab"):
             session.execute(sa.text(f"DROP TABLE IF EXISTS temp.{name}"))
     return total, [(word, doc) for word, doc in rows]
 
 
 def refresh(session: Session | None = None) -> int:
-    """Count again how many titles hold each word; replaces ``search_terms`` whole, in the
+    """Count again how many questions hold each title word; replaces ``search_terms`` whole, in the
     caller's transaction (the caller commits). How many words are common enough to keep."""
     session = session if session is not None else db.session
     words = _title_words(session)
@@ -179,8 +186,8 @@ def refresh(session: Session | None = None) -> int:
     session.execute(
         sa.insert(SearchTerm),
         [
-            {"word": TOTALS, "titles": total, "refreshed_at": utcnow()},
-            *({"word": word, "titles": titles, "refreshed_at": None} for word, titles in rows),
+            {"word": TOTALS, "questions": total, "refreshed_at": utcnow()},
+            *({"word": word, "questions": count, "refreshed_at": None} for word, count in rows),
         ],
     )
     return len(rows)
@@ -201,5 +208,5 @@ def claim_stale_refresh(session: Session | None = None) -> bool:
     if moved:
         return True
     return insert_if_absent(
-        session, SearchTerm.__table__, {"word": TOTALS, "titles": 0, "refreshed_at": now}
+        session, SearchTerm.__table__, {"word": TOTALS, "questions": 0, "refreshed_at": now}
     )
