@@ -43,7 +43,8 @@ def terms_command() -> None:
     more than a fifth of them). Reindexing does it too; cron may run this alone."""
     kept = terms.refresh()
     db.session.commit()
-    click.echo(f"Counted the title words: {kept} in at least {terms.STORED_SHARE:.0%} of titles.")
+    share = f"{terms.STORED_SHARE:.0%}"
+    click.echo(f"Counted the title words: {kept} in at least {share} of questions.")
 
 
 @search_cli.command("relate")
