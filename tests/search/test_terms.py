@@ -47,7 +47,7 @@ def titles_like(title: str) -> set[str]:
 
 
 def test_counts_are_kept_per_word_as_typed_and_stemmed_as_the_index_stems(forum):
-    counted = dict(db.session.execute(sa.select(SearchTerm.word, SearchTerm.titles)).all())
+    counted = dict(db.session.execute(sa.select(SearchTerm.word, SearchTerm.questions)).all())
 
     assert counted[TOTALS] == 10
     assert counted["printer"] == 3
@@ -55,7 +55,7 @@ def test_counts_are_kept_per_word_as_typed_and_stemmed_as_the_index_stems(forum)
     # "Printers" is stemmed as the index stems it: it costs what "printer" matches.
     ask(forum, "Printers offline")
     terms.refresh()
-    counted = dict(db.session.execute(sa.select(SearchTerm.word, SearchTerm.titles)).all())
+    counted = dict(db.session.execute(sa.select(SearchTerm.word, SearchTerm.questions)).all())
     assert counted["printers"] == counted["printer"] == 4
 
 
@@ -95,7 +95,7 @@ def test_reindex_counts_the_words_again(app, forum):
     result = app.test_cli_runner().invoke(args=["search", "reindex", "--no-related"])
 
     assert result.exit_code == 0, result.output
-    assert db.session.get(SearchTerm, "printer").titles == 3
+    assert db.session.get(SearchTerm, "printer").questions == 3
 
 
 def test_the_terms_command_counts_them(app, forum):
@@ -105,7 +105,7 @@ def test_the_terms_command_counts_them(app, forum):
     result = app.test_cli_runner().invoke(args=["search", "terms"])
 
     assert result.exit_code == 0, result.output
-    assert db.session.get(SearchTerm, "scanner").titles == 2
+    assert db.session.get(SearchTerm, "scanner").questions == 2
 
 
 def test_counts_older_than_max_age_are_recounted_after_the_next_question(forum):
@@ -115,7 +115,7 @@ def test_counts_older_than_max_age_are_recounted_after_the_next_question(forum):
     for n in range(3):
         ask(forum, f"Printer queue stuck {n}")
     db.session.commit()
-    assert db.session.get(SearchTerm, "printer").titles == 3  # not yet
+    assert db.session.get(SearchTerm, "printer").questions == 3  # not yet
 
     question = ask(forum, "Printer offline again")
     deferred.queue(question.id, related=True)
@@ -123,8 +123,8 @@ def test_counts_older_than_max_age_are_recounted_after_the_next_question(forum):
     deferred.run_for([question.id])
 
     db.session.expire_all()
-    assert db.session.get(SearchTerm, "printer").titles == 7
-    assert db.session.get(SearchTerm, TOTALS).titles == 14
+    assert db.session.get(SearchTerm, "printer").questions == 7
+    assert db.session.get(SearchTerm, TOTALS).questions == 14
 
 
 def test_fresh_counts_are_not_recounted(forum):
@@ -136,4 +136,4 @@ def test_fresh_counts_are_not_recounted(forum):
     deferred.run_for([question.id])
 
     db.session.expire_all()
-    assert db.session.get(SearchTerm, "printer").titles == 3
+    assert db.session.get(SearchTerm, "printer").questions == 3
