@@ -27,6 +27,7 @@ from app.questions import private_details as private
 from app.questions.models import Kind, Question, Status
 from app.questions.services import clean_text, page_changed
 from app.reputation import badges, points
+from app.search import deferred as search_deferred
 from app.search import index as search_index
 from app.uploads import services as uploads
 from app.uploads.models import Place
@@ -140,14 +141,17 @@ def post_answer(
     for prepared, place in ((post_images, Place.POST), (hidden_images, Place.PRIVATE)):
         uploads.attach(author, prepared, place=place, question_id=question.id, answer_id=answer.id)
     increment(db.session, Question.answer_count, question.id)
-    page_changed(question.id, scorecard=True)
+    # Only an official answer can move the company's official answer rank.
+    page_changed(question.id, scorecard=True, rank=official)
     question.last_activity_at = now
     if official:
         question.has_official_answer = True
         if question.kind == Kind.QUESTION and question.status is not Status.ANSWERED:
             old_status, question.status = question.status, Status.ANSWERED
             history.record(question, old_status, by_id=None)
-    search_index.refresh_question(question.id)
+    # The thread's index entry is rewritten after the commit (app.search.deferred): an FTS5
+    # row is rewritten whole, the whole thread's text, which was most of answering's cost.
+    search_deferred.queue(question.id, entry=True)
     add_follow(author.id, question_id=question.id)
     badges.answer_posted(answer, question)
     notify(
@@ -161,6 +165,7 @@ def post_answer(
     )
     webhooks.emit("answer.created", question.company_id, question=question, answer=answer)
     db.session.commit()
+    search_deferred.after_commit(question.id)
     return answer
 
 

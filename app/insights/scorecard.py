@@ -173,17 +173,23 @@ def rank_expression(company_id: Any) -> sa.ColumnElement[int]:
     return sa.func.coalesce(sa.cast(sa.func.round(median), sa.Integer), NOT_RANKED)
 
 
-def scorecard_changed(company_id: Any) -> None:
+def scorecard_changed(company_id: Any, *, rank: bool = True) -> None:
     """A write the scorecard shows happened (in the caller's transaction): the company's
     ``scorecard_version`` moves and its ``official_answer_rank`` is set anew, in one UPDATE.
-    ``company_id`` may be a scalar subquery (``page_changed`` passes its question's)."""
+    ``company_id`` may be a scalar subquery (``page_changed`` passes its question's).
+
+    ``rank=False``: the write cannot move the rank (a new question, which has no official
+    answer yet; a peer's answer), so only the version moves. Ranking reads every official
+    answer of the company's 90 days: at 100,000 questions about 25 ms on SQLite for the
+    busiest company, which was most of asking's and answering's SQL (bench/RESULTS.md).
+    """
+    values: dict[str, Any] = {"scorecard_version": Company.scorecard_version + 1}
+    if rank:
+        values["official_answer_rank"] = rank_expression(company_id)
     db.session.execute(
         sa.update(Company)
         .where(Company.id == company_id)
-        .values(
-            scorecard_version=Company.scorecard_version + 1,
-            official_answer_rank=rank_expression(company_id),
-        )
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
 

@@ -15,10 +15,12 @@ bp = Blueprint("notifications", __name__)
 def init_app(app: Flask) -> None:
     """Routes of the ``notifications`` blueprint, its commands, the inline mailer step."""
     from app import mail
-    from app.notifications import cli, mailer, views  # noqa: F401 - views registers routes
+    from app.notifications import cli, fanout, mailer, views  # noqa: F401 - registers routes
 
     if bp.name in app.blueprints:
         return
     app.register_blueprint(bp)
     app.cli.add_command(cli.notifications_cli)
+    # Large fan-outs first (app.notifications.fanout), so their e-mails go out in the same step.
+    mail.add_inline_step(app, fanout.inline_step)
     mail.add_inline_step(app, mailer.send_due_after_request)

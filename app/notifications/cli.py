@@ -22,7 +22,7 @@ from werkzeug.sansio.utils import host_is_trusted
 
 from app.extensions import db
 from app.mail.cli import Stopper, sender_options
-from app.notifications import mailer
+from app.notifications import fanout, mailer
 
 log = logging.getLogger("app.notifications")
 
@@ -87,24 +87,32 @@ def _run(step: Callable[[], int], base_url: str | None) -> int:
         return step()
 
 
+def _send(limit: int) -> int:
+    """Tell the fan-outs deferred past their request (``app.notifications.fanout``), then
+    e-mail what is due (theirs included); how many e-mails were queued."""
+    fanout.tell_pending(limit)
+    return mailer.send_due(limit)
+
+
 @notifications_cli.command("send")
 @sender_options(interval=5.0, waiting="nothing is due", batch="People to e-mail")
 @click.option("--base-url", default=None, help=BASE_URL_HELP)
 def send_command(loop: bool, interval: float, limit: int, base_url: str | None) -> None:
-    """Write the e-mails of notifications wanted right away to the outbox.
+    """Write the e-mails of notifications wanted right away to the outbox (after telling
+    the followers of events too widely followed to be told in their request).
 
     Several senders may run at once; each notification is e-mailed once, and nobody more
     than NOTIFICATION_EMAILS_PER_HOUR times an hour (the rest wait for one summary).
     """
     if not loop:
-        click.echo(f"Queued {_emails(_run(lambda: mailer.send_due(limit), base_url))}.")
+        click.echo(f"Queued {_emails(_run(lambda: _send(limit), base_url))}.")
         return
     stopper = Stopper()
     with stopper.on_signals():
         click.echo(f"E-mailing notifications every {interval:g} s. Stop with Ctrl-C or SIGTERM.")
         while not stopper.requested:
             try:
-                count = _run(lambda: mailer.send_due(limit), base_url)
+                count = _run(lambda: _send(limit), base_url)
             except click.ClickException:
                 raise
             except Exception:

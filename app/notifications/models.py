@@ -429,3 +429,22 @@ class NotificationMailWindow(db.Model):
     )
     sent: Mapped[list[str]] = mapped_column(sa.JSON, server_default="[]")
     room_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PendingFanout(db.Model):
+    """An event whose followers are too many to tell inside the request that caused it
+    (more than ``services.FANOUT_INLINE_MAX``): written in that request's transaction, so
+    it exists exactly when the change does, and told afterwards by ``services.run_fanouts``
+    (the inline step after the request with ``MAIL_SEND=inline``, else ``flask notifications
+    send``), taken like outbox messages (``app.mail.outbox.take_oldest``) and deleted once
+    told. Telling twice tells nobody twice (``Notification.event_key``).
+    """
+
+    __tablename__ = "notification_fanouts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The event's fields as JSON (``services.Event``).
+    event: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    send_after: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")

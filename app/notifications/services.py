@@ -12,12 +12,13 @@ companies code, so their services may call it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import g, has_app_context
+from flask import g, has_app_context, has_request_context
 
 from app.db import insert_if_absent, utcnow
 from app.errors import NotFound, ValidationError
@@ -31,6 +32,7 @@ from app.notifications.models import (
     Notification,
     NotificationKind,
     NotificationPreference,
+    PendingFanout,
 )
 from app.notifications.queries import (
     answer_listed_id,
@@ -72,6 +74,11 @@ _CATEGORY: dict[NotificationKind, Category] = {
     # Filed by the recipient like answers (``_comment_category``); this is the default.
     NotificationKind.COMMENT: Category.FOLLOWED_QUESTIONS,
 }
+# Events told to followers, whose number has no bound: past this many, told after the commit.
+_FOLLOWER_KINDS = _QUESTION_FOLLOWERS | {NotificationKind.NEW_QUESTION}
+FANOUT_INLINE_MAX = 1000
+# Set in ``g`` when a request deferred a fan-out (``app.notifications.fanout`` tells it).
+FANOUTS_QUEUED = "notification_fanouts_queued"
 _ANSWER_KINDS = frozenset({NotificationKind.ANSWER, NotificationKind.OFFICIAL_ANSWER})
 # Told on the notifications page (the bell) and never e-mailed: a badge is good news, not
 # worth an e-mail (and at most one per badge per person).
@@ -278,6 +285,11 @@ def _int(value: int | None) -> sa.ColumnElement[Any]:
 def notify(event: Event) -> int:
     """Tell everyone the event concerns, except whoever caused it; how many were told.
 
+    An event with more than ``FANOUT_INLINE_MAX`` followers, in a request, is not told here:
+    a row of ``notification_fanouts`` is written instead (in the caller's transaction, so it
+    exists exactly when the change does) and ``app.notifications.fanout`` tells them after
+    the commit, inline after the request or by the worker; this returns 0 then.
+
     In the caller's transaction, never committing: the notifications exist exactly when
     the change does. Recipients: the question's followers (answers, status changes; for a
     comment, they and the author of the post commented on), the
@@ -295,6 +307,14 @@ def notify(event: Event) -> int:
     """
     if event.kind is NotificationKind.HELPFUL and _group_helpful(event):
         return 0
+    if event.kind in _FOLLOWER_KINDS and has_request_context() and _defer_if_many(event):
+        return 0
+    return tell(event)
+
+
+def tell(event: Event) -> int:
+    """``notify``'s fan-out itself, whatever the number of recipients (the caller's
+    transaction): for ``notify`` and for the deferred fan-outs (``app.notifications.fanout``)."""
     now = event.occurred_at
     key = event.key
     recipients = _recipients(event)
@@ -411,6 +431,36 @@ def _comment_category(
         else_=DEFAULT_EMAIL[other].value,
     )
     return category, default
+
+
+def _defer_if_many(event: Event) -> bool:
+    """More than ``FANOUT_INLINE_MAX`` followers: the event is written to
+    ``notification_fanouts`` for after the commit, and True. One SELECT that stops counting
+    past the bound, whatever the number of followers."""
+    first = sa.select(_recipients(event).c.user_id).limit(FANOUT_INLINE_MAX + 1).subquery()
+    many = db.session.scalar(sa.select(sa.func.count()).select_from(first)) or 0
+    if many <= FANOUT_INLINE_MAX:
+        return False
+    db.session.execute(
+        sa.insert(PendingFanout).values(event=event_json(event), send_after=utcnow())
+    )
+    g.setdefault(FANOUTS_QUEUED, True)
+    return True
+
+
+def event_json(event: Event) -> str:
+    """An event as JSON, for ``notification_fanouts`` (``event_from_json`` reads it back)."""
+    values = {f.name: getattr(event, f.name) for f in fields(event)}
+    values["kind"] = event.kind.value
+    values["occurred_at"] = event.occurred_at.isoformat()
+    return json.dumps(values)
+
+
+def event_from_json(text: str) -> Event:
+    values = json.loads(text)
+    values["kind"] = NotificationKind(values["kind"])
+    values["occurred_at"] = datetime.fromisoformat(values["occurred_at"])
+    return Event(**values)
 
 
 def _dialect_insert() -> Any:

@@ -49,6 +49,7 @@ from app.questions.models import (
     StillBroken,
 )
 from app.reputation import points
+from app.search import deferred
 from app.search import index as search_index
 from app.text import clean_text
 from app.uploads import services as uploads
@@ -77,7 +78,7 @@ _RESERVED_SLUGS = frozenset(
 _FALLBACK_SLUG = "question"
 
 
-def page_changed(question_id: int, *, scorecard: bool = False) -> None:
+def page_changed(question_id: int, *, scorecard: bool = False, rank: bool = True) -> None:
     """Something the question's page shows changed: its ``page_version`` moves by one.
 
     Every service that changes what the page shows calls this in its own transaction (an
@@ -92,12 +93,13 @@ def page_changed(question_id: int, *, scorecard: bool = False) -> None:
     answer posted, a best answer, a hide or restore, a merge, a status or a kind), so the
     company's ``scorecard_version`` moves and its directory rank is set anew
     (``app.insights.scorecard.scorecard_changed``): one more UPDATE, after the question's
-    row, the order every service locks them in.
+    row, the order every service locks them in. ``rank=False``: the change cannot move the
+    company's official answer rank (a peer's answer), so it is not computed again.
     """
     increment(db.session, Question.page_version, question_id)
     if scorecard:
         company_of = sa.select(Question.company_id).where(Question.id == question_id)
-        scorecard_changed(company_of.scalar_subquery())
+        scorecard_changed(company_of.scalar_subquery(), rank=rank)
 
 
 def question_slug(title: str) -> str:
@@ -231,9 +233,11 @@ def ask_question(
     if product is not None:
         increment(db.session, Product.question_count, product.id)
     search_index.refresh_question(question.id)
-    search_index.refresh_related(question)
-    # A new question shows on the company's scorecard at once.
-    scorecard_changed(company.id)
+    # Found after the commit (app.search.deferred): matching the title is the costly part.
+    deferred.queue(question.id, related=True)
+    # A new question shows on the company's scorecard at once; with no official answer yet,
+    # it cannot move the company's rank.
+    scorecard_changed(company.id, rank=False)
     add_follow(author.id, question_id=question.id)
     notify(
         Event(
@@ -246,6 +250,7 @@ def ask_question(
     )
     webhooks.emit("question.created", company.id, question=question)
     db.session.commit()
+    deferred.after_commit(question.id)
     return question
 
 
@@ -463,13 +468,15 @@ def edit_question(
     if "title" in changed or "body" in changed:
         search_index.refresh_question(question.id)
     if "title" in changed:
-        search_index.refresh_related(question)
+        deferred.queue(question.id, related=True)
     if user.id != question.author_id:
         _audit_edit(user, question, changed, old, wanted)
     if question.status is not old_status:
         _record_status_change(user, question, old_status, why="the kind changed")
         history.record(question, old_status, by_id=user.id)
     db.session.commit()
+    if "title" in changed:
+        deferred.after_commit(question.id)
     return question
 
 

@@ -22,12 +22,16 @@ def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """Routes of the ``search`` blueprint, the ``flask search`` commands, the Alembic filter."""
-    from app.search import cli, views  # noqa: F401 - registers routes
+    """Routes of the ``search`` blueprint, the ``flask search`` commands, the Alembic filter,
+    the after-request step that finds new questions' related questions."""
+    from app import mail
+    from app.search import cli, deferred, views  # noqa: F401 - registers routes
 
     if bp.name in app.blueprints:  # already set up (create_app, or the interim hook)
         return
     app.register_blueprint(bp)
+    # Related questions of the questions a request asked, after its commit (MAIL_SEND=inline).
+    mail.add_inline_step(app, deferred.inline_step)
     app.cli.add_command(cli.search_cli)
     migrate = app.extensions.get("migrate")
     if migrate is not None:

@@ -3,9 +3,10 @@
 Services call ``refresh_question`` in the same transaction as every write that
 changes what is searchable (asking, editing a question, posting or editing an
 answer); the index then commits or rolls back with the write itself. Asking a
-question or editing it also calls ``refresh_related``, which stores the few related
-questions its page shows. ``rebuild`` (``flask search reindex``) recomputes every
-entry, then every question's related questions.
+question or editing its title queues it for ``refresh_related``, which stores the few
+related questions its page shows, after the commit (``app.search.deferred``). ``rebuild``
+(``flask search reindex``) recomputes every entry and the common words' counts
+(``app.search.terms``), then every question's related questions.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy import orm
 from app.answers.models import Answer
 from app.extensions import db
 from app.questions.models import Question
+from app.search import terms
 from app.search.backends import Document, backend_for
 from app.search.models import RELATED_MAX, RelatedQuestion
 from app.search.queries import similar_questions
@@ -82,7 +84,8 @@ def refresh_question(question_id: int) -> None:
 
 
 def refresh_related(question: Question) -> None:
-    """Store the questions this one's page shows as related (the caller's transaction).
+    """Store the questions this one's page shows as related (the caller's transaction; the
+    services queue it for after their commit: ``app.search.deferred``).
 
     They are the company's questions most like its title, found now so that a page
     view reads a few ids instead of matching the title against the whole index. Each
@@ -194,6 +197,9 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
             progress(len(ids))
     backend.remove_orphans(db.session)
     backend.optimize(db.session)
+    db.session.commit()
+    # How common each title word is, counted from the index just built (app.search.terms).
+    terms.refresh()
     db.session.commit()
     return done
 

@@ -63,6 +63,11 @@ class ParsedQuery:
     groups: tuple[tuple[Term, ...], ...]
 
     @property
+    def has_exclusions(self) -> bool:
+        """Whether some term must not appear (``-word``)."""
+        return any(term.negated for group in self.groups for term in group)
+
+    @property
     def is_empty(self) -> bool:
         """Nothing to look for: no words, only stop words, or only exclusions."""
         return not self.groups
@@ -141,13 +146,17 @@ def parse(raw: object) -> ParsedQuery:
 
 def title_words(title: object) -> list[str]:
     """The telling words of a title, for "similar questions": no stop words, no repeats."""
-    seen: list[str] = []
+    return all_title_words(title)[:TITLE_WORDS_MAX]
+
+
+def all_title_words(title: object) -> list[str]:
+    """Every word ``title_words`` would take from a title, however many (for counting how
+    common each is: ``app.search.terms``)."""
+    seen: dict[str, None] = {}
     for word in _words(clean(title)):
-        if len(word) > 1 and word not in STOP_WORDS and word not in seen:
-            seen.append(word)
-        if len(seen) >= TITLE_WORDS_MAX:
-            break
-    return seen
+        if len(word) > 1 and word not in STOP_WORDS:
+            seen.setdefault(word)
+    return list(seen)
 
 
 def fts5_any_word(words: list[str]) -> str:

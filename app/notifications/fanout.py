@@ -1,0 +1,89 @@
+"""Large fan-outs, told after the commit of the request that caused them.
+
+``services.notify`` tells an event's followers with two statements whatever their number,
+but those statements write a row per follower inside the request's transaction: an answer
+to a question 10,000 people follow held the write lock (SQLite) and the answerer's request
+for the whole of it (bench/notify_fanout.py). Past ``services.FANOUT_INLINE_MAX`` followers
+the event is written to ``notification_fanouts`` instead, in the same transaction, and told
+here afterwards:
+
+- ``MAIL_SEND=inline``: by ``inline_step`` in the request's teardown (an
+  ``app.mail.add_inline_step``, registered before the notification mailer's, so the
+  notifications it makes are e-mailed in the same teardown); it rolls back what the request
+  left uncommitted first, so an event whose change rolled back has no row and tells nobody.
+- ``MAIL_SEND=worker``: by ``flask notifications send`` (``tell_pending``), before it
+  e-mails, rows taken like outbox messages (``app.mail.outbox.take_oldest``).
+
+Each event is told and its row deleted in one transaction. Telling one twice (a crash
+between the two, two senders) tells nobody twice: ``notify`` skips whoever already has the
+event's notification.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import g
+
+from app.db import utcnow
+from app.extensions import db
+from app.mail.outbox import retry_delay, take_oldest
+from app.notifications.models import PendingFanout
+from app.notifications.services import FANOUTS_QUEUED, event_from_json, tell
+
+log = logging.getLogger("app.notifications")
+
+MAX_ATTEMPTS = 10
+# SQLite: how long a taken row is kept from other senders (telling 10,000 takes a second).
+LEASE = timedelta(minutes=10)
+# Fan-outs told after one request: a request never drains a backlog.
+INLINE_LIMIT = 5
+
+
+def _ready(now: datetime) -> sa.ColumnElement[bool]:
+    return sa.and_(PendingFanout.send_after <= now, PendingFanout.attempts < MAX_ATTEMPTS)
+
+
+def tell_pending(limit: int = 100, *, stop: Callable[[], bool] | None = None) -> int:
+    """Tell up to ``limit`` deferred events, oldest first, one commit each; how many."""
+    locked = db.session.get_bind().dialect.name == "postgresql"
+    done = 0
+    while done < limit and not (stop and stop()):
+        row = take_oldest(db.session, PendingFanout, _ready, lease=LEASE, locked=locked)
+        if row is None:
+            break
+        done += _tell_one(row)
+    db.session.commit()
+    return done
+
+
+def _tell_one(row: PendingFanout) -> int:
+    row_id, attempts, event = row.id, row.attempts, row.event
+    try:
+        tell(event_from_json(event))
+        db.session.execute(sa.delete(PendingFanout).where(PendingFanout.id == row_id))
+        db.session.commit()
+        return 1
+    except Exception:
+        log.exception("deferred notification fan-out %s failed; it is tried again later", row_id)
+        db.session.rollback()
+        db.session.execute(
+            sa.update(PendingFanout)
+            .where(PendingFanout.id == row_id)
+            .values(attempts=attempts + 1, send_after=utcnow() + retry_delay(attempts + 1)),
+            execution_options={"synchronize_session": False},
+        )
+        db.session.commit()
+        return 0
+
+
+def inline_step() -> None:
+    """The teardown step (``MAIL_SEND=inline``): after a request that deferred a fan-out,
+    tell what is pending (committed rows only), at most ``INLINE_LIMIT`` events."""
+    if not g.pop(FANOUTS_QUEUED, False):
+        return
+    db.session.rollback()  # only what the request committed
+    tell_pending(INLINE_LIMIT)
