@@ -256,10 +256,12 @@ def admit_images(user: Any, count: int) -> None:
                 count_of = _Count(
                     item,
                     key,
-                    lambda wait, item=item, window=window: _(
-                        "You have added %(most)d images in the last %(window)s, the most "
-                        "Helpsquare allows. You can add more in %(wait)s.",
-                        most=item.amount,
+                    lambda wait, item=item, window=window: ngettext(
+                        "You have added %(num)d image %(window)s, the most Helpsquare "
+                        "allows. You can add more in %(wait)s.",
+                        "You have added %(num)d images %(window)s, the most Helpsquare "
+                        "allows. You can add more in %(wait)s.",
+                        item.amount,
                         window=window,
                         wait=wait,
                     ),
