@@ -121,6 +121,30 @@ def take_oldest(
     return None  # the other senders are busy with all of it: they will send it
 
 
+def work_off(session: orm.Session, model: type[Any], row: Any, work: Callable[[], None]) -> int:
+    """Do a taken row's ``work`` and drop the row, in one transaction: 1. When the work
+    fails, it is logged and the row waits its backoff (``attempts`` counted): 0. For work
+    queues whose rows are done once and deleted (search's related questions, large
+    notification fan-outs); mail and webhooks keep their rows as a record instead."""
+    row_id, attempts = row.id, row.attempts
+    try:
+        work()
+        session.execute(sa.delete(model).where(model.id == row_id))
+        session.commit()
+        return 1
+    except Exception:
+        log.exception("%s %s failed; it is tried again later", model.__tablename__, row_id)
+        session.rollback()
+        session.execute(
+            sa.update(model)
+            .where(model.id == row_id)
+            .values(attempts=attempts + 1, send_after=utcnow() + retry_delay(attempts + 1)),
+            execution_options={"synchronize_session": False},
+        )
+        session.commit()
+        return 0
+
+
 def _take_next(session: orm.Session, *, locked: bool) -> OutboxMessage | None:
     """The oldest message ready to go that no other sender holds, now held by us."""
     return take_oldest(session, OutboxMessage, _ready, lease=LEASE, locked=locked)

@@ -21,20 +21,16 @@ event's notification.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import g
 
-from app.db import utcnow
 from app.extensions import db
-from app.mail.outbox import retry_delay, take_oldest
+from app.mail.outbox import take_oldest, work_off
 from app.notifications.models import PendingFanout
 from app.notifications.services import FANOUTS_QUEUED, event_from_json, tell
-
-log = logging.getLogger("app.notifications")
 
 MAX_ATTEMPTS = 10
 # SQLite: how long a taken row is kept from other senders (telling 10,000 takes a second).
@@ -55,29 +51,10 @@ def tell_pending(limit: int = 100, *, stop: Callable[[], bool] | None = None) ->
         row = take_oldest(db.session, PendingFanout, _ready, lease=LEASE, locked=locked)
         if row is None:
             break
-        done += _tell_one(row)
+        stored = row.event
+        done += work_off(db.session, PendingFanout, row, lambda e=stored: tell(event_from_json(e)))
     db.session.commit()
     return done
-
-
-def _tell_one(row: PendingFanout) -> int:
-    row_id, attempts, event = row.id, row.attempts, row.event
-    try:
-        tell(event_from_json(event))
-        db.session.execute(sa.delete(PendingFanout).where(PendingFanout.id == row_id))
-        db.session.commit()
-        return 1
-    except Exception:
-        log.exception("deferred notification fan-out %s failed; it is tried again later", row_id)
-        db.session.rollback()
-        db.session.execute(
-            sa.update(PendingFanout)
-            .where(PendingFanout.id == row_id)
-            .values(attempts=attempts + 1, send_after=utcnow() + retry_delay(attempts + 1)),
-            execution_options={"synchronize_session": False},
-        )
-        db.session.commit()
-        return 0
 
 
 def inline_step() -> None:

@@ -27,7 +27,6 @@ same step recounts the common title words once the counts are older than ``terms
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -37,12 +36,10 @@ from sqlalchemy import orm
 
 from app.db import utcnow
 from app.extensions import db
-from app.mail.outbox import retry_delay, take_oldest
+from app.mail.outbox import take_oldest, work_off
 from app.questions.models import Question
 from app.search import index, terms
 from app.search.models import SearchDue
-
-log = logging.getLogger("app.search")
 
 # Set in ``g``: the questions this request queued search work for.
 _QUEUED = "search_work_queued"
@@ -89,7 +86,7 @@ def run_for(question_ids: list[int]) -> int:
         sa.select(SearchDue).where(SearchDue.question_id.in_(question_ids)).order_by(SearchDue.id)
     ).all()
     db.session.commit()
-    return sum(_do(row.id, row.question_id, row.entry, row.related, row.attempts) for row in due)
+    return sum(_do(row) for row in due)
 
 
 def _ready(now: datetime) -> sa.ColumnElement[bool]:
@@ -105,16 +102,18 @@ def relate_pending(limit: int = 100, *, stop: Callable[[], bool] | None = None) 
         row = take_oldest(db.session, SearchDue, _ready, lease=LEASE, locked=locked)
         if row is None:
             break
-        done += _do(row.id, row.question_id, row.entry, row.related, row.attempts)
+        done += _do(row)
     db.session.commit()
     return done
 
 
-def _do(due_id: int, question_id: int, entry: bool, related: bool, attempts: int) -> int:
+def _do(row: SearchDue) -> int:
     """One due row's work (the index entry rewritten from the question's current state, its
     related questions found and stored) and the row dropped, in one transaction; 1 when
     done. A failure is logged and tried again later (backoff)."""
-    try:
+    question_id, entry, related = row.question_id, row.entry, row.related
+
+    def work() -> None:
         if entry:
             index.refresh_question(question_id)
         if related:
@@ -126,20 +125,8 @@ def _do(due_id: int, question_id: int, entry: bool, related: bool, attempts: int
             ).first()
             if question is not None:
                 index.refresh_related(question)
-        db.session.execute(sa.delete(SearchDue).where(SearchDue.id == due_id))
-        db.session.commit()
-        return 1
-    except Exception:
-        log.exception("search work on question %s failed; it is tried again later", question_id)
-        db.session.rollback()
-        db.session.execute(
-            sa.update(SearchDue)
-            .where(SearchDue.id == due_id)
-            .values(attempts=attempts + 1, send_after=utcnow() + retry_delay(attempts + 1)),
-            execution_options={"synchronize_session": False},
-        )
-        db.session.commit()
-        return 0
+
+    return work_off(db.session, SearchDue, row, work)
 
 
 def _refresh_terms_when_stale() -> None:
