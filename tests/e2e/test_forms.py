@@ -30,7 +30,8 @@ def skip_browser_checks(field: Locator) -> None:
 
 
 def expect_field_error(field: Locator, message: str) -> None:
-    """The error sits next to the field, is tied to it for screen readers, and is visible."""
+    """The error sits next to the field, is tied to it for screen readers, is visible, and
+    the field's border has the error's colour (issue 13: a later rule once kept it grey)."""
     expect(field).to_have_attribute("aria-invalid", "true")
     expect(field).to_have_accessible_description(re.compile(re.escape(message)))
     error = field.locator("xpath=ancestor::*[contains(@class, 'field')][1]").locator(
@@ -38,6 +39,8 @@ def expect_field_error(field: Locator, message: str) -> None:
     )
     expect(error).to_be_visible()
     expect(error).to_contain_text(message)
+    error_colour = error.evaluate("element => getComputedStyle(element).color")
+    expect(field).to_have_css("border-top-color", error_colour)
 
 
 def test_sign_up_with_a_short_password(page: Page) -> None:
