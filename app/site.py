@@ -13,6 +13,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from app.accounts.views import safe_next
+from app.errors import NotFound
 from app.i18n import COOKIE, LANGUAGE_NAMES, _, languages
 
 bp = Blueprint("site", __name__)
@@ -35,8 +36,6 @@ def choose_language(code: str) -> BaseResponse:
     """Read the site in ``code`` from now on in this browser, then go back to ``next`` (a
     path on this site only; anything else goes home). An unknown code is a 404."""
     if code not in languages():
-        from app.errors import NotFound
-
         raise NotFound(_("Helpsquare has no such language."))
     saved = getattr(current_user, "language", None)
     if saved and saved != code:
