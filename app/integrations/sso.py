@@ -103,16 +103,17 @@ def create_secret(user: Any, company: Company) -> str:
     only: no page or API answer shows it again (it is kept, to verify signatures)."""
     require(user, Permission.COMPANY_SSO, company)
     secret = secrets.token_urlsafe(32)
-    row = db.session.get(SsoSecret, company.id)
-    if row is None:
-        row = SsoSecret(company_id=company.id)
-        db.session.add(row)
-        action = "sso.secret_created"
-    else:
-        action = "sso.secret_rotated"
-    row.secret = secret
-    row.created_at = utcnow()
-    row.created_by_id = user.id
+    values = {"secret": secret, "created_at": utcnow(), "created_by_id": user.id}
+    # Insert-or-update in SQL, not read-then-insert: two admins creating the first secret
+    # at the same moment leave one row (the later one wins) instead of a primary-key error.
+    created = insert_if_absent(
+        db.session, SsoSecret.__table__, {"company_id": company.id, **values}
+    )
+    if not created:
+        db.session.execute(
+            sa.update(SsoSecret).where(SsoSecret.company_id == company.id).values(**values)
+        )
+    action = "sso.secret_created" if created else "sso.secret_rotated"
     audit.record(user, action, company_id=company.id, note=f"{company.name}: SSO secret")
     db.session.commit()
     return secret

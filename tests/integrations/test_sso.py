@@ -20,6 +20,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.integrations import sso
 from app.integrations.models import ExternalIdentity, SsoSecret, SsoTokenUse
+from app.moderation.models import AuditEntry
 from tests.api.helpers import Api, error_of, save
 from tests.checks import snapshot
 from tests.conftest import login_as
@@ -213,6 +214,20 @@ def test_a_new_secret_ends_the_old_one(client):
     before = snapshot()
 
     _refused(client, company, sso_token(old), before)
+
+
+def test_creating_a_secret_again_rotates_the_one_row(client):
+    """Insert-or-update in SQL: a second creation (even one racing the first) leaves one
+    row holding the later secret, logged as a rotation."""
+    company, admin, _ = sso_company()
+    later = sso.create_secret(admin, company)
+
+    rows = db.session.execute(sa.select(SsoSecret.company_id, SsoSecret.secret)).all()
+    assert rows == [(company.id, later)]
+    actions = db.session.scalars(
+        sa.select(AuditEntry.action).where(AuditEntry.action.like("sso.%")).order_by(AuditEntry.id)
+    ).all()
+    assert actions == ["sso.secret_created", "sso.secret_rotated"]
 
 
 def test_used_tokens_are_pruned_once_expired(client):
