@@ -169,16 +169,29 @@ def delete_endpoint(user: Any, endpoint: WebhookEndpoint) -> None:
     db.session.commit()
 
 
+def enable_endpoint(user: Any, endpoint: WebhookEndpoint) -> bool:
+    """The company's admin staff (or a site admin) turn a disabled endpoint back on, once
+    they have mended it: events from now on go to it again, with its secret and log kept.
+    What failed while it was off is not sent again. True when it was off."""
+    require(user, Permission.WEBHOOKS_MANAGE, endpoint.company)
+    if endpoint.is_active:
+        return False
+    endpoint.disabled_at = None
+    endpoint.disabled_reason = ""
+    db.session.commit()
+    return True
+
+
 def send_test_event(user: Any, endpoint: WebhookEndpoint) -> WebhookDelivery:
     """Queue a ``webhook.test`` delivery to the endpoint, signed like any other, whatever
     events it chose; at most ``TEST_EVENTS_PER_HOUR`` per endpoint in an hour. A disabled
-    endpoint is refused (delete it and add it again)."""
+    endpoint is refused (turn it back on first: ``enable_endpoint``)."""
     require(user, Permission.WEBHOOKS_MANAGE, endpoint.company)
     if not endpoint.is_active:
         raise Conflict(
             _(
-                "This endpoint is disabled: its deliveries failed for three days. Delete it "
-                "and add it again to start over."
+                "This endpoint is disabled: its deliveries failed for three days. Turn it "
+                "back on once it is mended."
             )
         )
     now = utcnow()

@@ -163,6 +163,18 @@ def send_test(slug: str, endpoint_id: int) -> Response | tuple[str, int, dict[st
     return redirect(url_for("webhooks.log", slug=company.slug, endpoint_id=endpoint.id), 303)
 
 
+@bp.post("/<slug>/webhooks/<id:endpoint_id>/enable", endpoint="enable")
+def enable(slug: str, endpoint_id: int) -> Response:
+    user, company = _admin_of(slug)
+    endpoint = services.get_endpoint(company, endpoint_id)
+    _check_button()
+    if services.enable_endpoint(user, endpoint):
+        flash(
+            _("The endpoint %(url)s is on again: new events go to it.", url=endpoint.url), "success"
+        )
+    return redirect(url_for("webhooks.log", slug=company.slug, endpoint_id=endpoint.id), 303)
+
+
 @bp.post("/<slug>/webhooks/<id:endpoint_id>/delete", endpoint="delete")
 def delete(slug: str, endpoint_id: int) -> Response:
     user, company = _admin_of(slug)

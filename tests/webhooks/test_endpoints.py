@@ -110,7 +110,12 @@ def test_only_admins_manage_webhooks(client, shop, allow_private, who):
     assert client.post(_hooks(shop), data=data).status_code == 403
     assert client.post(f"{_hooks(shop)}/{endpoint.id}/test").status_code == 403
     assert client.post(f"{_hooks(shop)}/{endpoint.id}/delete").status_code == 403
+    endpoint.disabled_at = utcnow()
+    save()
+    before = snapshot()
+    assert client.post(f"{_hooks(shop)}/{endpoint.id}/enable").status_code == 403
     assert snapshot() == before
+    assert services.enable_endpoint(shop.boss, endpoint)  # the admin may: the rule is the service's
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, shop):
@@ -181,6 +186,37 @@ def test_the_pages_run_a_fixed_number_of_queries(client, shop, allow_private, co
         client.get(url)
     # The company, the viewer, the viewer's roles, the endpoints.
     assert len(few) == len(more) == 4
+
+
+def test_an_admin_turns_a_disabled_endpoint_back_on(client, shop, allow_private):
+    endpoint = add_endpoint(shop, "http://127.0.0.1:9/")
+    services.send_test_event(shop.boss, endpoint)
+    endpoint.disabled_at = utcnow()
+    endpoint.disabled_reason = "http://127.0.0.1:9/ answered 500"
+    save()
+    login_as(client, shop.boss)
+    log_url = f"{_hooks(shop)}/{endpoint.id}"
+    page = client.get(log_url).get_data(as_text=True)
+    assert "Turn this endpoint back on" in page
+    assert "Send test event" not in page
+    refused = client.post(f"{log_url}/test")
+    assert refused.status_code == 409
+    assert "Turn it back on once it is mended" in refused.get_data(as_text=True)
+
+    response = client.post(f"{log_url}/enable")
+
+    assert response.status_code == 303
+    assert response.location.endswith(log_url)
+    db.session.refresh(endpoint)
+    assert endpoint.is_active
+    assert endpoint.disabled_reason == ""
+    assert len(deliveries(endpoint.id)) == 1  # its log kept
+    page = client.get(log_url).get_data(as_text=True)
+    assert "is on again: new events go to it" in page
+    assert "Send test event" in page
+    # Pressing it again changes nothing and says nothing.
+    assert client.post(f"{log_url}/enable").status_code == 303
+    assert "is on again" not in client.get(log_url).get_data(as_text=True)
 
 
 def test_deleting_an_endpoint_deletes_its_log(client, shop, allow_private):
