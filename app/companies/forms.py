@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, SearchField, StringField, TextAreaField, URLField
-from wtforms.validators import AnyOf, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from app.companies.models import DESCRIPTION_MAX, NAME_MAX, NAME_MIN, WEBSITE_MAX
-from app.companies.staff_forms import Required, at_most
+from app.companies.staff_forms import at_most
 from app.i18n import _l
 from app.uploads.forms import LOGO_LABEL
 from app.uploads.images import ACCEPT
@@ -36,14 +36,14 @@ class CompanyForm(FlaskForm):
     name = StringField(
         _l("Company name"),
         filters=[_strip],
-        validators=[Required(_l("Enter a name.")), NAME_LENGTH],
+        validators=[DataRequired(_l("Enter a name.")), NAME_LENGTH],
     )
     domain = StringField(
         _l("Web domain"),
         filters=[_strip],
         # A pasted address (https://www.acme.com/about) is accepted and trimmed to the domain.
         validators=[
-            Required(_l("Enter the company's web domain, like acme.com.")),
+            DataRequired(_l("Enter the company's web domain, like acme.com.")),
             Length(max=WEBSITE_MAX, message=_l("That is too long for a web domain.")),
         ],
         render_kw={"inputmode": "url", "autocapitalize": "none", "spellcheck": "false"},

@@ -8,7 +8,7 @@ from flask_babel import format_number
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, IntegerField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.validators import ValidationError as FieldError
 
 from app.companies.models import EMAIL_MAX, TITLE_MAX, StaffRole
@@ -24,17 +24,6 @@ def at_most(limit: int) -> LazyText:
     """A length validator's message, made when the form is read: the limit is written as
     the reader writes numbers ("2,000", "2.000")."""
     return LazyText(lambda: _("Use at most %(num)s characters.", num=format_number(limit)))
-
-
-class Required(DataRequired):
-    """``DataRequired`` with a lazy message, read when the field is checked: in the
-    reader's language, and as plain text (a lazy string would pass as markup)."""
-
-    def __call__(self, form: Any, field: Any) -> None:
-        try:
-            super().__call__(form, field)
-        except StopValidation as stop:
-            raise StopValidation(str(stop)) from None
 
 
 def no_nul(form: FlaskForm, field: Any) -> None:
@@ -61,7 +50,7 @@ class InviteForm(FlaskForm):
         _l("Work e-mail"),
         filters=[strip],
         validators=[
-            Required(_l("Enter the work e-mail address of the person to invite.")),
+            DataRequired(_l("Enter the work e-mail address of the person to invite.")),
             no_nul,
             Length(max=EMAIL_MAX, message=at_most(EMAIL_MAX)),
         ],

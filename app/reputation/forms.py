@@ -6,10 +6,9 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import Length
+from wtforms.validators import DataRequired, Length
 
 from app.accounts.models import USERNAME_MAX
-from app.companies.staff_forms import Required
 from app.i18n import _l
 
 
@@ -25,7 +24,7 @@ class NameChampionForm(FlaskForm):
         _l("Username"),
         filters=[_username],
         validators=[
-            Required(_l("Enter the username of the person to name, like @ada.")),
+            DataRequired(_l("Enter the username of the person to name, like @ada.")),
             Length(max=USERNAME_MAX, message=_l("A username has at most %(max)d characters.")),
         ],
         render_kw={"autocapitalize": "none", "spellcheck": "false", "autocomplete": "off"},

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length
+from wtforms.validators import DataRequired, Length
 
-from app.companies.staff_forms import Required, at_most, no_nul, strip
+from app.companies.staff_forms import at_most, no_nul, strip
 from app.i18n import _l
 from app.webhooks.models import EVENT_LABELS, EVENTS, URL_MAX
 
@@ -17,7 +17,7 @@ class EndpointForm(FlaskForm):
         _l("Endpoint URL"),
         filters=[strip],
         validators=[
-            Required(_l("Enter the address, starting with https://.")),
+            DataRequired(_l("Enter the address, starting with https://.")),
             no_nul,
             Length(max=URL_MAX, message=at_most(URL_MAX)),
         ],
@@ -26,6 +26,6 @@ class EndpointForm(FlaskForm):
     events = SelectMultipleField(
         _l("Events"),
         choices=[SelectChoice(event, EVENT_LABELS[event]) for event in EVENTS],
-        validators=[Required(_l("Choose at least one event."))],
+        validators=[DataRequired(_l("Choose at least one event."))],
         validate_choice=False,  # the service names the events it knows
     )
