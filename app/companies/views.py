@@ -14,8 +14,8 @@ from app.companies import bp, logos, queries, services
 from app.companies.forms import CompanyEditForm, CompanyForm, CompanySearchForm, LogoForm
 from app.companies.models import NOT_RANKED
 from app.errors import DomainError, RateLimited, ValidationError
-from app.forms import refused, show_errors
 from app.extensions import limiter
+from app.forms import refused, show_errors
 from app.i18n import _
 from app.insights.scorecard import scorecard
 from app.notifications.queries import is_following
@@ -70,8 +70,9 @@ def suggest() -> Response:
     JSON for the script of "Which company is it about?" (/ask), which shows the same list
     without it. One statement; public, so counted per network address like /search/similar.
 
-    ``{"items": [{"name", "slug", "domain", "url", "ask_url"}], "message"}``: ``message`` is
-    the sentence a screen reader hears after the list changes.
+    ``{"items": [{"name", "slug", "domain", "url", "ask_url"}], "message", "add_url"}``:
+    ``message`` is the sentence a screen reader hears after the list changes, ``add_url`` the
+    picker's "Add the company" (with the name typed when nothing matched).
     """
     q = request.args.get("q", "")
     companies = queries.suggest_companies(q) if q.strip() else []
@@ -87,7 +88,15 @@ def suggest() -> Response:
             for company in companies
         ],
         message=queries.suggest_message(q, len(companies)),
+        add_url=add_company_url(q.strip()[: queries.SUGGEST_QUERY_MAX], found=bool(companies)),
     )
+
+
+def add_company_url(words: str, *, found: bool) -> str:
+    """The company picker's "Add the company": this form, filled in with the words that
+    matched nothing, whose new company leads to its ask page (``next``)."""
+    name = words if words and not found else None
+    return url_for("companies.new", name=name, next=url_for("questions.ask_start"))
 
 
 def _after_create() -> str | None:

@@ -28,6 +28,7 @@ from app.companies.queries import (
     suggest_companies,
     suggest_message,
 )
+from app.companies.views import add_company_url
 from app.errors import DomainError, NotFound, RateLimited, ValidationError
 from app.feeds.structured_data import qa_page
 from app.forms import refused, show_errors
@@ -226,7 +227,7 @@ def index() -> tuple[str, int]:
 
 @bp.get("/ask")
 def ask_start() -> Any:
-    """"Which company is it about?": the first step of asking from anywhere (the header's and
+    """ "Which company is it about?": the first step of asking from anywhere (the header's and
     the home page's "Ask"). ``company`` holds the words typed; the companies whose name or
     domain starts with them lead to their own ask page, which carries on as ever (product,
     similar questions). None? "Add it", and the new company's ask page follows.
@@ -244,6 +245,7 @@ def ask_start() -> Any:
         words=words,
         companies=companies,
         message=suggest_message(words, len(companies)),
+        add_url=add_company_url(words, found=bool(companies)),
     )
 
 

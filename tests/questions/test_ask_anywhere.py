@@ -121,7 +121,7 @@ def test_the_picker_asks_which_company(client, asker, companies):
     assert "js/helpsquare.js" in page
     # Nothing typed: no list yet, but adding a company is offered.
     assert 'href="/companies/acme-cloud/ask"' not in page
-    assert 'href="/companies/new?next=/ask"' in page
+    assert 'id="company-picker-add" href="/companies/new?next=/ask"' in page
 
 
 def test_the_picker_lists_matching_companies_leading_to_their_ask_page(client, asker, companies):
@@ -144,8 +144,7 @@ def test_with_no_match_it_offers_to_add_the_company(client, asker, companies):
 
     assert "No company matches “Globex &lt;b&gt;”." in page
     assert "<b>" not in page.split("<main", 1)[1]
-    assert 'href="/companies/new?name=Globex+%3Cb%3E&amp;next=/ask"' in page
-    assert "Add “Globex &lt;b&gt;” to Helpsquare" in page
+    assert 'id="company-picker-add" href="/companies/new?name=Globex+%3Cb%3E&amp;next=/ask"' in page
 
 
 def test_the_company_form_fills_in_the_name_and_keeps_next(client, asker):
@@ -273,14 +272,20 @@ def test_suggest_gives_names_slugs_and_ask_links(client, companies):
             },
         ],
         "message": "2 companies match.",
+        "add_url": "/companies/new?next=/ask",
     }
 
 
 def test_suggest_with_nothing_typed_or_nothing_found(client, companies):
-    assert client.get("/companies/suggest").json == {"items": [], "message": ""}
-    assert client.get("/companies/suggest?q=zzz").json == {
+    assert client.get("/companies/suggest").json == {
         "items": [],
-        "message": "No company matches “zzz”.",
+        "message": "",
+        "add_url": "/companies/new?next=/ask",
+    }
+    assert client.get("/companies/suggest?q=Zz+z").json == {
+        "items": [],
+        "message": "No company matches “Zz z”.",
+        "add_url": "/companies/new?name=Zz+z&next=/ask",
     }
 
 
