@@ -331,3 +331,25 @@ def test_suggest_sets_no_cookie(client, companies):
 
     assert "Set-Cookie" not in response.headers
     assert path_of(response.json["items"][0]["ask_url"]) == "/companies/acme-bank/ask"
+
+
+# Danish -----------------------------------------------------------------------------------
+
+DANISH = {"Accept-Language": "da"}
+
+
+def test_the_picker_speaks_danish(client, asker, companies):
+    login_as(client, asker)
+
+    page = text(client.get("/ask?company=acme", headers=DANISH))
+    nothing = text(client.get("/ask?company=Globex", headers=DANISH))
+    found = client.get("/companies/suggest?q=acme+c", headers=DANISH).json
+
+    assert '<html lang="da">' in page
+    assert "Stil et spørgsmål" in page
+    assert "Hvilken virksomhed handler det om?" in page
+    assert "2 virksomheder passer." in page
+    assert ">Spørg</a>" in page  # the header's button
+    assert "Tilføj virksomheden</a> og spørg der." in page
+    assert "Ingen virksomhed passer til “Globex”." in nothing
+    assert found["message"] == "1 virksomhed passer."
