@@ -129,8 +129,10 @@ def _starts_with(column: sa.ColumnElement[str], prefix: str) -> sa.ColumnElement
 def suggest_companies(q: str, *, limit: int = SUGGEST_LIMIT) -> list[Company]:
     """The companies someone typing ``q`` may mean, for the ask page's company picker: those
     whose name starts with ``q`` (compared as names are for duplicates, ``name_skeleton``: any
-    letter case, accents and look-alike letters) or whose domain does (``acme.c``,
-    ``www.acme.com``). The busiest first, a name read exactly as typed before all.
+    letter case, look-alike letters alike; an accented letter as typed, though "cafe" finds
+    "Café") or whose domain does (``acme.c``, ``www.acme.com``). The busiest first, a name
+    read exactly as typed before all. Only the start: "cloud" does not find "Acme Cloud"
+    (that would take an index of words, or a scan).
 
     One SELECT, and a bounded one: each way of matching walks its unique index for at most
     ``limit`` rows (never a scan of the table), and only those are sorted.

@@ -101,8 +101,8 @@ def add_company_url(words: str, *, found: bool) -> str:
 
 def _after_create() -> str | None:
     """Where a new company's creator goes after ``companies.new``: ``next`` when it is a path
-    on this site (``safe_next``); the ask page's company picker (``questions.ask_start``)
-    stands for "ask the company just added"."""
+    on this site (``safe_next``), else None (the new company's page). A ``next`` of the
+    company picker (``questions.ask_start``) means "ask the company just added"."""
     return safe_next(request.args.get("next"))
 
 
