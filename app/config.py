@@ -55,6 +55,7 @@ _ENV_SETTINGS: dict[str, Any] = {
     "COMMENT_LIMITS": str,
     "FIRST_DAY_COMMENT_LIMITS": str,
     "PREVIEW_LIMITS": str,
+    "COMPANY_SUGGEST_LIMITS": str,
     "FIRST_DAY_LINKS_PER_POST": int,
     "FIRST_DAY_ENDS_AT_REPUTATION": int,
     "REPEATED_TEXT_MINUTES": int,
@@ -151,6 +152,8 @@ class DefaultConfig:
     FIRST_DAY_COMMENT_LIMITS = "10 per day"
     # Markdown previews (app/comments/preview.py) per account: typing, not posting.
     PREVIEW_LIMITS = "60 per minute; 600 per hour"
+    # The ask page's company type-ahead (/companies/suggest) per network address: typing.
+    COMPANY_SUGGEST_LIMITS = "120 per minute"
     # An account with this many reputation points leaves the first-day limits at once
     # (product.md, "Reputation": points decide how soon an account leaves them).
     FIRST_DAY_ENDS_AT_REPUTATION = 50

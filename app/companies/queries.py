@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import sys
+
 import sqlalchemy as sa
 from flask import g, has_app_context
 
@@ -9,7 +12,7 @@ from app.companies.models import Company, Membership, StaffRole
 from app.confusables import name_cased_skeleton, name_skeleton
 from app.errors import NotFound
 from app.extensions import db
-from app.i18n import _, _l
+from app.i18n import _, _l, ngettext
 from app.pagination import BadCursor, Page, decode_cursor, encode_cursor
 
 
@@ -105,13 +108,86 @@ def find_company_by_name_or_domain(name: str, domain: str) -> Company | None:
     ).scalar_one_or_none()
 
 
+# "Which company is it about?" (``suggest_companies``): how many companies the picker offers.
+SUGGEST_LIMIT = 10
+# Typed text longer than this is cut: no company name or domain is longer.
+SUGGEST_QUERY_MAX = 200
+_WEB_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?")
+
+
+def _starts_with(column: sa.ColumnElement[str], prefix: str) -> sa.ColumnElement[bool]:
+    """``column`` starts with ``prefix``, as a range its B-tree index reads (``>= prefix`` and
+    ``<`` the prefix with its last character's successor: code-point order, the order of
+    both SQLite and a C-collated PostgreSQL), and LIKE to keep only true prefixes whatever
+    the collation."""
+    condition = sa.and_(column >= prefix, column.like(_like_prefix(prefix), escape="\\"))
+    if ord(prefix[-1]) < sys.maxunicode:
+        condition = sa.and_(condition, column < prefix[:-1] + chr(ord(prefix[-1]) + 1))
+    return condition
+
+
+def suggest_companies(q: str, *, limit: int = SUGGEST_LIMIT) -> list[Company]:
+    """The companies someone typing ``q`` may mean, for the ask page's company picker: those
+    whose name starts with ``q`` (compared as names are for duplicates, ``name_skeleton``: any
+    letter case, look-alike letters alike; an accented letter as typed, though "cafe" finds
+    "Café") or whose domain does (``acme.c``, ``www.acme.com``). The busiest first, a name
+    read exactly as typed before all. Only the start: "cloud" does not find "Acme Cloud"
+    (that would take an index of words, or a scan).
+
+    One SELECT, and a bounded one: each way of matching walks its unique index for at most
+    ``limit`` rows (never a scan of the table), and only those are sorted.
+    """
+    q = q.replace("\x00", "").strip()[:SUGGEST_QUERY_MAX]
+    skeleton = name_skeleton(q) if q else ""
+    domain = _WEB_PREFIX.sub("", q.casefold()) if q and not any(c.isspace() for c in q) else ""
+    branches = []
+    for column, prefix in ((Company.name_skeleton, skeleton), (Company.domain, domain)):
+        if prefix:
+            candidates = (
+                sa.select(Company.id)
+                .where(_starts_with(column, prefix))
+                .order_by(column)
+                .limit(limit)
+                .subquery()
+            )
+            branches.append(sa.select(candidates.c.id))
+    if not branches:
+        return []
+    ids = sa.union(*branches) if len(branches) > 1 else branches[0]
+    query = (
+        sa.select(Company)
+        .where(Company.id.in_(ids))
+        .order_by(
+            (Company.name_skeleton == skeleton).desc(),
+            Company.question_count.desc(),
+            Company.name,
+            Company.id,
+        )
+        .limit(limit)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def suggest_message(q: str, found: int) -> str:
+    """What the company picker says of its list (the page and its script alike)."""
+    words = q.replace("\x00", "").strip()[:SUGGEST_QUERY_MAX]
+    if not words:
+        return ""
+    if not found:
+        return _("No company matches “%(words)s”.", words=words)
+    return ngettext("%(num)d company matches.", "%(num)d companies match.", found)
+
+
 __all__ = [
     "SORTS",
+    "SUGGEST_LIMIT",
     "BadCursor",
     "find_company_by_name_or_domain",
     "get_company",
     "list_companies",
     "slugs_taken",
+    "suggest_companies",
+    "suggest_message",
 ]
 
 

@@ -40,7 +40,7 @@ from app.text import has_visible, name_problem, normalize_name
 
 # Slugs that would read as a page of their own under /companies/ (the "add a company"
 # form, and pages later issues may add); a company called "New" gets "new-2".
-RESERVED_SLUGS = frozenset({"new", "edit", "claims", "invitations", "search"})
+RESERVED_SLUGS = frozenset({"new", "edit", "claims", "invitations", "search", "suggest"})
 # Room left after the base slug for a "-<n>" suffix.
 _SLUG_BASE_MAX = SLUG_MAX - 10
 # How often to pick another slug when a concurrent request took the one chosen.

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.accounts.views import safe_next
 from app.companies import bp, logos, queries, services
 from app.companies.forms import CompanyEditForm, CompanyForm, CompanySearchForm, LogoForm
 from app.companies.models import NOT_RANKED
 from app.errors import DomainError, RateLimited, ValidationError
+from app.extensions import limiter
 from app.forms import refused, show_errors
 from app.i18n import _
 from app.insights.scorecard import scorecard
@@ -56,11 +59,62 @@ def index() -> str | tuple[str, int]:
     )
 
 
+def _suggest_limits() -> str:
+    return current_app.config["COMPANY_SUGGEST_LIMITS"]
+
+
+@bp.get("/suggest")
+@limiter.limit(_suggest_limits)
+def suggest() -> Response:
+    """The companies whose name or domain starts with ``q`` (``queries.suggest_companies``), as
+    JSON for the script of "Which company is it about?" (/ask), which shows the same list
+    without it. One statement; public, so counted per network address like /search/similar.
+
+    ``{"items": [{"name", "slug", "domain", "url", "ask_url"}], "message", "add_url"}``:
+    ``message`` is the sentence a screen reader hears after the list changes, ``add_url`` the
+    picker's "Add the company" (with the name typed when nothing matched).
+    """
+    q = request.args.get("q", "")
+    companies = queries.suggest_companies(q) if q.strip() else []
+    return jsonify(
+        items=[
+            {
+                "name": company.name,
+                "slug": company.slug,
+                "domain": company.domain,
+                "url": url_for("companies.show", slug=company.slug),
+                "ask_url": url_for("questions.ask", company_slug=company.slug),
+            }
+            for company in companies
+        ],
+        message=queries.suggest_message(q, len(companies)),
+        add_url=add_company_url(q.strip()[: queries.SUGGEST_QUERY_MAX], found=bool(companies)),
+    )
+
+
+def add_company_url(words: str, *, found: bool) -> str:
+    """The company picker's "Add the company": this form, filled in with the words that
+    matched nothing, whose new company leads to its ask page (``next``)."""
+    name = words if words and not found else None
+    return url_for("companies.new", name=name, next=url_for("questions.ask_start"))
+
+
+def _after_create() -> str | None:
+    """Where a new company's creator goes after ``companies.new``: ``next`` when it is a path
+    on this site (``safe_next``), else None (the new company's page). A ``next`` of the
+    company picker (``questions.ask_start``) means "ask the company just added"."""
+    return safe_next(request.args.get("next"))
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new() -> Response | str | tuple[str, int]:
     require(current_user, Permission.COMPANY_CREATE)
     form = CompanyForm()
     existing = None
+    next_url = _after_create()
+    if not form.is_submitted():
+        # "Add it" on the company picker brings the name that matched nothing.
+        form.name.data = request.args.get("name", "")[: queries.SUGGEST_QUERY_MAX] or None
     if form.validate_on_submit():
         try:
             company = services.create_company(
@@ -81,8 +135,12 @@ def new() -> Response | str | tuple[str, int]:
                     company=company.name,
                 )
             )
-            return redirect(url_for("companies.show", slug=company.slug), 303)
-    body = render_template("companies/form.html", form=form, company=None, existing=existing)
+            if next_url and urlsplit(next_url).path == url_for("questions.ask_start"):
+                return redirect(url_for("questions.ask", company_slug=company.slug), 303)
+            return redirect(next_url or url_for("companies.show", slug=company.slug), 303)
+    body = render_template(
+        "companies/form.html", form=form, company=None, existing=existing, next_url=next_url
+    )
     # Every refused form answers 422, a duplicate too; the JSON API will answer Conflict with 409.
     return (body, 422) if form.is_submitted() else body
 

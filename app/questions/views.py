@@ -21,7 +21,14 @@ from app.answers import queries as answer_queries
 from app.answers.forms import AnswerForm
 from app.comments import queries as comment_queries
 from app.comments.preview import show_previews, wants_preview
-from app.companies.queries import get_company, list_companies
+from app.companies.queries import (
+    SUGGEST_QUERY_MAX,
+    get_company,
+    list_companies,
+    suggest_companies,
+    suggest_message,
+)
+from app.companies.views import add_company_url
 from app.errors import DomainError, NotFound, RateLimited, ValidationError
 from app.feeds.structured_data import qa_page
 from app.forms import refused, show_errors
@@ -216,6 +223,30 @@ def home() -> str:
 def index() -> tuple[str, int]:
     listing = read_question_list(request.args)
     return render_template("questions/index.html", **listing.template_args()), listing.status
+
+
+@bp.get("/ask")
+def ask_start() -> Any:
+    """ "Which company is it about?": the first step of asking from anywhere (the header's and
+    the home page's "Ask"). ``company`` holds the words typed; the companies whose name or
+    domain starts with them lead to their own ask page, which carries on as ever (product,
+    similar questions). None? "Add it", and the new company's ask page follows.
+
+    One statement for the matches (``suggest_companies``), none without words. The page's
+    script fills the same list while typing, from /companies/suggest.
+    """
+    if not current_user.is_authenticated:
+        return sign_in_redirect(_here())
+    require(viewer(), Permission.QUESTION_ASK)  # unverified: "verify your e-mail" first
+    words = request.args.get("company", "").replace("\x00", "").strip()[:SUGGEST_QUERY_MAX]
+    companies = suggest_companies(words) if words else []
+    return render_template(
+        "questions/ask_start.html",
+        words=words,
+        companies=companies,
+        message=suggest_message(words, len(companies)),
+        add_url=add_company_url(words, found=bool(companies)),
+    )
 
 
 @bp.route("/companies/<company_slug>/ask", methods=["GET", "POST"])

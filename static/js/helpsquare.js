@@ -204,3 +204,41 @@
     });
   });
 })();
+
+/* /ask: the companies follow the typing (from /companies/suggest). */
+(function () {
+  "use strict";
+  var input = document.getElementById("company-picker-q");
+  var list = document.getElementById("company-picker-list");
+  var add = document.getElementById("company-picker-add");
+  var local = /^\/[^\/\\]/;
+  var timer;
+  if (!input || !list || !add || !window.fetch) {
+    return;
+  }
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var q = input.value.trim();
+      fetch(input.dataset.suggestUrl + "?q=" + encodeURIComponent(q))
+        .then(function (response) {
+          return response.json();
+        })
+        .then(function (data) {
+          if (q === input.value.trim()) {
+            list.textContent = "";
+            data.items.forEach(function (company) {
+              var li = list.appendChild(document.createElement("li"));
+              var link = li.appendChild(document.createElement("a"));
+              link.href = local.test(company.ask_url) ? company.ask_url : "#";
+              link.textContent = company.name;
+              li.append(" ", company.domain);
+            });
+            document.getElementById("company-picker-status").textContent = data.message;
+            add.href = local.test(data.add_url) ? data.add_url : add.href;
+          }
+        })
+        .catch(function () {});
+    }, 200);
+  });
+})();

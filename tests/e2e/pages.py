@@ -40,6 +40,8 @@ KEY_PAGES = [
         heading=DEMO_QUESTION,
     ),
     KeyPage("ask", "/companies/acme-cloud/ask", user="dana", heading="Ask Acme Cloud"),
+    # Issue 13: "Ask" from anywhere starts with "Which company is it about?" (words typed).
+    KeyPage("ask-start", "/ask?company=acme", user="dana", heading="Ask a question"),
     KeyPage("sign-in", "/sign-in", heading="Sign in to Helpsquare"),
     KeyPage("sign-up", "/sign-up", heading="Create your Helpsquare account"),
     KeyPage("profile", "/users/alice", heading="Alice Moreau @alice"),

@@ -16,7 +16,9 @@ from tests.e2e.test_key_pages import open_key_page
 
 pytestmark = pytest.mark.e2e
 
-SCRIPT_MAX_BYTES = 8 * 1024  # "small": progressive enhancement, not an application
+# "small": progressive enhancement, not an application (9 KB since issue 13 item 2 added the
+# company type-ahead of /ask to the one script).
+SCRIPT_MAX_BYTES = 9 * 1024
 YEAR = 31536000
 
 WHAT_THE_PAGE_LOADS = """() => ({
