@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -21,6 +21,7 @@ from app.products.queries import get_product
 from app.questions.models import Kind
 from app.questions.queries import get_question
 from app.questions.views import question_url, sign_in_redirect, viewer
+from app.templating import iso, time_ago
 from app.tokens import InvalidToken
 
 UNSUBSCRIBE_INVALID = _l(
@@ -45,6 +46,45 @@ def index() -> str:
     except BadCursor:
         raise DomainError(BAD_PAGE_LINK) from None
     return render_template("notifications/index.html", page=page)
+
+
+# How many notifications the bell's list shows; the page has the rest.
+LATEST_LIMIT = 6
+
+
+@bp.get("/notifications/latest")
+def latest() -> Response | tuple[Response, int]:
+    """The bell's list: the newest few notifications as JSON, for the header's script.
+
+    The same query as the notifications page (``queries.notifications_page``: the viewer's
+    own rows, only what they may still see), so one SELECT. Opening the list marks nothing
+    read. Without the script the bell is a plain link to the page. Signed out: 401.
+    """
+    if not current_user.is_authenticated:
+        return jsonify(error=_("Sign in to see your notifications.")), 401
+    page = queries.notifications_page(viewer(), limit=LATEST_LIMIT)
+    items = []
+    for notification in page.items:
+        endpoint, values = notification.target
+        items.append(
+            {
+                "text": notification.sentence,
+                "url": url_for(endpoint, **values),
+                "unread": notification.is_unread,
+                "when": time_ago(notification.created_at),
+                "when_iso": iso(notification.created_at),
+            }
+        )
+    return jsonify(
+        items=items,
+        all_url=url_for("notifications.index"),
+        labels={
+            "all": _("All notifications"),
+            "new": _("New"),
+            "empty": _("No notifications yet."),
+            "heading": _("Latest notifications"),
+        },
+    )
 
 
 def _back_to_list() -> Response:

@@ -205,6 +205,232 @@
   });
 })();
 
+/* The header (issue 13): its menus (<details>, which open without this script) close on
+ * Escape and on a click elsewhere; on narrow screens the search icon opens the header's
+ * search form in place (without the script it is a link to the search page); the bell opens
+ * the latest few notifications from /notifications/latest (JSON, built here with
+ * textContent), without marking anything read. Without the script the bell is a link to
+ * the notifications page.
+ */
+(function () {
+  "use strict";
+
+  var header = document.querySelector(".site-header");
+  if (!header) {
+    return;
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (text) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  // Only links into this site: the server gives paths, never anything else.
+  function localPath(url) {
+    return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/";
+  }
+
+  var menus = Array.prototype.slice.call(header.querySelectorAll("details.menu"));
+  var bell = header.querySelector("a.bell[data-latest-url]");
+  var panel = null;
+
+  function closeMenus(except) {
+    menus.forEach(function (menu) {
+      if (menu !== except) {
+        menu.open = false;
+      }
+    });
+  }
+
+  function closeBell() {
+    if (panel && !panel.hidden) {
+      panel.hidden = true;
+      bell.setAttribute("aria-expanded", "false");
+    }
+  }
+
+  menus.forEach(function (menu) {
+    menu.addEventListener("toggle", function () {
+      if (menu.open) {
+        closeMenus(menu);
+        closeBell();
+      }
+    });
+  });
+
+  document.addEventListener("click", function (event) {
+    menus.forEach(function (menu) {
+      if (menu.open && !menu.contains(event.target)) {
+        menu.open = false;
+      }
+    });
+    if (panel && !panel.hidden && !panel.contains(event.target) && !bell.contains(event.target)) {
+      closeBell();
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") {
+      return;
+    }
+    menus.forEach(function (menu) {
+      if (menu.open) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+    if (panel && !panel.hidden) {
+      closeBell();
+      bell.focus();
+    }
+  });
+
+  // Narrow screens: the search icon shows the form under the header and puts the caret in it.
+  var toggle = header.querySelector("a.site-search-toggle[data-search-form]");
+  var search = toggle && document.getElementById(toggle.getAttribute("data-search-form"));
+  if (search) {
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.setAttribute("aria-controls", search.id);
+    toggle.addEventListener("click", function (event) {
+      event.preventDefault();
+      var open = !header.classList.contains("site-header--search");
+      header.classList.toggle("site-header--search", open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) {
+        closeMenus(null);
+        closeBell();
+        var input = search.querySelector("input[type='search']");
+        if (input) {
+          input.focus();
+        }
+      }
+    });
+  }
+
+  if (!bell || !window.fetch) {
+    return;
+  }
+
+  function showLatest(data) {
+    var labels = data.labels || {};
+    panel.textContent = "";
+    panel.appendChild(element("p", "bell-panel__heading", labels.heading || "Latest notifications"));
+    var items = (Array.isArray(data.items) ? data.items : []).filter(function (item) {
+      return localPath(item.url);
+    });
+    if (items.length) {
+      var list = element("ul", "bell-panel__list");
+      items.forEach(function (item) {
+        var li = element("li", item.unread ? "is-unread" : null);
+        var link = element("a");
+        link.href = item.url;
+        if (item.unread) {
+          link.appendChild(element("span", "notification__flag", labels["new"] || "New"));
+        }
+        link.appendChild(document.createTextNode(item.text));
+        var when = element("time", null, item.when);
+        when.setAttribute("datetime", item.when_iso || "");
+        link.appendChild(when);
+        li.appendChild(link);
+        list.appendChild(li);
+      });
+      panel.appendChild(list);
+    } else {
+      panel.appendChild(element("p", "bell-panel__empty", labels.empty || "No notifications yet."));
+    }
+    var all = element("a", "bell-panel__all", labels.all || "All notifications");
+    all.href = localPath(data.all_url) ? data.all_url : bell.getAttribute("href");
+    panel.appendChild(all);
+  }
+
+  bell.setAttribute("aria-expanded", "false");
+  bell.addEventListener("click", function (event) {
+    if (event.ctrlKey || event.metaKey || event.shiftKey || event.button) {
+      return; // a new tab or window: the notifications page, as the link says
+    }
+    event.preventDefault();
+    if (panel && !panel.hidden) {
+      closeBell();
+      return;
+    }
+    if (!panel) {
+      panel = element("div", "menu__panel bell-panel");
+      panel.id = "bell-panel";
+      panel.setAttribute("role", "region");
+      panel.setAttribute("aria-label", bell.getAttribute("aria-label"));
+      bell.setAttribute("aria-controls", panel.id);
+      bell.parentNode.appendChild(panel);
+    }
+    closeMenus(null);
+    panel.hidden = false;
+    bell.setAttribute("aria-expanded", "true");
+    fetch(bell.getAttribute("data-latest-url"), {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("status " + response.status);
+        }
+        return response.json();
+      })
+      .then(showLatest)
+      .catch(function () {
+        // Signed out elsewhere or offline: the page itself still has them all.
+        window.location.href = bell.getAttribute("href");
+      });
+  });
+})();
+
+/* Question lists (company, product and all questions): the filters apply as soon as one
+ * changes; the Filter button stays for pages without this script, hidden once it runs. A
+ * long company or product description shows its first lines, with a button for the rest.
+ */
+(function () {
+  "use strict";
+
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-apply-on-change]"), function (form) {
+    var button = form.querySelector("button[type='submit']");
+    if (button) {
+      button.hidden = true;
+    }
+    form.addEventListener("change", function () {
+      if (form.requestSubmit) {
+        form.requestSubmit();
+      } else {
+        form.submit();
+      }
+    });
+  });
+
+  Array.prototype.forEach.call(document.querySelectorAll("[data-clamp]"), function (box) {
+    box.classList.add("is-clamped");
+    if (box.scrollHeight <= box.clientHeight + 2) {
+      box.classList.remove("is-clamped");
+      return; // short enough to show whole
+    }
+    var more = document.createElement("button");
+    more.type = "button";
+    more.className = "link-button clamp-toggle";
+    more.textContent = box.getAttribute("data-label-more") || "Show more";
+    more.setAttribute("aria-expanded", "false");
+    more.addEventListener("click", function () {
+      var open = box.classList.toggle("is-clamped") === false;
+      more.textContent = open
+        ? box.getAttribute("data-label-less") || "Show less"
+        : box.getAttribute("data-label-more") || "Show more";
+      more.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    box.parentNode.insertBefore(more, box.nextSibling);
+  });
+})();
+
 /* /ask: the companies follow the typing (from /companies/suggest). */
 (function () {
   "use strict";

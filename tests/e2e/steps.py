@@ -66,6 +66,8 @@ def sign_in(page: Page, login: str, password: str = PASSWORD) -> None:
 
 
 def sign_out(page: Page) -> None:
+    """The avatar in the header opens the account menu; "Sign out" is in it."""
+    page.locator("details.account-menu > summary").click()
     page.get_by_role("navigation", name="Main").get_by_role("button", name="Sign out").click()
     expect(page.get_by_text("You are signed out")).to_be_visible()
 
@@ -258,8 +260,9 @@ def expect_unread(page: Page, count: int) -> None:
 
 
 def open_notifications(page: Page) -> None:
-    """The bell in the header: the notifications page."""
+    """The bell in the header opens the latest few; "All notifications" is the page."""
     bell(page).click()
+    page.locator("#bell-panel").get_by_role("link", name="All notifications").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
 
 

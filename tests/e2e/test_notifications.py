@@ -155,7 +155,7 @@ def test_follow_hear_read_unfollow_and_unsubscribe(browsing: Browsing) -> None:
     # Pia's settings show it off; the other kinds keep their choice.
     asker.goto("/")
     steps.expect_unread(asker, 0)
-    asker.get_by_role("link", name=re.compile(r"^Notifications, ")).click()
+    steps.open_notifications(asker)
     asker.get_by_role("link", name="E-mail settings").click()
     expect(asker.get_by_role("heading", level=1)).to_have_text("E-mail settings")
     expect(asker.get_by_role("group", name=MY_QUESTIONS).get_by_label("Never")).to_be_checked()

@@ -4,6 +4,7 @@ hash in their URL and may be cached for a year."""
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,9 +17,11 @@ from tests.e2e.test_key_pages import open_key_page
 
 pytestmark = pytest.mark.e2e
 
-# "small": progressive enhancement, not an application (9 KB since issue 13 item 2 added the
-# company type-ahead of /ask to the one script).
-SCRIPT_MAX_BYTES = 9 * 1024
+# "Small": progressive enhancement, not an application. Measured as it crosses the network
+# (the server compresses it; gzip here, the lesser of the two it offers), with a cap on the
+# file itself so its comments cannot hide an application either.
+SCRIPT_MAX_BYTES = 8 * 1024
+SCRIPT_MAX_SOURCE_BYTES = 24 * 1024
 YEAR = 31536000
 
 WHAT_THE_PAGE_LOADS = """() => ({
@@ -54,4 +57,6 @@ def test_a_key_page_loads_one_stylesheet_one_small_script_and_nothing_else(
         assert parse_qs(urlsplit(url).query).get("v"), f"no content hash in {url}"
         assert f"max-age={YEAR}" in response.headers.get("cache-control", ""), url
         if url in loads["scripts"]:
-            assert len(response.body()) <= SCRIPT_MAX_BYTES, url
+            body = response.body()
+            assert len(gzip.compress(body)) <= SCRIPT_MAX_BYTES, url
+            assert len(body) <= SCRIPT_MAX_SOURCE_BYTES, url
