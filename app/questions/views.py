@@ -1,5 +1,5 @@
 """HTML views: the home page, question lists, asking, the question page, editing, me too,
-statuses, and the company's "Unanswered" page."""
+statuses, and the company's "Waiting for an answer" page."""
 
 from __future__ import annotations
 
@@ -154,6 +154,7 @@ def render_question_page(
             answer_form = AnswerForm(formdata=None)
         if answer_form is not None:
             answer_form.set_company(question.company)
+            answer_form.set_kind(question.kind)
         if status_form is None and can(user, Permission.QUESTION_SET_STATUS, question):
             status_form = StatusForm(formdata=None)
         if status_form is not None:

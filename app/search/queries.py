@@ -15,8 +15,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.i18n import ngettext
-from app.questions.models import Kind, Question, Status
+from app.questions.models import Kind, Question, StateBadge, Status, state_badge
 from app.search import query as search_query
 from app.search.backends import Filters, backend_for
 from app.search.models import RelatedQuestion
@@ -63,7 +62,18 @@ class SimilarQuestion:
     def is_answered(self) -> bool:
         return self.has_best_answer or self.has_official_answer or self.status is Status.ANSWERED
 
+    @property
+    def state_badge(self) -> StateBadge:
+        """Its one badge, as a row of a question list shows it."""
+        return state_badge(
+            self.kind,
+            self.status,
+            has_best_answer=self.has_best_answer,
+            has_official_answer=self.has_official_answer,
+        )
+
     def as_json(self, url: str) -> dict[str, Any]:
+        badge = self.state_badge
         return {
             "id": self.id,
             "title": self.title,
@@ -74,10 +84,12 @@ class SimilarQuestion:
             "status_label": self.status.label,
             "answer_count": self.answer_count,
             # The count in the reader's words, for the ask page's script.
-            "answers_label": ngettext("%(num)d answer", "%(num)d answers", self.answer_count),
+            "answers_label": self.kind.answer_count_text(self.answer_count),
             "has_best_answer": self.has_best_answer,
             "has_official_answer": self.has_official_answer,
             "answered": self.is_answered,
+            # The one badge the lists show (app.questions.models.state_badge).
+            "badge": {"state": badge.state, "text": badge.text, "icon": badge.icon},
         }
 
 
