@@ -34,9 +34,7 @@ def verify_email(token: str) -> Response | tuple[str, int]:
         except verification.VerificationLinkInvalid as error:
             return _link_refused(error)
         form = VerifyEmailForm(formdata=None, token=token)
-        page = render_template(
-            "accounts/verify_email.html", user=user, form=form, next_url=_next()
-        )
+        page = render_template("accounts/verify_email.html", user=user, form=form, next_url=_next())
         return page, 200
 
     form = VerifyEmailForm()

@@ -247,7 +247,8 @@ class StillBrokenForm(FlaskForm):
 
 
 class UnansweredFilterForm(FlaskForm):
-    """The filters of the staff's "Waiting for an answer" page (a GET form: nothing changes, no CSRF).
+    """The filters of the staff's "Waiting for an answer" page (a GET form: nothing
+    changes, no CSRF).
 
     The view fills ``product.choices`` with the company's products.
     """

@@ -350,8 +350,9 @@ class Question(db.Model):
         sa.Index("ix_questions_product_activity", "product_id", "last_activity_at", "id"),
         sa.Index("ix_questions_product_created", "product_id", "created_at", "id"),
         sa.Index("ix_questions_author", "author_id", "created_at"),
-        # "Waiting for an answer from <company>": oldest first among questions with no official and no
-        # best answer. The predicates match the query's rendered SQL, so both databases use them.
+        # "Waiting for an answer from <company>": oldest first among questions with no
+        # official and no best answer. The predicates match the query's rendered SQL, so
+        # both databases use them.
         sa.Index(
             "ix_questions_company_unanswered",
             "company_id",

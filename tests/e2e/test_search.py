@@ -42,7 +42,8 @@ def test_a_visitor_finds_an_answer_through_search_without_signing_in(page: Page)
     result = results.get_by_role("listitem").filter(
         has=page.get_by_role("link", name=SYNC_QUESTION)
     )
-    expect(steps.badge(result, "Best answer")).to_be_visible()
+    # One badge a row, its most important state first: the company's "Solved" (issue 13).
+    expect(steps.badge(result, "Problem · Solved in 4.2.1")).to_be_visible()
 
     # Narrowed to the company it is about: still there.
     refine = page.get_by_role("search", name="Search questions")
