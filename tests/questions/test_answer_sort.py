@@ -153,3 +153,13 @@ def test_the_statements_of_a_sorted_page_are_those_of_the_default(client, count_
         client.get(f"{url(question)}?sort=newest")
 
     assert len(newest) == len(default)
+
+
+def test_a_later_page_in_time_order_says_its_order(client):
+    question, _answers = make_thread(ANSWERS_PER_PAGE + 2)
+
+    later = next_link(text(client.get(f"{url(question)}?sort=newest")))
+    best_later = next_link(text(client.get(url(question))))
+
+    assert "Sorted: Newest first" in text(client.get(later))
+    assert "Sorted:" not in text(client.get(best_later))
