@@ -57,6 +57,8 @@ class SimilarQuestion:
     answer_count: int
     has_best_answer: bool
     has_official_answer: bool
+    # "Solved in 4.2.1" in its badge, as the lists say it.
+    fixed_in: str | None = None
 
     @property
     def is_answered(self) -> bool:
@@ -68,6 +70,7 @@ class SimilarQuestion:
         return state_badge(
             self.kind,
             self.status,
+            fixed_in=self.fixed_in,
             has_best_answer=self.has_best_answer,
             has_official_answer=self.has_official_answer,
         )
@@ -202,6 +205,7 @@ def _similar_from_row(row: sa.Row[Any]) -> SimilarQuestion:
         answer_count=row.answer_count,
         has_best_answer=row.best_answer_id is not None,
         has_official_answer=bool(row.has_official_answer),
+        fixed_in=row.fixed_in,
     )
 
 
@@ -220,6 +224,7 @@ def related_questions(question: Question) -> list[SimilarQuestion]:
             Question.answer_count,
             Question.best_answer_id,
             Question.has_official_answer,
+            Question.fixed_in,
         )
         .join(RelatedQuestion, RelatedQuestion.related_id == Question.id)
         .where(RelatedQuestion.question_id == question.id, question_listed())

@@ -308,3 +308,10 @@ def test_a_rows_counts_are_words_in_the_kinds_language(client):
     assert '<span class="question-item__count">0 answers</span>' in problem_row
     assert '<span class="question-item__count">1 person has this problem</span>' in problem_row
     assert "4 støtter denne idé" in _row_of(danish, idea)
+
+
+def test_similar_questions_say_the_version_a_problem_was_solved_in(client, forum):
+    response = client.get("/search/similar?title=Solved problem&company=acme")
+
+    (found,) = [q for q in response.get_json()["items"] if q["id"] == forum["solved"].id]
+    assert found["badge"]["text"] == "Problem · Solved in 4.2.1"
