@@ -413,7 +413,7 @@ def _staff_edit_title(user: Any, membership: Any) -> bool:
 
 @rule(Permission.COMPANY_VIEW_UNANSWERED)
 def _company_view_unanswered(user: Any, company: Any) -> bool:
-    """The "Unanswered for <company>" tool is for its staff (and site admins)."""
+    """The "Waiting for an answer from <company>" tool is for its staff (and site admins)."""
     if _site_admin(user):
         return True
     return company.is_claimed and is_company_staff(user, company)

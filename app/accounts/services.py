@@ -325,6 +325,7 @@ def sign_up(
     password: str,
     display_name: str = "",
     language: str | None = None,
+    next_url: str | None = None,
 ) -> User:
     """Create an account.
 
@@ -334,7 +335,9 @@ def sign_up(
     the e-mail, and not a common password; the display name is optional. Every bad field
     is reported at once. A link to confirm the address is e-mailed to it
     (``app.accounts.verification``), in ``language``: the language the person signed up
-    in, kept as the language of their e-mails until they choose one.
+    in, kept as the language of their e-mails until they choose one. ``next_url`` (a path
+    on this site, checked by the caller) is where the link leads once the address is
+    verified: the page the person signed up from.
     """
     username, email, display_name, fields = _sign_up_fields(username, email, password, display_name)
     if fields:
@@ -344,7 +347,7 @@ def sign_up(
     user = User(username=username, email=email, display_name=display_name, signup_language=language)
     user.set_password(password)
     db.session.add(user)
-    _commit_unique(prepare=lambda: verification.send_link(user))
+    _commit_unique(prepare=lambda: verification.send_link(user, next_url=next_url))
     return user
 
 

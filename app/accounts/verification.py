@@ -79,9 +79,13 @@ def unverified_message(user: Any) -> str:
 # Sending -----------------------------------------------------------------------------------
 
 
-def send_link(user: User, *, resent: bool = False) -> EmailVerification:
+def send_link(
+    user: User, *, resent: bool = False, next_url: str | None = None
+) -> EmailVerification:
     """Queue a confirmation link to the user's address, in the caller's transaction (no
-    commit). The new link replaces every earlier one."""
+    commit). The new link replaces every earlier one. ``next_url``, a path on this site the
+    caller checked (``safe_next``), rides on the link as ``?next=``: where its page leads
+    once the address is verified (checked again there; it is not part of the token)."""
     sent = EmailVerification(user_id=user.id, email=user.email, resent=resent, created_at=utcnow())
     db.session.add(sent)
     db.session.flush()  # the token names the row
@@ -92,7 +96,7 @@ def send_link(user: User, *, resent: bool = False) -> EmailVerification:
         "email_verify",
         language=user.email_language,
         user=user,
-        link=url_for("accounts.verify_email", token=token, _external=True),
+        link=url_for("accounts.verify_email", token=token, next=next_url or None, _external=True),
         hours=LINK_HOURS,
     )
     return sent

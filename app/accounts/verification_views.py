@@ -14,6 +14,11 @@ from app.errors import Conflict
 from app.i18n import _, ngettext
 
 
+def _next() -> str | None:
+    """The ``next`` the e-mailed link carries, if it is a path on this site."""
+    return safe_next(request.args.get("next"))
+
+
 def _link_refused(error: verification.VerificationLinkInvalid) -> tuple[str, int]:
     page = render_template("accounts/verify_email_invalid.html", message=error.message)
     return page, 400
@@ -29,7 +34,8 @@ def verify_email(token: str) -> Response | tuple[str, int]:
         except verification.VerificationLinkInvalid as error:
             return _link_refused(error)
         form = VerifyEmailForm(formdata=None, token=token)
-        return render_template("accounts/verify_email.html", user=user, form=form), 200
+        page = render_template("accounts/verify_email.html", user=user, form=form, next_url=_next())
+        return page, 200
 
     form = VerifyEmailForm()
     if not form.validate_on_submit() or form.token.data != token:
@@ -38,9 +44,11 @@ def verify_email(token: str) -> Response | tuple[str, int]:
         user = verification.verify_email(form.token.data)
     except verification.VerificationLinkInvalid as error:
         return _link_refused(error)
+    # The page the person signed up from (the link carries it), checked as a local path.
+    next_url = _next()
     if current_user.is_authenticated and current_user.id == user.id:
         flash(_("Thanks — %(email)s is verified. You can post now.", email=user.email), "success")
-        return redirect(url_for("questions.home"), 303)
+        return redirect(next_url or url_for("questions.home"), 303)
     flash(
         _(
             "Thanks — %(email)s is verified. Sign in as @%(username)s to post.",
@@ -51,7 +59,7 @@ def verify_email(token: str) -> Response | tuple[str, int]:
     )
     if current_user.is_authenticated:
         return redirect(url_for("questions.home"), 303)
-    return redirect(url_for("accounts.sign_in"), 303)
+    return redirect(url_for("accounts.sign_in", next=next_url), 303)
 
 
 @bp.post("/account/verify-email/resend")

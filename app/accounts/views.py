@@ -176,6 +176,7 @@ def sign_up() -> BaseResponse | tuple[str, int]:
                 password=form.password.data,
                 display_name=form.display_name.data,
                 language=current_language(),
+                next_url=next_url,
             )
         except ValidationError as error:
             show_errors(form, error)

@@ -50,6 +50,10 @@ class AnswerForm(FlaskForm):
         """Name who reads the private details."""
         self.private_details.label.text = private_details_label(company, writer_is_asker=False)
 
+    def set_kind(self, kind: Any) -> None:
+        """ "Your answer", or "Your reply" under an idea or praise (``Kind.answer_field_label``)."""
+        self.body.label.text = kind.answer_field_label
+
 
 class HelpfulForm(FlaskForm):
     """The "helpful" button: ``add`` or ``remove``."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,7 +18,7 @@ from app.companies.models import Membership
 from app.db import MAX_ID
 from app.errors import NotFound
 from app.extensions import db
-from app.i18n import _
+from app.i18n import _, _l
 from app.moderation.flag_models import Flag, FlaggedPost, FlagStatus
 from app.notifications.models import Follow
 from app.pagination import BadCursor, Page, decode_cursor, encode_cursor
@@ -61,11 +62,43 @@ def get_answer(answer_id: int, *, viewer: Any = VIEWER_OF_REQUEST) -> Answer:
 ANSWERS_PER_PAGE = 30
 
 
+class AnswerSort(StrEnum):
+    """The orders a question's answers are read in (``?sort=`` on the question page)."""
+
+    BEST = "best"
+    NEWEST = "newest"
+    OLDEST = "oldest"
+
+    @property
+    def label(self) -> str:
+        return str(ANSWER_SORT_LABELS[self])
+
+    @classmethod
+    def parse(cls, value: Any) -> AnswerSort:
+        """The order ``value`` names; the default (best first) for anything else: an
+        unknown ``?sort=`` is no error, the page just shows its usual order."""
+        try:
+            return cls(value)
+        except ValueError:
+            return cls.BEST
+
+
+ANSWER_SORT_LABELS = {
+    AnswerSort.BEST: _l("Best first"),
+    AnswerSort.NEWEST: _l("Newest first"),
+    AnswerSort.OLDEST: _l("Oldest first"),
+}
+# A cursor of a page in time order starts with its order's letter: a cursor carries its sort.
+_TIME_CURSOR = {AnswerSort.NEWEST: "n", AnswerSort.OLDEST: "o"}
+
+
 @dataclass(frozen=True)
 class AnswerPage(Page[Answer]):
-    """A page of a question's answers, and where it starts among them (1 for the first)."""
+    """A page of a question's answers, where it starts among them (1 for the first), and
+    the order it is in."""
 
     start: int = 1
+    sort: AnswerSort = AnswerSort.BEST
 
 
 def _reading_rank(question: Question) -> sa.ColumnElement[int]:
@@ -101,14 +134,38 @@ def _decode_answer_cursor(cursor: str) -> tuple[int, int, int, datetime, int]:
     return int(parts[0]), _number(parts[1]), _number(parts[2]), created_at, last_id
 
 
+def cursor_sort(cursor: str) -> AnswerSort:
+    """The order a cursor of ``answers_page`` was issued for (it carries it): a later page
+    keeps the order of the first, whatever ``?sort=`` says beside it."""
+    head = cursor.split(".", 1)[0]
+    for sort, letter in _TIME_CURSOR.items():
+        if head == letter:
+            return sort
+    return AnswerSort.BEST
+
+
+def _decode_time_cursor(cursor: str, sort: AnswerSort) -> tuple[int, datetime, int]:
+    """A cursor of a page in time order: ``<n|o>.<answers shown>.<created_at, id cursor>``."""
+    parts = cursor.split(".", 2)
+    if len(parts) != 3 or parts[0] != _TIME_CURSOR[sort]:
+        raise BadCursor("cursor is not valid")
+    created_at, last_id = decode_cursor(parts[2], datetime)
+    return _number(parts[1]), created_at, last_id
+
+
 def answers_page(
     question: Question,
     *,
     cursor: str | None = None,
     limit: int = ANSWERS_PER_PAGE,
     viewer: Any = VIEWER_OF_REQUEST,
+    sort: AnswerSort = AnswerSort.BEST,
 ) -> AnswerPage:
     """A page of the question's answers in reading order, with their authors (one SELECT).
+
+    ``sort``: best first (the reading order below, the default), or by time, ``newest``
+    or ``oldest`` first (keyset on creation time and id). Each order's cursors carry it
+    (``cursor_sort``): a cursor of another order is a ``BadCursor``.
 
     The best answer first, then official answers, then the most helpful, then the oldest;
     the id breaks ties so the order never wobbles between requests. The question page and
@@ -149,6 +206,10 @@ def answers_page(
     )
     if can_read_private_details(viewer, question):
         query = query.options(undefer_group(PRIVATE_DETAILS))
+    if sort is not AnswerSort.BEST:
+        return _time_page(question, query, cursor=cursor, limit=limit, sort=sort)
+    if cursor and cursor_sort(cursor) is not AnswerSort.BEST:
+        raise BadCursor("cursor is not valid")
     shown = 0
     if cursor:
         after_rank, helpful, shown, created_at, last_id = _decode_answer_cursor(cursor)
@@ -163,14 +224,7 @@ def answers_page(
     query = query.order_by(
         rank, Answer.helpful_count.desc(), Answer.created_at.asc(), Answer.id.asc()
     ).limit(limit + 1)
-    answers = []
-    for answer, title, champion in db.session.execute(query).all():
-        # The page already holds the question: no lazy load per answer.
-        set_committed_value(answer, "question", question)
-        # Plain attributes, not columns: they live as long as this page's objects.
-        answer.staff_title = (title or "") if answer.is_official else None
-        answer.by_champion = bool(champion) and not answer.is_official
-        answers.append(answer)
+    answers = _loaded(question, query)
     # A cursor is a reader's to edit: where a page says it starts never passes the end.
     shown = min(shown, max(question.answer_count - min(len(answers), limit), 0))
     if len(answers) <= limit:
@@ -180,6 +234,44 @@ def answers_page(
     after_last = encode_cursor(last.created_at, last.id)
     next_cursor = f"{_rank_of(question, last)}.{last.helpful_count}.{shown + limit}.{after_last}"
     return AnswerPage(answers, next_cursor, start=shown + 1)
+
+
+def _loaded(question: Question, query: sa.Select) -> list[Answer]:
+    """The answers of a page's SELECT, each with its staff title and champion mark."""
+    answers = []
+    for answer, title, champion in db.session.execute(query).all():
+        # The page already holds the question: no lazy load per answer.
+        set_committed_value(answer, "question", question)
+        # Plain attributes, not columns: they live as long as this page's objects.
+        answer.staff_title = (title or "") if answer.is_official else None
+        answer.by_champion = bool(champion) and not answer.is_official
+        answers.append(answer)
+    return answers
+
+
+def _time_page(
+    question: Question, query: sa.Select, *, cursor: str | None, limit: int, sort: AnswerSort
+) -> AnswerPage:
+    """``answers_page`` in time order: keyset on (creation time, id), one way or the other."""
+    key = sa.tuple_(Answer.created_at, Answer.id)
+    shown = 0
+    if cursor:
+        shown, created_at, last_id = _decode_time_cursor(cursor, sort)
+        after = sa.tuple_(sa.literal(created_at, Answer.created_at.type), sa.literal(last_id))
+        query = query.where(key < after if sort is AnswerSort.NEWEST else key > after)
+    if sort is AnswerSort.NEWEST:
+        query = query.order_by(Answer.created_at.desc(), Answer.id.desc())
+    else:
+        query = query.order_by(Answer.created_at.asc(), Answer.id.asc())
+    answers = _loaded(question, query.limit(limit + 1))
+    shown = min(shown, max(question.answer_count - min(len(answers), limit), 0))
+    if len(answers) <= limit:
+        return AnswerPage(answers, None, start=shown + 1, sort=sort)
+    answers = answers[:limit]
+    last = answers[-1]
+    after_last = encode_cursor(last.created_at, last.id)
+    next_cursor = f"{_TIME_CURSOR[sort]}.{shown + limit}.{after_last}"
+    return AnswerPage(answers, next_cursor, start=shown + 1, sort=sort)
 
 
 def page_cursor_for(

@@ -120,6 +120,12 @@ def check_proof(slug: str) -> Response | tuple[str, int, dict[str, str]]:
 
 
 def _link_refused(error: claims.ClaimLinkInvalid) -> tuple[str, int]:
+    if isinstance(error, claims.ClaimAwaitingReview):
+        # Used already, and nothing is wrong: the claim waits for a site admin.
+        page = render_template(
+            "companies/claim_waiting.html", message=error.message, company=error.claim.company
+        )
+        return page, 200
     return render_template("companies/claim_link_invalid.html", message=error.message), 400
 
 

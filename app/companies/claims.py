@@ -77,6 +77,15 @@ class ClaimLinkInvalid(DomainError):
     code = "invalid_link"
 
 
+class ClaimAwaitingReview(ClaimLinkInvalid):
+    """A used link whose claim is verified and waiting for a site admin's review: nothing to
+    do with the link, and nothing wrong either (its page says so, not "invalid link")."""
+
+    def __init__(self, message: str, claim: Claim) -> None:
+        super().__init__(message)
+        self.claim = claim
+
+
 class TooManyClaims(RateLimited):
     """More claims in a day than anybody needs; ``retry_after`` counts the seconds until
     the oldest claim of the last 24 hours leaves them."""
@@ -548,6 +557,8 @@ def claim_for_token(token: Any, *, check_expiry: bool = True) -> Claim:
         .options(joinedload(Claim.company), joinedload(Claim.user))
         .where(Claim.id == claim_id)
     ).scalar_one_or_none()
+    if claim is not None and claim.status is ClaimStatus.EMAIL_VERIFIED:
+        raise ClaimAwaitingReview(_spent_message(claim), claim)
     if claim is None or version != claim.status.value:
         raise ClaimLinkInvalid(_spent_message(claim))
     if claim.status is not ClaimStatus.PENDING_EMAIL:
@@ -562,8 +573,8 @@ def _spent_message(claim: Claim | None) -> str:
         return str(LINK_INVALID)
     if claim.status is ClaimStatus.EMAIL_VERIFIED:
         return _(
-            "This link was already used: %(email)s is verified and the claim on "
-            "%(company)s is waiting for a site admin's review.",
+            "Your address %(email)s is verified; your claim on %(company)s is waiting for "
+            "a site admin's review. We will e-mail you the decision.",
             email=claim.work_email,
             company=claim.company.name,
         )
@@ -582,6 +593,7 @@ def _spent_message(claim: Claim | None) -> str:
 __all__ = [
     "CLAIMS_PER_DAY",
     "CLAIM_LINK_AGE",
+    "ClaimAwaitingReview",
     "ClaimLinkInvalid",
     "TooManyClaims",
     "approve_by_proof",

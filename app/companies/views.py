@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from app.accounts.views import safe_next
 from app.companies import bp, logos, queries, services
+from app.companies.claim_queries import live_claim
 from app.companies.forms import CompanyEditForm, CompanyForm, CompanySearchForm, LogoForm
 from app.companies.models import NOT_RANKED
 from app.errors import DomainError, RateLimited, ValidationError
@@ -157,6 +158,9 @@ def show(slug: str) -> tuple[str, int]:
         products=list_products(company.id),
         card=scorecard(company),
         following=is_following(_acting_user(), company_id=company.id),
+        # The viewer's own claim still going (one SELECT, only for a signed-in viewer of an
+        # unclaimed company): the page tells them it is waiting.
+        my_claim=None if company.is_claimed else live_claim(_acting_user(), company),
         **listing.template_args(),
     )
     return body, listing.status

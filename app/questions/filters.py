@@ -48,7 +48,7 @@ ANSWERS_LABELS = {
 
 def kind_filter() -> SelectField:
     """A "Kind" select of a filter form: all kinds, or one (question lists, search,
-    the "Unanswered" page)."""
+    the staff's "Waiting for an answer" page)."""
     return SelectField(
         _l("Kind"),
         choices=[SelectChoice(ANY, _l("All kinds"))]

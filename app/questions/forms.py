@@ -1,5 +1,5 @@
 """Forms for asking and editing questions, the "me too" button, statuses and the
-"Unanswered" filters.
+"Waiting for an answer" filters.
 
 The forms give quick, friendly messages; the services check everything again.
 """
@@ -247,7 +247,8 @@ class StillBrokenForm(FlaskForm):
 
 
 class UnansweredFilterForm(FlaskForm):
-    """The filters of the "Unanswered" page (a GET form: nothing changes, no CSRF).
+    """The filters of the staff's "Waiting for an answer" page (a GET form: nothing
+    changes, no CSRF).
 
     The view fills ``product.choices`` with the company's products.
     """

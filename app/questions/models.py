@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, string_enum, utcnow
 from app.extensions import db
-from app.i18n import _l
+from app.i18n import _, _l, ngettext
 
 REASON_MAX = 500  # a moderator's public reason (hide, lock); as app.accounts.models
 
@@ -55,6 +56,62 @@ class Kind(StrEnum):
         its own article ("dette spørgsmål", "denne idé")."""
         return str(THIS_KIND[self])
 
+    # Each kind speaks its own language about a "me too" and about answers: an idea is
+    # supported, praise is agreed with, a question or a problem keeps "Me too"; ideas and
+    # praise take replies rather than answers. The one place the question page, the lists
+    # and any JSON response take these words from.
+
+    @property
+    def me_too_label(self) -> str:
+        """The me-too button's text: "Me too", "Support" (an idea), "Agree" (praise)."""
+        return str(ME_TOO_LABELS[self])
+
+    @property
+    def me_too_sign_in(self) -> str:
+        """The link a signed-out reader follows to say it: "Sign in to support this idea"."""
+        return str(ME_TOO_SIGN_IN[self])
+
+    def me_too_count_text(self, count: int) -> str:
+        """The me-too count in words: "12 people have this problem", "12 people support
+        this", "5 people agree", "3 people have this question too"."""
+        if self is Kind.PROBLEM:
+            return ngettext(
+                "%(num)d person has this problem", "%(num)d people have this problem", count
+            )
+        if self is Kind.IDEA:
+            return ngettext("%(num)d person supports this", "%(num)d people support this", count)
+        if self is Kind.PRAISE:
+            return ngettext("%(num)d person agrees", "%(num)d people agree", count)
+        return ngettext(
+            "%(num)d person has this question too", "%(num)d people have this question too", count
+        )
+
+    @property
+    def takes_replies(self) -> bool:
+        """Ideas and praise are talked about ("Reply"); questions and problems answered."""
+        return self in (Kind.IDEA, Kind.PRAISE)
+
+    def answer_count_text(self, count: int) -> str:
+        """ "3 answers", or "3 replies" for an idea or praise."""
+        if self.takes_replies:
+            return ngettext("%(num)d reply", "%(num)d replies", count)
+        return ngettext("%(num)d answer", "%(num)d answers", count)
+
+    @property
+    def answer_heading(self) -> str:
+        """The answer form's heading: "Add an answer", or "Reply" for an idea or praise."""
+        return _("Reply") if self.takes_replies else _("Add an answer")
+
+    @property
+    def answer_button(self) -> str:
+        """The answer form's button: "Post your answer", or "Post your reply"."""
+        return _("Post your reply") if self.takes_replies else _("Post your answer")
+
+    @property
+    def answer_field_label(self) -> str:
+        """The answer form's body label: "Your answer", or "Your reply"."""
+        return _("Your reply") if self.takes_replies else _("Your answer")
+
 
 # Lazy: forms build their choices from these at import time, before any request.
 KIND_LABELS = {
@@ -62,6 +119,18 @@ KIND_LABELS = {
     Kind.PROBLEM: _l("Problem"),
     Kind.IDEA: _l("Idea"),
     Kind.PRAISE: _l("Praise"),
+}
+ME_TOO_LABELS = {
+    Kind.QUESTION: _l("Me too"),
+    Kind.PROBLEM: _l("Me too"),
+    Kind.IDEA: _l("Support"),
+    Kind.PRAISE: _l("Agree"),
+}
+ME_TOO_SIGN_IN = {
+    Kind.QUESTION: _l("Sign in to say me too"),
+    Kind.PROBLEM: _l("Sign in to say me too"),
+    Kind.IDEA: _l("Sign in to support this idea"),
+    Kind.PRAISE: _l("Sign in to agree"),
 }
 THIS_KIND = {
     Kind.QUESTION: _l("this question"),
@@ -138,6 +207,62 @@ STATUSES_BY_KIND: dict[Kind, tuple[Status, ...]] = {
     ),
     Kind.PRAISE: (Status.OPEN, Status.ACKNOWLEDGED),
 }
+
+
+@dataclass(frozen=True)
+class StateBadge:
+    """The one badge a row of a question list shows: the kind and its most important state.
+
+    ``state`` is a class name's tail (``badge--state-<state>``), ``text`` what it says
+    ("Idea · Planned"), ``icon`` a mark shown beside it and hidden from screen readers (the
+    text says it all, so the badge reads the same without colour or icon)."""
+
+    state: str
+    text: str
+    icon: str = ""
+
+
+def state_badge(
+    kind: Kind,
+    status: Status,
+    *,
+    fixed_in: str | None = None,
+    has_best_answer: bool = False,
+    has_official_answer: bool = False,
+) -> StateBadge:
+    """The combined badge of a question in a list, by this priority (the first that holds):
+
+    1. a status the company (or a moderator) set, other than open and answered:
+       "Problem · Solved in 4.2.1", "Idea · Planned", "Praise · Acknowledged";
+    2. a best answer: "Question · Best answer" ★;
+    3. an official answer: "Problem · Official answer" ◆;
+    4. marked answered by the company's staff: "Question · Answered" ✓;
+    5. otherwise the kind alone: "Idea".
+
+    The question lists (templates/_macros/questions.html), the similar-questions lists
+    (templates/search/_macros.html) and their script (static/js/helpsquare.js, from
+    ``/search/similar``) all show this one badge."""
+    kind_label = kind.label
+    if status not in (Status.OPEN, Status.ANSWERED):
+        if status is Status.SOLVED and fixed_in:
+            said = _("Solved in %(version)s", version=fixed_in)
+        else:
+            said = status.label
+        return StateBadge(status.value, _("%(kind)s · %(state)s", kind=kind_label, state=said))
+    if has_best_answer:
+        best = _("Best answer")
+        return StateBadge("best", _("%(kind)s · %(state)s", kind=kind_label, state=best), "★")
+    if has_official_answer:
+        official = _("Official answer")
+        return StateBadge(
+            "official", _("%(kind)s · %(state)s", kind=kind_label, state=official), "◆"
+        )
+    if status is Status.ANSWERED:
+        answered = _("Answered")
+        return StateBadge(
+            "answered", _("%(kind)s · %(state)s", kind=kind_label, state=answered), "✓"
+        )
+    return StateBadge("open", kind_label)
 
 
 class Question(db.Model):
@@ -225,8 +350,9 @@ class Question(db.Model):
         sa.Index("ix_questions_product_activity", "product_id", "last_activity_at", "id"),
         sa.Index("ix_questions_product_created", "product_id", "created_at", "id"),
         sa.Index("ix_questions_author", "author_id", "created_at"),
-        # "Unanswered for <company>": oldest first among questions with no official and no
-        # best answer. The predicates match the query's rendered SQL, so both databases use them.
+        # "Waiting for an answer from <company>": oldest first among questions with no
+        # official and no best answer. The predicates match the query's rendered SQL, so
+        # both databases use them.
         sa.Index(
             "ix_questions_company_unanswered",
             "company_id",
@@ -271,6 +397,17 @@ class Question(db.Model):
     def is_answered(self) -> bool:
         """Reads as answered once a best answer or an official answer exists."""
         return self.best_answer_id is not None or self.has_official_answer
+
+    @property
+    def state_badge(self) -> StateBadge:
+        """The one badge its row in a list shows (``state_badge``)."""
+        return state_badge(
+            self.kind,
+            self.status,
+            fixed_in=self.fixed_in,
+            has_best_answer=self.best_answer_id is not None,
+            has_official_answer=self.has_official_answer,
+        )
 
     @property
     def statuses(self) -> tuple[Status, ...]:

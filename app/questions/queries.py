@@ -35,7 +35,10 @@ SORT_LABELS = {
     Sort.ACTIVE: _l("Recent activity"),
     Sort.NEWEST: _l("Newest"),
     Sort.ME_TOO: _l("Most me too"),
-    Sort.UNANSWERED: _l("Unanswered"),
+    # "No answers yet": not one answer. Not the staff's "Waiting for an answer from <company>"
+    # (app/questions/views.py ``unanswered``), which lists questions with no official and no
+    # best answer: two meanings, two names.
+    Sort.UNANSWERED: _l("No answers yet"),
 }
 
 

@@ -1,5 +1,5 @@
 """HTML views: the home page, question lists, asking, the question page, editing, me too,
-statuses, and the company's "Unanswered" page."""
+statuses, and the company's "Waiting for an answer" page."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 
 from app.answers import queries as answer_queries
 from app.answers.forms import AnswerForm
+from app.answers.queries import AnswerSort
 from app.comments import queries as comment_queries
 from app.comments.preview import show_previews, wants_preview
 from app.companies.queries import (
@@ -108,6 +109,7 @@ def render_question_page(
     question: Question,
     *,
     cursor: str | None = None,
+    sort: AnswerSort = AnswerSort.BEST,
     answer_form: AnswerForm | None = None,
     status_form: StatusForm | None = None,
     merge_form: MergeForm | None = None,
@@ -128,6 +130,9 @@ def render_question_page(
     request); the newest status changes (1) only for a question whose status has changed, and
     the images (1) only when a post on the page has some.
 
+    ``sort``: the order of the answers (``?sort=``: best first, newest or oldest); a later
+    page's cursor carries its own.
+
     ``reason_errors``: a moderator's refused hide or lock, by form (``hide-question``,
     ``lock-question``, ``hide-answer-<id>``): the reason as typed and what is wrong with it.
     """
@@ -137,7 +142,7 @@ def render_question_page(
     # of its own: the staff roles are the policy's, asked once a request).
     private_details = can_read_private_details(user, question)
     try:
-        page = answer_queries.answers_page(question, cursor=cursor)
+        page = answer_queries.answers_page(question, cursor=cursor, sort=sort)
     except BadCursor as error:
         raise DomainError(BAD_PAGE_LINK) from error
     show_images(question, page.items, private_details=private_details)
@@ -161,6 +166,7 @@ def render_question_page(
             answer_form = AnswerForm(formdata=None)
         if answer_form is not None:
             answer_form.set_company(question.company)
+            answer_form.set_kind(question.kind)
         if status_form is None and can(user, Permission.QUESTION_SET_STATUS, question):
             status_form = StatusForm(formdata=None)
         if status_form is not None:
@@ -181,6 +187,7 @@ def render_question_page(
         and can(user, Permission.ANSWER_PRIVATE_DETAILS, question),
         page=page,
         answers=page.items,
+        answer_sorts=list(AnswerSort),
         official_staff=answer_queries.official_staff_count(page.items),
         helpful_ids=marks.helpful_ids,
         flagged_ids=marks.flagged_answer_ids,
@@ -332,8 +339,14 @@ def show(question_id: int, slug: str | None) -> Any:
         raise DomainError(BAD_PAGE_LINK) from error
     if cursor:
         # A later page of answers: read far less than the first, and not kept in the cache.
-        return render_question_page(question, cursor=cursor)[0]
-    return anonymous_page(_page_key(question), lambda: render_question_page(question)[0])
+        # Its order is the one its cursor was issued for.
+        sort = answer_queries.cursor_sort(cursor)
+        return render_question_page(question, cursor=cursor, sort=sort)[0]
+    # An unknown ?sort= is the usual order, not an error.
+    sort = AnswerSort.parse(request.args.get("sort"))
+    return anonymous_page(
+        _page_key(question, sort), lambda: render_question_page(question, sort=sort)[0]
+    )
 
 
 def _question_or_original(question_id: int) -> Question:
@@ -353,10 +366,11 @@ def _question_or_original(question_id: int) -> Question:
     return question
 
 
-def _page_key(question: Question) -> tuple[object, ...]:
-    """The first page of a question as signed-out readers share it: the question and its
-    ``page_version``, which every change the page shows moves (app/page_cache.py)."""
-    return ("question-page", question.id, question.page_version)
+def _page_key(question: Question, sort: AnswerSort = AnswerSort.BEST) -> tuple[object, ...]:
+    """The first page of a question as signed-out readers share it: the question, its
+    ``page_version``, which every change the page shows moves (app/page_cache.py), and the
+    order of its answers (``?sort=``)."""
+    return ("question-page", question.id, question.page_version, sort.value)
 
 
 @bp.route("/questions/<id:question_id>/edit", methods=["GET", "POST"])

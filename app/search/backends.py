@@ -72,7 +72,8 @@ class Hit:
 # The columns a short list of similar questions shows, read with the match.
 SIMILAR_COLUMNS = (
     "questions.id, questions.title, questions.slug, questions.kind, questions.status, "
-    "questions.answer_count, questions.best_answer_id, questions.has_official_answer"
+    "questions.answer_count, questions.best_answer_id, questions.has_official_answer, "
+    "questions.fixed_in"
 )
 
 

@@ -15,8 +15,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.i18n import ngettext
-from app.questions.models import Kind, Question, Status
+from app.questions.models import Kind, Question, StateBadge, Status, state_badge
 from app.search import query as search_query
 from app.search.backends import Filters, backend_for
 from app.search.models import RelatedQuestion
@@ -58,12 +57,26 @@ class SimilarQuestion:
     answer_count: int
     has_best_answer: bool
     has_official_answer: bool
+    # "Solved in 4.2.1" in its badge, as the lists say it.
+    fixed_in: str | None = None
 
     @property
     def is_answered(self) -> bool:
         return self.has_best_answer or self.has_official_answer or self.status is Status.ANSWERED
 
+    @property
+    def state_badge(self) -> StateBadge:
+        """Its one badge, as a row of a question list shows it."""
+        return state_badge(
+            self.kind,
+            self.status,
+            fixed_in=self.fixed_in,
+            has_best_answer=self.has_best_answer,
+            has_official_answer=self.has_official_answer,
+        )
+
     def as_json(self, url: str) -> dict[str, Any]:
+        badge = self.state_badge
         return {
             "id": self.id,
             "title": self.title,
@@ -74,10 +87,12 @@ class SimilarQuestion:
             "status_label": self.status.label,
             "answer_count": self.answer_count,
             # The count in the reader's words, for the ask page's script.
-            "answers_label": ngettext("%(num)d answer", "%(num)d answers", self.answer_count),
+            "answers_label": self.kind.answer_count_text(self.answer_count),
             "has_best_answer": self.has_best_answer,
             "has_official_answer": self.has_official_answer,
             "answered": self.is_answered,
+            # The one badge the lists show (app.questions.models.state_badge).
+            "badge": {"state": badge.state, "text": badge.text, "icon": badge.icon},
         }
 
 
@@ -190,6 +205,7 @@ def _similar_from_row(row: sa.Row[Any]) -> SimilarQuestion:
         answer_count=row.answer_count,
         has_best_answer=row.best_answer_id is not None,
         has_official_answer=bool(row.has_official_answer),
+        fixed_in=row.fixed_in,
     )
 
 
@@ -208,6 +224,7 @@ def related_questions(question: Question) -> list[SimilarQuestion]:
             Question.answer_count,
             Question.best_answer_id,
             Question.has_official_answer,
+            Question.fixed_in,
         )
         .join(RelatedQuestion, RelatedQuestion.related_id == Question.id)
         .where(RelatedQuestion.question_id == question.id, question_listed())

@@ -44,17 +44,6 @@
     return node;
   }
 
-  function badge(kind, text, icon) {
-    var node = element("span", "badge badge--" + kind);
-    if (icon) {
-      var mark = element("span", null, icon + " ");
-      mark.setAttribute("aria-hidden", "true");
-      node.appendChild(mark);
-    }
-    node.appendChild(document.createTextNode(text));
-    return node;
-  }
-
   function item(question) {
     // Only links into this site: the server gives paths, never anything else.
     if (typeof question.url !== "string" || question.url.charAt(0) !== "/" || question.url.charAt(1) === "/") {
@@ -65,23 +54,16 @@
     link.href = question.url;
     li.appendChild(link);
     var meta = element("p", "meta");
-    meta.appendChild(badge(question.kind, question.kind_label));
-    if (question.has_best_answer) {
-      meta.appendChild(document.createTextNode(" "));
-      meta.appendChild(badge("best", label("best", "Best answer"), "★"));
+    // One badge, as the server's lists show it (app/questions/models.py state_badge).
+    var state = question.badge || {};
+    var one = element("span", "badge badge--" + question.kind + " badge--state badge--state-" + (state.state || "open"));
+    one.appendChild(document.createTextNode(state.text || question.kind_label));
+    if (state.icon) {
+      var mark = element("span", null, " " + state.icon);
+      mark.setAttribute("aria-hidden", "true");
+      one.appendChild(mark);
     }
-    if (question.has_official_answer) {
-      meta.appendChild(document.createTextNode(" "));
-      meta.appendChild(badge("official", label("official", "Official answer"), "◆"));
-    }
-    if (question.answered && !question.has_best_answer && !question.has_official_answer) {
-      meta.appendChild(document.createTextNode(" "));
-      meta.appendChild(badge("answered", label("answered", "Answered"), "✓"));
-    }
-    if (question.status !== "open" && question.status !== "answered") {
-      meta.appendChild(document.createTextNode(" "));
-      meta.appendChild(badge("status", question.status_label));
-    }
+    meta.appendChild(one);
     var count = question.answer_count;
     var answers = question.answers_label || count + (count === 1 ? " answer" : " answers");
     meta.appendChild(document.createTextNode(" " + answers));

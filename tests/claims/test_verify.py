@@ -145,9 +145,13 @@ def test_a_link_works_once(client, pending):
     shown = client.get(pending["path"])
     again = client.post(pending["path"], data={"token": pending["token"]})
 
+    # Used, and nothing is wrong: the page says the claim waits for review (issue 13).
     for response in (shown, again):
-        assert response.status_code == 400
-        assert "This link was already used: jane@acme.com is verified" in text(response)
+        assert response.status_code == 200
+        page = text(response)
+        assert "Your claim is waiting for review" in page
+        assert "Your address jane@acme.com is verified; your claim on Acme is waiting" in page
+        assert "That link does not work" not in page
     assert snapshot() == before
     assert [action for action, *_ in audit_trail(pending["company"])] == [
         "claim.requested",

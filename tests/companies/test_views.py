@@ -522,8 +522,26 @@ def test_the_company_page_runs_the_same_queries_for_few_and_many(client, count_q
 
     assert len(few) == len(many)
     # the signed-in user, the company, its products, whether the user follows it, a page of
-    # questions, the scorecard (app/insights/scorecard.py: one SELECT, or none when cached)
-    assert len(many) <= 6
+    # questions, the scorecard (app/insights/scorecard.py: one SELECT, or none when cached),
+    # and on an unclaimed company the user's own claim still going (the claim-waiting notice)
+    assert len(many) <= 7
+    assert sum("FROM claims" in statement for statement in many) == 1
+
+
+def test_the_company_page_reads_no_claim_for_a_claimed_company_or_a_signed_out_reader(
+    client, count_queries
+):
+    claimed = _company_with("Claimed", products=1, questions=2)
+    claimed.claimed_at = utcnow()
+    unclaimed = _company_with("Open", products=1, questions=2)
+    _save()
+    claimed_url, unclaimed_url = f"/companies/{claimed.slug}", f"/companies/{unclaimed.slug}"
+
+    signed_out = _statements_for(client, count_queries, unclaimed_url)
+    login_as(client, make_user())
+    of_claimed = _statements_for(client, count_queries, claimed_url)
+
+    assert not any("FROM claims" in statement for statement in signed_out + of_claimed)
 
 
 def test_the_company_list_runs_the_same_queries_for_few_and_many(client, count_queries):

@@ -1,4 +1,5 @@
-"""The "Unanswered for <company>" page: what waits for the company's staff, oldest first."""
+"""The "Waiting for an answer from <company>" page: what waits for the company's staff,
+oldest first."""
 
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ def test_staff_see_what_waits_for_the_company_oldest_first(client, acme, questio
     assert response.status_code == 200
     page = text(response)
     assert page.count("<h1") == 1
-    assert "<h1>Unanswered for Acme</h1>" in page
+    assert "<h1>Waiting for an answer from Acme</h1>" in page
     assert listed_titles(page) == [
         "Oldest and never answered",
         "Only fellow customers answered",
@@ -256,7 +257,7 @@ def test_the_question_page_links_to_it_for_those_who_may_see_it(client, acme, qu
     db.session.commit()
     question = questions["waiting"]
     url = f"/questions/{question.id}/{question.slug}"
-    link = '<a href="/companies/acme/unanswered">Unanswered for Acme</a>'
+    link = '<a href="/companies/acme/unanswered">Waiting for an answer from Acme</a>'
 
     anonymous = text(client.get(url))
     login_as(client, acme.peer)

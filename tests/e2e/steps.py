@@ -87,9 +87,9 @@ def answer_card(page: Page, author: str) -> Locator:
 
 
 def post_answer(page: Page, text: str) -> None:
-    """On a question page: write an answer and post it."""
-    page.get_by_label("Your answer").fill(text)
-    page.get_by_role("button", name="Post your answer").click()
+    """On a question page: write an answer and post it (a "reply" under an idea or praise)."""
+    page.get_by_label(re.compile(r"^Your (answer|reply)$")).fill(text)
+    page.get_by_role("button", name=re.compile(r"^Post your (answer|reply)$")).click()
     expect(page.get_by_text("Thanks, your answer is posted.")).to_be_visible()
 
 

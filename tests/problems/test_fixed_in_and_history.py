@@ -342,6 +342,6 @@ def test_a_problems_me_too_count_reads_as_affected_users(client, acme):
 
     assert "2 people have this problem<" in page
     assert "2 people have this problem<" in listing
-    assert "1 me too" in listing
-    assert "1 person has this idea too" in idea_page
+    assert "1 person supports this" in listing
+    assert "1 person supports this" in idea_page
     assert Api(client).get(f"/questions/{problem.id}").get_json()["me_too_count"] == 2

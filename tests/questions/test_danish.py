@@ -46,7 +46,10 @@ def test_the_home_page_speaks_danish_and_counts_in_danish(client):
 
     assert '<html lang="da">' in page
     assert "Svar om de produkter, du bruger" in page and "Aktive spørgsmål" in page
-    assert "<span>1 svar</span>" in page and "<span>2 svar</span>" in page
+    assert (
+        '<span class="question-item__count">1 svar</span>' in page
+        and '<span class="question-item__count">2 svar</span>' in page
+    )
     assert "1 spørgsmål" in page  # each company's count
     assert "spurgt af" in page and "asked by" not in page
     # Posts are not translated.
@@ -177,10 +180,13 @@ def test_cached_list_rows_keep_each_language_apart(client, page_cache_on):
     english = text(client.get("/questions"))
     danish_again = text(client.get("/questions", headers=DANISH))
 
-    assert "<span>1 svar</span>" in danish and "spurgt af" in danish
-    assert "<span>1 answer</span>" in english and "asked by" in english
+    assert '<span class="question-item__count">1 svar</span>' in danish and "spurgt af" in danish
+    assert '<span class="question-item__count">1 answer</span>' in english and "asked by" in english
     assert "svar</span>" not in english and "spurgt af" not in english
-    assert danish_again.count("<span>1 svar</span>") == 1 and "1 answer" not in danish_again
+    assert (
+        danish_again.count('<span class="question-item__count">1 svar</span>') == 1
+        and "1 answer" not in danish_again
+    )
 
 
 def test_the_anonymous_page_cache_keeps_each_language_apart(client, problem, page_cache_on):

@@ -94,7 +94,7 @@ def test_the_current_sort_tab_is_marked(client, forum):
 
     page = text(client.get("/questions?sort=unanswered"))
 
-    assert 'aria-current="page">Unanswered</a>' in page
+    assert 'aria-current="page">No answers yet</a>' in page
     for label in ("Recent activity", "Newest", "Most me too"):
         assert f">{label}</a>" in page
 

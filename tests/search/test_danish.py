@@ -33,8 +33,9 @@ def test_the_search_page_speaks_danish(client, acme):
     assert '<html lang="da">' in page
     assert "<h1>Søg på Helpsquare</h1>" in page
     assert "Spørgsmål der passer til “sync”" in page
-    assert "<span>2 svar</span>" in page and "<span>0 svar</span>" in page
-    assert ">Løst</span>" in page  # the status badge
+    assert '<span class="question-item__count">2 svar</span>' in page
+    assert '<span class="question-item__count">0 svar</span>' in page
+    assert ">Problem · Løst</span>" in page  # the one badge: the kind and its status
     assert "stopped working on my phone" in page  # the post as written
 
 
@@ -64,7 +65,7 @@ def test_the_similar_step_of_asking_is_danish(client, acme):
     assert "Disse spørgsmål om Acme ligner dit." in page
     assert ">Ingen af disse — fortsæt</button>" in page
     similar = page.split('id="similar"')[1].split("</section>")[0]
-    assert "2 svar</span>" in similar and ">Problem</span>" in similar
+    assert "2 svar</span>" in similar and ">Problem · Løst</span>" in similar
     # The script's words for the matches it shows while typing.
     assert 'data-label-heading="Allerede spurgt? Disse ligner:"' in page
     assert 'data-label-best="Bedste svar"' in page

@@ -108,7 +108,8 @@ def test_the_first_post_shows_similar_questions_and_keeps_everything_typed(
     similar = page.split('id="similar"')[1].split("</section>")[0]
     for question in (best, official, waiting):
         assert f'href="/questions/{question.id}/{question.slug}">{question.title}</a>' in similar
-    assert "Best answer</span>" in similar and "Official answer</span>" in similar
+    # One badge each: "Problem · Best answer ★", "Problem · Official answer ◆" (issue 13).
+    assert "· Best answer<span" in similar and "· Official answer<span" in similar
     assert "Globex" not in similar  # only the company being asked
     assert '<button type="submit" form="ask-form">None of these — continue</button>' in page
     assert '<input type="hidden" name="seen_similar" value="1">' in page
