@@ -399,7 +399,8 @@
       return; // one at a time: a second press waits for the first answer
     }
     form.setAttribute("aria-busy", "true");
-    fetch(form.action, {
+    // getAttribute: the toggles' hidden field is named "action", which hides form.action.
+    fetch(form.getAttribute("action"), {
       method: "POST",
       credentials: "same-origin",
       headers: { Accept: "application/json", "X-CSRFToken": token.value },
