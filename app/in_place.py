@@ -157,12 +157,20 @@ def endorsed_badge_text(company: Any) -> str:
     return _("Endorsed by a Helpsquare moderator")
 
 
-def best_answer_words() -> dict[str, str]:
-    """The best answer's badge and the two labels of its button."""
+def best_answer_state(question: Any) -> dict[str, Any]:
+    """Which answer holds the best answer's badge now, the badge's and the two button
+    labels' words, and whether the question reads as answered (its "Answered" badge,
+    ``status_badge`` in ``templates/_macros/questions.html``). The answers keep their order
+    until the page is loaded again (best first)."""
     return {
+        "best_answer_id": question.best_answer_id,
         "badge_text": _("Best answer"),
         "choose_label": _("Choose as best answer"),
         "unmark_label": _("Unmark best answer"),
+        "answered": {
+            "shown": question.is_answered or question.status.value == "answered",
+            "text": _("Answered"),
+        },
     }
 
 

@@ -181,10 +181,12 @@ def test_best_answer_answers_which_answer_holds_the_badge(client, scene):
     assert reply["badge_text"] == "Best answer"
     assert reply["unmark_label"] == "Unmark best answer"
     assert reply["choose_label"] == "Choose as best answer"
+    assert reply["answered"] == {"shown": True, "text": "Answered"}
     cleared = _json(
         client.post(f"/questions/{question.id}/best-answer", data={"action": "clear"}, headers=JSON)
     )
     assert cleared["best_answer_id"] is None
+    assert cleared["answered"]["shown"] is False
     db.session.refresh(question)
     assert question.best_answer_id is None
 

@@ -166,7 +166,7 @@ def best(question_id: int) -> Response:
             _("The best answer is unmarked."),
             "success",
             back_to=lambda: question_url(question),
-            state=lambda: {"best_answer_id": None, **in_place.best_answer_words()},
+            state=lambda: in_place.best_answer_state(question),
         )
     if form.answer_id.data is None:
         abort(400)
@@ -177,7 +177,7 @@ def best(question_id: int) -> Response:
         _("Marked as the best answer. Thanks for letting everyone know what worked."),
         "success",
         back_to=lambda: answer_page_url(answer),
-        state=lambda: {"best_answer_id": answer.id, **in_place.best_answer_words()},
+        state=lambda: in_place.best_answer_state(question),
     )
 
 

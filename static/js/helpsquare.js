@@ -286,8 +286,26 @@
     }
   }
 
+  // The question's "Answered" badge (its header's first line of badges).
+  function answered(state) {
+    var meta = document.querySelector("#question > header > p.meta");
+    if (!meta || !state) {
+      return;
+    }
+    var shown = meta.querySelector(".badge--answered");
+    if (state.shown && !shown) {
+      var kind = meta.querySelector(".badge");
+      var node = badge("answered", "✓", state.text);
+      meta.insertBefore(node, kind ? kind.nextSibling : meta.firstChild);
+      meta.insertBefore(document.createTextNode(" "), node);
+    } else if (!state.shown && shown) {
+      meta.removeChild(shown);
+    }
+  }
+
   // The best answer moves: every answer card on the page gets its badge and button again.
   function bestAnswer(reply) {
+    answered(reply.answered);
     var cards = document.querySelectorAll("article.answer[id^='answer-']");
     Array.prototype.forEach.call(cards, function (card) {
       var id = card.id.slice("answer-".length);
