@@ -10,12 +10,15 @@ import logging
 
 from flask import Flask, render_template, request
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, login_manager
 from app.i18n import _, _l, current_language
+from app.in_place import error as json_error
+from app.in_place import sign_in_needed, wants_json
 from app.ops import request_id
 
 log = logging.getLogger(__name__)
@@ -85,6 +88,7 @@ class Conflict(DomainError):
 
 _TITLES = {
     400: _l("Bad request"),
+    401: _l("Please sign in"),
     403: _l("Not allowed"),
     404: _l("Page not found"),
     405: _l("Not allowed here"),
@@ -128,6 +132,19 @@ def _render(status: int, message: str | None = None):
     return body, status, headers
 
 
+# A stale or missing CSRF token, said to the in-place script (app/in_place.py) in words a
+# reader can act on; the page answer keeps the generic 400.
+CSRF_MESSAGE = _l("This page was open too long to do that from it. Reload the page and try again.")
+
+
+def _json(status: int, message: str | None = None, code: str | None = None, **extra: object):
+    """The JSON answer of a refusal, for a request that asked for JSON (the in-place
+    actions' script): ``{"error": {"status", "code", "title", "message"}}``."""
+    title = str(_TITLES.get(status) or _("Error"))
+    text = str(message or _MESSAGES.get(status, ""))
+    return json_error(status, code or str(status), title, text, **extra)
+
+
 def _route() -> str:
     """The URL rule, for the logs: the path itself may hold a token (a reset link)."""
     return request.url_rule.rule if request.url_rule is not None else "(no route)"
@@ -139,6 +156,13 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         db.session.rollback()
+        if wants_json():
+            if isinstance(error, PermissionDenied) and not current_user.is_authenticated:
+                return sign_in_needed()
+            response = _json(error.status, error.message or None, error.code)
+            if isinstance(error, RateLimited):
+                response.headers["Retry-After"] = str(error.retry_after)
+            return response
         if isinstance(error, PermissionDenied) and not current_user.is_authenticated:
             return login_manager.unauthorized()
         if isinstance(error, EmailUnverified):
@@ -154,16 +178,24 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if wants_json():
+            if isinstance(error, CSRFError):
+                return _json(400, str(CSRF_MESSAGE), "csrf")
+            response = _json(error.code, _MESSAGES.get(error.code) or error.description)
+            retry_after = dict(error.get_headers()).get("Retry-After")
+            if retry_after:
+                response.headers["Retry-After"] = retry_after
+            return response
         return _render(error.code, _MESSAGES.get(error.code) or error.description)
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError):
         db.session.rollback()
         log.warning("database unavailable on %s %s: %s", request.method, _route(), error)
-        return _render(503)
+        return _json(503) if wants_json() else _render(503)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         db.session.rollback()
         log.exception("unhandled error on %s %s", request.method, _route())
-        return _render(500)
+        return _json(500) if wants_json() else _render(500)

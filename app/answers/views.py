@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app import in_place
 from app.answers import bp, services
 from app.answers import queries as answer_queries
 from app.answers.forms import AnswerForm, BestAnswerForm, EndorseForm, HelpfulForm
@@ -125,17 +126,29 @@ def helpful(answer_id: int) -> Response:
     if not form.validate_on_submit():
         abort(400)
     user = viewer()
-    if form.action.data == "add":
+    pressed = form.action.data == "add"
+    if pressed:
         if services.vote_helpful(user, answer):
-            flash(_("Thanks for saying this answer helped."), "success")
+            message, category = _("Thanks for saying this answer helped."), "success"
         else:
-            flash(_("You already found this answer helpful."), "info")
+            message, category = _("You already found this answer helpful."), "info"
     else:
         if services.withdraw_helpful(user, answer):
-            flash(_("Your helpful vote is withdrawn."), "success")
+            message, category = _("Your helpful vote is withdrawn."), "success"
         else:
-            flash(_("You had not voted this answer helpful."), "info")
-    return redirect(answer_page_url(answer), 303)
+            message, category = _("You had not voted this answer helpful."), "info"
+    return in_place.reply(
+        message,
+        category,
+        back_to=lambda: answer_page_url(answer),
+        state=lambda: {
+            "pressed": pressed,
+            "action": in_place.next_action(pressed),
+            "label": in_place.helpful_label(),
+            "count": answer.helpful_count,
+            "count_text": in_place.helpful_count_text(answer.helpful_count),
+        },
+    )
 
 
 @bp.post("/questions/<id:question_id>/best-answer")
@@ -149,15 +162,23 @@ def best(question_id: int) -> Response:
     user = viewer()
     if form.wants_clear():
         services.clear_best_answer(user, question)
-        flash(_("The best answer is unmarked."), "success")
-        return redirect(question_url(question), 303)
+        return in_place.reply(
+            _("The best answer is unmarked."),
+            "success",
+            back_to=lambda: question_url(question),
+            state=lambda: in_place.best_answer_state(question),
+        )
     if form.answer_id.data is None:
         abort(400)
     answer = get_answer(form.answer_id.data)
     # An answer of another question is refused by the service (422), nothing changes.
     services.choose_best_answer(user, question, answer)
-    flash(_("Marked as the best answer. Thanks for letting everyone know what worked."), "success")
-    return redirect(answer_page_url(answer), 303)
+    return in_place.reply(
+        _("Marked as the best answer. Thanks for letting everyone know what worked."),
+        "success",
+        back_to=lambda: answer_page_url(answer),
+        state=lambda: in_place.best_answer_state(question),
+    )
 
 
 @bp.post("/answers/<id:answer_id>/endorse")
@@ -170,14 +191,26 @@ def endorse(answer_id: int) -> Response:
         abort(400)
     user = viewer()
     # Refusals (403, or 422 for an official answer) reach the error pages; nothing changes.
-    if form.action.data == "add":
+    pressed = form.action.data == "add"
+    if pressed:
         if services.endorse_answer(user, answer):
-            flash(_("The answer is endorsed: readers see the badge on it."), "success")
+            message, category = _("The answer is endorsed: readers see the badge on it."), "success"
         else:
-            flash(_("This answer is already endorsed."), "info")
+            message, category = _("This answer is already endorsed."), "info"
     else:
         if services.withdraw_endorsement(user, answer):
-            flash(_("The endorsement is withdrawn."), "success")
+            message, category = _("The endorsement is withdrawn."), "success"
         else:
-            flash(_("This answer was not endorsed."), "info")
-    return redirect(answer_page_url(answer), 303)
+            message, category = _("This answer was not endorsed."), "info"
+    company = answer.question.company
+    return in_place.reply(
+        message,
+        category,
+        back_to=lambda: answer_page_url(answer),
+        state=lambda: {
+            "pressed": pressed,
+            "action": in_place.next_action(pressed),
+            "label": in_place.endorse_label(company),
+            "endorsed": {"shown": pressed, "text": in_place.endorsed_badge_text(company)},
+        },
+    )

@@ -19,6 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import g, has_app_context, has_request_context
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.db import insert_if_absent, utcnow
 from app.errors import NotFound, ValidationError
@@ -536,6 +537,50 @@ def mark_read(user: Any, notification_id: int) -> bool:
     return bool(changed)
 
 
+def mark_shown_read(user: Any, notification_ids: Any) -> int:
+    """Opening the notifications page reads what it shows: the recipient's notifications
+    among ``notification_ids`` (the page's unread ones) are marked read with ONE UPDATE, and
+    the counter on the user row goes down by exactly as many (a second UPDATE, which
+    answers the new count). How many were unread; nothing runs for an empty list.
+
+    The page renders after this from the objects it already holds: they are not expired
+    by this commit, so the page shows them as they were when it opened ("New"), and
+    ``user.unread_notification_count`` is the row's new count, for the bell.
+    """
+    ids = sorted({int(notification_id) for notification_id in notification_ids})
+    if not ids:
+        return 0
+    require(user, Permission.NOTIFICATIONS_OWN)
+    changed = db.session.execute(
+        sa.update(Notification)
+        .where(
+            Notification.id.in_(ids),
+            Notification.user_id == user.id,
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=utcnow()),
+        execution_options={"synchronize_session": False, "preserve_rowcount": True},
+    ).rowcount
+    if not changed:
+        return 0  # read meanwhile (another tab): nothing written, nothing to commit
+    users = db.metadata.tables["users"]
+    unread = db.session.execute(
+        sa.update(users)
+        .where(users.c.id == user.id)
+        .values(unread_notification_count=users.c.unread_notification_count - changed)
+        .returning(users.c.unread_notification_count),
+        execution_options={"synchronize_session": False},
+    ).scalar_one()
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+    set_committed_value(user, "unread_notification_count", unread)
+    return changed
+
+
 def mark_all_read(user: Any) -> int:
     """The recipient marks all their notifications read; how many were unread.
 
@@ -678,6 +723,7 @@ __all__ = [
     "follow",
     "mark_all_read",
     "mark_read",
+    "mark_shown_read",
     "notify",
     "read_unsubscribe_token",
     "scope_categories",

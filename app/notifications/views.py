@@ -9,6 +9,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from app import in_place
 from app.companies.queries import get_company
 from app.errors import DomainError, ValidationError
 from app.extensions import csrf
@@ -33,19 +34,35 @@ UNSUBSCRIBE_INVALID = _l(
 # The notifications page ----------------------------------------------------------------
 
 
+def _prefetch() -> bool:
+    """Whether the browser only fetches the page ahead of a click it guesses (a prefetch or
+    prerender): no person has seen it yet, so it reads nothing."""
+    purpose = request.headers.get("Sec-Purpose") or request.headers.get("Purpose") or ""
+    return "prefetch" in purpose.lower() or request.headers.get("X-Moz") == "prefetch"
+
+
 @bp.get("/notifications")
 @login_required
 def index() -> str:
-    """The signed-in user's notifications, newest first; unread ones marked."""
+    """The signed-in user's notifications, newest first. Opening the page reads what it
+    shows (``services.mark_shown_read``): they still say "New" on this page, the bell
+    counts them no more, and the next page (``cursor``) stays unread until it is opened.
+    A HEAD request or a browser's prefetch marks nothing: nobody has seen them."""
+    user = viewer()
     try:
         page = queries.notifications_page(
-            viewer(),
+            user,
             cursor=cursor_from(request.args),
             limit=current_app.config["PAGE_SIZE"],
         )
     except BadCursor:
         raise DomainError(BAD_PAGE_LINK) from None
-    return render_template("notifications/index.html", page=page)
+    shown_unread = [notification.id for notification in page.items if notification.is_unread]
+    marked: list[int] = []
+    if request.method == "GET" and shown_unread and not _prefetch():
+        services.mark_shown_read(user, shown_unread)
+        marked = shown_unread
+    return render_template("notifications/index.html", page=page, marked=marked)
 
 
 # How many notifications the bell's list shows; the page has the rest.
@@ -87,9 +104,9 @@ def latest() -> Response | tuple[Response, int]:
     )
 
 
-def _back_to_list() -> Response:
+def _back_to_list() -> str:
     cursor = request.args.get("cursor") or None
-    return redirect(url_for("notifications.index", cursor=cursor), 303)
+    return url_for("notifications.index", cursor=cursor)
 
 
 @bp.post("/notifications/<id:notification_id>/read")
@@ -98,10 +115,17 @@ def mark_read(notification_id: int) -> Response:
         return sign_in_redirect(url_for("notifications.index"))
     if not ActionForm().validate_on_submit():
         abort(400)
+    user = viewer()
     # Someone else's notification is not found (404), as if it did not exist.
-    if services.mark_read(viewer(), notification_id):
-        flash(_("Marked as read."), "success")
-    return _back_to_list()
+    changed = services.mark_read(user, notification_id)
+    if not changed and not in_place.wants_json():
+        return redirect(_back_to_list(), 303)  # read already: nothing to say
+    return in_place.reply(
+        _("Marked as read.") if changed else _("This notification was read already."),
+        "success" if changed else "info",
+        back_to=_back_to_list,
+        state=lambda: {"read": True, "bell": in_place.bell(user.unread_notification_count)},
+    )
 
 
 @bp.post("/notifications/read-all")
@@ -198,18 +222,27 @@ def _toggle(target_kind: str, target: Any, back_to: str) -> Response:
     user = viewer()
     # As its button says it: "this problem", "this idea"…, or the product's or company's name.
     what = str(THIS_KIND[target.kind]) if target_kind == "question" else target.name
-    if form.action.data == "add":
+    following = form.action.data == "add"
+    if following:
         services.follow(user, **{target_kind: target})
-        flash(
+        message, category = (
             _("You follow %(what)s now: new activity shows under Notifications.", what=what),
             "success",
         )
+    elif services.unfollow(user, **{target_kind: target}):
+        message, category = _("You no longer follow %(what)s.", what=what), "success"
     else:
-        if services.unfollow(user, **{target_kind: target}):
-            flash(_("You no longer follow %(what)s.", what=what), "success")
-        else:
-            flash(_("You were not following %(what)s.", what=what), "info")
-    return redirect(back_to + "#follow", 303)
+        message, category = _("You were not following %(what)s.", what=what), "info"
+    return in_place.reply(
+        message,
+        category,
+        back_to=lambda: back_to + "#follow",
+        state=lambda: {
+            "following": following,
+            "action": in_place.next_action(following),
+            "label": in_place.follow_label(what, following),
+        },
+    )
 
 
 @bp.post("/questions/<id:question_id>/follow")

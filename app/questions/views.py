@@ -17,6 +17,7 @@ from flask import (
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app import in_place
 from app.answers import queries as answer_queries
 from app.answers.forms import AnswerForm
 from app.answers.queries import AnswerSort
@@ -101,6 +102,8 @@ def sign_in_redirect(next_path: str) -> Response:
     After a POST the visitor comes back to the page the button was on, not to
     the action's URL (which would answer a GET with 405).
     """
+    if in_place.wants_json():  # an in-place action's script: 401 in JSON, no redirect
+        return in_place.sign_in_needed()
     flash(_("Please sign in to do that."), "info")
     return redirect(url_for("accounts.sign_in", next=next_path), 303)
 
@@ -462,17 +465,32 @@ def me_too(question_id: int) -> Response:
     if not form.validate_on_submit():
         abort(400)
     user = viewer()
-    if form.action.data == "add":
+    pressed = form.action.data == "add"
+    if pressed:
         if services.add_me_too(user, question):
-            flash(_("Thanks. You are counted among the people this affects."), "success")
+            message, category = (
+                _("Thanks. You are counted among the people this affects."),
+                "success",
+            )
         else:
-            flash(_("You already said this affects you too."), "info")
+            message, category = _("You already said this affects you too."), "info"
     else:
         if services.remove_me_too(user, question):
-            flash(_("You are no longer counted for this question."), "success")
+            message, category = _("You are no longer counted for this question."), "success"
         else:
-            flash(_("You had not said “me too” here."), "info")
-    return redirect(question_url(question, anchor="me-too"), 303)
+            message, category = _("You had not said “me too” here."), "info"
+    return in_place.reply(
+        message,
+        category,
+        back_to=lambda: question_url(question, anchor="me-too"),
+        state=lambda: {
+            "pressed": pressed,
+            "action": in_place.next_action(pressed),
+            "label": in_place.me_too_label(question),
+            "count": question.me_too_count,
+            "count_text": in_place.me_too_count_text(question),
+        },
+    )
 
 
 @bp.post("/questions/<id:question_id>/status")

@@ -450,3 +450,252 @@
     }, 200);
   });
 })();
+
+
+/* Actions in place (issue 13; app/in_place.py): helpful, me too, follow, endorse, the best
+ * answer and "Mark as read" are one-button forms marked data-fetch. This block sends the
+ * same POST with the CSRF token in a header, asking for JSON, and changes the page where it
+ * stands: the button's pressed state and label, the count beside it, the badges, the bell.
+ * The focus stays on the button; what happened is said next to it (a status, or an alert
+ * for a refusal). If the request cannot be made at all (offline), the form is posted as it
+ * would be without this script. Text goes in with textContent only.
+ */
+(function () {
+  "use strict";
+
+  if (!window.fetch || !window.FormData || !document.addEventListener) {
+    return;
+  }
+
+  function closest(node, selector) {
+    return node && node.closest ? node.closest(selector) : null;
+  }
+
+  // The sentence next to the form: one element per form, made the first time, so a screen
+  // reader announces the change (polite) or the refusal (an alert).
+  function say(form, text, refused) {
+    var box = form.nextElementSibling;
+    if (!box || !box.classList.contains("action-status")) {
+      box = document.createElement("span");
+      box.className = "action-status";
+      box.setAttribute("role", "status");
+      form.parentNode.insertBefore(box, form.nextSibling);
+    }
+    box.setAttribute("role", refused ? "alert" : "status");
+    box.classList.toggle("action-status--error", !!refused);
+    box.textContent = "";
+    // A moment apart, so the change is announced even in a box made just now.
+    window.setTimeout(function () {
+      box.textContent = text || "";
+    }, 50);
+  }
+
+  function setHidden(form, name, value) {
+    var field = form.querySelector("input[type='hidden']:not([name='csrf_token'])");
+    if (field) {
+      field.name = name;
+      field.value = value;
+    }
+  }
+
+  function setLabel(button, text) {
+    if (typeof text === "string" && text) {
+      button.textContent = text;
+    }
+  }
+
+  function badge(kind, icon, text) {
+    var node = document.createElement("span");
+    node.className = "badge badge--" + kind;
+    var mark = document.createElement("span");
+    mark.setAttribute("aria-hidden", "true");
+    mark.textContent = icon + " ";
+    node.appendChild(mark);
+    node.appendChild(document.createTextNode(text));
+    return node;
+  }
+
+  function endorsement(form, state) {
+    var header = closest(form, "article.answer");
+    header = header && header.querySelector(".answer__header");
+    if (!header || !state) {
+      return;
+    }
+    var shown = header.querySelector(".badge--answered");
+    if (state.shown && !shown) {
+      var badges = header.querySelectorAll(".badge");
+      var after = badges.length ? badges[badges.length - 1] : null;
+      var node = badge("answered", "✓", state.text);
+      header.insertBefore(node, after ? after.nextSibling : header.firstChild);
+      header.insertBefore(document.createTextNode(" "), node);
+    } else if (!state.shown && shown) {
+      shown.parentNode.removeChild(shown);
+    }
+  }
+
+  // The question's "Answered" badge (its header's first line of badges).
+  function answered(state) {
+    var meta = document.querySelector("#question > header > p.meta");
+    if (!meta || !state) {
+      return;
+    }
+    var shown = meta.querySelector(".badge--answered");
+    if (state.shown && !shown) {
+      var kind = meta.querySelector(".badge");
+      var node = badge("answered", "✓", state.text);
+      meta.insertBefore(node, kind ? kind.nextSibling : meta.firstChild);
+      meta.insertBefore(document.createTextNode(" "), node);
+    } else if (!state.shown && shown) {
+      meta.removeChild(shown);
+    }
+  }
+
+  // The best answer moves: every answer card on the page gets its badge and button again.
+  function bestAnswer(reply) {
+    answered(reply.answered);
+    var cards = document.querySelectorAll("article.answer[id^='answer-']");
+    Array.prototype.forEach.call(cards, function (card) {
+      var id = card.id.slice("answer-".length);
+      var best = reply.best_answer_id !== null && String(reply.best_answer_id) === id;
+      card.classList.toggle("answer--best", best);
+      var header = card.querySelector(".answer__header");
+      var old = header && header.querySelector(".badge--best");
+      if (old && !best) {
+        header.removeChild(old);
+      } else if (header && best && !old) {
+        header.insertBefore(document.createTextNode(" "), header.firstChild);
+        header.insertBefore(badge("best", "★", reply.badge_text), header.firstChild);
+      }
+      var form = card.querySelector("form[data-fetch][action$='/best-answer']");
+      var button = form && form.querySelector("button");
+      if (!button) {
+        return;
+      }
+      if (best) {
+        setHidden(form, "action", "clear");
+        setLabel(button, reply.unmark_label);
+      } else {
+        setHidden(form, "answer_id", id);
+        setLabel(button, reply.choose_label);
+      }
+    });
+  }
+
+  function bell(state) {
+    var link = document.querySelector("a.bell");
+    if (!link || !state) {
+      return;
+    }
+    link.setAttribute("aria-label", state.label);
+    var count = link.querySelector(".bell__count");
+    if (!state.count && count) {
+      link.removeChild(count);
+    } else if (state.count) {
+      if (!count) {
+        count = document.createElement("span");
+        count.className = "bell__count";
+        link.appendChild(count);
+      }
+      count.textContent = String(state.count);
+    }
+  }
+
+  // A notification read from its row: the row says so, the button goes, the focus goes to
+  // the row's link (it would otherwise fall to the top of the page).
+  function readRow(form) {
+    var row = closest(form, "li.notification");
+    if (!row) {
+      return false;
+    }
+    row.classList.remove("notification--unread");
+    var flag = row.querySelector(".notification__flag");
+    if (flag) {
+      flag.parentNode.removeChild(flag);
+    }
+    var link = row.querySelector(".notification__text a");
+    form.parentNode.removeChild(form);
+    if (link) {
+      link.focus();
+    }
+    return true;
+  }
+
+  function apply(form, button, reply) {
+    if (typeof reply.pressed === "boolean") {
+      button.setAttribute("aria-pressed", reply.pressed ? "true" : "false");
+    }
+    if (typeof reply.action === "string") {
+      setHidden(form, "action", reply.action);
+    }
+    setLabel(button, reply.label);
+    var selector = form.getAttribute("data-fetch-count");
+    var scope = closest(form, ".actions") || document;
+    var count = selector ? scope.querySelector(selector) : null;
+    if (count && typeof reply.count_text === "string") {
+      count.textContent = reply.count_text;
+    }
+    if (reply.endorsed) {
+      endorsement(form, reply.endorsed);
+    }
+    if ("best_answer_id" in reply) {
+      bestAnswer(reply);
+    }
+    if (reply.bell) {
+      bell(reply.bell);
+    }
+    say(form, reply.message, false);
+    if (reply.read) {
+      readRow(form); // the sentence stays where the button was
+    }
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form || !form.hasAttribute || !form.hasAttribute("data-fetch") || event.defaultPrevented) {
+      return;
+    }
+    var token = form.querySelector("input[name='csrf_token']");
+    var button = form.querySelector("button");
+    if (!token || !button) {
+      return; // the plain post
+    }
+    event.preventDefault();
+    if (form.getAttribute("aria-busy") === "true") {
+      return; // one at a time: a second press waits for the first answer
+    }
+    form.setAttribute("aria-busy", "true");
+    // getAttribute: the toggles' hidden field is named "action", which hides form.action.
+    fetch(form.getAttribute("action"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "X-CSRFToken": token.value },
+      body: new FormData(form),
+    })
+      .then(
+        function (response) {
+          return response.json().then(
+            function (reply) {
+              return { ok: response.ok, reply: reply || {} };
+            },
+            function () {
+              return { ok: false, reply: {} };
+            }
+          );
+        },
+        function () {
+          return null; // no answer at all: offline
+        }
+      )
+      .then(function (result) {
+        form.removeAttribute("aria-busy");
+        var error = result && result.reply.error;
+        if (result && result.ok) {
+          apply(form, button, result.reply);
+        } else if (error && error.message) {
+          say(form, error.message, true); // refused: nothing changed
+        } else {
+          form.submit(); // offline, or no answer we understand: as without this script
+        }
+      });
+  });
+})();

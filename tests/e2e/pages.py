@@ -62,8 +62,9 @@ KEY_PAGES = [
         user="sitekeeper",
         heading="Claim on Nimbus Bikes",
     ),
-    # Notifications as Alice has them (some unread: the bell shows a count) and her e-mail
-    # settings. Looking marks nothing read; journeys use new users for that.
+    # Notifications as Alice has them and her e-mail settings. The first look reads what the
+    # page shows (issue 13): later widths and schemes show them read, her bell at none;
+    # journeys use new users for unread ones.
     KeyPage("notifications", "/notifications", user="alice", heading="Notifications"),
     KeyPage("email-settings", "/notifications/settings", user="alice", heading="E-mail settings"),
     # The moderators' review queue (Site Keeper is a site admin, hence a moderator).

@@ -70,6 +70,11 @@ def test_a_helpful_peer_earns_points_badges_and_is_named_a_champion(browsing: Br
     steps.answer_card(asker_page, peer).get_by_role("button", name="Helpful").click()
     steps.answer_card(asker_page, peer).get_by_role("button", name="Choose as best").click()
     expect(asker_page.get_by_text("Marked as the best answer.")).to_be_visible()
+    # Both happened in place (issue 13); the points show on the page loaded again.
+    expect(steps.answer_card(asker_page, peer).locator(".helpful-count")).to_have_text(
+        "1 found this helpful"
+    )
+    asker_page.reload()
     expect(steps.answer_card(asker_page, peer).locator(".reputation")).to_have_text("35 points")
 
     # The company joins; its admin names the peer a champion from the company's page.
