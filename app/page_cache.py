@@ -68,6 +68,14 @@ def _store_key(kind: str, key: tuple[object, ...]) -> str:
     return f"{kind}:" + hashlib.sha256(repr((*key_parts(), *key)).encode()).hexdigest()
 
 
+def store_keys(kind: str, keys: Iterable[tuple[object, ...]]) -> list[str]:
+    """The names in the store of several fragments' ``keys`` (as ``cached_fragment`` names
+    one), for reading them in one ``get_many``: ``key_parts()`` asked once."""
+    parts = key_parts()
+    sha256 = hashlib.sha256
+    return [f"{kind}:" + sha256(repr((*parts, *key)).encode()).hexdigest() for key in keys]
+
+
 def anonymous_page(key: tuple[object, ...], render: Callable[[], str]) -> str:
     """The page ``render`` makes, from the cache under ``key`` when the visitor may share it.
 

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from werkzeug.routing import BaseConverter, ValidationError
 
 from app.accounts.suspension import format_until
+from app.answers.cards import answer_cards, card_controls, thread_controls
 from app.db import MAX_ID, utcnow
 from app.i18n import _, current_language, ngettext
 from app.page_cache import cached_fragment, question_list_key
@@ -164,6 +165,9 @@ def init_app(app: Flask) -> None:
         Permission=Permission,
         static_url=static_url,
         cached_fragment=cached_fragment,
+        answer_cards=answer_cards,
+        card_controls=card_controls,
+        thread_controls=thread_controls,
         question_list_key=question_list_key,
         canonical_url=canonical_url,
     )
