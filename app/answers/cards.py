@@ -39,12 +39,11 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from app.extensions import cache
-from app.page_cache import store_keys
+from app.page_cache import CSRF_MARKER, store_keys
 from app.policy import Permission, can
 
 log = logging.getLogger(__name__)
 
-CSRF_MARKER = "\x00csrf-token\x00"
 _END = Markup("\n  </article>")
 
 

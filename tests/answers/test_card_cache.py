@@ -270,3 +270,32 @@ def test_no_csrf_token_is_kept_in_the_store(app, thread):
     for token in tokens:
         assert not any(token in str(value) for value in kept)
     assert any(CSRF_MARKER in str(value) for value in kept)
+
+
+def test_each_viewer_posts_with_their_own_token_from_a_kept_page(app, thread):
+    """The kept forms (the answer form, each card's buttons) carry the viewer's own CSRF
+    token: one filled the store, another posts with what their page gave them."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        first = login_as(app.test_client(), thread.asker)
+        address = f"/questions/{thread.question.id}/{thread.question.slug}"
+        first.get(address)
+        second = login_as(app.test_client(), thread.reader)
+        page = second.get(address).get_data(as_text=True)
+        form = re.search(r'action="/questions/\d+/answers".*?</form>', page, re.S).group(0)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+        vote = re.search(
+            rf'action="/answers/{thread.answer.id}/helpful".*?value="([^"]+)"', page, re.S
+        ).group(1)
+
+        posted = second.post(
+            f"/questions/{thread.question.id}/answers", data={"body": "Mine.", "csrf_token": token}
+        )
+        voted = second.post(
+            f"/answers/{thread.answer.id}/helpful", data={"action": "add", "csrf_token": vote}
+        )
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+    assert posted.status_code == 303
+    assert voted.status_code == 303
