@@ -130,7 +130,7 @@ def render_question_page(
     # of its own: the staff roles are the policy's, asked once a request).
     private_details = can_read_private_details(user, question)
     try:
-        page = answer_queries.answers_page(question, cursor=cursor)
+        page = answer_queries.answers_page(question, cursor=cursor, for_page=True)
     except BadCursor as error:
         raise DomainError(BAD_PAGE_LINK) from error
     show_images(question, page.items, private_details=private_details)
