@@ -7,11 +7,12 @@ production, a process's own simple cache in tests) under a key of everything it 
 may change:
 
 - the **content** (``answer_card_head`` in templates/_macros/answers.html): the badges, the
-  author with their points and champion badge, the text, the private details for their
-  readers, the images, a hidden answer's notice. It is the same for every viewer who may
-  read the answer at all (app.visibility decides which answers a page gets, so a hidden
-  answer's notice only ever reaches its author and moderators), but for whether the viewer
-  reads private details, which is part of the key;
+  author with their points and champion badge, the text, the images, a hidden answer's
+  notice. It is the same for every viewer who may read the answer at all (app.visibility
+  decides which answers a page gets, so a hidden answer's notice only ever reaches its
+  author and moderators). Whether the viewer reads private details is part of the key; an
+  answer that shows them private details (text or images) is rendered for that response
+  only, so the shared store never holds them (tests/private_details/test_leaks.py);
 - the **controls** (``answer_card_controls``): the footer (helpful, best answer, endorse,
   edit, delete, report, hide) and the comments with their tools and form. What this viewer
   may do and has done is worked out here first, as plain flags (``CardControls``: the
@@ -159,10 +160,6 @@ def _images_key(answer: Any) -> tuple[object, ...]:
 def _head_key(answer: Any, question: Any, private_details: bool) -> tuple[object, ...]:
     """Everything ``answer_card_head`` shows that may change."""
     company = question.company
-    private = None
-    if private_details:  # only then loaded (reading it otherwise would cost a query)
-        html = answer.private_details_html
-        private = _digest(html) if html else 0
     return (
         "answer-head",
         answer.id,
@@ -180,9 +177,15 @@ def _head_key(answer: Any, question: Any, private_details: bool) -> tuple[object
         _person_key(answer.author),
         answer.hidden_at,
         answer.hidden_reason,
-        private,
+        private_details,
         _images_key(answer),
     )
+
+
+def _shows_private(answer: Any) -> bool:
+    """Whether the card shows private details to a reader of them (only then loaded)."""
+    attached = getattr(answer, "attached", None)
+    return bool(answer.private_details_html or (attached and attached.private))
 
 
 def _comments_key(answer: Any) -> tuple[object, ...]:
@@ -256,6 +259,8 @@ def answer_cards(
             for answer, control in zip(answers, controls, strict=True)
         ]
     head_names = store_keys("fragment", (_head_key(a, question, private_details) for a in answers))
+    # Private details are never kept in the shared store: rendered for their reader each time.
+    keep_head = [not (private_details and _shows_private(a)) for a in answers]
     keep_controls = not reason_errors
     control_names = (
         store_keys(
@@ -275,10 +280,11 @@ def answer_cards(
     missing: dict[str, str] = {}
     cards = []
     for i, answer in enumerate(answers):
-        head = heads[i]
+        head = heads[i] if keep_head[i] else None
         if head is None:
             head = str(macros.answer_card_head(answer, question, private_details))
-            missing[head_names[i]] = head
+            if keep_head[i]:
+                missing[head_names[i]] = head
         if keep_controls and kept_controls[i] is not None:
             footer = kept_controls[i]
             if CSRF_MARKER in footer:
