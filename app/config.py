@@ -44,6 +44,7 @@ _ENV_SETTINGS: dict[str, Any] = {
     # The anonymous page cache (app/page_cache.py).
     "CACHE_TYPE": str,
     "CACHE_REDIS_URL": str,
+    "CACHE_THRESHOLD": int,
     "PAGE_CACHE_SECONDS": int,
     # Verified e-mail before writing (app.accounts.verification): "required" or "off".
     "EMAIL_VERIFICATION": lambda v: v.strip().lower(),
@@ -179,6 +180,10 @@ class DefaultConfig:
     CACHE_TYPE = "SimpleCache"
     CACHE_DEFAULT_TIMEOUT = 60
     CACHE_KEY_PREFIX = "helpsquare:"
+    # SimpleCache's most items (Flask-Caching's default is 500): a question page keeps two
+    # pieces per answer card (app/answers/cards.py), and past the limit SimpleCache sorts all
+    # it holds on every write. Some 3 KB each: about 30 MB per process at most.
+    CACHE_THRESHOLD = 10_000
     PAGE_CACHE_SECONDS = 60
     # The interface's languages (app/i18n.py): the first is the default; catalogues live in
     # app/translations and are compiled by `make install` (pybabel compile).

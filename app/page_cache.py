@@ -34,6 +34,7 @@ from typing import Any
 
 from flask import current_app, has_request_context, request, session
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from app.extensions import cache
@@ -43,6 +44,8 @@ from app.security import csp_nonce
 log = logging.getLogger(__name__)
 
 NONCE_MARKER = "\x00csp-nonce\x00"
+# A session's CSRF token in a kept form: never stored, put back when serving (app.answers.cards).
+CSRF_MARKER = "\x00csrf-token\x00"
 
 
 def _cacheable() -> bool:
@@ -66,6 +69,14 @@ def key_parts() -> tuple[str, ...]:
 def _store_key(kind: str, key: tuple[object, ...]) -> str:
     # Hashed: the host comes from the request, and stores limit what a key may hold.
     return f"{kind}:" + hashlib.sha256(repr((*key_parts(), *key)).encode()).hexdigest()
+
+
+def store_keys(kind: str, keys: Iterable[tuple[object, ...]]) -> list[str]:
+    """The names in the store of several fragments' ``keys`` (as ``cached_fragment`` names
+    one), for reading them in one ``get_many``: ``key_parts()`` asked once."""
+    parts = key_parts()
+    sha256 = hashlib.sha256
+    return [f"{kind}:" + sha256(repr((*parts, *key)).encode()).hexdigest() for key in keys]
 
 
 def anonymous_page(key: tuple[object, ...], render: Callable[[], str]) -> str:
@@ -119,6 +130,36 @@ def cached_fragment(*key: object, caller: Callable[[], Markup]) -> Markup:
     html = caller()
     try:
         cache.set(name, str(html), timeout=seconds)
+    except Exception:
+        log.exception("the page cache could not be written")
+    return html
+
+
+def cached_form(*key: object, fresh: bool = True, caller: Callable[[], Markup]) -> Markup:
+    """A blank form a signed-in viewer is offered (``{% call cached_form(…, fresh=…) %}``):
+    the body is rendered, and its WTForms form built, once per key, not on every read. The
+    session's CSRF token is kept as a marker and the viewer's own put back when serving.
+
+    ``fresh``: the form is blank (False for one coming back with what was typed or its
+    errors, which is rendered for this response only). The key must name everything the
+    form shows that may change (its question, what it offers)."""
+    seconds = current_app.config["PAGE_CACHE_SECONDS"]
+    if not fresh or seconds <= 0:
+        return caller()
+    name = _store_key("form", (current_app.config["WTF_CSRF_ENABLED"], *key))
+    try:
+        cached = cache.get(name)
+    except Exception:
+        log.exception("the page cache could not be read; rendering instead")
+        return caller()
+    if cached is not None:
+        if CSRF_MARKER in cached:
+            cached = cached.replace(CSRF_MARKER, generate_csrf())
+        # What the template rendered (escaped) a moment ago, kept by this module only.
+        return Markup(cached)  # noqa: S704
+    html = caller()
+    try:
+        cache.set(name, str(html).replace(generate_csrf(), CSRF_MARKER), timeout=seconds)
     except Exception:
         log.exception("the page cache could not be written")
     return html

@@ -15,9 +15,10 @@ from markupsafe import Markup
 from werkzeug.routing import BaseConverter, ValidationError
 
 from app.accounts.suspension import format_until
+from app.answers.cards import answer_cards, card_controls, thread_controls
 from app.db import MAX_ID, utcnow
 from app.i18n import _, current_language, ngettext
-from app.page_cache import cached_fragment, question_list_key
+from app.page_cache import cached_form, cached_fragment, question_list_key
 from app.policy import Permission, can, is_moderator
 from app.search.text import plain_text, shorten
 
@@ -164,6 +165,10 @@ def init_app(app: Flask) -> None:
         Permission=Permission,
         static_url=static_url,
         cached_fragment=cached_fragment,
+        cached_form=cached_form,
+        answer_cards=answer_cards,
+        card_controls=card_controls,
+        thread_controls=thread_controls,
         question_list_key=question_list_key,
         canonical_url=canonical_url,
     )

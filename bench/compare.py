@@ -11,7 +11,7 @@ kept), and asks them for a few requests of the same page in turn, in random orde
 round after round. Both see the same load, so the ratio of their medians is the change.
 
 Pages are ``bench/run.py``'s names: home, company, product, question, question_uncached,
-question_signed_in, search, similar, list_1, list_500.
+question_signed_in, question_staff, search, similar, list_1, list_500.
 """
 
 from __future__ import annotations
@@ -55,9 +55,9 @@ sa.event.listen(engine, "after_cursor_execute", after)
 clients = {}
 for page in targets.paths:
     client = app.test_client()
-    if page == "question_signed_in":
+    if targets.session_user(page):
         with client.session_transaction() as session:
-            session["_user_id"] = targets.user_id
+            session["_user_id"] = targets.session_user(page)
             session["_fresh"] = True
     clients[page] = client
 turn = {page: 0 for page in targets.paths}

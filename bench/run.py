@@ -96,6 +96,7 @@ PAGE_LABELS = {
     "question": "question, 50 answers",
     "question_signed_in": "question, 50 answers, signed in",
     "question_uncached": "question, 50 answers, page cache bypassed",
+    "question_staff": "question, 50 answers, a site admin",
     "search": "search",
     "similar": "similar questions",
     "ask": "asking a question (POST)",
@@ -373,6 +374,12 @@ class Targets:
     paths: dict[str, list[str]]
     user_id: str
     answers: int
+    # Issue 19: a site admin (every moderator tool on every card), for "question_staff".
+    admin_id: str = ""
+
+    def session_user(self, page: str) -> str | None:
+        """Whom the page is requested as (``_user_id`` of the session), or None: signed out."""
+        return {"question_signed_in": self.user_id, "question_staff": self.admin_id}.get(page)
 
 
 def discover(app: Any) -> Targets:
@@ -410,6 +417,9 @@ def discover(app: Any) -> Targets:
         user = run(
             sa.text("SELECT id, session_version FROM users WHERE NOT is_admin ORDER BY id LIMIT 1")
         ).one()
+        admin = run(
+            sa.text("SELECT id, session_version FROM users WHERE is_admin ORDER BY id LIMIT 1")
+        ).first()
         answers = run(sa.text("SELECT count(*) FROM answers")).scalar_one()
         company_slugs = list(companies)
         db.session.remove()
@@ -436,12 +446,19 @@ def discover(app: Any) -> Targets:
         ],
     }
     paths["question_signed_in"] = paths["question"]
+    if admin is not None:
+        paths["question_staff"] = paths["question"]
     # Signed out, as rendered when the anonymous page cache has no copy (a query string
     # bypasses it): what a first reader, or every reader with PAGE_CACHE_SECONDS=0, costs.
     paths["question_uncached"] = [f"{path}?from=bench" for path in paths["question"]]
     if deep_key:
         paths["list_500"] = [f"/questions?cursor={quote(deep_key)}"]
-    return Targets(paths=paths, user_id=f"{user[0]}:{user[1]}", answers=answers)
+    return Targets(
+        paths=paths,
+        user_id=f"{user[0]}:{user[1]}",
+        answers=answers,
+        admin_id=f"{admin[0]}:{admin[1]}" if admin is not None else "",
+    )
 
 
 def bench_app(url: str) -> Any:
@@ -468,9 +485,9 @@ def measure_in_process(
     captured: dict[str, list[tuple[str, Any, float]]] = {}
     for page, paths in targets.paths.items():
         client = app.test_client()
-        if page == "question_signed_in":
+        if targets.session_user(page):
             with client.session_transaction() as session:
-                session["_user_id"] = targets.user_id
+                session["_user_id"] = targets.session_user(page)
                 session["_fresh"] = True
         for i in range(warmup):
             client.get(paths[i % len(paths)])
@@ -508,7 +525,7 @@ def measure_in_process(
                 statements_min=min(counts),
                 statements_max=max(counts),
                 writes=writes,
-                sets_cookie=cookie and page != "question_signed_in",
+                sets_cookie=cookie and not targets.session_user(page),
                 statuses=sorted(statuses),
                 by_statement={
                     label: (statistics.median(times), percentile(times, 0.95), len(times))
@@ -646,9 +663,9 @@ def profile_page(dataset: Dataset, targets: Targets, page: str, requests: int) -
     app = bench_app(dataset.url)
     client = app.test_client()
     paths = targets.paths[page]
-    if page == "question_signed_in":
+    if targets.session_user(page):
         with client.session_transaction() as session:
-            session["_user_id"] = targets.user_id
+            session["_user_id"] = targets.session_user(page)
     for i in range(10):
         client.get(paths[i % len(paths)])
     profiler = cProfile.Profile()

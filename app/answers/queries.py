@@ -10,9 +10,10 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, undefer_group
+from sqlalchemy.orm import defer, joinedload, undefer_group
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.accounts.models import User
 from app.answers.models import Answer, HelpfulVote
 from app.companies.models import Membership
 from app.db import MAX_ID
@@ -57,6 +58,10 @@ def get_answer(answer_id: int, *, viewer: Any = VIEWER_OF_REQUEST) -> Answer:
         raise NotFound(_("There is no such answer. It may have been removed."))
     return answer
 
+
+# What a page of posts shows of their authors: their names (``app.templating.person``,
+# ``User.label``, the avatar's initials), whether the account is deleted, their points.
+PAGE_AUTHOR_COLUMNS = (User.id, User.username, User.display_name, User.deleted_at, User.reputation)
 
 # A question page shows at most this many answers; the rest are on its later pages.
 ANSWERS_PER_PAGE = 30
@@ -160,6 +165,7 @@ def answers_page(
     limit: int = ANSWERS_PER_PAGE,
     viewer: Any = VIEWER_OF_REQUEST,
     sort: AnswerSort = AnswerSort.BEST,
+    for_page: bool = False,
 ) -> AnswerPage:
     """A page of the question's answers in reading order, with their authors (one SELECT).
 
@@ -187,6 +193,9 @@ def answers_page(
     only for their author and moderators, who see them marked. Their private details come in
     the same SELECT for a viewer who may read them
     (``app.visibility.can_read_private_details``), and are not read for anyone else.
+
+    ``for_page``: only the columns the question page shows (issue 19): not the answers'
+    Markdown source, and of their authors only what names them and their points.
     """
     if viewer is VIEWER_OF_REQUEST:
         viewer = request_viewer()
@@ -201,9 +210,15 @@ def answers_page(
         sa.select(Answer, Membership.title, Champion.user_id.is_not(None))
         .outerjoin(Membership, membership)
         .outerjoin(Champion, champion)
-        .options(joinedload(Answer.author))
         .where(Answer.question_id == question.id, answer_visible(viewer, question=question))
     )
+    if for_page:
+        query = query.options(
+            defer(Answer.body),
+            joinedload(Answer.author).load_only(*PAGE_AUTHOR_COLUMNS),
+        )
+    else:
+        query = query.options(joinedload(Answer.author))
     if can_read_private_details(viewer, question):
         query = query.options(undefer_group(PRIVATE_DETAILS))
     if sort is not AnswerSort.BEST:

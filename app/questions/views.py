@@ -145,7 +145,7 @@ def render_question_page(
     # of its own: the staff roles are the policy's, asked once a request).
     private_details = can_read_private_details(user, question)
     try:
-        page = answer_queries.answers_page(question, cursor=cursor, sort=sort)
+        page = answer_queries.answers_page(question, cursor=cursor, sort=sort, for_page=True)
     except BadCursor as error:
         raise DomainError(BAD_PAGE_LINK) from error
     show_images(question, page.items, private_details=private_details)
@@ -161,25 +161,19 @@ def render_question_page(
             reason_errors=reason_errors or {},
         )
         return body, status
-    if user.is_authenticated:
-        # Only signed-in people get forms: making one puts a CSRF token in the session,
-        # and a signed-out reader's GET must leave them no cookie (nor a page uncacheable).
-        # And only the forms this viewer may use: the page asks the same of can().
-        if answer_form is None and can(user, Permission.ANSWER_CREATE, question):
-            answer_form = AnswerForm(formdata=None)
-        if answer_form is not None:
-            answer_form.set_company(question.company)
-            answer_form.set_kind(question.kind)
-        if status_form is None and can(user, Permission.QUESTION_SET_STATUS, question):
-            status_form = StatusForm(formdata=None)
-        if status_form is not None:
-            status_form.set_question(question)
-        if merge_form is None and can(user, Permission.QUESTION_MERGE, question):
-            merge_form = MergeForm(formdata=None)
-        # Who may say so is the page's to ask (it costs a query); this is only the kind.
-        solved_problem = question.kind is Kind.PROBLEM and question.status is Status.SOLVED
-        if still_broken_form is None and solved_problem:
-            still_broken_form = StillBrokenForm(formdata=None)
+    # Only signed-in people get forms: making one puts a CSRF token in the session, and a
+    # signed-out reader's GET must leave them no cookie (nor a page uncacheable). And only
+    # the forms this viewer may use: the page asks the same of can(). A blank form is built
+    # only when its kept HTML is missing (``cached_form``): none on most reads.
+    if answer_form is not None:
+        answer_form.set_company(question.company)
+        answer_form.set_kind(question.kind)
+    if status_form is not None:
+        status_form.set_question(question)
+    # Who may say so is the page's to ask (it costs a query); this is only the kind.
+    offer_still_broken = (
+        user.is_authenticated and question.kind is Kind.PROBLEM and question.status is Status.SOLVED
+    )
     body = render_template(
         "questions/show.html",
         question=question,
@@ -202,6 +196,8 @@ def render_question_page(
         status_form=status_form,
         merge_form=merge_form,
         still_broken_form=still_broken_form,
+        offer_still_broken=offer_still_broken or still_broken_form is not None,
+        blank=BlankForms(question),
         status_history=history.recent(question),
         markdown_hint=MARKDOWN_HINT,
         private_details_hint=ANSWER_PRIVATE_DETAILS_HINT,
@@ -211,6 +207,31 @@ def render_question_page(
         reason_errors=reason_errors or {},
     )
     return body, status
+
+
+class BlankForms:
+    """The question page's forms as a viewer first gets them, built only when the template
+    renders one (its kept HTML missing: ``app.page_cache.cached_form``)."""
+
+    def __init__(self, question: Question) -> None:
+        self.question = question
+
+    def answer(self) -> AnswerForm:
+        form = AnswerForm(formdata=None)
+        form.set_company(self.question.company)
+        form.set_kind(self.question.kind)
+        return form
+
+    def status(self) -> StatusForm:
+        form = StatusForm(formdata=None)
+        form.set_question(self.question)
+        return form
+
+    def merge(self) -> MergeForm:
+        return MergeForm(formdata=None)
+
+    def still_broken(self) -> StillBrokenForm:
+        return StillBrokenForm(formdata=None)
 
 
 def show_images(question: Question, answers: list[Any], *, private_details: bool) -> None:
