@@ -33,7 +33,7 @@ from bisect import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -1076,9 +1076,21 @@ def bench_app(url: str) -> Flask:
 
 
 def rebuild_search_index(
-    app: Flask, *, quiet: bool = False, related_for: list[int] | None = None
+    app: Flask,
+    *,
+    quiet: bool = False,
+    related_for: list[int] | None = None,
+    workers: int = 1,
+    url: str | None = None,
 ) -> int | None:
     """Rebuild the search index when the search package exists; ``None`` when it does not.
+
+    What ``app.search.index.rebuild`` does, with two changes for a bulk-loaded forum: the
+    answers' plain text is cached (the loader draws answer bodies from a pool of a few
+    thousand per sector, so ten million answers are some twenty thousand texts to parse),
+    and on PostgreSQL ``workers`` processes (``url`` given) each index a contiguous range of
+    question ids at once. At a million questions the serial rebuild took most of an hour on
+    the shared 2-core machine, longer than loading every table (bench/RESULTS.md).
 
     Related questions are found for the questions of ``related_for`` only (the threads the
     benchmark opens): at 100,000 questions, finding them for all takes 20–40 minutes
@@ -1086,25 +1098,123 @@ def rebuild_search_index(
     found them.
     """
     try:
-        from app.search import index
+        from app.search import index, terms
     except ImportError:
         return None
     from app.extensions import db
+    from app.search.backends import backend_for
 
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            # Rebuilding is a batch job, not a request: no request-sized statement timeout.
-            db.session.execute(sa.text("SET statement_timeout = 0"))
+        if db.engine.dialect.name != "postgresql" or url is None:
+            workers = 1
+        _postgres_batch_session()
         total = index.count_questions()
-        with click.progressbar(
-            length=max(total, 1), label=f"{'search index':<14}", show_pos=True,
-            file=_Null() if quiet else None,
-        ) as bar:  # fmt: skip
-            done = index.rebuild(progress=bar.update)
+        last_id = db.session.execute(sa.text("SELECT coalesce(max(id), 0) FROM questions"))
+        last_id = last_id.scalar_one()
+        db.session.remove()
+    ranges = _id_ranges(last_id, workers)
+    done = 0
+    with click.progressbar(
+        length=max(total, 1), label=f"{'search index':<14}", show_pos=True,
+        file=_Null() if quiet else None,
+    ) as bar:  # fmt: skip
+        if workers == 1:
+            with app.app_context():
+                done = _index_range(*ranges[0], progress=bar.update)
+        else:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                futures = [pool.submit(_index_range_in_process, url, a, b) for a, b in ranges]
+                for future in futures:
+                    indexed = future.result()
+                    done += indexed
+                    bar.update(indexed)
+    with app.app_context():
+        _postgres_batch_session()
+        backend = backend_for(db.session)
+        backend.remove_orphans(db.session)
+        backend.optimize(db.session)
+        db.session.commit()
+        terms.refresh()
+        db.session.commit()
         if related_for:
             index.rebuild_related(only=related_for)
         db.session.remove()
     return done
+
+
+def _postgres_batch_session() -> None:
+    """Rebuilding is a batch job, not a request: no request-sized statement timeout."""
+    from app.extensions import db
+
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.text("SET statement_timeout = 0"))
+
+
+def _id_ranges(last_id: int, parts: int) -> list[tuple[int, int]]:
+    """``parts`` contiguous ranges (first, last) covering ids 1..last_id."""
+    step = max(1, math.ceil(last_id / parts))
+    ranges = [(first, min(last_id, first + step - 1)) for first in range(1, last_id + 1, step)]
+    return ranges or [(1, 0)]
+
+
+def _index_range(first: int, last: int, progress: Callable[[int], None] | None = None) -> int:
+    """Index the questions with ids in [first, last], in batches committed one by one (the
+    loop of ``index.rebuild``), parsing each distinct answer text once."""
+    from app.extensions import db
+    from app.search import index
+    from app.search.backends import backend_for
+    from app.search.text import plain_text
+
+    cached = lru_cache(maxsize=50_000)(plain_text)
+    index.plain_text = cached  # type: ignore[attr-defined]
+    try:
+        _postgres_batch_session()
+        backend = backend_for(db.session)
+        done = 0
+        start = first
+        while start <= last:
+            ids = list(
+                db.session.execute(
+                    sa.text(
+                        "SELECT id FROM questions WHERE id BETWEEN :a AND :b ORDER BY id LIMIT :n"
+                    ),
+                    {"a": start, "b": last, "n": index.REBUILD_BATCH},
+                ).scalars()
+            )
+            if not ids:
+                break
+            documents = index._documents(ids)
+            backend.store(db.session, documents)
+            unlisted = set(ids) - {document.question_id for document in documents}
+            if unlisted:
+                backend.remove(db.session, sorted(unlisted))
+            db.session.commit()
+            done += len(ids)
+            start = ids[-1] + 1
+            if progress is not None:
+                progress(len(ids))
+        return done
+    finally:
+        index.plain_text = plain_text  # type: ignore[attr-defined]
+        cached.cache_clear()
+
+
+def _index_range_in_process(url: str, first: int, last: int) -> int:
+    """``_index_range`` in a worker process of its own, with its own app and connection."""
+    from app import create_app
+    from app.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        try:
+            return _index_range(first, last)
+        finally:
+            db.session.remove()
+            db.engine.dispose()
 
 
 @click.command("seed-bench")
@@ -1129,6 +1239,13 @@ def rebuild_search_index(
 @click.option("--reset", is_flag=True, help="Empty the target database first (drops everything).")
 @click.option("--analyze/--no-analyze", default=True, show_default=True)
 @click.option("--reindex/--no-reindex", default=True, show_default=True, help="Rebuild search.")
+@click.option(
+    "--index-workers",
+    type=click.IntRange(1, 16),
+    default=1,
+    show_default=True,
+    help="Processes building the search index at once (PostgreSQL).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @with_appcontext
 def seed_bench_command(
@@ -1141,6 +1258,7 @@ def seed_bench_command(
     reset: bool,
     analyze: bool,
     reindex: bool,
+    index_workers: int,
     quiet: bool,
 ) -> None:
     """Load a large benchmark forum in bulk (see bench/README.md)."""
@@ -1190,7 +1308,9 @@ def seed_bench_command(
     index_seconds = 0.0
     if reindex:
         index_started = time.perf_counter()
-        indexed = rebuild_search_index(app, quiet=quiet, related_for=report.thread_ids)
+        indexed = rebuild_search_index(
+            app, quiet=quiet, related_for=report.thread_ids, workers=index_workers, url=url
+        )
         index_seconds = time.perf_counter() - index_started
     if app is not current_app._get_current_object():  # type: ignore[attr-defined]
         with app.app_context():

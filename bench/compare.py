@@ -69,11 +69,13 @@ for line in sys.stdin:
         path = paths[turn[page] % len(paths)]
         turn[page] += 1
         spent.update(render=0.0, sql=0.0)
+        cpu = time.process_time()
         start = time.perf_counter()
         response = client.get(path)
         response.get_data()
         total = time.perf_counter() - start
-        times.append([total * 1000, spent["render"] * 1000, spent["sql"] * 1000])
+        cpu = time.process_time() - cpu
+        times.append([total * 1000, spent["render"] * 1000, spent["sql"] * 1000, cpu * 1000])
         assert response.status_code == 200, (path, response.status_code)
     print(json.dumps(times), flush=True)
 """
@@ -118,7 +120,7 @@ class Side:
         self.pages = set(json.loads(self.process.stdout.readline()))
 
     def ask(self, page: str, count: int) -> list[list[float]]:
-        """Per request: milliseconds in all, rendering templates, and in SQL."""
+        """Per request: milliseconds in all, rendering templates, in SQL, and of CPU."""
         self.process.stdin.write(f"{page} {count}\n")
         self.process.stdin.flush()
         return json.loads(self.process.stdout.readline())

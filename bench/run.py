@@ -190,7 +190,7 @@ def database_url(db: str, questions: int, pg_base: str) -> str:
     return url.set(database=name).render_as_string(hide_password=False)
 
 
-def ensure_loaded(dataset: Dataset, reuse: bool) -> None:
+def ensure_loaded(dataset: Dataset, reuse: bool, index_workers: int = 1) -> None:
     """Load the forum with ``flask seed-bench`` unless an identical one is there already."""
     if reuse and dataset.stamp.exists():
         stamp = json.loads(dataset.stamp.read_text())
@@ -204,6 +204,7 @@ def ensure_loaded(dataset: Dataset, reuse: bool) -> None:
         "--companies", str(dataset.companies), "--questions", str(dataset.questions),
         "--answers-per-question", str(dataset.answers_per_question),
         "--seed", str(dataset.seed), "--database-url", dataset.url, "--reset", "--quiet",
+        "--index-workers", str(index_workers),
     ]  # fmt: skip
     print(f"[{dataset.name}] loading: {' '.join(command[3:])}")
     started = time.perf_counter()
@@ -1346,6 +1347,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--reuse", action="store_true", help="keep a forum already loaded with the same parameters"
     )
+    parser.add_argument(
+        "--index-workers",
+        type=int,
+        default=1,
+        help="processes building the search index when loading (PostgreSQL; 3 at 1M)",
+    )
     parser.add_argument("--requests", type=int, default=200, help="per page, in-process")
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--wrk-seconds", type=int, default=10)
@@ -1405,7 +1412,7 @@ def measure(args: argparse.Namespace) -> Run:
             dataset = Dataset(db, size, args.answers_per_question, args.companies, args.seed,
                               database_url(db, size, args.pg_url))  # fmt: skip
             run.datasets.append(dataset)
-            ensure_loaded(dataset, args.reuse)
+            ensure_loaded(dataset, args.reuse, args.index_workers)
             print(f"[{dataset.name}] in-process, {args.requests} requests per page")
             results, targets, captured = measure_in_process(dataset, args.requests, args.warmup)
             run.pages += results

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from app import create_app
-from app.bench_data import BENCH_PASSWORD, plan_forum
+from app.bench_data import BENCH_PASSWORD, _id_ranges, plan_forum, rebuild_search_index
 from app.config import database_url_from_env
 from app.content import render
 from app.extensions import db
@@ -260,3 +260,35 @@ def test_the_same_seed_makes_the_same_forum():
 
     assert forum_rows(3) == first
     assert forum_rows(4) != first
+
+
+def test_id_ranges_cover_every_id_once():
+    assert _id_ranges(10, 3) == [(1, 4), (5, 8), (9, 10)]
+    assert _id_ranges(2, 4) == [(1, 1), (2, 2)]
+    assert _id_ranges(0, 2) == [(1, 0)]
+
+
+def test_the_search_index_built_by_workers_is_the_serial_one(app, forum):
+    """Two worker processes over id ranges, answer texts parsed once each (what the loader
+    does at a million questions), write the entries the one-process rebuild wrote."""
+    engine = sa.create_engine(forum, poolclass=sa.pool.NullPool)
+    with engine.connect() as c:
+        columns = "question_id, company_id, title, body, answers"
+        if c.dialect.name == "sqlite":  # FTS5: the question's id is the rowid
+            columns = "rowid, title, body, answers"
+        before = c.exec_driver_sql(f"SELECT {columns} FROM search_index ORDER BY 1").all()  # noqa: S608
+        if c.dialect.name == "postgresql":  # emptied, so the workers must write it all
+            c.exec_driver_sql("DELETE FROM search_index_titles")
+            c.exec_driver_sql("DELETE FROM search_index")
+            c.commit()
+    bench = create_app({"SQLALCHEMY_DATABASE_URI": forum, "RATELIMIT_ENABLED": False})
+    with ordinary_session():
+        done = rebuild_search_index(bench, quiet=True, workers=2, url=forum)
+        with bench.app_context():
+            db.engine.dispose()
+    with engine.connect() as c:
+        after = c.exec_driver_sql(f"SELECT {columns} FROM search_index ORDER BY 1").all()  # noqa: S608
+    engine.dispose()
+
+    assert done == 80
+    assert after == before
