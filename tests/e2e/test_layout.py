@@ -79,6 +79,27 @@ def test_the_header_is_one_row_at_1440_px_with_a_long_display_name(browsing: Bro
     steps.sign_out(page)
 
 
+@pytest.mark.parametrize("width", [320, 360])
+@pytest.mark.parametrize("user", [None, "chen"], ids=["visitor", "signed-in"])
+def test_the_header_fits_down_to_the_320_px_reflow_width(
+    browsing: Browsing, page_as: Callable[..., Page], user: str | None, width: int
+) -> None:
+    viewport = {"width": width, "height": 780}
+    page = page_as(user, viewport=viewport) if user else browsing.new_page(viewport)
+    page.goto("/")
+    assert header_height(page) <= 64, f"the header is {header_height(page)} px tall"
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"the page is {scroll_width} px wide"
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Ask")).to_be_visible()
+    if user is None:
+        # "Sign in" stays reachable: beside the menu, or in it below 375 px.
+        sign_in = nav.get_by_role("link", name="Sign in")
+        if width < 375:
+            nav.locator("details.nav-menu > summary").click()
+        expect(sign_in).to_be_visible()
+
+
 @pytest.mark.parametrize("user", [None, "chen"], ids=["visitor", "signed-in"])
 def test_the_header_is_at_most_64_px_on_a_phone(
     browsing: Browsing, page_as: Callable[..., Page], user: str | None

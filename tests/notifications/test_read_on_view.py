@@ -39,7 +39,7 @@ def _notify(user, n: int, title: str = "Why does it beep?") -> None:  # noqa: AN
 
 
 def _bell(page: str) -> str:
-    return page.split('class="bell"')[1].split(">")[0]
+    return page.split('<a class="bell')[1].split(">")[0]
 
 
 def test_opening_the_page_reads_what_it_shows_and_the_bell_drops(client):
