@@ -71,6 +71,11 @@ class Kind(StrEnum):
         """The link a signed-out reader follows to say it: "Sign in to support this idea"."""
         return str(ME_TOO_SIGN_IN[self])
 
+    def me_too_sentence(self, outcome: str) -> str:
+        """What pressing the me-too button said, in the kind's words: ``outcome`` is
+        ``added``, ``already`` (said before), ``removed`` or ``not_said``."""
+        return str(ME_TOO_SENTENCES[outcome][self])
+
     def me_too_count_text(self, count: int) -> str:
         """The me-too count in words: "12 people have this problem", "12 people support
         this", "5 people agree", "3 people have this question too"."""
@@ -131,6 +136,32 @@ ME_TOO_SIGN_IN = {
     Kind.PROBLEM: _l("Sign in to say me too"),
     Kind.IDEA: _l("Sign in to support this idea"),
     Kind.PRAISE: _l("Sign in to agree"),
+}
+ME_TOO_SENTENCES = {
+    "added": {
+        Kind.QUESTION: _l("Thanks. You are counted among the people this affects."),
+        Kind.PROBLEM: _l("Thanks. You are counted among the people this affects."),
+        Kind.IDEA: _l("Thanks: you support this idea."),
+        Kind.PRAISE: _l("Thanks: you agree with this praise."),
+    },
+    "already": {
+        Kind.QUESTION: _l("You already said this affects you too."),
+        Kind.PROBLEM: _l("You already said this affects you too."),
+        Kind.IDEA: _l("You already support this idea."),
+        Kind.PRAISE: _l("You already agree with this praise."),
+    },
+    "removed": {
+        Kind.QUESTION: _l("You are no longer counted for this question."),
+        Kind.PROBLEM: _l("You are no longer counted for this problem."),
+        Kind.IDEA: _l("You no longer support this idea."),
+        Kind.PRAISE: _l("You no longer agree with this praise."),
+    },
+    "not_said": {
+        Kind.QUESTION: _l("You had not said “me too” here."),
+        Kind.PROBLEM: _l("You had not said “me too” here."),
+        Kind.IDEA: _l("You had not supported this idea."),
+        Kind.PRAISE: _l("You had not agreed with this praise."),
+    },
 }
 THIS_KIND = {
     Kind.QUESTION: _l("this question"),

@@ -488,18 +488,13 @@ def me_too(question_id: int) -> Response:
     user = viewer()
     pressed = form.action.data == "add"
     if pressed:
-        if services.add_me_too(user, question):
-            message, category = (
-                _("Thanks. You are counted among the people this affects."),
-                "success",
-            )
-        else:
-            message, category = _("You already said this affects you too."), "info"
+        changed = services.add_me_too(user, question)
+        outcome = "added" if changed else "already"
     else:
-        if services.remove_me_too(user, question):
-            message, category = _("You are no longer counted for this question."), "success"
-        else:
-            message, category = _("You had not said “me too” here."), "info"
+        changed = services.remove_me_too(user, question)
+        outcome = "removed" if changed else "not_said"
+    message = question.kind.me_too_sentence(outcome)
+    category = "success" if changed else "info"
     return in_place.reply(
         message,
         category,

@@ -90,6 +90,42 @@ def test_the_me_too_button_and_count_in_danish(client, kind):
 
 
 @pytest.mark.parametrize(
+    ("kind", "added", "removed", "added_da"),
+    [
+        (
+            Kind.PROBLEM,
+            "Thanks. You are counted among the people this affects.",
+            "You are no longer counted for this problem.",
+            "Tak. Du er talt med blandt dem, det berører.",
+        ),
+        (
+            Kind.IDEA,
+            "Thanks: you support this idea.",
+            "You no longer support this idea.",
+            "Tak: du støtter denne idé.",
+        ),
+        (
+            Kind.PRAISE,
+            "Thanks: you agree with this praise.",
+            "You no longer agree with this praise.",
+            "Tak: du er enig i denne ros.",
+        ),
+    ],
+)
+def test_pressing_me_too_says_so_in_the_kinds_words(client, kind, added, removed, added_da):
+    question = _question(kind)
+    login_as(client, make_user())
+    me_too = f"/questions/{question.id}/me-too"
+
+    page = text(client.post(me_too, data={"action": "add"}, follow_redirects=True))
+    assert added in page
+    page = text(client.post(me_too, data={"action": "remove"}, follow_redirects=True))
+    assert removed in page
+    page = text(client.post(me_too, data={"action": "add"}, headers=DANISH, follow_redirects=True))
+    assert added_da in page
+
+
+@pytest.mark.parametrize(
     ("kind", "english", "danish"),
     [
         (Kind.QUESTION, "1 person has this question too", "1 har også dette spørgsmål"),
