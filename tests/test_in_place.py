@@ -11,13 +11,11 @@ import pytest
 
 from app.answers.models import Answer, HelpfulVote
 from app.extensions import db
-from app.notifications import services as notifications
-from app.notifications.models import Follow, NotificationKind
-from app.questions import services as questions
+from app.notifications.models import Follow
 from app.questions.models import Kind, MeToo
 from tests.conftest import login_as
 from tests.factories import make_answer, make_company, make_question, make_staff, make_user
-from tests.notifications.helpers import notifications_of, unread_counter
+from tests.notifications.helpers import answered, notifications_of, unread_counter
 from tests.questions.helpers import count, text
 
 JSON = {"Accept": "application/json"}
@@ -304,26 +302,9 @@ def test_a_refusal_speaks_danish(client, scene):
 # Mark read -------------------------------------------------------------------------------
 
 
-def _notify(user, n: int) -> None:  # noqa: ANN001
-    question = questions.ask_question(
-        user, make_company(), title="Why does it beep?", body="It does."
-    )
-    for _ in range(n):
-        answer = make_answer(question)
-        notifications.notify(
-            notifications.Event(
-                NotificationKind.ANSWER,
-                actor_id=answer.author_id,
-                question_id=question.id,
-                answer_id=answer.id,
-            )
-        )
-    db.session.commit()
-
-
 def test_mark_read_answers_the_bell(client):
     alice = make_user("alice")
-    _notify(alice, 2)
+    answered(alice, 2)
     first, _second = notifications_of(alice)
     login_as(client, alice)
 
@@ -338,7 +319,7 @@ def test_mark_read_answers_the_bell(client):
 
 def test_someone_else_s_notification_is_not_found_in_json(client):
     alice, mallory = make_user("alice"), make_user("mallory")
-    _notify(alice, 1)
+    answered(alice, 1)
     (mine,) = notifications_of(alice)
     login_as(client, mallory)
 

@@ -1,9 +1,33 @@
-/* Helpsquare's one script, and only an enhancement: every page works without it.
+/* Helpsquare's one script, and only an enhancement: every page works without it. Each block
+ * below is one feature; `helpsquare` holds what they share.
+ *
+ * Everything is built with textContent: no server or user text is ever parsed as HTML.
+ */
+var helpsquare = {
+  element: function (tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (text) {
+      node.textContent = text;
+    }
+    return node;
+  },
+  // Only links into this site: the server gives paths, never anything else. "//host" and
+  // "/\host" would lead away (browsers read both as another host).
+  localPath: function (url) {
+    return (
+      typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/" && url.charAt(1) !== "\\"
+    );
+  },
+};
+
+/* Similar questions.
  *
  * On the ask page, questions that look like the one being typed appear under the title
  * (from /search/similar), so the asker can find the answer before posting. Without this
  * script the server shows the same list as a step after the first "Post".
- * Everything is built with textContent: no server or user text is ever parsed as HTML.
  */
 (function () {
   "use strict";
@@ -33,20 +57,11 @@
   var asked = "";
   var pending = null;
 
-  function element(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) {
-      node.className = className;
-    }
-    if (text) {
-      node.textContent = text;
-    }
-    return node;
-  }
+  var element = helpsquare.element;
 
   function item(question) {
     // Only links into this site: the server gives paths, never anything else.
-    if (typeof question.url !== "string" || question.url.charAt(0) !== "/" || question.url.charAt(1) === "/") {
+    if (!helpsquare.localPath(question.url)) {
       return null;
     }
     var li = element("li");
@@ -202,21 +217,9 @@
     return;
   }
 
-  function element(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) {
-      node.className = className;
-    }
-    if (text) {
-      node.textContent = text;
-    }
-    return node;
-  }
+  var element = helpsquare.element;
 
-  // Only links into this site: the server gives paths, never anything else.
-  function localPath(url) {
-    return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/";
-  }
+  var localPath = helpsquare.localPath;
 
   var menus = Array.prototype.slice.call(header.querySelectorAll("details.menu"));
   var bell = header.querySelector("a.bell[data-latest-url]");
@@ -419,7 +422,6 @@
   var input = document.getElementById("company-picker-q");
   var list = document.getElementById("company-picker-list");
   var add = document.getElementById("company-picker-add");
-  var local = /^\/[^\/\\]/;
   var timer;
   if (!input || !list || !add || !window.fetch) {
     return;
@@ -438,12 +440,12 @@
             data.items.forEach(function (company) {
               var li = list.appendChild(document.createElement("li"));
               var link = li.appendChild(document.createElement("a"));
-              link.href = local.test(company.ask_url) ? company.ask_url : "#";
+              link.href = helpsquare.localPath(company.ask_url) ? company.ask_url : "#";
               link.textContent = company.name;
               li.append(" ", company.domain);
             });
             document.getElementById("company-picker-status").textContent = data.message;
-            add.href = local.test(data.add_url) ? data.add_url : add.href;
+            add.href = helpsquare.localPath(data.add_url) ? data.add_url : add.href;
           }
         })
         .catch(function () {});

@@ -3,18 +3,42 @@
 from __future__ import annotations
 
 import html
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from app.accounts.models import User
+from app.db import utcnow
 from app.extensions import db
+from app.notifications import services as notifications
 from app.notifications.models import Follow, Notification, NotificationKind
+from app.questions import services as questions
+from tests.factories import make_answer, make_company
 
 
 def save() -> None:
     """Commit what the test arranged, so requests (their own sessions) see it."""
     db.session.commit()
+
+
+def answered(user: User, n: int, title: str = "Why does it beep?") -> None:
+    """``n`` answers to a question ``user`` asked, each telling them, a minute apart (newest
+    last), committed."""
+    question = questions.ask_question(user, make_company(), title=title, body=title)
+    start = utcnow() - timedelta(hours=1)
+    for i in range(n):
+        answer = make_answer(question)
+        notifications.notify(
+            notifications.Event(
+                NotificationKind.ANSWER,
+                actor_id=answer.author_id,
+                question_id=question.id,
+                answer_id=answer.id,
+                occurred_at=start + timedelta(minutes=i),
+            )
+        )
+    save()
 
 
 def text(response: Any) -> str:

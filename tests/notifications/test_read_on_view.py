@@ -3,39 +3,15 @@ GET a person made (not HEAD, not a browser's prefetch), and the bell's count dro
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from app.db import utcnow
-from app.notifications import services as notifications
-from app.notifications.models import NotificationKind
-from app.questions import services as questions
 from tests.conftest import login_as
-from tests.factories import make_answer, make_company, make_user
+from tests.factories import make_user
 from tests.notifications.helpers import (
+    answered,
     assert_counters_match_rows,
     notifications_of,
-    save,
     text,
     unread_counter,
 )
-
-
-def _notify(user, n: int, title: str = "Why does it beep?") -> None:  # noqa: ANN001
-    """``n`` answers to a question ``user`` asked, a minute apart (newest last)."""
-    question = questions.ask_question(user, make_company(), title=title, body=title)
-    start = utcnow() - timedelta(hours=1)
-    for i in range(n):
-        answer = make_answer(question)
-        notifications.notify(
-            notifications.Event(
-                NotificationKind.ANSWER,
-                actor_id=answer.author_id,
-                question_id=question.id,
-                answer_id=answer.id,
-                occurred_at=start + timedelta(minutes=i),
-            )
-        )
-    save()
 
 
 def _bell(page: str) -> str:
@@ -44,7 +20,7 @@ def _bell(page: str) -> str:
 
 def test_opening_the_page_reads_what_it_shows_and_the_bell_drops(client):
     alice = make_user("alice")
-    _notify(alice, 3)
+    answered(alice, 3)
     login_as(client, alice)
     assert 'aria-label="Notifications, 3 unread"' in _bell(text(client.get("/")))
 
@@ -65,7 +41,7 @@ def test_opening_the_page_reads_what_it_shows_and_the_bell_drops(client):
 def test_only_the_page_shown_is_read_the_next_page_stays_unread(client, app, monkeypatch):
     monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
     alice = make_user("alice")
-    _notify(alice, 5)
+    answered(alice, 5)
     login_as(client, alice)
 
     first = text(client.get("/notifications"))
@@ -81,7 +57,7 @@ def test_only_the_page_shown_is_read_the_next_page_stays_unread(client, app, mon
 
 def test_head_and_prefetch_read_nothing(client):
     alice = make_user("alice")
-    _notify(alice, 2)
+    answered(alice, 2)
     login_as(client, alice)
 
     head = client.head("/notifications")
@@ -99,11 +75,11 @@ def test_a_notification_arriving_meanwhile_stays_counted(client):
     """The counter goes down by the rows read, not to zero: one that came after the page
     was read stays unread and counted."""
     alice = make_user("alice")
-    _notify(alice, 2)
+    answered(alice, 2)
     login_as(client, alice)
     client.get("/notifications")
 
-    _notify(alice, 1, title="And why does it whistle?")
+    answered(alice, 1, title="And why does it whistle?")
 
     assert unread_counter(alice) == 1
     assert_counters_match_rows()
