@@ -1,0 +1,18 @@
+"""The bench loader builds apps of its own with ``RATELIMIT_ENABLED=False``; Flask-Limiter
+keeps that on its one shared ``limiter``, so it is put back after each module of tests here: the
+limits' tests that run later must find it on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from app.extensions import limiter
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _limiter_stays_on() -> Iterator[None]:
+    enabled = limiter.enabled
+    yield
+    limiter.enabled = enabled
