@@ -1,6 +1,6 @@
-"""The bench loader builds apps of its own with ``RATELIMIT_ENABLED=False``; Flask-Limiter
-keeps that on its one shared ``limiter``, so it is put back after each module of tests here: the
-limits' tests that run later must find it on."""
+"""The bench loader builds apps of its own with ``RATELIMIT_ENABLED=False``, and
+Flask-Limiter keeps that on its one shared ``limiter``: it is put back after each module of
+tests here, so the limits' tests that run later find it on."""
 
 from __future__ import annotations
 
