@@ -68,7 +68,7 @@ def test_me_too_and_helpful_toggle_with_the_keyboard(browsing: Browsing) -> None
     expect(page.get_by_text("You are counted among the people this affects.")).to_be_visible()
     expect(count).to_have_text("3 people have this problem")
     toggle_with_keyboard(page, me_too, pressed_after="false")
-    expect(page.get_by_text("You are no longer counted for this question.")).to_be_visible()
+    expect(page.get_by_text("You are no longer counted for this problem.")).to_be_visible()
     expect(count).to_have_text("2 people have this problem")
 
     answer = steps.answer_card(page, "Farah Haddad")
