@@ -319,8 +319,19 @@ def rebuild(connection: sa.Connection, metadata: sa.MetaData) -> int:
     kept), then every stored total from the ledger. In the caller's transaction; how many
     ledger rows there are now. Not for a busy site: writes that run meanwhile may be lost
     from the totals (run ``check`` after it)."""
+    write_ledger(connection, metadata)
+    return write_totals(connection, metadata)
+
+
+def write_ledger(connection: sa.Connection, metadata: sa.MetaData) -> None:
+    """``rebuild``'s first step: the ledger anew from the rows that cause points."""
     connection.execute(sa.delete(awards).where(~_kept_by_merges(metadata)))
     connection.execute(sa.insert(awards).from_select(list(COLUMNS), caused(metadata)))
+
+
+def write_totals(connection: sa.Connection, metadata: sa.MetaData) -> int:
+    """``rebuild``'s second step: every stored total from the ledger (which it reads by
+    person: ``ix_reputation_awards_user``). How many ledger rows there are."""
     connection.execute(sa.delete(company_totals))
     connection.execute(sa.delete(monthly_totals))
     connection.execute(
@@ -343,4 +354,4 @@ def rebuild(connection: sa.Connection, metadata: sa.MetaData) -> int:
     return connection.scalar(sa.select(sa.func.count()).select_from(awards)) or 0
 
 
-__all__ = ["Mismatch", "Report", "caused", "check", "rebuild"]
+__all__ = ["Mismatch", "Report", "caused", "check", "rebuild", "write_ledger", "write_totals"]

@@ -22,6 +22,7 @@ from app.config import database_url_from_env
 from app.content import render
 from app.extensions import db
 from app.questions.models import STATUSES_BY_KIND, Kind
+from app.reputation.recompute import check
 
 SIZES = ["--companies", "6", "--questions", "80", "--answers-per-question", "3"]
 
@@ -292,3 +293,19 @@ def test_the_search_index_built_by_workers_is_the_serial_one(app, forum):
 
     assert done == 80
     assert after == before
+
+
+def test_seed_bench_builds_the_points_and_puts_their_indexes_back(forum):
+    """The loader writes the ledger and totals with their indexes dropped, for speed: every
+    index is there again afterwards, and every stored total agrees with the ledger and with
+    the rows that cause points (``flask reputation recompute``'s check)."""
+    engine = sa.create_engine(forum, poolclass=sa.pool.NullPool)
+    with engine.connect() as c:
+        inspector = sa.inspect(c)
+        for name in ("reputation_awards", "reputation_company_totals", "reputation_monthly_totals"):
+            expected = {index.name for index in db.metadata.tables[name].indexes}
+            assert expected <= {index["name"] for index in inspector.get_indexes(name)}
+        assert scalar(c, "SELECT count(*) FROM reputation_awards") > 0
+        report = check(c, db.metadata)
+    engine.dispose()
+    assert report.ok, report
