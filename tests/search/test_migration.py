@@ -25,6 +25,31 @@ def test_the_models_agree_with_the_migrations_apart_from_the_search_index(app):
         assert compare_metadata(context, db.metadata) == []
 
 
+def test_the_search_indexes_are_the_ones_searches_read(app):
+    """PostgreSQL: the two GIN indexes searches read have no pending list, which every
+    search would read whole (migration 0028), and the title index 0027 made unused is gone.
+    SQLite: the two FTS5 tables."""
+    with app.app_context(), db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            options = dict(
+                connection.execute(
+                    sa.text(
+                        "SELECT relname, array_to_string(reloptions, ',') FROM pg_class"
+                        " WHERE relname LIKE 'ix_search_index%'"
+                    )
+                ).all()
+            )
+            assert options["ix_search_index_document"] == "fastupdate=off"
+            assert options["ix_search_index_titles_title_vector"] == "fastupdate=off"
+            assert "ix_search_index_title_vector" not in options
+        else:
+            tables = connection.execute(
+                sa.text("SELECT name, sql FROM sqlite_master WHERE name LIKE 'search_index%'")
+            ).all()
+            fts5 = {name for name, sql in tables if sql and "USING fts5" in sql}
+            assert fts5 == {"search_index", "search_index_titles"}
+
+
 def test_only_the_search_tables_are_left_out():
     for name in ("search_index", "search_index_data", "search_index_idx", "search_index_config"):
         assert not include_name(name, "table", {})
