@@ -23,6 +23,7 @@ the page rendered after the action).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import flash, jsonify, redirect, request, url_for
@@ -60,6 +61,42 @@ def reply(
         return _uncached(jsonify({"message": str(message), "category": category, **state()}))
     flash(message, category)
     return _uncached(redirect(back_to(), 303))
+
+
+@dataclass(frozen=True)
+class Sentences:
+    """What a toggle button's flash says, by what the press did: pressed, ``done`` (or
+    ``already`` when it was so); released, ``undone`` (or ``was_not`` when it was not)."""
+
+    done: str
+    already: str
+    undone: str
+    was_not: str
+
+    def after(self, pressed: bool, changed: bool) -> str:
+        if pressed:
+            return self.done if changed else self.already
+        return self.undone if changed else self.was_not
+
+
+def toggled(
+    pressed: bool,
+    changed: bool,
+    sentences: Sentences,
+    *,
+    back_to: Callable[[], str],
+    state: Callable[[], dict[str, Any]],
+) -> Response:
+    """A toggle button's answer (helpful, endorse): its sentence, "success" when the press
+    changed something and "info" when it already was so; in JSON, the button's pressed
+    state and next action, and ``state()``: what else the page shows (its label, a count,
+    a badge)."""
+    return reply(
+        str(sentences.after(pressed, changed)),  # a lazy string cannot go into the session
+        "success" if changed else "info",
+        back_to=back_to,
+        state=lambda: {"pressed": pressed, "action": next_action(pressed), **state()},
+    )
 
 
 def error(status: int, code: str, title: str, message: str, **extra: Any) -> Response:

@@ -29,11 +29,12 @@ they write, so a refused typo costs nothing and the pages and the API get the sa
 limits. Only posts that are let in count (one that then fails to save still counts: the
 limits err on the safe side).
 
-How they are counted: in Flask-Limiter's storage (``app.extensions.limiter``: memory in
-the process by default, Redis with ``RATELIMIT_STORAGE_URI``, shared by every worker and
-machine), with the ``limits`` library's moving window. It keeps the time of each post and
-takes a place only while fewer than the limit fall in the window, in one atomic step (a
-lock in memory, a Lua script in Redis), so concurrent posts cannot slip past a limit.
+How they are counted: in Flask-Limiter's storage (``app.extensions.limiter``, the current
+app's own: memory in the process by default, Redis with ``RATELIMIT_STORAGE_URI``, shared
+by every worker and machine), with the ``limits`` library's moving window. It keeps the
+time of each post and takes a place only while fewer than the limit fall in the window,
+in one atomic step (a lock in memory, a Lua script in Redis), so concurrent posts cannot
+slip past a limit.
 Every limit is tested before any place is taken; when two posts race for the last place,
 one is refused (never both let in) and may have used up a place of another limit. The
 in-memory storage is per process: N gunicorn workers let up to N times the counts through;
@@ -228,7 +229,7 @@ def admit_flag(user: Any) -> None:
                 ),
             )
         )
-    strategy = MovingWindowRateLimiter(limiter.storage)
+    strategy, storage_errors = _counter()
     try:
         over = [count for count in counts if not strategy.test(count.item, *count.key)]
         if over:
@@ -236,7 +237,7 @@ def admit_flag(user: Any) -> None:
         for count in counts:
             if not strategy.hit(count.item, *count.key):
                 raise _rate_limited(strategy, [count], now)
-    except (StorageError, limiter.storage.base_exceptions):
+    except storage_errors:
         log.exception("the limits on flags could not be counted; the flag let in")
 
 
@@ -247,7 +248,7 @@ def admit_images(user: Any, count: int) -> None:
     if not _enabled() or getattr(user, "is_admin", False):
         return
     now = utcnow()
-    strategy = MovingWindowRateLimiter(limiter.storage)
+    strategy, storage_errors = _counter()
     try:
         for item in parse_many(current_app.config["UPLOAD_LIMITS"]):
             key = _key("image", "account", str(user.id))
@@ -267,7 +268,7 @@ def admit_images(user: Any, count: int) -> None:
                     ),
                 )
                 raise _rate_limited(strategy, [count_of], now)
-    except (StorageError, limiter.storage.base_exceptions):
+    except storage_errors:
         log.exception("the limit on images could not be counted; the images let in")
 
 
@@ -285,6 +286,13 @@ def _enabled() -> bool:
     return bool(current_app.config.get("RATELIMIT_ENABLED", True))
 
 
+def _counter() -> tuple[MovingWindowRateLimiter, tuple[Any, ...]]:
+    """The moving window over the current app's storage (the limiter keeps one per app:
+    app/extensions.py), and the errors that storage raises when it cannot be reached."""
+    storage = limiter.storage
+    return MovingWindowRateLimiter(storage), (StorageError, storage.base_exceptions)
+
+
 def _admit(author: Any, kind: PostKind, body: str) -> None:
     if not _enabled() or getattr(author, "is_admin", False):
         return
@@ -295,8 +303,7 @@ def _admit(author: Any, kind: PostKind, body: str) -> None:
         _check_links(body, first_day_ends - now, comment=kind is COMMENT)
     counts = _counts(author, kind, first_day_ends if first_day else None)
     text = _text_limit(author, body)
-    strategy = MovingWindowRateLimiter(limiter.storage)
-    storage_errors = (StorageError, limiter.storage.base_exceptions)
+    strategy, storage_errors = _counter()
     try:
         if not strategy.test(text.item, *text.key):
             raise _repeated(strategy, text, now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request
@@ -17,7 +18,7 @@ from app.answers.queries import get_answer
 from app.comments.preview import show_previews, wants_preview
 from app.errors import RateLimited, ValidationError
 from app.forms import refused, show_errors
-from app.i18n import _
+from app.i18n import _, _l
 from app.policy import Permission, can, require
 from app.questions.forms import ANSWER_PRIVATE_DETAILS_HINT, MARKDOWN_HINT
 from app.questions.queries import get_question
@@ -117,38 +118,67 @@ def edit(answer_id: int) -> Any:
     return page, status
 
 
-@bp.post("/answers/<id:answer_id>/helpful")
-def helpful(answer_id: int) -> Response:
+HELPFUL_SAYS = in_place.Sentences(
+    done=_l("Thanks for saying this answer helped."),
+    already=_l("You already found this answer helpful."),
+    undone=_l("Your helpful vote is withdrawn."),
+    was_not=_l("You had not voted this answer helpful."),
+)
+ENDORSE_SAYS = in_place.Sentences(
+    done=_l("The answer is endorsed: readers see the badge on it."),
+    already=_l("This answer is already endorsed."),
+    undone=_l("The endorsement is withdrawn."),
+    was_not=_l("This answer was not endorsed."),
+)
+
+
+def _toggle(
+    answer_id: int,
+    form_class: type[HelpfulForm] | type[EndorseForm],
+    press: Callable[[Any, Answer], bool],
+    release: Callable[[Any, Answer], bool],
+    sentences: in_place.Sentences,
+    state: Callable[[Answer], dict[str, Any]],
+) -> Response:
+    """A toggle button on an answer (helpful, endorse): the form says whether it is
+    pressed or released; ``press``/``release`` is the service, saying whether anything
+    changed (its refusals reach the error pages, nothing changes); ``state(answer)`` is
+    what the page shows besides the button's pressed state."""
     answer = get_answer(answer_id)
     if not current_user.is_authenticated:
         return sign_in_redirect(question_url(answer.question))
-    form = HelpfulForm()
+    form = form_class()
     if not form.validate_on_submit():
         abort(400)
-    user = viewer()
     pressed = form.action.data == "add"
-    if pressed:
-        if services.vote_helpful(user, answer):
-            message, category = _("Thanks for saying this answer helped."), "success"
-        else:
-            message, category = _("You already found this answer helpful."), "info"
-    else:
-        if services.withdraw_helpful(user, answer):
-            message, category = _("Your helpful vote is withdrawn."), "success"
-        else:
-            message, category = _("You had not voted this answer helpful."), "info"
-    return in_place.reply(
-        message,
-        category,
+    changed = (press if pressed else release)(viewer(), answer)
+    return in_place.toggled(
+        pressed,
+        changed,
+        sentences,
         back_to=lambda: answer_page_url(answer),
-        state=lambda: {
-            "pressed": pressed,
-            "action": in_place.next_action(pressed),
-            "label": in_place.helpful_label(),
-            "count": answer.helpful_count,
-            "count_text": in_place.helpful_count_text(answer.helpful_count),
-        },
+        state=lambda: state(answer),
     )
+
+
+@bp.post("/answers/<id:answer_id>/helpful")
+def helpful(answer_id: int) -> Response:
+    return _toggle(
+        answer_id,
+        HelpfulForm,
+        services.vote_helpful,
+        services.withdraw_helpful,
+        HELPFUL_SAYS,
+        _helpful_state,
+    )
+
+
+def _helpful_state(answer: Answer) -> dict[str, Any]:
+    return {
+        "label": in_place.helpful_label(),
+        "count": answer.helpful_count,
+        "count_text": in_place.helpful_count_text(answer.helpful_count),
+    }
 
 
 @bp.post("/questions/<id:question_id>/best-answer")
@@ -183,34 +213,20 @@ def best(question_id: int) -> Response:
 
 @bp.post("/answers/<id:answer_id>/endorse")
 def endorse(answer_id: int) -> Response:
-    answer = get_answer(answer_id)
-    if not current_user.is_authenticated:
-        return sign_in_redirect(question_url(answer.question))
-    form = EndorseForm()
-    if not form.validate_on_submit():
-        abort(400)
-    user = viewer()
     # Refusals (403, or 422 for an official answer) reach the error pages; nothing changes.
-    pressed = form.action.data == "add"
-    if pressed:
-        if services.endorse_answer(user, answer):
-            message, category = _("The answer is endorsed: readers see the badge on it."), "success"
-        else:
-            message, category = _("This answer is already endorsed."), "info"
-    else:
-        if services.withdraw_endorsement(user, answer):
-            message, category = _("The endorsement is withdrawn."), "success"
-        else:
-            message, category = _("This answer was not endorsed."), "info"
-    company = answer.question.company
-    return in_place.reply(
-        message,
-        category,
-        back_to=lambda: answer_page_url(answer),
-        state=lambda: {
-            "pressed": pressed,
-            "action": in_place.next_action(pressed),
-            "label": in_place.endorse_label(company),
-            "endorsed": {"shown": pressed, "text": in_place.endorsed_badge_text(company)},
-        },
+    return _toggle(
+        answer_id,
+        EndorseForm,
+        services.endorse_answer,
+        services.withdraw_endorsement,
+        ENDORSE_SAYS,
+        _endorse_state,
     )
+
+
+def _endorse_state(answer: Answer) -> dict[str, Any]:
+    company = answer.question.company
+    return {
+        "label": in_place.endorse_label(company),
+        "endorsed": {"shown": answer.is_endorsed, "text": in_place.endorsed_badge_text(company)},
+    }

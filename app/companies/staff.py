@@ -12,10 +12,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import current_app, url_for
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from app.accounts.models import User
 from app.companies.models import TITLE_MAX, Company, Invitation, Membership, StaffRole
 from app.companies.queries import forget_staff_roles
 from app.companies.services import NUL_MESSAGE, check_work_email, too_long
@@ -246,6 +247,18 @@ def invitation_from_token(token: Any) -> Invitation:
     return invitation
 
 
+def _invitee_language(address: str) -> str:
+    """The language of an invitation e-mail: the invitee's, never the inviter's request's.
+    That is the e-mail language of the account that proved it owns the address (as its
+    notification of the invitation goes to), else the site's default language."""
+    invitee = db.session.execute(
+        sa.select(User).where(User.email == address, User.email_verified_at.is_not(None))
+    ).scalar_one_or_none()
+    if invitee is None:
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return invitee.email_language
+
+
 def _inviter_still_may_invite(invitation: Invitation) -> bool:
     """Whether the invitation's sender still manages the company's staff: its active admin
     (or a site admin). An invitation is only as good as its sender's power (security.md,
@@ -292,8 +305,10 @@ def invite_staff(actor: Any, company: Company, *, email: Any, role: Any = "agent
     role is admin or agent. Someone already active on the staff with that work address
     is not invited again, and an address that already has a pending invitation is
     refused (withdraw that one first to send a fresh link). The invitation e-mail carries
-    a link that works for 48 hours, once. The invitation is written to the audit log, and
-    someone whose Helpsquare account has that address is notified too.
+    a link that works for 48 hours, once, and is written in the invitee's language (the
+    account that proved the address, else the site's default), whatever the inviter's.
+    The invitation is written to the audit log, and someone whose Helpsquare account has
+    that address is notified too.
     """
     require(actor, Permission.STAFF_MANAGE, company)
     if not company.is_claimed:
@@ -361,6 +376,7 @@ def invite_staff(actor: Any, company: Company, *, email: Any, role: Any = "agent
         address,
         INVITATION_SUBJECT,
         "staff_invitation",
+        language=_invitee_language(address),
         company=company,
         inviter=actor,
         role=staff_role,

@@ -13,6 +13,7 @@ import pytest
 from flask import Flask
 
 import app.db
+from tests.ops.conftest import make_app  # noqa: F401 - other apps, for test_apps.py
 
 START = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
 OFFICE = "203.0.113.7"
