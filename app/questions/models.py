@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -296,7 +297,38 @@ def state_badge(
     return StateBadge("open", kind_label)
 
 
-class Question(db.Model):
+class ShowsState:
+    """What a question shows of its state, for a question and for any lighter row of one
+    (a search result, a similar question): one source for the answered mark and the badge.
+
+    The class it is mixed into has ``kind``, ``status``, ``fixed_in``, ``has_best_answer``
+    and ``has_official_answer``."""
+
+    if TYPE_CHECKING:  # declared by each class it is mixed into, columns or fields
+        kind: Kind
+        status: Status
+        fixed_in: str | None
+        has_best_answer: bool
+        has_official_answer: bool
+
+    @property
+    def is_answered(self) -> bool:
+        """Reads as answered once a best answer or an official answer exists."""
+        return self.has_best_answer or self.has_official_answer
+
+    @property
+    def state_badge(self) -> StateBadge:
+        """The one badge its row in a list shows (``state_badge``)."""
+        return state_badge(
+            self.kind,
+            self.status,
+            fixed_in=self.fixed_in,
+            has_best_answer=self.has_best_answer,
+            has_official_answer=self.has_official_answer,
+        )
+
+
+class Question(ShowsState, db.Model):
     __tablename__ = "questions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -425,20 +457,8 @@ class Question(db.Model):
     )
 
     @property
-    def is_answered(self) -> bool:
-        """Reads as answered once a best answer or an official answer exists."""
-        return self.best_answer_id is not None or self.has_official_answer
-
-    @property
-    def state_badge(self) -> StateBadge:
-        """The one badge its row in a list shows (``state_badge``)."""
-        return state_badge(
-            self.kind,
-            self.status,
-            fixed_in=self.fixed_in,
-            has_best_answer=self.best_answer_id is not None,
-            has_official_answer=self.has_official_answer,
-        )
+    def has_best_answer(self) -> bool:
+        return self.best_answer_id is not None
 
     @property
     def statuses(self) -> tuple[Status, ...]:

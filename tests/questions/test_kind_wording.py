@@ -294,14 +294,38 @@ def test_the_badges_in_danish(client, forum):
     assert _badge_text(_row_of(page, forum["open"])) == "Idé"
 
 
-def test_search_results_show_the_same_one_badge(client, forum):
-    db.session.commit()
+def _badge_html(row: str) -> str:
+    found = re.search(r'<span class="badge\b.*?</span>(?:</span>)?', row, re.S)
+    assert found
+    return found[0]
 
-    page = text(client.get("/search?q=planned"))
 
-    row = _row_of(page, forum["planned"])
-    assert len(_badges(row)) == 1
-    assert _badge_text(row) == "Idea · Planned"
+@pytest.mark.parametrize("headers", [{}, DANISH], ids=["english", "danish"])
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_a_search_result_shows_the_badge_its_list_row_shows(client, forum, name, headers):
+    question = forum[name]
+    listed = _row_of(text(client.get("/questions", headers=headers)), question)
+
+    found = _row_of(text(client.get(f"/search?q={question.title}", headers=headers)), question)
+
+    assert len(_badges(found)) == 1
+    assert _badge_html(found) == _badge_html(listed)
+    if not headers:
+        assert _badge_text(found) == EXPECTED[name][0]
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_a_similar_question_has_the_badge_and_answered_mark_of_its_question(client, forum, name):
+    question = forum[name]
+
+    response = client.get(f"/search/similar?title={question.title}")
+
+    (found,) = [q for q in response.get_json()["items"] if q["id"] == question.id]
+    badge = question.state_badge
+    assert found["badge"] == {"state": badge.state, "text": badge.text, "icon": badge.icon}
+    assert found["answered"] is (question.is_answered or question.status is Status.ANSWERED)
+    # The planned idea has an official answer too (its badge says "Planned").
+    assert found["answered"] is (name in ("planned", "best", "official", "answered"))
 
 
 def test_the_state_badge_priority():
