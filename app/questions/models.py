@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, string_enum, utcnow
@@ -273,7 +275,26 @@ def state_badge(
 
     The question lists (templates/_macros/questions.html), the similar-questions lists
     (templates/search/_macros.html) and their script (static/js/helpsquare.js, from
-    ``/search/similar``) all show this one badge."""
+    ``/search/similar``) all show this one badge.
+
+    The same state says the same in a language: each badge is worded once per process and
+    language (gettext costs more than the rest of a list's row)."""
+    return _worded_badge(
+        str(get_locale()), kind, status, fixed_in or "", has_best_answer, has_official_answer
+    )
+
+
+@lru_cache(maxsize=1024)
+def _worded_badge(
+    language: str,
+    kind: Kind,
+    status: Status,
+    fixed_in: str,
+    has_best_answer: bool,
+    has_official_answer: bool,
+) -> StateBadge:
+    """``state_badge`` in ``language``, the request's: a key of the cache, not an argument
+    the words are taken from."""
     kind_label = kind.label
     if status not in (Status.OPEN, Status.ANSWERED):
         if status is Status.SOLVED and fixed_in:

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from app.extensions import db
+from app.i18n import in_language
 from app.questions.models import Kind, Status, state_badge
 from tests.conftest import login_as
 from tests.factories import make_answer, make_company, make_question, make_staff, make_user
@@ -339,6 +340,19 @@ def test_the_state_badge_priority():
     )
     assert state_badge(Kind.PROBLEM, Status.OPEN, has_official_answer=True).icon == "◆"
     assert state_badge(Kind.QUESTION, Status.ANSWERED).text == "Question · Answered"
+
+
+def test_a_badge_is_worded_in_the_language_of_each_request(app):
+    """Badges are kept once worded (``state_badge``): each language keeps its own."""
+    with app.test_request_context():
+        english = state_badge(Kind.IDEA, Status.PLANNED).text
+        with in_language("da"):
+            danish = state_badge(Kind.IDEA, Status.PLANNED).text
+            solved = state_badge(Kind.PROBLEM, Status.SOLVED, fixed_in="4.2.1").text
+        again = state_badge(Kind.IDEA, Status.PLANNED).text
+
+    assert (english, danish, again) == ("Idea · Planned", "Idé · Planlagt", "Idea · Planned")
+    assert solved.endswith("4.2.1") and solved != "Problem · Solved in 4.2.1"
 
 
 def test_similar_questions_json_carries_the_one_badge(client, forum):
