@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, string_enum, utcnow
@@ -272,7 +275,26 @@ def state_badge(
 
     The question lists (templates/_macros/questions.html), the similar-questions lists
     (templates/search/_macros.html) and their script (static/js/helpsquare.js, from
-    ``/search/similar``) all show this one badge."""
+    ``/search/similar``) all show this one badge.
+
+    The same state says the same in a language: each badge is worded once per process and
+    language (gettext costs more than the rest of a list's row)."""
+    return _worded_badge(
+        str(get_locale()), kind, status, fixed_in or "", has_best_answer, has_official_answer
+    )
+
+
+@lru_cache(maxsize=1024)
+def _worded_badge(
+    language: str,
+    kind: Kind,
+    status: Status,
+    fixed_in: str,
+    has_best_answer: bool,
+    has_official_answer: bool,
+) -> StateBadge:
+    """``state_badge`` in ``language``, the request's: a key of the cache, not an argument
+    the words are taken from."""
     kind_label = kind.label
     if status not in (Status.OPEN, Status.ANSWERED):
         if status is Status.SOLVED and fixed_in:
@@ -296,7 +318,38 @@ def state_badge(
     return StateBadge("open", kind_label)
 
 
-class Question(db.Model):
+class ShowsState:
+    """What a question shows of its state, for a question and for any lighter row of one
+    (a search result, a similar question): one source for the answered mark and the badge.
+
+    The class it is mixed into has ``kind``, ``status``, ``fixed_in``, ``has_best_answer``
+    and ``has_official_answer``."""
+
+    if TYPE_CHECKING:  # declared by each class it is mixed into, columns or fields
+        kind: Kind
+        status: Status
+        fixed_in: str | None
+        has_best_answer: bool
+        has_official_answer: bool
+
+    @property
+    def is_answered(self) -> bool:
+        """Reads as answered once a best answer or an official answer exists."""
+        return self.has_best_answer or self.has_official_answer
+
+    @property
+    def state_badge(self) -> StateBadge:
+        """The one badge its row in a list shows (``state_badge``)."""
+        return state_badge(
+            self.kind,
+            self.status,
+            fixed_in=self.fixed_in,
+            has_best_answer=self.has_best_answer,
+            has_official_answer=self.has_official_answer,
+        )
+
+
+class Question(ShowsState, db.Model):
     __tablename__ = "questions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -425,20 +478,8 @@ class Question(db.Model):
     )
 
     @property
-    def is_answered(self) -> bool:
-        """Reads as answered once a best answer or an official answer exists."""
-        return self.best_answer_id is not None or self.has_official_answer
-
-    @property
-    def state_badge(self) -> StateBadge:
-        """The one badge its row in a list shows (``state_badge``)."""
-        return state_badge(
-            self.kind,
-            self.status,
-            fixed_in=self.fixed_in,
-            has_best_answer=self.best_answer_id is not None,
-            has_official_answer=self.has_official_answer,
-        )
+    def has_best_answer(self) -> bool:
+        return self.best_answer_id is not None
 
     @property
     def statuses(self) -> tuple[Status, ...]:

@@ -49,3 +49,15 @@ class SearchForm(FlaskForm):
         self.product.choices = [SelectChoice(ANY, _("All products"))] + [
             SelectChoice(product.slug, product.name) for product in products
         ]
+
+    def filters_key(self) -> tuple[object, ...]:
+        """Everything the filter fields show that may change, once validated without
+        errors: the choices offered and the ones chosen (for ``cached_fragment``)."""
+        return (
+            tuple((choice.value, choice.label) for choice in self.company.choices),
+            self.company.data,
+            tuple((choice.value, choice.label) for choice in self.product.choices),
+            self.product.data,
+            self.kind.data,
+            self.status.data,
+        )

@@ -2,20 +2,24 @@
 
 Each runs a fixed number of statements whatever the size of the forum: the
 search itself (one, with its highlights), then the shown questions with their
-author, company and product (one). Similar and related questions are one each.
+company and product (one): whole for the API, only what a row shows for the page.
+Similar and related questions are one each.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
+from app.companies.models import Company
 from app.extensions import db
-from app.questions.models import Kind, Question, StateBadge, Status, state_badge
+from app.products.models import Product
+from app.questions.models import Kind, Question, ShowsState, Status
 from app.search import query as search_query
 from app.search.backends import Filters, backend_for
 from app.search.models import RelatedQuestion
@@ -26,11 +30,46 @@ PER_PAGE = 20
 # Results beyond this many pages are not worth reading; a narrower search is.
 MAX_PAGES = 10
 SIMILAR_LIMIT = 5
+# What a short row of a question shows of it: its title, link and state (``_state_of``).
+STATE_COLUMNS = (
+    Question.id,
+    Question.title,
+    Question.slug,
+    Question.kind,
+    Question.status,
+    Question.answer_count,
+    Question.best_answer_id,
+    Question.has_official_answer,
+    Question.fixed_in,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ResultRow(ShowsState):
+    """A question as a row of the results page shows it: its title, state, place and
+    counts; not its text, its author or its whole company."""
+
+    id: int
+    title: str
+    slug: str
+    kind: Kind
+    status: Status
+    fixed_in: str
+    has_best_answer: bool
+    has_official_answer: bool
+    answer_count: int
+    me_too_count: int
+    last_activity_at: datetime
+    company_slug: str
+    company_name: str
+    product_slug: str | None
+    product_name: str | None
 
 
 @dataclass(frozen=True)
 class SearchHit:
-    question: Question
+    # A whole Question (the API, the widget) or a ResultRow (the results page).
+    question: Any
     title_html: Markup
     snippet_html: Markup
 
@@ -46,7 +85,7 @@ class SearchResults:
 
 
 @dataclass(frozen=True)
-class SimilarQuestion:
+class SimilarQuestion(ShowsState):
     """A question offered as possibly the same: enough to show its title and state."""
 
     id: int
@@ -59,21 +98,6 @@ class SimilarQuestion:
     has_official_answer: bool
     # "Solved in 4.2.1" in its badge, as the lists say it.
     fixed_in: str | None = None
-
-    @property
-    def is_answered(self) -> bool:
-        return self.has_best_answer or self.has_official_answer or self.status is Status.ANSWERED
-
-    @property
-    def state_badge(self) -> StateBadge:
-        """Its one badge, as a row of a question list shows it."""
-        return state_badge(
-            self.kind,
-            self.status,
-            fixed_in=self.fixed_in,
-            has_best_answer=self.has_best_answer,
-            has_official_answer=self.has_official_answer,
-        )
 
     def as_json(self, url: str) -> dict[str, Any]:
         badge = self.state_badge
@@ -90,10 +114,30 @@ class SimilarQuestion:
             "answers_label": self.kind.answer_count_text(self.answer_count),
             "has_best_answer": self.has_best_answer,
             "has_official_answer": self.has_official_answer,
-            "answered": self.is_answered,
+            # Answered as the lists mark it: by a best or official answer, or by its staff.
+            "answered": self.is_answered or self.status is Status.ANSWERED,
             # The one badge the lists show (app.questions.models.state_badge).
             "badge": {"state": badge.state, "text": badge.text, "icon": badge.icon},
         }
+
+
+class CompanyChoice(NamedTuple):
+    """A company as the search form's company filter offers it."""
+
+    id: int
+    slug: str
+    name: str
+
+
+def company_choices(limit: int) -> list[CompanyChoice]:
+    """The ``limit`` companies with the most questions, as ``list_companies`` orders them:
+    the columns the company filter shows (one statement)."""
+    rows = db.session.execute(
+        sa.select(Company.id, Company.slug, Company.name)
+        .order_by(Company.question_count.desc(), Company.id.desc())
+        .limit(limit)
+    )
+    return [CompanyChoice(*row) for row in rows]
 
 
 def search_questions(
@@ -105,11 +149,16 @@ def search_questions(
     status: Status | None = None,
     page: int = 1,
     per_page: int = PER_PAGE,
+    as_rows: bool = False,
 ) -> SearchResults:
     """Questions matching ``text``, best first, with the matches highlighted.
 
     A title match ranks above a mention in the text, which ranks above a mention in
     an answer. Two statements; none at all when the text has nothing to look for.
+    Each hit holds the whole ``Question`` with its author, company and product, or with
+    ``as_rows`` (the results page) a ``ResultRow``: only the columns its row shows (the
+    page spent more time loading whole questions, their Markdown and authors, than
+    searching).
     """
     cleaned = search_query.clean(text)
     parsed = search_query.parse(cleaned)
@@ -127,7 +176,8 @@ def search_questions(
     )
     has_next = len(hits) > per_page and page < MAX_PAGES
     hits = hits[:per_page]
-    questions = _questions_by_id([hit.question_id for hit in hits])
+    load = _result_rows if as_rows else _questions_by_id
+    questions: dict[int, Any] = load([hit.question_id for hit in hits])
     results = []
     for hit in hits:
         question = questions.get(hit.question_id)
@@ -166,6 +216,38 @@ def _questions_by_id(ids: list[int]) -> dict[int, Question]:
     return {question.id: question for question in rows}
 
 
+def _result_rows(ids: list[int]) -> dict[int, ResultRow]:
+    """The listed questions of ``ids`` as rows of the results page: one statement."""
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(
+            *STATE_COLUMNS,
+            Question.me_too_count,
+            Question.last_activity_at,
+            Company.slug.label("company_slug"),
+            Company.name.label("company_name"),
+            Product.slug.label("product_slug"),
+            Product.name.label("product_name"),
+        )
+        .join(Company, Company.id == Question.company_id)
+        .outerjoin(Product, Product.id == Question.product_id)
+        .where(Question.id.in_(ids), question_listed())
+    )
+    return {
+        row.id: ResultRow(
+            **_state_of(row),
+            me_too_count=row.me_too_count,
+            last_activity_at=row.last_activity_at,
+            company_slug=row.company_slug,
+            company_name=row.company_name,
+            product_slug=row.product_slug,
+            product_name=row.product_name,
+        )
+        for row in rows
+    }
+
+
 def similar_questions(
     title: str,
     *,
@@ -195,18 +277,22 @@ def similar_questions(
     return [_similar_from_row(row) for row in rows]
 
 
+def _state_of(row: sa.Row[Any]) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "title": row.title,
+        "slug": row.slug,
+        "kind": Kind(row.kind),
+        "status": Status(row.status),
+        "answer_count": row.answer_count,
+        "has_best_answer": row.best_answer_id is not None,
+        "has_official_answer": bool(row.has_official_answer),
+        "fixed_in": row.fixed_in,
+    }
+
+
 def _similar_from_row(row: sa.Row[Any]) -> SimilarQuestion:
-    return SimilarQuestion(
-        id=row.id,
-        title=row.title,
-        slug=row.slug,
-        kind=Kind(row.kind),
-        status=Status(row.status),
-        answer_count=row.answer_count,
-        has_best_answer=row.best_answer_id is not None,
-        has_official_answer=bool(row.has_official_answer),
-        fixed_in=row.fixed_in,
-    )
+    return SimilarQuestion(**_state_of(row))
 
 
 def related_questions(question: Question) -> list[SimilarQuestion]:
@@ -215,17 +301,7 @@ def related_questions(question: Question) -> list[SimilarQuestion]:
     They were found when the question was asked or edited (``app.search.index``).
     """
     rows = db.session.execute(
-        sa.select(
-            Question.id,
-            Question.title,
-            Question.slug,
-            Question.kind,
-            Question.status,
-            Question.answer_count,
-            Question.best_answer_id,
-            Question.has_official_answer,
-            Question.fixed_in,
-        )
+        sa.select(*STATE_COLUMNS)
         .join(RelatedQuestion, RelatedQuestion.related_id == Question.id)
         .where(RelatedQuestion.question_id == question.id, question_listed())
         .order_by(RelatedQuestion.position)

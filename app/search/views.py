@@ -8,14 +8,19 @@ from flask import jsonify, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from app.companies.models import Company
-from app.companies.queries import get_company, list_companies
+from app.companies.queries import get_company
 from app.errors import NotFound
 from app.extensions import limiter
 from app.products.queries import list_products
 from app.questions.models import Kind, Status
 from app.search import bp
 from app.search.forms import SearchForm
-from app.search.queries import search_questions, similar_questions
+from app.search.queries import (
+    CompanyChoice,
+    company_choices,
+    search_questions,
+    similar_questions,
+)
 
 # The company filter offers the busiest companies (and the one chosen); every company's
 # own page searches within it too, so no company is out of reach.
@@ -37,7 +42,7 @@ def index() -> tuple[str, int]:
     its products when one is chosen (2), the search (1) and the questions shown (1).
     """
     form = SearchForm(formdata=request.args)
-    companies = list_companies(limit=COMPANY_CHOICES).items
+    companies: list[CompanyChoice | Company] = list(company_choices(COMPANY_CHOICES))
     wanted = request.args.get("company", "")
     company = next((c for c in companies if c.slug == wanted), None)
     if wanted and company is None:
@@ -62,6 +67,7 @@ def index() -> tuple[str, int]:
             kind=Kind(form.kind.data) if form.kind.data else None,
             status=Status(form.status.data) if form.status.data else None,
             page=request.args.get("page", default=1, type=int) or 1,
+            as_rows=True,
         )
     body = render_template(
         "search/index.html", form=form, results=results, company=company, product=product

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from app.extensions import db
+from app.i18n import in_language
 from app.questions.models import Kind, Status, state_badge
 from tests.conftest import login_as
 from tests.factories import make_answer, make_company, make_question, make_staff, make_user
@@ -294,14 +295,38 @@ def test_the_badges_in_danish(client, forum):
     assert _badge_text(_row_of(page, forum["open"])) == "Idé"
 
 
-def test_search_results_show_the_same_one_badge(client, forum):
-    db.session.commit()
+def _badge_html(row: str) -> str:
+    found = re.search(r'<span class="badge\b.*?</span>(?:</span>)?', row, re.S)
+    assert found
+    return found[0]
 
-    page = text(client.get("/search?q=planned"))
 
-    row = _row_of(page, forum["planned"])
-    assert len(_badges(row)) == 1
-    assert _badge_text(row) == "Idea · Planned"
+@pytest.mark.parametrize("headers", [{}, DANISH], ids=["english", "danish"])
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_a_search_result_shows_the_badge_its_list_row_shows(client, forum, name, headers):
+    question = forum[name]
+    listed = _row_of(text(client.get("/questions", headers=headers)), question)
+
+    found = _row_of(text(client.get(f"/search?q={question.title}", headers=headers)), question)
+
+    assert len(_badges(found)) == 1
+    assert _badge_html(found) == _badge_html(listed)
+    if not headers:
+        assert _badge_text(found) == EXPECTED[name][0]
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_a_similar_question_has_the_badge_and_answered_mark_of_its_question(client, forum, name):
+    question = forum[name]
+
+    response = client.get(f"/search/similar?title={question.title}")
+
+    (found,) = [q for q in response.get_json()["items"] if q["id"] == question.id]
+    badge = question.state_badge
+    assert found["badge"] == {"state": badge.state, "text": badge.text, "icon": badge.icon}
+    assert found["answered"] is (question.is_answered or question.status is Status.ANSWERED)
+    # The planned idea has an official answer too (its badge says "Planned").
+    assert found["answered"] is (name in ("planned", "best", "official", "answered"))
 
 
 def test_the_state_badge_priority():
@@ -315,6 +340,19 @@ def test_the_state_badge_priority():
     )
     assert state_badge(Kind.PROBLEM, Status.OPEN, has_official_answer=True).icon == "◆"
     assert state_badge(Kind.QUESTION, Status.ANSWERED).text == "Question · Answered"
+
+
+def test_a_badge_is_worded_in_the_language_of_each_request(app):
+    """Badges are kept once worded (``state_badge``): each language keeps its own."""
+    with app.test_request_context():
+        english = state_badge(Kind.IDEA, Status.PLANNED).text
+        with in_language("da"):
+            danish = state_badge(Kind.IDEA, Status.PLANNED).text
+            solved = state_badge(Kind.PROBLEM, Status.SOLVED, fixed_in="4.2.1").text
+        again = state_badge(Kind.IDEA, Status.PLANNED).text
+
+    assert (english, danish, again) == ("Idea · Planned", "Idé · Planlagt", "Idea · Planned")
+    assert solved.endswith("4.2.1") and solved != "Problem · Solved in 4.2.1"
 
 
 def test_similar_questions_json_carries_the_one_badge(client, forum):

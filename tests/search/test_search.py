@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from app.extensions import db
 from app.questions.models import Kind, Status
 from app.search.queries import MAX_PAGES, search_questions
 from tests.factories import make_company
@@ -208,3 +209,55 @@ def test_text_that_looks_like_markup_keeps_its_words(client):
 
     assert "How do I centre a &lt;<mark>div</mark>&gt; inside &lt;main&gt;?" in page
     assert "My &lt;<mark>div</mark>&gt; sticks to the left." in page
+
+
+# The filter fields, rendered once per choice (app/page_cache.py, cached_fragment) -------
+
+
+def _filters(client, headers=None, **args) -> str:
+    response = client.get("/search", query_string={"q": "crash", **args}, headers=headers or {})
+    found = re.search(r'<form method="get" action="/search".*?</form>', response.text, re.S)
+    assert found
+    return re.sub(r"\s+", " ", found[0])
+
+
+FILTER_CASES = [
+    {},
+    {"kind": "idea"},
+    {"company": "acme", "status": "solved"},
+    {"company": "acme", "product": "drive", "kind": "problem"},
+]
+
+
+def test_kept_filters_show_what_fresh_ones_show(client, c, request):
+    fresh = [_filters(client, **args) for args in FILTER_CASES]
+    request.getfixturevalue("page_cache_on")
+
+    kept = [_filters(client, **args) for args in FILTER_CASES for _ in range(2)]
+
+    assert kept[::2] == fresh
+    assert kept[1::2] == fresh
+    assert '<option selected value="drive">Drive</option>' in kept[-1]
+
+
+def test_kept_filters_follow_the_choice_the_language_and_the_names(client, c, page_cache_on):
+    assert '<option selected value="idea">' in _filters(client, kind="idea")
+    problem = _filters(client, kind="problem")
+    assert '<option selected value="problem">' in problem
+    assert '<option selected value="idea">' not in problem
+
+    assert "Alle typer" in _filters(client, {"Accept-Language": "da"}, kind="problem")
+    assert "Alle typer" not in _filters(client, kind="problem")
+
+    c.acme.name = "Acme Anvils"
+    db.session.commit()
+    assert ">Acme Anvils</option>" in _filters(client, kind="problem")
+
+
+def test_a_refused_filter_is_shown_fresh_with_its_error(client, c, page_cache_on):
+    _filters(client, kind="idea")
+
+    refused = _filters(client, kind="rant")
+
+    assert "Choose one of: question, problem, idea or praise, or all." in refused
+    assert 'aria-invalid="true"' in refused
