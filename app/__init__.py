@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app
+from flask import Flask, Request, Response, current_app
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as app_config
@@ -22,6 +23,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.session_interface = _CookieSessions()
     _configure(app, test_config)
     _trust_proxies(app)
     _init_extensions(app)
@@ -109,6 +111,17 @@ def _read_files_whole(response: Response) -> Response:
         response.direct_passthrough = False
         response.make_sequence()
     return response
+
+
+class _CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, but a request without a session cookie (most
+    readers: signed out, from a search engine) gets its empty session without the signing
+    serializer Flask builds on every request only to find there is nothing to read."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
 
 
 def _import_models() -> None:

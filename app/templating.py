@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_number
 from markupsafe import Markup
@@ -49,10 +49,35 @@ def _static_version(path: str, mtime: float) -> str:
 
 
 def static_url(filename: str) -> str:
-    """A static file's URL with a content hash, so browsers may cache it for long."""
-    path = Path(current_app.static_folder or "") / filename
-    version = _static_version(str(path), path.stat().st_mtime) if path.exists() else "0"
-    return url_for("static", filename=filename, v=version)
+    """A static file's URL with a content hash, so browsers may cache it for long.
+
+    Built once per process (and script root) for each file, unless the app runs in debug
+    mode, where a file edited since is hashed anew."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    keep = not app.debug and has_request_context()
+    key = ("static", filename, request.script_root if keep else "")
+    built = app.extensions["links"]
+    found = built.get(key) if keep else None
+    if found is None:
+        path = Path(app.static_folder or "") / filename
+        version = _static_version(str(path), path.stat().st_mtime) if path.exists() else "0"
+        found = url_for("static", filename=filename, v=version)
+        if keep:
+            built[key] = found
+    return found
+
+
+def link(endpoint: str) -> str:
+    """The path of a route that takes no arguments (the links of the header and footer on
+    every page), as ``url_for`` builds it, built once per process and script root."""
+    if not has_request_context():
+        return url_for(endpoint)
+    key = (endpoint, request.script_root)
+    built = current_app.extensions["links"]
+    found = built.get(key)
+    if found is None:
+        found = built[key] = url_for(endpoint)
+    return found
 
 
 # A date's pattern per language (Babel's CLDR patterns): "3 March 2026", "3. marts 2026".
@@ -158,12 +183,14 @@ def summary(html: str | None) -> str:
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
+    app.extensions["links"] = {}  # static_url and link: (what, script root) -> URL
     app.jinja_env.globals.update(
         can=can,
         is_moderator=is_moderator,
         open_flag_count=open_flag_count,
         Permission=Permission,
         static_url=static_url,
+        link=link,
         cached_fragment=cached_fragment,
         cached_form=cached_form,
         answer_cards=answer_cards,
