@@ -378,7 +378,7 @@ def _question_or_original(question_id: int) -> Question:
     (``NotFound`` when neither is for this reader). Finding a merged question costs a
     statement more; the others are found with one."""
     try:
-        question = get_question(question_id)
+        question = get_question(question_id, for_page=True)
     except NotFound:
         question = None
     if question is None or question.merged_into_id is not None:
