@@ -32,7 +32,6 @@ from app.companies.queries import (
 )
 from app.companies.views import add_company_url
 from app.errors import DomainError, NotFound, RateLimited, ValidationError
-from app.feeds.structured_data import qa_page
 from app.forms import refused, show_errors
 from app.i18n import _, _l
 from app.moderation.forms import MergeForm
@@ -54,6 +53,7 @@ from app.questions.forms import (
     StillBrokenForm,
     UnansweredFilterForm,
 )
+from app.questions.header import QuestionParts, question_controls
 from app.questions.models import TITLE_MAX, Kind, Question, Status
 from app.questions.queries import (
     Sort,
@@ -174,6 +174,20 @@ def render_question_page(
     offer_still_broken = (
         user.is_authenticated and question.kind is Kind.PROBLEM and question.status is Status.SOLVED
     )
+    parts = QuestionParts(
+        question,
+        question_controls(
+            user,
+            question,
+            said_me_too=marks.me_too,
+            following=marks.following,
+            reported=marks.flagged_question,
+        ),
+        private_details=private_details,
+        # What search engines read: only what is listed (a moderator sees more on the page).
+        listed=[a for a in page.items if a.hidden_at is None],
+        reason_errors=reason_errors,
+    )
     body = render_template(
         "questions/show.html",
         question=question,
@@ -188,10 +202,8 @@ def render_question_page(
         official_staff=answer_queries.official_staff_count(page.items),
         helpful_ids=marks.helpful_ids,
         flagged_ids=marks.flagged_answer_ids,
-        flagged_question=marks.flagged_question,
         open_flags=marks.open_flags,
         me_too=marks.me_too,
-        following=marks.following,
         answer_form=answer_form,
         status_form=status_form,
         merge_form=merge_form,
@@ -202,10 +214,10 @@ def render_question_page(
         markdown_hint=MARKDOWN_HINT,
         private_details_hint=ANSWER_PRIVATE_DETAILS_HINT,
         related=related_questions(question),
-        # What search engines read: only what is listed (a moderator sees more on the page).
-        structured_data=qa_page(question, [a for a in page.items if a.hidden_at is None]),
         reason_errors=reason_errors or {},
+        parts=parts,
     )
+    parts.save()
     return body, status
 
 
