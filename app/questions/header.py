@@ -20,10 +20,12 @@ everything it shows that may change, plus ``key_parts()`` (scheme, host, languag
   those flags, so viewers with the same flags share the piece and nobody gets another's. The
   session's CSRF token is kept as a marker and the viewer's own put back when serving.
 
-Both pieces are read with one ``get_many`` and what was missing written with one
-``set_many`` after the page is rendered (``save``). The question's ``page_version`` is in
-both keys, and beside it every value the pieces draw, as the cards' keys do, so what lives
-outside the question (the asker's name or points, the company's name) shows at once too.
+Beside them the page's JSON-LD (``qa_page``, the same for every viewer: only listed answers)
+and its list of related questions are kept the same way. All are read with one ``get_many``
+and what was missing written with one ``set_many`` after the page is rendered (``save``).
+The question's ``page_version`` is in the question's keys, and beside it every value the
+pieces draw, as the cards' keys do, so what lives outside the question (the asker's name or
+points, the company's name) shows at once too.
 """
 
 from __future__ import annotations
@@ -147,6 +149,28 @@ def _structured_data_key(question: Any, listed: Sequence[Any]) -> tuple[object, 
     )
 
 
+def _related_key(related: Sequence[Any]) -> tuple[object, ...]:
+    """Everything the related questions' list shows (the same for every viewer: only
+    listed questions are related, ``app.search.queries.related_questions``)."""
+    return (
+        "question-related",
+        tuple(
+            (
+                item.id,
+                item.title,
+                item.slug,
+                item.kind.value,
+                item.status.value,
+                item.answer_count,
+                item.has_best_answer,
+                item.has_official_answer,
+                item.fixed_in,
+            )
+            for item in related
+        ),
+    )
+
+
 def _controls_key(question: Any, controls: QuestionControls) -> tuple[object, ...]:
     """Everything the controls show that may change: the viewer's flags, the question's own
     values they draw, and the page's path (the sign-in link comes back to it)."""
@@ -175,6 +199,7 @@ class QuestionParts:
         *,
         private_details: bool,
         listed: Sequence[Any] = (),
+        related: Sequence[Any] = (),
         reason_errors: dict[str, tuple[str, str]] | None = None,
     ) -> None:
         self.flags = controls
@@ -191,6 +216,8 @@ class QuestionParts:
         if keep_controls:
             wanted.append(("controls", _controls_key(question, controls)))
         wanted.append(("structured-data", _structured_data_key(question, listed)))
+        if related:
+            wanted.append(("related", _related_key(related)))
         self._names: dict[str, str] = {}
         self._found: dict[str, str | None] = {}
         if self._seconds <= 0 or not wanted:
@@ -211,6 +238,10 @@ class QuestionParts:
     def controls(self, caller: Callable[[], Markup]) -> Markup:
         """The question's footer and comments: kept, or rendered by the call's body."""
         return self._piece("controls", caller)
+
+    def related(self, caller: Callable[[], Markup]) -> Markup:
+        """The related questions' list: kept, or rendered by the call's body."""
+        return self._piece("related", caller)
 
     def structured_data(self) -> Markup | None:
         """What search engines read (``qa_page`` of the listed answers) as JSON safe in a

@@ -174,6 +174,7 @@ def render_question_page(
     offer_still_broken = (
         user.is_authenticated and question.kind is Kind.PROBLEM and question.status is Status.SOLVED
     )
+    related = related_questions(question)
     parts = QuestionParts(
         question,
         question_controls(
@@ -186,6 +187,7 @@ def render_question_page(
         private_details=private_details,
         # What search engines read: only what is listed (a moderator sees more on the page).
         listed=[a for a in page.items if a.hidden_at is None],
+        related=related,
         reason_errors=reason_errors,
     )
     body = render_template(
@@ -213,7 +215,7 @@ def render_question_page(
         status_history=history.recent(question),
         markdown_hint=MARKDOWN_HINT,
         private_details_hint=ANSWER_PRIVATE_DETAILS_HINT,
-        related=related_questions(question),
+        related=related,
         reason_errors=reason_errors or {},
         parts=parts,
     )

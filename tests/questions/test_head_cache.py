@@ -18,7 +18,9 @@ from app.moderation import flags, hiding
 from app.notifications import services as notification_services
 from app.page_cache import CSRF_MARKER
 from app.questions import services
+from app.search import index as search_index
 from tests.conftest import login_as
+from tests.factories import make_answer, make_question
 from tests.questions.helpers import text
 from tests.questions.kept_page import (
     VIEWERS,
@@ -228,3 +230,33 @@ def test_no_csrf_token_is_kept_in_the_store(app, thread):
     for token in tokens | other_tokens:
         assert not any(token in str(value) for value in kept)
     assert any(CSRF_MARKER in str(value) for value in kept)
+
+
+def related(app, t: Thread, kind: str, *, cached: bool = True) -> str:
+    page = text(open_page(app, t, kind, cached=cached))
+    start = page.find('<h2 id="related-heading">')
+    return page[start : page.find("</section>", start)] if start >= 0 else ""
+
+
+def test_the_related_questions_are_kept_and_fresh(app, thread):
+    other = make_question(
+        thread.question.company, author=thread.reader, title="Drive stops syncing on my laptop"
+    )
+    for question in (thread.question, other):
+        search_index.refresh_question(question.id)
+    search_index.refresh_related(thread.question)
+    db.session.commit()
+    first = assert_kept_equals_fresh(partial(related, app, thread), VIEWERS)
+    assert "Drive stops syncing on my laptop" in first["reader"]
+    assert len(set(first.values())) == 1  # the same list for everyone
+
+    make_answer(other, author=thread.peer, body="Update the app.")
+    other.title = "Drive stops syncing on my old laptop"
+    db.session.commit()
+    later = assert_kept_equals_fresh(partial(related, app, thread), VIEWERS)
+    assert "on my old laptop" in later["reader"] and later != first
+
+    hiding.hide_post(thread.moderator, other, reason="Spam link.")
+    db.session.commit()
+    for page in assert_kept_equals_fresh(partial(related, app, thread), VIEWERS).values():
+        assert "on my old laptop" not in page
