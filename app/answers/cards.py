@@ -136,19 +136,21 @@ def card_controls(
     )
 
 
-def _digest(html: str) -> tuple[int, int]:
+def digest(html: str) -> tuple[int, int]:
+    """What names a stored HTML in a key (also the question's head: app.questions.header)."""
     # Stored HTML changes with its edit time; its length and checksum (the same in every
     # process, unlike hash()) also catch a re-render that kept the time.
     return len(html), zlib.adler32(html.encode())
 
 
-def _person_key(user: Any) -> tuple[object, ...]:
-    # What ``person``, ``points`` and ``avatar`` draw of a person.
+def person_key(user: Any) -> tuple[object, ...]:
+    """What ``person``, ``points`` and ``avatar`` draw of a person, for a key."""
     return (user.id, user.username, user.display_name, user.deleted_at, user.reputation)
 
 
-def _images_key(answer: Any) -> tuple[object, ...]:
-    attached = getattr(answer, "attached", None)
+def images_key(post: Any) -> tuple[object, ...]:
+    """The images a post on the page shows (its ``attached``), for a key."""
+    attached = getattr(post, "attached", None)
     if not attached:
         return ()
     return (
@@ -166,7 +168,7 @@ def _head_key(answer: Any, question: Any, private_details: bool) -> tuple[object
         answer.created_at,
         answer.updated_at,
         answer.body_renderer_version,
-        _digest(answer.body_html),
+        digest(answer.body_html),
         answer.id == question.best_answer_id,
         answer.is_official,
         answer.staff_title,
@@ -174,33 +176,35 @@ def _head_key(answer: Any, question: Any, private_details: bool) -> tuple[object
         answer.by_champion,
         company.name,
         company.is_claimed,
-        _person_key(answer.author),
+        person_key(answer.author),
         answer.hidden_at,
         answer.hidden_reason,
         private_details,
-        _images_key(answer),
+        images_key(answer),
     )
 
 
-def _shows_private(answer: Any) -> bool:
-    """Whether the card shows private details to a reader of them (only then loaded)."""
-    attached = getattr(answer, "attached", None)
-    return bool(answer.private_details_html or (attached and attached.private))
+def shows_private(post: Any) -> bool:
+    """Whether the post shows private details to a reader of them (only then loaded): its
+    card, or the question's head (app.questions.header)."""
+    attached = getattr(post, "attached", None)
+    return bool(post.private_details_html or (attached and attached.private))
 
 
-def _comments_key(answer: Any) -> tuple[object, ...]:
+def comments_key(post: Any) -> tuple[object, ...]:
+    """The comments a post on the page shows (its ``page_comments``), for a key."""
     return tuple(
         (
             comment.id,
             comment.created_at,
             comment.updated_at,
             comment.body_renderer_version,
-            _digest(comment.body_html),
+            digest(comment.body_html),
             comment.hidden_at,
             comment.hidden_reason,
-            _person_key(comment.author),
+            person_key(comment.author),
         )
-        for comment in getattr(answer, "page_comments", None) or ()
+        for comment in getattr(post, "page_comments", None) or ()
     )
 
 
@@ -218,7 +222,7 @@ def _controls_key(answer: Any, question: Any, controls: CardControls) -> tuple[o
         answer.hidden_at is None,
         question.company.name,
         controls,
-        _comments_key(answer),
+        comments_key(answer),
     )
 
 
@@ -260,7 +264,7 @@ def answer_cards(
         ]
     head_names = store_keys("fragment", (_head_key(a, question, private_details) for a in answers))
     # Private details are never kept in the shared store: rendered for their reader each time.
-    keep_head = [not (private_details and _shows_private(a)) for a in answers]
+    keep_head = [not (private_details and shows_private(a)) for a in answers]
     keep_controls = not reason_errors
     control_names = (
         store_keys(
@@ -333,5 +337,10 @@ __all__ = [
     "ThreadControls",
     "answer_cards",
     "card_controls",
+    "comments_key",
+    "digest",
+    "images_key",
+    "person_key",
+    "shows_private",
     "thread_controls",
 ]

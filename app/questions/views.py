@@ -32,7 +32,6 @@ from app.companies.queries import (
 )
 from app.companies.views import add_company_url
 from app.errors import DomainError, NotFound, RateLimited, ValidationError
-from app.feeds.structured_data import qa_page
 from app.forms import refused, show_errors
 from app.i18n import _, _l
 from app.moderation.forms import MergeForm
@@ -54,6 +53,7 @@ from app.questions.forms import (
     StillBrokenForm,
     UnansweredFilterForm,
 )
+from app.questions.header import QuestionParts, question_controls
 from app.questions.models import TITLE_MAX, Kind, Question, Status
 from app.questions.queries import (
     Sort,
@@ -174,6 +174,22 @@ def render_question_page(
     offer_still_broken = (
         user.is_authenticated and question.kind is Kind.PROBLEM and question.status is Status.SOLVED
     )
+    related = related_questions(question)
+    parts = QuestionParts(
+        question,
+        question_controls(
+            user,
+            question,
+            said_me_too=marks.me_too,
+            following=marks.following,
+            reported=marks.flagged_question,
+        ),
+        private_details=private_details,
+        # What search engines read: only what is listed (a moderator sees more on the page).
+        listed=[a for a in page.items if a.hidden_at is None],
+        related=related,
+        reason_errors=reason_errors,
+    )
     body = render_template(
         "questions/show.html",
         question=question,
@@ -188,10 +204,8 @@ def render_question_page(
         official_staff=answer_queries.official_staff_count(page.items),
         helpful_ids=marks.helpful_ids,
         flagged_ids=marks.flagged_answer_ids,
-        flagged_question=marks.flagged_question,
         open_flags=marks.open_flags,
         me_too=marks.me_too,
-        following=marks.following,
         answer_form=answer_form,
         status_form=status_form,
         merge_form=merge_form,
@@ -201,11 +215,11 @@ def render_question_page(
         status_history=history.recent(question),
         markdown_hint=MARKDOWN_HINT,
         private_details_hint=ANSWER_PRIVATE_DETAILS_HINT,
-        related=related_questions(question),
-        # What search engines read: only what is listed (a moderator sees more on the page).
-        structured_data=qa_page(question, [a for a in page.items if a.hidden_at is None]),
+        related=related,
         reason_errors=reason_errors or {},
+        parts=parts,
     )
+    parts.save()
     return body, status
 
 
@@ -378,7 +392,7 @@ def _question_or_original(question_id: int) -> Question:
     (``NotFound`` when neither is for this reader). Finding a merged question costs a
     statement more; the others are found with one."""
     try:
-        question = get_question(question_id)
+        question = get_question(question_id, for_page=True)
     except NotFound:
         question = None
     if question is None or question.merged_into_id is not None:

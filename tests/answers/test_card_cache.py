@@ -6,7 +6,7 @@ kept in the shared store."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pytest
@@ -14,13 +14,22 @@ import pytest
 from app.answers import services as answer_services
 from app.answers.cards import CSRF_MARKER
 from app.comments import services as comment_services
-from app.extensions import cache, db
+from app.extensions import db
 from app.moderation import hiding
-from app.questions.models import Kind
-from app.uploads.models import Image, Place
 from tests.conftest import login_as
-from tests.factories import make_answer, make_company, make_question, make_staff, make_user
 from tests.questions.helpers import text
+from tests.questions.kept_page import (
+    VIEWERS,
+    Thread,
+    add_image,
+    assert_change_shows,
+    assert_kept_equals_fresh,
+    assert_kept_per_language,
+    blank_tokens,
+    kept_values,
+    make_thread,
+    open_page,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -28,65 +37,14 @@ def page_cache(page_cache_on) -> None:
     """The cache on, and empty before and after each test (the suite turns it off)."""
 
 
-@dataclass
-class Thread:
-    question: Any
-    answer: Any  # the peer's
-    official: Any  # the agent's
-    asker: Any
-    peer: Any
-    agent: Any  # staff of the claimed company
-    moderator: Any
-    reader: Any  # a signed-in customer
-
-
 @pytest.fixture
 def thread() -> Thread:
-    company = make_company("Acme", domain="acme.com")
-    agent = make_user("agent")
-    make_staff(company, agent)
-    asker, peer, reader = make_user("asker"), make_user("peer"), make_user("reader")
-    moderator = make_user("warden", is_moderator=True)
-    question = make_question(company, author=asker, kind=Kind.PROBLEM, title="Drive stops syncing")
-    answer = make_answer(question, author=peer, body="Sign out and in again.")
-    official = answer_services.post_answer(agent, question, body="We are on it.")
-    db.session.commit()
-    return Thread(question, answer, official, asker, peer, agent, moderator, reader)
-
-
-VIEWERS = ["signed out", "reader", "author", "asker", "staff", "moderator"]
-
-
-def _viewer(t: Thread, kind: str) -> Any:
-    return {
-        "signed out": None,
-        "reader": t.reader,
-        "author": t.peer,
-        "asker": t.asker,
-        "staff": t.agent,
-        "moderator": t.moderator,
-    }[kind]
-
-
-_TOKEN = re.compile(r'name="csrf_token" value="[^"]*"')
-_views = iter(range(10**9))
+    return make_thread()
 
 
 def cards(app, t: Thread, kind: str, *, cached: bool = True, language: str = "en") -> str:
-    """The page's answers as the viewer sees them (a query string keeps the signed-out
-    page out of the page cache: the cards' own cache is what is under test)."""
-    client = app.test_client()
-    if _viewer(t, kind) is not None:
-        login_as(client, _viewer(t, kind))
-    seconds = app.config["PAGE_CACHE_SECONDS"]
-    app.config["PAGE_CACHE_SECONDS"] = seconds if cached else 0
-    try:
-        response = client.get(
-            f"/questions/{t.question.id}/{t.question.slug}?view={next(_views)}",
-            headers={"Accept-Language": language},
-        )
-    finally:
-        app.config["PAGE_CACHE_SECONDS"] = seconds
+    """The page's answers as the viewer sees them."""
+    response = open_page(app, t, kind, cached=cached, language=language)
     assert response.status_code == 200
     page = text(response)
     start, end = (
@@ -94,17 +52,12 @@ def cards(app, t: Thread, kind: str, *, cached: bool = True, language: str = "en
         page.find("</ol>", page.find('<ol class="answers">')),
     )
     section = page[start:end] if start >= 0 else ""
-    return _TOKEN.sub('name="csrf_token" value="TOKEN"', section)
+    return blank_tokens(section)
 
 
 def assert_fresh(app, t: Thread) -> dict[str, str]:
     """Every kind of viewer gets, through the cache, what a render without it gives."""
-    seen = {}
-    for kind in VIEWERS:
-        kept = cards(app, t, kind)
-        assert kept == cards(app, t, kind, cached=False), kind
-        seen[kind] = kept
-    return seen
+    return assert_kept_equals_fresh(partial(cards, app, t), VIEWERS)
 
 
 def _hide(t: Thread) -> None:
@@ -116,19 +69,7 @@ def _comment(t: Thread) -> None:
 
 
 def _image(t: Thread) -> None:
-    db.session.add(
-        Image(
-            uploader_id=t.peer.id,
-            place=Place.POST,
-            answer_id=t.answer.id,
-            question_id=t.question.id,
-            content_type="image/png",
-            width=40,
-            height=30,
-            byte_size=100,
-        )
-    )
-    t.answer.image_count += 1
+    add_image(t.peer, t.question, t.answer)
 
 
 def _points(t: Thread) -> None:
@@ -175,18 +116,7 @@ def _the_comment(t: Thread) -> Any:
 
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_every_change_to_a_card_shows_to_every_viewer_on_the_next_view(app, thread, change):
-    before, act = CHANGES[change]
-    if before is not None:
-        before(thread)
-        db.session.commit()
-    earlier = assert_fresh(app, thread)
-    assert_fresh(app, thread)  # now every card comes from the cache
-
-    act(thread)
-    db.session.commit()
-    later = assert_fresh(app, thread)
-
-    assert any(earlier[kind] != later[kind] for kind in VIEWERS), "the change showed nowhere"
+    assert_change_shows(partial(cards, app, thread), VIEWERS, *CHANGES[change], thread)
 
 
 def test_points_and_images_show_through_the_cache(app, thread):
@@ -201,14 +131,7 @@ def test_points_and_images_show_through_the_cache(app, thread):
 
 
 def test_a_kept_card_speaks_the_viewers_language(app, thread):
-    english = cards(app, thread, "reader")
-    assert "found this helpful" in english
-
-    danish = cards(app, thread, "reader", language="da")
-
-    assert "found this helpful" not in danish
-    assert danish == cards(app, thread, "reader", cached=False, language="da")
-    assert cards(app, thread, "reader") == english
+    assert_kept_per_language(partial(cards, app, thread), "found this helpful")
 
 
 def test_a_hidden_answers_notice_never_reaches_a_viewer_who_may_not_see_it(app, thread):
@@ -263,9 +186,7 @@ def test_no_csrf_token_is_kept_in_the_store(app, thread):
     tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', page))
     assert tokens and CSRF_MARKER not in page
 
-    with app.app_context():
-        store = cache.cache  # the process's SimpleCache in tests
-        kept = [store.get(name) for name in list(store._cache)]
+    kept = kept_values(app)
     assert kept
     for token in tokens:
         assert not any(token in str(value) for value in kept)
