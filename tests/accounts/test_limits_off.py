@@ -13,16 +13,13 @@ from flask import Flask
 
 from app import create_app
 from app.accounts import services as account_services
-from app.extensions import db, limiter
+from app.extensions import db
 
 PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def unlimited(tmp_path, monkeypatch) -> Flask:
-    # The limiter is one object for every app of the process: this app turns it off, and
-    # the suite's app needs it back on afterwards.
-    monkeypatch.setattr(limiter, "enabled", limiter.enabled)
+def unlimited(tmp_path) -> Flask:
     app = create_app(
         {
             "TESTING": True,
@@ -33,9 +30,6 @@ def unlimited(tmp_path, monkeypatch) -> Flask:
             "SERVER_NAME": "helpsquare.test",
         }
     )
-    # In a process of its own (the browser suite's server) a limiter that is off never made
-    # a storage; here the suite's app made one first, which this takes away again.
-    monkeypatch.setattr(limiter, "_storage", None)
     with app.app_context():
         flask_migrate.upgrade()
         account_services.create_site_admin(username="dana", email="dana@x.org", password=PASSWORD)

@@ -9,19 +9,15 @@ import pytest
 from flask import Flask
 
 from app import create_app
-from app.extensions import db, limiter
+from app.extensions import db
 from tests.conftest import RequestClient
 
 
 @pytest.fixture
 def make_app(app: Flask) -> Iterator[Callable[..., Flask]]:
     """``make_app(SETTING=value, …)``: the suite's settings, changed; disposed at the end.
-
-    The limiter is one object for every app, holding the storage of the app bound last: it
-    gets the suite's back at the end (a Redis that does not answer would fail the next
-    test's ``limiter.reset()``)."""
+    Each app keeps its own rate-limit state (``app.extensions.AppLimiter``)."""
     made: list[Flask] = []
-    limiter_state = dict(vars(limiter))
 
     def make(**settings: Any) -> Flask:
         config = {
@@ -42,5 +38,3 @@ def make_app(app: Flask) -> Iterator[Callable[..., Flask]]:
     for other in made:
         with other.app_context():
             db.engine.dispose()
-    vars(limiter).clear()
-    vars(limiter).update(limiter_state)
