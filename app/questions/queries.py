@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -154,9 +155,13 @@ def list_unanswered(
 PAGE_AUTHOR_COLUMNS = (User.id, User.username, User.display_name, User.deleted_at, User.reputation)
 
 
+@cache
 def _page_statement(*, private_details: bool) -> sa.Select:
-    # Built once: SQLAlchemy keys its compiled-statement cache by walking the statement,
-    # which costs more than the rest of the read when it is built anew for every request.
+    """The question page's read, for a signed-out and a signed-in reader (``get_question``).
+
+    Built once per process, on first use (at import the mappers may not all be defined):
+    SQLAlchemy keys its compiled-statement cache by walking the statement, which costs more
+    than the rest of the read when it is built anew for every request."""
     query = sa.select(Question).options(
         defer(Question.body),
         joinedload(Question.author).load_only(*PAGE_AUTHOR_COLUMNS),
@@ -166,13 +171,6 @@ def _page_statement(*, private_details: bool) -> sa.Select:
     if private_details:
         query = query.options(undefer_group(PRIVATE_DETAILS))
     return query.where(Question.id == sa.bindparam("question_id"))
-
-
-# The question page's read, for a signed-out and a signed-in reader (see ``get_question``).
-_PAGE_READ = {
-    False: _page_statement(private_details=False),
-    True: _page_statement(private_details=True),
-}
 
 
 def get_question(
@@ -194,7 +192,7 @@ def get_question(
         viewer = request_viewer()
     if for_page:
         question = db.session.execute(
-            _PAGE_READ[signed_in(viewer)], {"question_id": question_id}
+            _page_statement(private_details=signed_in(viewer)), {"question_id": question_id}
         ).scalar_one_or_none()
     else:
         query = sa.select(Question).options(
