@@ -37,13 +37,6 @@ HEADLINE_CHARS = 6000
 # forum's size. A match beyond them (older than this many newer ones) is not shown; a
 # narrower search finds it.
 CANDIDATES = 500
-# Those newest matches are looked for among the newest WINDOW questions first, and among the
-# older ones only when the window holds too few (``newest_first``): finding which matches
-# are the newest means reading every match's id, so without the window the work grew with
-# the forum (a phrase in 400 titles at 100,000 questions was in 20,000 at a million: 22 ms
-# then 829 ms, bench/RESULTS.md). With it a search at a million questions reads what one at
-# WINDOW questions reads, unless its words are rare lately.
-WINDOW = 100_000
 
 
 @dataclass(frozen=True)
@@ -138,38 +131,6 @@ def _filter_sql(
 
 # The text tier's first condition: it is needed (``search_tiers_sql``).
 TEXT_TIER_GATE = "(SELECT count(*) FROM title_tier) < :needed"
-# And its others: not in the title tier already.
-NOT_TITLED = "NOT IN (SELECT question_id FROM title_tier)"
-
-
-def newest_first(columns: str, source: str, condition: str, id_column: str) -> str:
-    """A SELECT of ``columns`` from ``source`` (a FROM list): the newest ``:candidates`` rows
-    that meet ``condition``, newest by ``id_column`` (a question's id).
-
-    They are looked for among the newest ``:window`` question ids first; the older ids are
-    read only when those hold fewer than ``:candidates``, gated in the statement (a one-time
-    condition, as ``TEXT_TIER_GATE``), and only for what is missing. The rows are the same
-    as one ``ORDER BY id DESC LIMIT :candidates`` over everything (the window's ids are all
-    newer than the rest), but a common word's older matches are not read: a range on the
-    primary key that PostgreSQL combines with the text index (BitmapAnd), and FTS5 with its
-    own rowid range.
-    """
-    floor = "(SELECT max(id) FROM questions) - :window"
-    return f"""
-        WITH recent AS MATERIALIZED (
-            SELECT {columns} FROM {source}
-            WHERE {condition} AND {id_column} > {floor}
-            ORDER BY {id_column} DESC LIMIT :candidates
-        )
-        SELECT * FROM recent
-        UNION ALL
-        SELECT * FROM (
-            SELECT {columns} FROM {source}
-            WHERE (SELECT count(*) FROM recent) < :candidates
-                AND {condition} AND {id_column} <= {floor}
-            ORDER BY {id_column} DESC
-            LIMIT :candidates - (SELECT count(*) FROM recent)
-        ) AS older"""  # noqa: S608 - constant SQL of the backends; values are bound
 
 
 def search_tiers_sql(title_tier: str, text_tier: str, score: str) -> str:
@@ -269,18 +230,19 @@ class SQLiteBackend:
             if parsed.has_exclusions
             else ""
         )
-        title_tier = newest_first(
-            f"{TITLES}.rowid AS question_id, bm25({TITLES}) AS score",
-            f"{TITLES} JOIN questions ON questions.id = {TITLES}.rowid",
-            f"{TITLES} MATCH :match{where}{in_text}",
-            f"{TITLES}.rowid",
-        )
-        text_tier = newest_first(
-            f"{TABLE}.rowid AS question_id, {self._rank} AS score",
-            f"{TABLE} JOIN questions ON questions.id = {TABLE}.rowid",
-            f"{TEXT_TIER_GATE} AND {TABLE} MATCH :match{where} AND {TABLE}.rowid {NOT_TITLED}",
-            f"{TABLE}.rowid",
-        )
+        title_tier = f"""
+            SELECT {TITLES}.rowid AS question_id, bm25({TITLES}) AS score
+            FROM {TITLES} JOIN questions ON questions.id = {TITLES}.rowid
+            WHERE {TITLES} MATCH :match{where}{in_text}
+            ORDER BY {TITLES}.rowid DESC LIMIT :candidates
+        """  # noqa: S608 - only constant names and fixed clauses; values are bound
+        text_tier = f"""
+            SELECT {TABLE}.rowid AS question_id, {self._rank} AS score
+            FROM {TABLE} JOIN questions ON questions.id = {TABLE}.rowid
+            WHERE {TEXT_TIER_GATE} AND {TABLE} MATCH :match{where}
+                AND {TABLE}.rowid NOT IN (SELECT question_id FROM title_tier)
+            ORDER BY {TABLE}.rowid DESC LIMIT :candidates
+        """  # noqa: S608 - only constant names and fixed clauses; values are bound
         sql = f"""
             WITH {search_tiers_sql(title_tier, text_tier, "score")}
             SELECT hits.question_id,
@@ -300,7 +262,6 @@ class SQLiteBackend:
                 "offset": offset,
                 "needed": limit + offset,
                 "candidates": CANDIDATES,
-                "window": WINDOW,
                 "start": MARK_START,
                 "end": MARK_END,
                 "words": SNIPPET_WORDS,
@@ -324,14 +285,12 @@ class SQLiteBackend:
                     CASE WHEN any_word = 1 THEN ' OR ' ELSE ' AND ' END) AS match
                 FROM (SELECT word, any_word FROM chosen ORDER BY n) AS ordered
             ),
-            newest AS MATERIALIZED ({
-            newest_first(
-                f"{TITLES}.rowid AS id, bm25({TITLES}) AS score",
-                f"{TITLES} JOIN questions ON questions.id = {TITLES}.rowid",
-                f"{TITLES} MATCH (SELECT match FROM expression){where}",
-                f"{TITLES}.rowid",
+            newest AS MATERIALIZED (
+                SELECT {TITLES}.rowid AS id, bm25({TITLES}) AS score
+                FROM {TITLES} JOIN questions ON questions.id = {TITLES}.rowid
+                WHERE {TITLES} MATCH (SELECT match FROM expression){where}
+                ORDER BY {TITLES}.rowid DESC LIMIT :candidates
             )
-        })
             SELECT {SIMILAR_COLUMNS}
             FROM newest JOIN questions ON questions.id = newest.id
             ORDER BY newest.score, questions.id DESC
@@ -343,7 +302,6 @@ class SQLiteBackend:
             "words": json.dumps(words),
             "limit": limit,
             "candidates": CANDIDATES,
-            "window": WINDOW,
         }
         return list(session.execute(sa.text(sql), values))
 
@@ -465,26 +423,24 @@ class PostgreSQLBackend:
             if parsed.has_exclusions
             else ""
         )
-        title_matches = newest_first(
-            "d.question_id, d.title_vector",
-            f"websearch_to_tsquery({c}, :q) AS query, {TITLES} d{join}",
-            f"d.title_vector @@ query{where}{in_text}",
-            "d.question_id",
-        )
         title_tier = f"""
             SELECT question_id, -ts_rank(title_vector, query) AS score
-            FROM websearch_to_tsquery({c}, :q) AS query, ({title_matches}) AS newest
+            FROM websearch_to_tsquery({c}, :q) AS query, (
+                SELECT d.question_id, d.title_vector
+                FROM websearch_to_tsquery({c}, :q) AS query, {TITLES} d{join}
+                WHERE d.title_vector @@ query{where}{in_text}
+                ORDER BY d.question_id DESC LIMIT :candidates
+            ) AS newest
         """  # noqa: S608 - only constant names and fixed clauses; values are bound
-        text_matches = newest_first(
-            "d.question_id",
-            f"websearch_to_tsquery({c}, :q) AS query, {TABLE} d{join}",
-            f"{TEXT_TIER_GATE} AND d.document @@ query{where} AND d.question_id {NOT_TITLED}",
-            "d.question_id",
-        )
         text_tier = f"""
             SELECT newest.question_id, -ts_rank(d.head, query) AS score
-            FROM websearch_to_tsquery({c}, :q) AS query, ({text_matches}) AS newest
-                JOIN {TABLE} d ON d.question_id = newest.question_id
+            FROM websearch_to_tsquery({c}, :q) AS query, (
+                SELECT d.question_id
+                FROM websearch_to_tsquery({c}, :q) AS query, {TABLE} d{join}
+                WHERE {TEXT_TIER_GATE} AND d.document @@ query{where}
+                    AND d.question_id NOT IN (SELECT question_id FROM title_tier)
+                ORDER BY d.question_id DESC LIMIT :candidates
+            ) AS newest JOIN {TABLE} d ON d.question_id = newest.question_id
         """  # noqa: S608 - only constant names and fixed clauses; values are bound
         sql = f"""
             WITH {search_tiers_sql(title_tier, text_tier, "score")}
@@ -507,7 +463,6 @@ class PostgreSQLBackend:
                 "offset": offset,
                 "needed": limit + offset,
                 "candidates": CANDIDATES,
-                "window": WINDOW,
                 "title_options": self._title_options,
                 "snippet_options": self._snippet_options,
                 "lt": LESS_THAN,
@@ -536,14 +491,13 @@ class PostgreSQLBackend:
                     CASE WHEN any_word = 1 THEN ' | ' ELSE ' & ' END ORDER BY n)) AS query
                 FROM chosen
             ),
-            newest AS MATERIALIZED ({
-            newest_first(
-                "d.question_id, d.title_vector",
-                f"expression, {TITLES} d JOIN questions ON questions.id = d.question_id",
-                f"d.title_vector @@ expression.query{where}",
-                "d.question_id",
+            newest AS MATERIALIZED (
+                SELECT d.question_id, d.title_vector
+                FROM expression, {TITLES} d
+                    JOIN questions ON questions.id = d.question_id
+                WHERE d.title_vector @@ expression.query{where}
+                ORDER BY d.question_id DESC LIMIT :candidates
             )
-        })
             SELECT {SIMILAR_COLUMNS}
             FROM expression, newest JOIN questions ON questions.id = newest.question_id
             ORDER BY ts_rank(newest.title_vector, expression.query) DESC, questions.id DESC
@@ -555,7 +509,6 @@ class PostgreSQLBackend:
             "words": list(words),
             "limit": limit,
             "candidates": CANDIDATES,
-            "window": WINDOW,
         }
         return list(session.execute(sa.text(sql), values))
 

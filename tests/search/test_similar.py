@@ -7,7 +7,6 @@ import pytest
 
 from app.extensions import db
 from app.questions.models import Question, Status
-from app.search import backends
 from app.search.queries import similar_questions
 from tests.conftest import login_as
 from tests.factories import make_answer, make_company, make_staff, make_user
@@ -204,18 +203,3 @@ def test_similar_questions_are_matched_on_their_titles(acme):
     found = similar_questions("Why does my battery drain so fast?", company_id=acme.id)
 
     assert [q.id for q in found] == [titled.id]
-
-
-@pytest.mark.parametrize("window", [0, 1, 1000])
-def test_similar_questions_look_at_the_newest_first_and_widen_when_short(
-    acme, forum, monkeypatch, window
-):
-    """The newest ``CANDIDATES`` matching titles, however many of them the newest-questions
-    window holds (``app.search.backends.newest_first``)."""
-    best, official, waiting = forum
-    monkeypatch.setattr(backends, "CANDIDATES", 2)
-    monkeypatch.setattr(backends, "WINDOW", window)
-
-    found = similar_questions("How do I make Drive sync again?", company_id=acme.id)
-
-    assert {q.id for q in found} == {official.id, waiting.id}

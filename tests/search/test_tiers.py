@@ -82,20 +82,3 @@ def test_each_tier_ranks_only_its_newest_candidates(forum, monkeypatch):
 def test_no_title_match_still_finds_the_text(forum):
     assert page("cellar", 1, 20) == [forum["text 1"]]
     assert page("unplug", 1, 20) == [forum["answer"]]
-
-
-@pytest.mark.parametrize("window", [0, 1, 3, 1000])
-def test_the_newest_window_is_read_first_and_widened_when_it_holds_too_few(
-    forum, monkeypatch, window
-):
-    """Matches are looked for among the newest ``WINDOW`` questions first (a million-question
-    forum then reads what a smaller one reads); when the window holds fewer than the tier
-    keeps, the older questions make up the rest. The same newest candidates either way:
-    the window holds none of them (0), one title match (1), the two other matches (3), all."""
-    monkeypatch.setattr(backends, "CANDIDATES", 2)
-    monkeypatch.setattr(backends, "WINDOW", window)
-
-    found = page("modem", 1, 20)
-
-    assert set(found[:2]) == {forum["windows"], forum["title 3"]}
-    assert set(found[2:]) == {forum["answer"], forum["text 2"]}
