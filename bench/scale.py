@@ -171,6 +171,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         summary[page] = figures
     out = run.DATA / "scale-last.json"
+    out.parent.mkdir(parents=True, exist_ok=True)  # git-ignored: a fresh checkout has none
     out.write_text(
         json.dumps(
             {
