@@ -49,7 +49,9 @@ FAILED = object()
 CSRF_MARKER = "\x00csrf-token\x00"
 
 
-def _cacheable() -> bool:
+def shareable() -> bool:
+    """Whether this request may be answered from, and fill, the shared page cache: a plain GET
+    of a signed-out visitor with no session."""
     return (
         current_app.config["PAGE_CACHE_SECONDS"] > 0
         and request.method == "GET"
@@ -106,7 +108,7 @@ def anonymous_page(key: tuple[object, ...], render: Callable[[], str]) -> str | 
     A page is kept as the UTF-8 bytes of the response, cut where its CSP nonce stood: a
     hit joins the pieces with the new nonce and sends them as they are (no decoding from
     the store, no search for a marker, no encoding again: a page of 50 answers is 60 kB)."""
-    if not _cacheable():
+    if not shareable():
         return render()
     # "raw-page": the pieces of bytes below, never read as the text pages once kept.
     name = _store_key("raw-page", key)
@@ -122,6 +124,18 @@ def anonymous_page(key: tuple[object, ...], render: Callable[[], str]) -> str | 
         _write(name, pieces, current_app.config["PAGE_CACHE_SECONDS"])
         return body
     return page
+
+
+def kept_page(key: tuple[object, ...]) -> bytes | None:
+    """The page ``anonymous_page`` keeps under ``key``, when this visitor may share it and
+    it is there; otherwise None (then ``anonymous_page`` renders it). For a view whose own
+    reads only a miss needs: it can look here first, with just what the key needs."""
+    if not shareable():
+        return None
+    cached = _read(_store_key("raw-page", key))
+    if cached is FAILED or cached is None:
+        return None
+    return csp_nonce().encode().join(cached)
 
 
 def cached_fragment(*key: object, caller: Callable[[], Markup]) -> Markup:

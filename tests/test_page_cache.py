@@ -19,7 +19,7 @@ from app.comments import services as comment_services
 from app.comments.models import Comment
 from app.extensions import cache, db
 from app.questions import services as question_services
-from app.questions.models import Kind
+from app.questions.models import Kind, Question
 from tests.conftest import login_as
 from tests.factories import make_answer, make_company, make_question, make_staff, make_user
 from tests.questions.helpers import text
@@ -238,6 +238,48 @@ def test_each_change_moves_the_page_version_once(thread):
     db.session.refresh(thread.question)
 
     assert thread.question.page_version == version + 1
+
+
+def test_a_hit_reads_the_key_alone(client, question, count_queries):
+    """A kept page is found with the question's slug and page version, nothing more: no
+    question entity, its asker, company or product."""
+    client.get(url(question))
+
+    with count_queries() as statements:
+        assert client.get(url(question)).status_code == 200
+
+    (statement,) = statements
+    assert "JOIN" not in statement.upper() and "body_html" not in statement
+
+
+@pytest.mark.parametrize("change", ["hidden", "merged"])
+def test_a_kept_page_is_never_served_for_a_question_no_longer_listed(client, question, change):
+    """The key's read asks the one visibility rule itself: even with the page version left
+    where it was, a hidden question is a 404 and a merged one leads to its original."""
+    client.get(url(question))
+    original = make_question(title="The original report")
+    db.session.commit()
+    values = {"hidden_at": sa.func.now()} if change == "hidden" else {"merged_into_id": original.id}
+    db.session.execute(sa.update(Question).where(Question.id == question.id).values(**values))
+    db.session.commit()
+
+    response = client.get(url(question))
+
+    if change == "hidden":
+        assert response.status_code == 404
+        assert "Sign out and in again." not in text(response)
+    else:
+        assert response.status_code == 301
+        assert response.headers["Location"].endswith(f"/questions/{original.id}/{original.slug}")
+
+
+def test_a_kept_page_is_not_served_under_another_slug(client, question):
+    client.get(url(question))
+
+    response = client.get(f"/questions/{question.id}/some-old-title")
+
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith(url(question))
 
 
 def test_a_question_whose_page_version_moved_is_rendered_anew(client, question):

@@ -173,6 +173,21 @@ def _page_statement(*, private_details: bool) -> sa.Select:
     return query.where(Question.id == sa.bindparam("question_id"))
 
 
+@cache
+def _page_key_statement() -> sa.Select:
+    return sa.select(Question.slug, Question.page_version).where(
+        Question.id == sa.bindparam("question_id"), question_listed()
+    )
+
+
+def listed_page_key(question_id: int) -> sa.Row[Any] | None:
+    """The slug and ``page_version`` of a question everybody may open (listed: not hidden,
+    not merged), or None: what a signed-out reader's copy of its page is kept under
+    (``app.page_cache``). One light statement, no entities: on a page-cache hit it is all
+    the page reads (``get_question`` was 60% of a hit)."""
+    return db.session.execute(_page_key_statement(), {"question_id": question_id}).one_or_none()
+
+
 def get_question(
     question_id: int, *, viewer: Any = VIEWER_OF_REQUEST, for_page: bool = False
 ) -> Question:

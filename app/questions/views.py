@@ -36,7 +36,7 @@ from app.forms import refused, show_errors
 from app.i18n import _, _l
 from app.moderation.forms import MergeForm
 from app.moderation.merge_queries import merge_redirect
-from app.page_cache import anonymous_page
+from app.page_cache import anonymous_page, kept_page, shareable
 from app.pagination import BAD_PAGE_LINK, BadCursor, cursor_from
 from app.policy import Permission, can, require
 from app.products.queries import list_products
@@ -60,6 +60,7 @@ from app.questions.queries import (
     get_question,
     list_questions,
     list_unanswered,
+    listed_page_key,
 )
 from app.search.queries import related_questions, similar_questions
 from app.uploads.forms import chosen
@@ -361,6 +362,15 @@ def _render_ask(form: AskForm, company: Any, similar: list[Any] | None = None) -
 @bp.get("/questions/<id:question_id>", defaults={"slug": None})
 @bp.get("/questions/<id:question_id>/<slug>")
 def show(question_id: int, slug: str | None) -> Any:
+    if shareable():
+        # Most signed-out readers are served from the page cache: its key comes from a light
+        # read of a listed question, and the question itself is read only on a miss (or for
+        # a redirect or a 404, which that read leaves to the path below).
+        known = listed_page_key(question_id)
+        if known is not None and known.slug == slug:
+            page = kept_page(_page_key(question_id, known.page_version))
+            if page is not None:
+                return page
     question = _question_or_original(question_id)
     if question.id != question_id:
         # Merged into an earlier question: its address leads there for good.
@@ -383,7 +393,8 @@ def show(question_id: int, slug: str | None) -> Any:
     # An unknown ?sort= is the usual order, not an error.
     sort = AnswerSort.parse(request.args.get("sort"))
     return anonymous_page(
-        _page_key(question, sort), lambda: render_question_page(question, sort=sort)[0]
+        _page_key(question.id, question.page_version, sort),
+        lambda: render_question_page(question, sort=sort)[0],
     )
 
 
@@ -404,11 +415,13 @@ def _question_or_original(question_id: int) -> Question:
     return question
 
 
-def _page_key(question: Question, sort: AnswerSort = AnswerSort.BEST) -> tuple[object, ...]:
+def _page_key(
+    question_id: int, page_version: int, sort: AnswerSort = AnswerSort.BEST
+) -> tuple[object, ...]:
     """The first page of a question as signed-out readers share it: the question, its
     ``page_version``, which every change the page shows moves (app/page_cache.py), and the
     order of its answers (``?sort=``)."""
-    return ("question-page", question.id, question.page_version, sort.value)
+    return ("question-page", question_id, page_version, sort.value)
 
 
 @bp.route("/questions/<id:question_id>/edit", methods=["GET", "POST"])
