@@ -17,34 +17,22 @@ from app.comments import services as comment_services
 from app.extensions import db
 from app.moderation import hiding
 from tests.conftest import login_as
+from tests.questions import kept_page
 from tests.questions.helpers import text
-from tests.questions.kept_page import (
-    VIEWERS,
-    Thread,
-    add_image,
-    assert_change_shows,
-    assert_kept_equals_fresh,
-    assert_kept_per_language,
-    blank_tokens,
-    kept_values,
-    make_thread,
-    open_page,
-)
+from tests.questions.kept_page import Thread
 
-
-@pytest.fixture(autouse=True)
-def page_cache(page_cache_on) -> None:
-    """The cache on, and empty before and after each test (the suite turns it off)."""
+# The cache on, and empty before and after each test (the suite turns it off).
+pytestmark = pytest.mark.usefixtures("page_cache_on")
 
 
 @pytest.fixture
 def thread() -> Thread:
-    return make_thread()
+    return kept_page.make_thread()
 
 
 def cards(app, t: Thread, kind: str, *, cached: bool = True, language: str = "en") -> str:
     """The page's answers as the viewer sees them."""
-    response = open_page(app, t, kind, cached=cached, language=language)
+    response = kept_page.open_page(app, t, kind, cached=cached, language=language)
     assert response.status_code == 200
     page = text(response)
     start, end = (
@@ -52,12 +40,12 @@ def cards(app, t: Thread, kind: str, *, cached: bool = True, language: str = "en
         page.find("</ol>", page.find('<ol class="answers">')),
     )
     section = page[start:end] if start >= 0 else ""
-    return blank_tokens(section)
+    return kept_page.blank_tokens(section)
 
 
 def assert_fresh(app, t: Thread) -> dict[str, str]:
     """Every kind of viewer gets, through the cache, what a render without it gives."""
-    return assert_kept_equals_fresh(partial(cards, app, t), VIEWERS)
+    return kept_page.assert_kept_equals_fresh(partial(cards, app, t), kept_page.VIEWERS)
 
 
 def _hide(t: Thread) -> None:
@@ -69,7 +57,7 @@ def _comment(t: Thread) -> None:
 
 
 def _image(t: Thread) -> None:
-    add_image(t.peer, t.question, t.answer)
+    kept_page.add_image(t.peer, t.question, t.answer)
 
 
 def _points(t: Thread) -> None:
@@ -116,7 +104,8 @@ def _the_comment(t: Thread) -> Any:
 
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_every_change_to_a_card_shows_to_every_viewer_on_the_next_view(app, thread, change):
-    assert_change_shows(partial(cards, app, thread), VIEWERS, *CHANGES[change], thread)
+    read = partial(cards, app, thread)
+    kept_page.assert_change_shows(read, kept_page.VIEWERS, *CHANGES[change], thread)
 
 
 def test_points_and_images_show_through_the_cache(app, thread):
@@ -131,7 +120,7 @@ def test_points_and_images_show_through_the_cache(app, thread):
 
 
 def test_a_kept_card_speaks_the_viewers_language(app, thread):
-    assert_kept_per_language(partial(cards, app, thread), "found this helpful")
+    kept_page.assert_kept_per_language(partial(cards, app, thread), "found this helpful")
 
 
 def test_a_hidden_answers_notice_never_reaches_a_viewer_who_may_not_see_it(app, thread):
@@ -150,7 +139,7 @@ def test_a_hidden_answers_notice_never_reaches_a_viewer_who_may_not_see_it(app, 
 
     hiding.restore_post(thread.moderator, thread.answer)
     db.session.commit()
-    for kind in VIEWERS:
+    for kind in kept_page.VIEWERS:
         page = cards(app, thread, kind)
         assert "Sign out and in again." in page and "Spam link." not in page, kind
 
@@ -186,7 +175,7 @@ def test_no_csrf_token_is_kept_in_the_store(app, thread):
     tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', page))
     assert tokens and CSRF_MARKER not in page
 
-    kept = kept_values(app)
+    kept = kept_page.kept_values(app)
     assert kept
     for token in tokens:
         assert not any(token in str(value) for value in kept)

@@ -21,35 +21,23 @@ from app.questions import services
 from app.search import index as search_index
 from tests.conftest import login_as
 from tests.factories import make_answer, make_question
+from tests.questions import kept_page
 from tests.questions.helpers import text
-from tests.questions.kept_page import (
-    VIEWERS,
-    Thread,
-    add_image,
-    assert_change_shows,
-    assert_kept_equals_fresh,
-    assert_kept_per_language,
-    blank_tokens,
-    kept_values,
-    make_thread,
-    open_page,
-)
+from tests.questions.kept_page import Thread
 
-
-@pytest.fixture(autouse=True)
-def page_cache(page_cache_on) -> None:
-    """The cache on, and empty before and after each test (the suite turns it off)."""
+# The cache on, and empty before and after each test (the suite turns it off).
+pytestmark = pytest.mark.usefixtures("page_cache_on")
 
 
 @pytest.fixture
 def thread() -> Thread:
-    return make_thread()
+    return kept_page.make_thread()
 
 
 def head(app, t: Thread, kind: str, *, cached: bool = True, language: str = "en") -> str:
     """The question's article as the viewer sees it (tokens blanked) and what search engines
     read of the page (kept with them), or "404"."""
-    response = open_page(app, t, kind, cached=cached, language=language)
+    response = kept_page.open_page(app, t, kind, cached=cached, language=language)
     if response.status_code == 404:
         return "404"
     assert response.status_code == 200
@@ -57,12 +45,12 @@ def head(app, t: Thread, kind: str, *, cached: bool = True, language: str = "en"
     start = page.find('<article class="question"')
     section = page[start : page.find("</article>", start)] if start >= 0 else ""
     data = re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', page, re.S)
-    return blank_tokens(section) + (data.group(1) if data else "")
+    return kept_page.blank_tokens(section) + (data.group(1) if data else "")
 
 
 def assert_fresh(app, t: Thread) -> dict[str, str]:
     """Every kind of viewer gets, through the cache, what a render without it gives."""
-    return assert_kept_equals_fresh(partial(head, app, t), VIEWERS)
+    return kept_page.assert_kept_equals_fresh(partial(head, app, t), kept_page.VIEWERS)
 
 
 def _hide(t: Thread) -> None:
@@ -80,7 +68,7 @@ def _the_comment(t: Thread) -> Any:
 
 
 def _image(t: Thread) -> None:
-    add_image(t.asker, t.question)
+    kept_page.add_image(t.asker, t.question)
 
 
 def _renamed(t: Thread) -> None:
@@ -136,7 +124,8 @@ CHANGES: dict[str, tuple[Any, Any]] = {
 
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_every_change_to_the_question_shows_to_every_viewer_on_the_next_view(app, thread, change):
-    assert_change_shows(partial(head, app, thread), VIEWERS, *CHANGES[change], thread)
+    read = partial(head, app, thread)
+    kept_page.assert_change_shows(read, kept_page.VIEWERS, *CHANGES[change], thread)
 
 
 def test_what_search_engines_read_is_kept_and_fresh(app, thread):
@@ -153,7 +142,7 @@ def test_what_search_engines_read_is_kept_and_fresh(app, thread):
 
 
 def test_a_kept_head_speaks_the_viewers_language(app, thread):
-    assert_kept_per_language(partial(head, app, thread), "asked by")
+    kept_page.assert_kept_per_language(partial(head, app, thread), "asked by")
 
 
 def test_a_hidden_question_never_reaches_a_viewer_who_may_not_see_it(app, thread):
@@ -169,7 +158,7 @@ def test_a_hidden_question_never_reaches_a_viewer_who_may_not_see_it(app, thread
 
     hiding.restore_post(thread.moderator, thread.question)
     db.session.commit()
-    for kind in VIEWERS:
+    for kind in kept_page.VIEWERS:
         page = head(app, thread, kind)
         assert "Drive stops syncing" in page and "Spam link." not in page, kind
 
@@ -201,7 +190,7 @@ def test_private_details_are_never_kept(app, thread):
         assert "4711-SECRET" not in head(app, thread, "reader")
     assert_fresh(app, thread)
 
-    kept = kept_values(app)
+    kept = kept_page.kept_values(app)
     assert kept
     assert not any("4711-SECRET" in str(value) for value in kept)
 
@@ -225,7 +214,7 @@ def test_no_csrf_token_is_kept_in_the_store(app, thread):
     assert tokens and other_tokens and not tokens & other_tokens
     assert CSRF_MARKER not in page and CSRF_MARKER not in other_page
 
-    kept = kept_values(app)
+    kept = kept_page.kept_values(app)
     assert kept
     for token in tokens | other_tokens:
         assert not any(token in str(value) for value in kept)
@@ -233,7 +222,7 @@ def test_no_csrf_token_is_kept_in_the_store(app, thread):
 
 
 def related(app, t: Thread, kind: str, *, cached: bool = True) -> str:
-    page = text(open_page(app, t, kind, cached=cached))
+    page = text(kept_page.open_page(app, t, kind, cached=cached))
     start = page.find('<h2 id="related-heading">')
     return page[start : page.find("</section>", start)] if start >= 0 else ""
 
@@ -246,17 +235,18 @@ def test_the_related_questions_are_kept_and_fresh(app, thread):
         search_index.refresh_question(question.id)
     search_index.refresh_related(thread.question)
     db.session.commit()
-    first = assert_kept_equals_fresh(partial(related, app, thread), VIEWERS)
+    first = kept_page.assert_kept_equals_fresh(partial(related, app, thread), kept_page.VIEWERS)
     assert "Drive stops syncing on my laptop" in first["reader"]
     assert len(set(first.values())) == 1  # the same list for everyone
 
     make_answer(other, author=thread.peer, body="Update the app.")
     other.title = "Drive stops syncing on my old laptop"
     db.session.commit()
-    later = assert_kept_equals_fresh(partial(related, app, thread), VIEWERS)
+    later = kept_page.assert_kept_equals_fresh(partial(related, app, thread), kept_page.VIEWERS)
     assert "on my old laptop" in later["reader"] and later != first
 
     hiding.hide_post(thread.moderator, other, reason="Spam link.")
     db.session.commit()
-    for page in assert_kept_equals_fresh(partial(related, app, thread), VIEWERS).values():
+    pages = kept_page.assert_kept_equals_fresh(partial(related, app, thread), kept_page.VIEWERS)
+    for page in pages.values():
         assert "on my old laptop" not in page
